@@ -1,0 +1,134 @@
+"""The things in the model: dwellings, households, and the per-group constants."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.config.schema import Category, Group
+
+
+class Dwelling:
+    """One municipal dwelling. ``tenant`` is None while it is vacant."""
+
+    __slots__ = ("id", "k", "rooms", "tenant", "available", "removed")
+
+    def __init__(self, dwelling_id: str, k: int, rooms: int | None) -> None:
+        self.id = dwelling_id
+        self.k = k
+        self.rooms = rooms
+        self.tenant: Household | None = None
+        self.available = False  # vacant and past its turnaround
+        self.removed = False
+
+
+class Household:
+    """One applicant household, from application to exit.
+
+    Times are calendar years (floats). ``epoch`` and ``wait_epoch`` invalidate timers
+    scheduled before a change of state: a timer fires only if its token still matches.
+    """
+
+    __slots__ = (
+        "id", "g", "rooms", "permanent", "needs_followup", "homeless_flag",
+        "self_sufficient", "seniority", "wait_start", "list_key", "on_list", "transfer",
+        "dwelling", "contract_end", "renewals", "epoch", "wait_epoch", "shelter",
+        "followed", "in_followup_queue", "record",
+    )
+
+    def __init__(self, household_id: int, g: int) -> None:
+        self.id = household_id
+        self.g = g
+        self.rooms: int | None = None
+        self.permanent = False
+        self.needs_followup = False
+        self.homeless_flag = False
+        self.self_sufficient = False
+        self.seniority = 0.0
+        self.wait_start = 0.0
+        self.list_key: tuple[float, float, int] | None = None
+        self.on_list = False
+        self.transfer = False
+        self.dwelling: Dwelling | None = None
+        self.contract_end: float | None = None
+        self.renewals = 0
+        self.epoch = 0
+        self.wait_epoch = 0
+        self.shelter: str | None = None  # "emergency" or "hospits" while homeless
+        self.followed = False
+        self.in_followup_queue = False
+        self.record: dict[str, Any] | None = None
+
+
+def cumulative(shares: dict[Any, float]) -> tuple[list[Any], list[float]]:
+    """Keys and cumulative shares (last exactly 1) of a share mapping."""
+    keys = list(shares)
+    total = 0.0
+    bounds = []
+    for key in keys:
+        total += shares[key]
+        bounds.append(total)
+    if bounds:
+        bounds[-1] = 1.0
+    return keys, bounds
+
+
+@dataclass
+class GroupRuntime:
+    """Constants of one group, precomputed for the event loop."""
+
+    g: int
+    id: str
+    config: Group
+    eligible: list[int]
+    transfer_to: list[int]
+    self_sufficiency_rate: float
+    room_keys: list[int] = field(default_factory=list)
+    room_bounds: list[float] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, g: int, group_id: str, group: Group, category_index: dict[str, int]
+              ) -> GroupRuntime:
+        eligible = [category_index[c] for c in group.eligible]
+        transfer_to = [category_index[c] for c in (group.transfer_to or group.eligible)]
+        rate = 1.0 / group.self_sufficient_years if group.self_sufficient_years else 0.0
+        room_keys, room_bounds = cumulative(group.rooms or {})
+        return cls(g, group_id, group, eligible, transfer_to, rate, room_keys, room_bounds)
+
+
+@dataclass
+class CategoryRuntime:
+    """Constants and state of one category of dwellings."""
+
+    k: int
+    id: str
+    config: Category
+    turnaround_years: float
+    waiting: list[tuple[float, float, int, Household]] = field(default_factory=list)
+    available: list[Dwelling] = field(default_factory=list)
+    in_turnaround: list[Dwelling] = field(default_factory=list)
+    pending_removals: int = 0
+    units: int = 0
+    serial: int = 0
+
+    @classmethod
+    def build(cls, k: int, category_id: str, category: Category) -> CategoryRuntime:
+        return cls(k, category_id, category, category.turnaround_days / 365.0)
+
+
+def room_plan(rooms: int | dict[int, float] | None, units: int) -> list[int | None]:
+    """Room counts for ``units`` new dwellings: largest-remainder split of the shares."""
+    if rooms is None:
+        return [None] * units
+    if isinstance(rooms, int):
+        return [rooms] * units
+    exact = {size: share * units for size, share in rooms.items()}
+    counts = {size: math.floor(value) for size, value in exact.items()}
+    left = units - sum(counts.values())
+    for size in sorted(exact, key=lambda s: (-(exact[s] - counts[s]), s))[:left]:
+        counts[size] += 1
+    plan: list[int | None] = []
+    for size in sorted(counts):
+        plan.extend([size] * counts[size])
+    return plan

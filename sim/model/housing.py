@@ -1,0 +1,812 @@
+"""One replication of the housing model (MODEL.md section 2).
+
+``HousingModel(scenario, replication).run()`` simulates the warm-up and the reported
+years and returns the replication's tidy yearly rows (and, on request, one record per
+household). It is a pure function of the scenario, its seed and the replication index.
+
+Arrivals and the calendar are simpy processes. Timers of single households (tenancy
+hazards, contract ends, withdrawal, turnaround) are bare simpy timeouts with a callback:
+a household has at most one pending tenancy timer, drawn as the first of its competing
+clocks, and a change of state (follow-up starts, self-sufficiency) invalidates it by
+bumping the household's ``epoch`` and draws a new one (valid because the clocks are
+exponential, hence memoryless).
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left, insort
+from collections import deque
+from typing import Any
+
+import simpy
+
+from sim.config.schema import Allocation, Renewal, Scenario
+from sim.model.entities import (
+    CategoryRuntime,
+    Dwelling,
+    GroupRuntime,
+    Household,
+    cumulative,
+    room_plan,
+)
+from sim.model.recorder import Recorder, Row
+from sim.model.streams import Streams
+
+# tenancy timer kinds
+CONTRACT_END = 0
+HAZARD = 1
+
+
+class HousingModel:
+    """The model of one replication: environment, stock, waiting lists, services."""
+
+    def __init__(self, scenario: Scenario, replication: int = 0,
+                 track_households: bool = False) -> None:
+        self.scenario = scenario
+        self.replication = replication
+        self.track = track_households
+        self.streams = Streams(scenario.seed, replication)
+        self.t0 = scenario.time.start - scenario.time.warmup_years
+        self.end = float(scenario.time.end)
+        self.env = simpy.Environment(initial_time=self.t0)
+
+        category_index = {cid: k for k, cid in enumerate(scenario.stock)}
+        self.categories = [
+            CategoryRuntime.build(k, cid, cat) for k, (cid, cat) in enumerate(scenario.stock.items())
+        ]
+        self.groups = [
+            GroupRuntime.build(g, gid, grp, category_index)
+            for g, (gid, grp) in enumerate(scenario.groups.items())
+        ]
+        pairs = sorted({(grp.g, k) for grp in self.groups for k in grp.eligible + grp.transfer_to})
+        self.recorder = Recorder(list(scenario.groups), list(scenario.stock), pairs, self.t0)
+        self.K = len(self.categories)
+        self.G = len(self.groups)
+        rec = self.recorder
+        self._flows = rec.flows
+        self._tenants = rec.integrals["tenant_years"]
+        self._followup = rec.integrals["followup_years"]
+        self._vacant = rec.integrals["vacant_unit_days"]
+        self._units = rec.integrals["unit_years"]
+        self._waiting = rec.integrals["waiting_mean"]
+        self._hospits = rec.integrals["hospits_nights"]
+        self._emergency = rec.integrals["emergency_nights"]
+
+        policy = scenario.policy
+        self.policy = policy
+        self.allocation = policy.allocation
+        self.size_match = policy.size_match
+        self.max_extra_rooms = policy.max_extra_rooms
+        self.refusal_probability = scenario.refusal.probability
+        self.refusal_penalty = scenario.refusal.penalty.value
+        self.breakdown_factor = scenario.followup.breakdown_factor
+        self.self_sufficiency_factor = scenario.followup.self_sufficiency_factor
+
+        self.followup_capacity = 0
+        self.followup_active = 0
+        self.followup_queue: deque[Household] = deque()
+        self.emergency_capacity = 0
+        self.emergency_in_use = 0
+        self.hospits_queue: deque[Household] = deque()
+        self.transfer_waiting = [0] * self.G
+        self.next_household_id = 0
+        self.households: list[Household] = []
+        self._populating = False
+        self.builds_by_year: dict[int, list[tuple[int, int, Any]]] = {}
+        for build in scenario.builds:
+            k = category_index[build.category]
+            for year, units in build.schedule():
+                self.builds_by_year.setdefault(year, []).append((k, units, build.rooms))
+
+        # streams used in the hot loop, looked up once
+        self._arrival_streams = [self.streams[f"arrivals/{grp.id}"] for grp in self.groups]
+        self._household_streams = [self.streams[f"household/{grp.id}"] for grp in self.groups]
+        self._tenancy_streams = [self.streams[f"tenancy/{grp.id}"] for grp in self.groups]
+        self._waiting_streams = [self.streams[f"waiting/{grp.id}"] for grp in self.groups]
+        self._turnaround_streams = [self.streams[f"turnaround/{c.id}"] for c in self.categories]
+        self._offers = self.streams["offers"]
+        self._exit_bounds = [
+            cumulative(grp.config.exit_to)[1][0] for grp in self.groups
+        ]  # P(ownership)
+
+    # --- running ------------------------------------------------------------------
+
+    def run(self) -> list[Row]:
+        """Simulate warm-up and reported years; return the tidy yearly rows."""
+        first_year = math.floor(self.t0)
+        self._set_capacities(first_year)
+        self._populating = True
+        self._populate()
+        self._populating = False
+        for year in sorted(y for y in self.builds_by_year if y <= first_year):
+            self._apply_builds(year)
+        for grp in self.groups:
+            self.env.process(self._arrivals(grp))
+        self.env.process(self._calendar())
+        self.env.run(until=self.end)
+        self._close_year(int(self.end) - 1)
+        return self.recorder.rows
+
+    def household_records(self) -> list[dict[str, Any]]:
+        """One record per household present in the reported years (when tracked)."""
+        start = self.scenario.time.start
+        out = []
+        for household in self.households:
+            record = household.record
+            if record is None:
+                continue
+            if record["exit_time"] is not None and record["exit_time"] < start:
+                continue
+            out.append(record)
+        return out
+
+    def _calendar(self):  # type: ignore[no-untyped-def]
+        """At each new year: close the previous year, then apply the year's changes."""
+        env = self.env
+        year = math.floor(self.t0) + 1
+        while year < self.end:
+            yield env.timeout(year - env.now)
+            self._close_year(year - 1)
+            self._apply_year(year)
+            year += 1
+
+    def _close_year(self, year: int) -> None:
+        now = self.env.now
+        if year < self.scenario.time.start:
+            self.recorder.reset(now)
+            return
+        self.recorder.close_year(year, now, self._stocks(), self._prices())
+
+    def _prices(self) -> dict[str, float | None]:
+        return dict(self.scenario.costs.model_dump())
+
+    def _stocks(self) -> dict[str, list[float]]:
+        rec = self.recorder
+        size = (self.G + 1) * rec.width
+        idx = rec.index
+        K = self.K
+        stocks: dict[str, list[float]] = {}
+        waiting = [0.0] * size
+        transfer = [0.0] * size
+        homeless = [0.0] * size
+        in_emergency = [0.0] * size
+        in_hospits = [0.0] * size
+        for grp in self.groups:
+            i = idx(grp.g, K)
+            waiting[i] = self._waiting.level[i]
+            transfer[i] = self.transfer_waiting[grp.g]
+            in_emergency[i] = self._emergency.level[i]
+            in_hospits[i] = self._hospits.level[i]
+            homeless[i] = in_emergency[i] + in_hospits[i]
+        followup_waiting = [0.0] * size
+        for household in self.followup_queue:
+            followup_waiting[idx(household.g, household.dwelling.k)] += 1  # type: ignore[union-attr]
+        vacant = list(self._vacant.level)
+        units = list(self._units.level)
+        stocks.update(
+            waiting=waiting, transfer_waiting=transfer, homeless_waiting=homeless,
+            in_emergency=in_emergency, in_hospits=in_hospits,
+            tenants=list(self._tenants.level), followup_active=list(self._followup.level),
+            followup_waiting=followup_waiting, units=units, vacant=vacant,
+        )
+        return stocks
+
+    def _apply_year(self, year: int) -> None:
+        """Capacities of the year and the builds that arrive at its start."""
+        self._set_capacities(year)
+        self._apply_builds(year)
+
+    def _set_capacities(self, year: int) -> None:
+        self.followup_capacity = int(self.scenario.followup.capacity.at_year(year))
+        self._fill_followup_slots()
+        self.emergency_capacity = int(self.scenario.emergency.units.at_year(year))
+        self._fill_emergency_units()
+
+    def _apply_builds(self, year: int) -> None:
+        for k, units, rooms in self.builds_by_year.pop(year, []):
+            if units >= 0:
+                self._add_units(self.categories[k], units, rooms)
+            else:
+                self._remove_units(self.categories[k], -units)
+
+    # --- initial state ----------------------------------------------------------
+
+    def _populate(self) -> None:
+        """Occupy every unit and put ``initial_waiting`` households on the lists."""
+        stream = self.streams["initial"]
+        year = math.floor(self.t0)
+        for cat in self.categories:
+            self._add_units(cat, cat.config.units, cat.config.rooms, populate=True)
+        for cat in self.categories:
+            candidates = [grp for grp in self.groups if cat.k in grp.eligible]
+            weights = [grp.config.applications_per_year.at_year(year) for grp in candidates]
+            total = sum(weights)
+            if total <= 0:
+                continue
+            keys, bounds = cumulative({i: w / total for i, w in enumerate(weights)})
+            for dwelling in list(cat.available):
+                grp = candidates[keys[stream.choice(bounds)]]
+                household = self._new_household(grp, stream)
+                dwelling.available = False
+                cat.available.remove(dwelling)
+                self._move_in(household, dwelling)
+        for grp in self.groups:
+            for _ in range(grp.config.initial_waiting):
+                household = self._new_household(grp, stream)
+                patience = stream.exponential(grp.config.withdraw_per_year)
+                self._join_list(household, self.env.now, patience)
+
+    # --- arrivals and decisions ---------------------------------------------------
+
+    def _arrivals(self, grp: GroupRuntime):  # type: ignore[no-untyped-def]
+        """Poisson applications with a rate that is constant within calendar years."""
+        env = self.env
+        stream = self._arrival_streams[grp.g]
+        series = grp.config.applications_per_year
+        end = self.end
+        while True:
+            t = env.now
+            work = stream.exponential(1.0)
+            while True:
+                rate = series.at_year(math.floor(t))
+                boundary = math.floor(t) + 1.0
+                if rate > 0 and t + work / rate < boundary:
+                    t += work / rate
+                    break
+                work -= rate * (boundary - t)
+                t = boundary
+                if t >= end:
+                    return
+            yield env.timeout(t - env.now)
+            self._apply(grp)
+
+    def _new_household(self, grp: GroupRuntime, stream: Any) -> Household:
+        """A household with its attributes drawn (always five draws, to keep streams in step)."""
+        household = Household(self.next_household_id, grp.g)
+        self.next_household_id += 1
+        cfg = grp.config
+        u_rooms, u_perm, u_follow, u_homeless = (stream.uniform() for _ in range(4))
+        if grp.room_keys:
+            for size, bound in zip(grp.room_keys, grp.room_bounds, strict=True):
+                if u_rooms < bound:
+                    household.rooms = size
+                    break
+            else:
+                household.rooms = grp.room_keys[-1]
+        household.permanent = u_perm < cfg.permanent_need
+        household.needs_followup = u_follow < cfg.followup_need
+        household.homeless_flag = u_homeless < cfg.homeless_while_waiting
+        if self.track:
+            household.record = {
+                "replication": self.replication, "household": household.id,
+                "group": grp.id, "arrival": self.env.now, "approved": True,
+                "approval": self.env.now, "permanent_need": household.permanent,
+                "followup_need": household.needs_followup, "moves": [],
+                "exit_time": None, "destination": None,
+            }
+            self.households.append(household)
+        return household
+
+    def _apply(self, grp: GroupRuntime) -> None:
+        """An application: approval or refusal, then the waiting list."""
+        stream = self._household_streams[grp.g]
+        flows = self._flows
+        i = self.recorder.index(grp.g, self.K)
+        flows["applications"][i] += 1
+        approved = stream.uniform() < grp.config.approval
+        household = self._new_household(grp, stream)
+        patience = stream.exponential(grp.config.withdraw_per_year)
+        if not approved:
+            flows["refusals"][i] += 1
+            self._exit(household, "refused", None)
+            return
+        flows["approvals"][i] += 1
+        self._join_list(household, self.env.now, patience)
+
+    # --- waiting list ---------------------------------------------------------------
+
+    def _list_key(self, household: Household) -> tuple[float, float, int]:
+        if self.allocation is Allocation.priority:
+            priority = float(self.groups[household.g].config.priority)
+        else:
+            priority = 0.0
+        return (priority, household.seniority, household.id)
+
+    def _list_categories(self, household: Household) -> list[int]:
+        grp = self.groups[household.g]
+        return grp.transfer_to if household.transfer else grp.eligible
+
+    def _join_list(self, household: Household, seniority: float, patience: float) -> None:
+        """Put a household on the lists of its categories; house it at once if it can be."""
+        now = self.env.now
+        household.seniority = seniority
+        household.wait_start = now
+        key = self._list_key(household)
+        household.list_key = key
+        household.on_list = True
+        entry = (*key, household)
+        for k in self._list_categories(household):
+            insort(self.categories[k].waiting, entry)  # type: ignore[arg-type]
+        if household.transfer:
+            self.transfer_waiting[household.g] += 1
+        else:
+            self._waiting.add(self.recorder.index(household.g, self.K), 1, now)
+            if household.homeless_flag:
+                self._enter_shelter(household)
+            if patience < math.inf:
+                household.wait_epoch += 1
+                timer = self.env.timeout(patience, (household, household.wait_epoch))
+                timer.callbacks.append(self._withdraw)
+        for k in self._list_categories(household):
+            cat = self.categories[k]
+            for dwelling in cat.available:
+                if self._fits(household, dwelling):
+                    if self._offer(dwelling, household):
+                        return
+                    if not household.on_list:
+                        return
+
+    def _leave_list(self, household: Household) -> None:
+        if not household.on_list:
+            return
+        key = household.list_key
+        assert key is not None
+        for k in self._list_categories(household):
+            waiting = self.categories[k].waiting
+            index = bisect_left(waiting, key)
+            del waiting[index]
+        household.on_list = False
+        household.wait_epoch += 1
+        if household.transfer:
+            self.transfer_waiting[household.g] -= 1
+        else:
+            self._waiting.add(self.recorder.index(household.g, self.K), -1, self.env.now)
+
+    def _withdraw(self, event: simpy.Event) -> None:
+        household, token = event.value
+        if token != household.wait_epoch or not household.on_list:
+            return
+        self._leave_list(household)
+        self._leave_shelter(household)
+        self._flows["withdrawals"][self.recorder.index(household.g, self.K)] += 1
+        self._exit(household, "withdrawn", None)
+
+    # --- homelessness while waiting ---------------------------------------------------
+
+    def _enter_shelter(self, household: Household) -> None:
+        now = self.env.now
+        i = self.recorder.index(household.g, self.K)
+        if self.emergency_in_use < self.emergency_capacity:
+            self.emergency_in_use += 1
+            household.shelter = "emergency"
+            self._emergency.add(i, 1, now)
+            self._flows["emergency_stays"][i] += 1
+        else:
+            household.shelter = "hospits"
+            self.hospits_queue.append(household)
+            self._hospits.add(i, 1, now)
+            self._flows["hospits_stays"][i] += 1
+
+    def _leave_shelter(self, household: Household) -> None:
+        shelter = household.shelter
+        if shelter is None:
+            return
+        now = self.env.now
+        i = self.recorder.index(household.g, self.K)
+        household.shelter = None
+        if shelter == "emergency":
+            self.emergency_in_use -= 1
+            self._emergency.add(i, -1, now)
+            self._fill_emergency_units()
+        else:
+            self.hospits_queue.remove(household)
+            self._hospits.add(i, -1, now)
+
+    def _fill_emergency_units(self) -> None:
+        """Move the longest-staying hospits households into free emergency units."""
+        now = self.env.now
+        while self.hospits_queue and self.emergency_in_use < self.emergency_capacity:
+            household = self.hospits_queue.popleft()
+            i = self.recorder.index(household.g, self.K)
+            self._hospits.add(i, -1, now)
+            self.emergency_in_use += 1
+            household.shelter = "emergency"
+            self._emergency.add(i, 1, now)
+            self._flows["emergency_stays"][i] += 1
+
+    # --- offers and moves ---------------------------------------------------------------
+
+    def _fits(self, household: Household, dwelling: Dwelling) -> bool:
+        if not self.size_match or household.rooms is None or dwelling.rooms is None:
+            return True
+        return household.rooms <= dwelling.rooms <= household.rooms + self.max_extra_rooms
+
+    def _allocate_vacancy(self, dwelling: Dwelling) -> None:
+        """A unit is available: offer it down the list until someone accepts."""
+        cat = self.categories[dwelling.k]
+        skipped: set[int] = set()
+        while True:
+            candidate = self._candidate(cat, dwelling, skipped)
+            if candidate is None:
+                dwelling.available = True
+                cat.available.append(dwelling)
+                return
+            if self._offer(dwelling, candidate):
+                return
+            skipped.add(candidate.id)
+
+    def _candidate(self, cat: CategoryRuntime, dwelling: Dwelling, skipped: set[int]
+                   ) -> Household | None:
+        if self.allocation is Allocation.lottery:
+            fitting = [entry[3] for entry in cat.waiting
+                       if entry[3].id not in skipped and self._fits(entry[3], dwelling)]
+            if not fitting:
+                return None
+            return fitting[self._offers.integers(len(fitting))]
+        for entry in cat.waiting:
+            household = entry[3]
+            if household.id not in skipped and self._fits(household, dwelling):
+                return household
+        return None
+
+    def _offer(self, dwelling: Dwelling, household: Household) -> bool:
+        """Offer a dwelling; True if the household accepted and moved in."""
+        if self.refusal_probability > 0 and not household.transfer:
+            if self._offers.uniform() < self.refusal_probability:
+                i = self.recorder.index(household.g, self.K)
+                self._flows["offer_refusals"][i] += 1
+                penalty = self.refusal_penalty
+                if penalty == "back_of_queue":
+                    self._leave_list(household)
+                    patience = self._waiting_streams[household.g].exponential(
+                        self.groups[household.g].config.withdraw_per_year)
+                    wait_start = household.wait_start
+                    self._join_list_quietly(household, self.env.now, patience, wait_start)
+                elif penalty == "removed":
+                    self._leave_list(household)
+                    self._leave_shelter(household)
+                    self._flows["removed_after_refusal"][i] += 1
+                    self._exit(household, "removed_after_refusal", None)
+                return False
+        if dwelling.available:
+            dwelling.available = False
+            self.categories[dwelling.k].available.remove(dwelling)
+        self._move_in(household, dwelling)
+        return True
+
+    def _join_list_quietly(self, household: Household, seniority: float, patience: float,
+                           wait_start: float) -> None:
+        """Re-join the list with a new seniority, without trying available units again."""
+        now = self.env.now
+        household.seniority = seniority
+        household.wait_start = wait_start
+        key = self._list_key(household)
+        household.list_key = key
+        household.on_list = True
+        entry = (*key, household)
+        for k in self._list_categories(household):
+            insort(self.categories[k].waiting, entry)  # type: ignore[arg-type]
+        self._waiting.add(self.recorder.index(household.g, self.K), 1, now)
+        if patience < math.inf:
+            household.wait_epoch += 1
+            timer = self.env.timeout(patience, (household, household.wait_epoch))
+            timer.callbacks.append(self._withdraw)
+
+    def _move_in(self, household: Household, dwelling: Dwelling) -> None:
+        now = self.env.now
+        rec = self.recorder
+        cat = self.categories[dwelling.k]
+        is_transfer = household.transfer
+        if household.on_list:
+            self._leave_list(household)
+        self._leave_shelter(household)
+        if is_transfer:
+            self._flows["transfers"][rec.index(household.g, dwelling.k)] += 1
+            household.transfer = False
+            self._vacate(household)
+        elif not self._populating:
+            self._flows["allocations"][rec.index(household.g, dwelling.k)] += 1
+            rec.waits[household.g].append(now - household.wait_start)
+        dwelling.tenant = household
+        household.dwelling = dwelling
+        self._tenants.add(rec.index(household.g, dwelling.k), 1, now)
+        if household.followed:
+            self._followup.add(rec.index(household.g, dwelling.k), 1, now)
+        self._vacant.add(rec.index(self.G, dwelling.k), -1, now)
+        renewal = cat.config.renewal or self.policy.renewal
+        permanent_contract = cat.config.contract_years is None or (
+            renewal is Renewal.differentiated and household.permanent
+        )
+        household.contract_end = None if permanent_contract else now + cat.config.contract_years  # type: ignore[operator]
+        household.renewals = 0
+        if household.needs_followup and not household.self_sufficient:
+            if not household.followed and not household.in_followup_queue:
+                self._request_followup(household)
+        if household.record is not None:
+            household.record["moves"].append(
+                {"time": now, "dwelling": dwelling.id, "category": cat.id,
+                 "kind": "transfer" if is_transfer else "allocation"}
+            )
+        self._schedule_tenancy(household)
+
+    def _vacate(self, household: Household) -> None:
+        """The household leaves its dwelling, which goes through turnaround."""
+        dwelling = household.dwelling
+        if dwelling is None:
+            return
+        now = self.env.now
+        rec = self.recorder
+        household.dwelling = None
+        dwelling.tenant = None
+        self._tenants.add(rec.index(household.g, dwelling.k), -1, now)
+        if household.followed:
+            self._followup.add(rec.index(household.g, dwelling.k), -1, now)
+        cat = self.categories[dwelling.k]
+        if cat.pending_removals > 0:
+            cat.pending_removals -= 1
+            self._drop_unit(cat, dwelling)
+            return
+        self._vacant.add(rec.index(self.G, dwelling.k), 1, now)
+        delay = self._turnaround_streams[dwelling.k].lognormal_mean_cv(
+            cat.turnaround_years, cat.config.turnaround_cv)
+        if delay <= 0:
+            self._allocate_vacancy(dwelling)
+        else:
+            cat.in_turnaround.append(dwelling)
+            timer = self.env.timeout(delay, dwelling)
+            timer.callbacks.append(self._turnaround_done)
+
+    def _turnaround_done(self, event: simpy.Event) -> None:
+        dwelling: Dwelling = event.value
+        if dwelling.removed:
+            return
+        self.categories[dwelling.k].in_turnaround.remove(dwelling)
+        self._allocate_vacancy(dwelling)
+
+    # --- tenancy -------------------------------------------------------------------
+
+    def _schedule_tenancy(self, household: Household) -> None:
+        """Draw the household's next tenancy event: a hazard or the contract end."""
+        household.epoch += 1
+        grp = self.groups[household.g]
+        cfg = grp.config
+        breakdown = cfg.breakdown_per_year
+        self_sufficiency = 0.0
+        if not household.self_sufficient and not household.permanent:
+            self_sufficiency = grp.self_sufficiency_rate
+        if household.followed:
+            breakdown *= self.breakdown_factor
+            self_sufficiency *= self.self_sufficiency_factor
+        leave = 0.0
+        if household.self_sufficient and household.contract_end is None and not household.transfer:
+            leave = cfg.leave_when_able_per_year
+        total = breakdown + cfg.other_exit_per_year + self_sufficiency + leave
+        delay = self._tenancy_streams[household.g].exponential(total)
+        kind = HAZARD
+        if household.contract_end is not None and not household.transfer:
+            until_end = household.contract_end - self.env.now
+            if until_end <= delay:
+                delay, kind = max(until_end, 0.0), CONTRACT_END
+        if delay == math.inf or self.env.now + delay >= self.end:
+            return
+        timer = self.env.timeout(delay, (household, household.epoch, kind, total))
+        timer.callbacks.append(self._tenancy_event)
+
+    def _tenancy_event(self, event: simpy.Event) -> None:
+        household, token, kind, total = event.value
+        if token != household.epoch or household.dwelling is None:
+            return
+        if kind == CONTRACT_END:
+            self._contract_end(household)
+            return
+        grp = self.groups[household.g]
+        cfg = grp.config
+        stream = self._tenancy_streams[household.g]
+        u = stream.uniform() * total
+        breakdown = cfg.breakdown_per_year * (self.breakdown_factor if household.followed else 1.0)
+        if u < breakdown:
+            self._breakdown(household)
+            return
+        u -= breakdown
+        if u < cfg.other_exit_per_year:
+            self._end_tenancy(household, "exits_other", "other")
+            return
+        u -= cfg.other_exit_per_year
+        if not household.self_sufficient and not household.permanent and grp.self_sufficiency_rate > 0:
+            self._become_self_sufficient(household)
+            return
+        self._leave_to_market(household)
+
+    def _become_self_sufficient(self, household: Household) -> None:
+        household.self_sufficient = True
+        self._release_followup(household)
+        if household.transfer:
+            self._leave_to_market(household)
+            return
+        self._schedule_tenancy(household)
+
+    def _contract_end(self, household: Household) -> None:
+        dwelling = household.dwelling
+        assert dwelling is not None
+        cat = self.categories[dwelling.k]
+        i = self.recorder.index(household.g, dwelling.k)
+        self._flows["contract_ends"][i] += 1
+        renewal = cat.config.renewal or self.policy.renewal
+        max_renewals = self.policy.max_renewals
+        if max_renewals is not None and household.renewals >= max_renewals:
+            renewal = Renewal.strict
+        if renewal is Renewal.always:
+            renew = True
+        elif renewal in (Renewal.needs_based, Renewal.differentiated):
+            renew = not household.self_sufficient
+        elif renewal is Renewal.discretionary:
+            probability = cat.config.renewal_probability
+            if probability is None:
+                probability = self.policy.renewal_probability
+            renew = self._tenancy_streams[household.g].uniform() < probability
+        else:
+            renew = False
+        if renew:
+            household.renewals += 1
+            self._flows["renewals"][i] += 1
+            household.contract_end = self.env.now + cat.config.contract_years  # type: ignore[operator]
+            self._schedule_tenancy(household)
+            return
+        if household.self_sufficient:
+            self._leave_to_market(household)
+            return
+        self._forced_move(household)
+
+    def _forced_move(self, household: Household) -> None:
+        dwelling = household.dwelling
+        assert dwelling is not None
+        self._flows["forced_moves"][self.recorder.index(household.g, dwelling.k)] += 1
+        if household.record is not None:
+            household.record["moves"].append(
+                {"time": self.env.now, "dwelling": dwelling.id,
+                 "category": self.categories[dwelling.k].id, "kind": "forced_move"})
+        if self.policy.after_nonrenewal.value == "transfer":
+            household.transfer = True
+            household.contract_end = None
+            household.epoch += 1
+            self._join_list(household, household.seniority, math.inf)
+            if household.transfer and household.dwelling is not None:
+                self._schedule_tenancy(household)
+            return
+        self._vacate(household)
+        self._release_followup(household)
+        household.homeless_flag = True
+        patience = self._waiting_streams[household.g].exponential(
+            self.groups[household.g].config.withdraw_per_year)
+        self._join_list(household, household.seniority, patience)
+
+    def _breakdown(self, household: Household) -> None:
+        dwelling = household.dwelling
+        assert dwelling is not None
+        i = self.recorder.index(household.g, dwelling.k)
+        self._flows["breakdowns"][i] += 1
+        if household.on_list:
+            self._leave_list(household)
+            household.transfer = False
+        self._vacate(household)
+        self._release_followup(household)
+        household.epoch += 1
+        cfg = self.groups[household.g].config
+        stream = self._tenancy_streams[household.g]
+        if stream.uniform() < cfg.reapply_after_breakdown:
+            household.homeless_flag = True
+            patience = self._waiting_streams[household.g].exponential(cfg.withdraw_per_year)
+            self._join_list(household, self.env.now, patience)
+            return
+        self._flows["exits_homeless"][i] += 1
+        self._exit(household, "homeless", dwelling.k)
+
+    def _leave_to_market(self, household: Household) -> None:
+        """A self-sufficient household leaves to ownership or private rental."""
+        if self._tenancy_streams[household.g].uniform() < self._exit_bounds[household.g]:
+            self._end_tenancy(household, "exits_ownership", "ownership")
+        else:
+            self._end_tenancy(household, "exits_private_rental", "private_rental")
+
+    def _end_tenancy(self, household: Household, metric: str, destination: str) -> None:
+        dwelling = household.dwelling
+        assert dwelling is not None
+        self._flows[metric][self.recorder.index(household.g, dwelling.k)] += 1
+        if household.on_list:
+            self._leave_list(household)
+            household.transfer = False
+        self._vacate(household)
+        self._release_followup(household)
+        household.epoch += 1
+        self._exit(household, destination, dwelling.k)
+
+    def _exit(self, household: Household, destination: str, k: int | None) -> None:
+        if household.record is not None:
+            household.record["exit_time"] = self.env.now
+            household.record["destination"] = destination
+            if destination == "refused":
+                household.record["approved"] = False
+                household.record["approval"] = None
+
+    # --- follow-up ----------------------------------------------------------------
+
+    def _request_followup(self, household: Household) -> None:
+        if self.followup_active < self.followup_capacity:
+            self._start_followup(household)
+        else:
+            household.in_followup_queue = True
+            self.followup_queue.append(household)
+
+    def _start_followup(self, household: Household) -> None:
+        dwelling = household.dwelling
+        assert dwelling is not None
+        household.followed = True
+        self.followup_active += 1
+        self._followup.add(self.recorder.index(household.g, dwelling.k), 1, self.env.now)
+
+    def _release_followup(self, household: Household) -> None:
+        if household.in_followup_queue:
+            household.in_followup_queue = False
+            self.followup_queue.remove(household)
+        if not household.followed:
+            return
+        household.followed = False
+        self.followup_active -= 1
+        if household.dwelling is not None:
+            self._followup.add(
+                self.recorder.index(household.g, household.dwelling.k), -1, self.env.now)
+        self._fill_followup_slots()
+
+    def _fill_followup_slots(self) -> None:
+        while self.followup_queue and self.followup_active < self.followup_capacity:
+            household = self.followup_queue.popleft()
+            household.in_followup_queue = False
+            self._start_followup(household)
+            self._schedule_tenancy(household)
+
+    # --- stock changes -------------------------------------------------------------
+
+    def _add_units(self, cat: CategoryRuntime, units: int, rooms: Any,
+                   populate: bool = False) -> None:
+        now = self.env.now
+        plan = room_plan(rooms if rooms is not None else cat.config.rooms, units)
+        rec = self.recorder
+        for size in plan:
+            cat.serial += 1
+            dwelling = Dwelling(f"{cat.id}-{cat.serial}", cat.k, size)
+            cat.units += 1
+            self._units.add(rec.index(self.G, cat.k), 1, now)
+            self._vacant.add(rec.index(self.G, cat.k), 1, now)
+            if populate:
+                dwelling.available = True
+                cat.available.append(dwelling)
+            else:
+                self._flows["units_built"][rec.index(self.G, cat.k)] += 1
+                self._allocate_vacancy(dwelling)
+
+    def _remove_units(self, cat: CategoryRuntime, units: int) -> None:
+        """Remove vacant units first (available, then in turnaround), then the next to fall vacant."""
+        for pool in (cat.available, cat.in_turnaround):
+            while units > 0 and pool:
+                dwelling = pool.pop()
+                dwelling.available = False
+                self._vacant.add(self.recorder.index(self.G, cat.k), -1, self.env.now)
+                self._drop_unit(cat, dwelling)
+                units -= 1
+        cat.pending_removals += units
+
+    def _drop_unit(self, cat: CategoryRuntime, dwelling: Dwelling) -> None:
+        dwelling.removed = True
+        cat.units -= 1
+        i = self.recorder.index(self.G, cat.k)
+        self._units.add(i, -1, self.env.now)
+        self._flows["units_removed"][i] += 1
+
+
+def run_replication(scenario: Scenario, replication: int, track_households: bool = False
+                    ) -> tuple[list[Row], list[dict[str, Any]]]:
+    """Simulate one replication; return its yearly rows and household records."""
+    model = HousingModel(scenario, replication, track_households)
+    rows = model.run()
+    return rows, model.household_records() if track_households else []

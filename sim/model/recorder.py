@@ -1,0 +1,232 @@
+"""Yearly statistics of one replication: flow counters, time integrals, year-end stocks.
+
+The event loop only adds to plain Python lists indexed by integers; the tidy table is
+assembled from them once a year (``close_year``), outside the hot path.
+
+Index convention: group ``g`` in 0..G-1, category ``k`` in 0..K-1; flows that have no
+category (applications) use ``k = K``, flows that have no group (vacancy) ``g = G``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+DAYS_PER_YEAR = 365.0
+
+# metric -> dimension: "g" by group, "k" by category, "gk" by group and category, "" none
+FLOW_METRICS: dict[str, str] = {
+    "applications": "g",
+    "approvals": "g",
+    "refusals": "g",
+    "withdrawals": "g",
+    "offer_refusals": "g",
+    "removed_after_refusal": "g",
+    "hospits_stays": "g",
+    "emergency_stays": "g",
+    "allocations": "gk",
+    "transfers": "gk",
+    "renewals": "gk",
+    "contract_ends": "gk",
+    "forced_moves": "gk",
+    "exits_ownership": "gk",
+    "exits_private_rental": "gk",
+    "exits_other": "gk",
+    "exits_homeless": "gk",
+    "breakdowns": "gk",
+    "units_built": "k",
+    "units_removed": "k",
+}
+
+# time integrals: metric -> (dimension, factor from unit-years to the reported unit)
+INTEGRAL_METRICS: dict[str, tuple[str, float]] = {
+    "hospits_nights": ("g", DAYS_PER_YEAR),
+    "emergency_nights": ("g", DAYS_PER_YEAR),
+    "waiting_mean": ("g", 1.0),
+    "tenant_years": ("gk", 1.0),
+    "followup_years": ("gk", 1.0),
+    "vacant_unit_days": ("k", DAYS_PER_YEAR),
+    "unit_years": ("k", 1.0),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    year: int
+    group: str
+    category: str
+    metric: str
+    value: float
+
+
+class TimeWeighted:
+    """Levels that change at event times, with their integrals over the current year."""
+
+    __slots__ = ("level", "last", "area")
+
+    def __init__(self, size: int, start: float) -> None:
+        self.level = [0.0] * size
+        self.last = [start] * size
+        self.area = [0.0] * size
+
+    def add(self, index: int, delta: float, now: float) -> None:
+        self.area[index] += self.level[index] * (now - self.last[index])
+        self.last[index] = now
+        self.level[index] += delta
+
+    def close(self, now: float) -> list[float]:
+        """Integrals since the last close, up to ``now``; starts a new period."""
+        areas = []
+        for index, level in enumerate(self.level):
+            areas.append(self.area[index] + level * (now - self.last[index]))
+            self.area[index] = 0.0
+            self.last[index] = now
+        return areas
+
+
+class Recorder:
+    """Collects the yearly metrics of one replication."""
+
+    def __init__(self, groups: list[str], categories: list[str],
+                 pairs: list[tuple[int, int]], start: float) -> None:
+        self.groups = groups
+        self.categories = categories
+        self.G = len(groups)
+        self.K = len(categories)
+        self.width = self.K + 1
+        size = (self.G + 1) * self.width
+        self.pairs = pairs
+        self.flows: dict[str, list[float]] = {name: [0.0] * size for name in FLOW_METRICS}
+        self.integrals: dict[str, TimeWeighted] = {
+            name: TimeWeighted(size, start) for name in INTEGRAL_METRICS
+        }
+        self.waits: list[list[float]] = [[] for _ in groups]
+        self.rows: list[Row] = []
+
+    def index(self, g: int, k: int) -> int:
+        return g * self.width + k
+
+    def reset(self, now: float) -> None:
+        """Discard what was counted so far (end of a warm-up year)."""
+        for values in self.flows.values():
+            for i in range(len(values)):
+                values[i] = 0.0
+        for integral in self.integrals.values():
+            integral.close(now)
+        for waits in self.waits:
+            waits.clear()
+
+    def close_year(self, year: int, now: float, stocks: dict[str, list[float]],
+                   costs: dict[str, float | None]) -> None:
+        """Turn the year's counters and the year-end stocks into tidy rows."""
+        values: dict[str, list[float]] = {name: list(v) for name, v in self.flows.items()}
+        dims = dict(FLOW_METRICS)
+        for name, (dim, factor) in INTEGRAL_METRICS.items():
+            values[name] = [area * factor for area in self.integrals[name].close(now)]
+            dims[name] = dim
+        stock_dims = {
+            "waiting": "g", "transfer_waiting": "g", "homeless_waiting": "g",
+            "in_emergency": "g", "in_hospits": "g", "tenants": "gk",
+            "followup_active": "gk", "followup_waiting": "gk", "units": "k", "vacant": "k",
+        }
+        for name, dim in stock_dims.items():
+            values[name] = list(stocks[name])
+            dims[name] = dim
+        for name in values:
+            self._emit(year, name, dims[name], values[name])
+        self._emit_ratios(year, values)
+        self._emit_waits(year)
+        self._emit_costs(year, values, costs)
+        for name, v in self.flows.items():
+            for i in range(len(v)):
+                v[i] = 0.0
+
+    # --- margins and derived metrics -------------------------------------------------
+
+    def _margins(self, dim: str, v: list[float]) -> list[tuple[str, str, float]]:
+        G, K, idx = self.G, self.K, self.index
+        out: list[tuple[str, str, float]] = []
+        if dim == "g":
+            per_group = [v[idx(g, K)] for g in range(G)]
+            out += [(self.groups[g], "", per_group[g]) for g in range(G)]
+            out.append(("", "", sum(per_group)))
+        elif dim == "k":
+            per_cat = [v[idx(G, k)] for k in range(K)]
+            out += [("", self.categories[k], per_cat[k]) for k in range(K)]
+            out.append(("", "", sum(per_cat)))
+        elif dim == "gk":
+            out += [(self.groups[g], self.categories[k], v[idx(g, k)]) for g, k in self.pairs]
+            for g in range(G):
+                out.append((self.groups[g], "", sum(v[idx(g, k)] for k in range(K))))
+            for k in range(K):
+                out.append(("", self.categories[k], sum(v[idx(g, k)] for g in range(G))))
+            out.append(("", "", sum(v[idx(g, k)] for g in range(G) for k in range(K))))
+        else:
+            out.append(("", "", v[0]))
+        return out
+
+    def _emit(self, year: int, name: str, dim: str, v: list[float]) -> None:
+        self.rows.extend(Row(year, g, k, name, value) for g, k, value in self._margins(dim, v))
+
+    def _emit_ratios(self, year: int, values: dict[str, list[float]]) -> None:
+        forced = self._margins("gk", values["forced_moves"])
+        tenant_years = self._margins("gk", values["tenant_years"])
+        for (g, k, moves), (_, _, exposure) in zip(forced, tenant_years, strict=True):
+            ratio = 100.0 * moves / exposure if exposure > 0 else math.nan
+            self.rows.append(Row(year, g, k, "moves_per_100_tenant_years", ratio))
+        allocations = self._margins("gk", values["allocations"])
+        by_category = {(g, k): value for g, k, value in allocations if g == ""}
+        for _, k, unit_years in self._margins("k", values["unit_years"]):
+            new = by_category[("", k)]
+            ratio = 100.0 * new / unit_years if unit_years > 0 else math.nan
+            self.rows.append(Row(year, "", k, "new_allocations_per_100_units", ratio))
+
+    def _emit_waits(self, year: int) -> None:
+        everyone: list[float] = []
+        for g, waits in enumerate(self.waits):
+            everyone.extend(waits)
+            self._emit_wait_stats(year, self.groups[g], waits)
+            waits.clear()
+        self._emit_wait_stats(year, "", everyone)
+
+    def _emit_wait_stats(self, year: int, group: str, waits: list[float]) -> None:
+        if waits:
+            ordered = sorted(waits)
+            stats = (sum(waits) / len(waits), _quantile(ordered, 0.5), _quantile(ordered, 0.9))
+        else:
+            stats = (math.nan, math.nan, math.nan)
+        for name, value in zip(("wait_years_mean", "wait_years_p50", "wait_years_p90"),
+                               stats, strict=True):
+            self.rows.append(Row(year, group, "", name, value))
+
+    def _emit_costs(self, year: int, values: dict[str, list[float]],
+                    costs: dict[str, float | None]) -> None:
+        totals = {
+            "hospits_per_night": sum(values["hospits_nights"]),
+            "emergency_per_night": sum(values["emergency_nights"]),
+            "followup_per_year": sum(values["followup_years"]),
+            "build_per_unit": sum(values["units_built"]),
+        }
+        names = {
+            "hospits_per_night": "cost_hospits", "emergency_per_night": "cost_emergency",
+            "followup_per_year": "cost_followup", "build_per_unit": "cost_build",
+        }
+        total = 0.0
+        any_cost = False
+        for key, price in costs.items():
+            if price is None:
+                continue
+            any_cost = True
+            cost = price * totals[key]
+            total += cost
+            self.rows.append(Row(year, "", "", names[key], cost))
+        if any_cost:
+            self.rows.append(Row(year, "", "", "cost_total", total))
+
+
+def _quantile(ordered: list[float], q: float) -> float:
+    """Linear-interpolation quantile (numpy's default) of sorted values."""
+    position = q * (len(ordered) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
