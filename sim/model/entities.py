@@ -12,7 +12,7 @@ from sim.config.schema import Category, Group
 class Dwelling:
     """One municipal dwelling. ``tenant`` is None while it is vacant."""
 
-    __slots__ = ("id", "k", "rooms", "tenant", "available", "removed")
+    __slots__ = ("available", "id", "k", "removed", "rooms", "tenant")
 
     def __init__(self, dwelling_id: str, k: int, rooms: int | None) -> None:
         self.id = dwelling_id
@@ -31,10 +31,27 @@ class Household:
     """
 
     __slots__ = (
-        "id", "g", "rooms", "permanent", "needs_followup", "homeless_flag",
-        "self_sufficient", "seniority", "wait_start", "list_key", "on_list", "transfer",
-        "dwelling", "contract_end", "renewals", "epoch", "wait_epoch", "shelter",
-        "followed", "in_followup_queue", "record",
+        "contract_end",
+        "dwelling",
+        "epoch",
+        "followed",
+        "g",
+        "homeless_flag",
+        "id",
+        "in_followup_queue",
+        "list_key",
+        "needs_followup",
+        "on_list",
+        "permanent",
+        "record",
+        "renewals",
+        "rooms",
+        "self_sufficient",
+        "seniority",
+        "shelter",
+        "transfer",
+        "wait_epoch",
+        "wait_start",
     )
 
     def __init__(self, household_id: int, g: int) -> None:

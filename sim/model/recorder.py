@@ -62,7 +62,7 @@ class Row:
 class TimeWeighted:
     """Levels that change at event times, with their integrals over the current year."""
 
-    __slots__ = ("level", "last", "area")
+    __slots__ = ("area", "last", "level")
 
     def __init__(self, size: int, start: float) -> None:
         self.level = [0.0] * size

@@ -34,7 +34,7 @@ class Stream:
     True
     """
 
-    __slots__ = ("name", "_generator", "_uniforms", "_u_next", "_normals", "_n_next")
+    __slots__ = ("_generator", "_n_next", "_normals", "_u_next", "_uniforms", "name")
 
     def __init__(self, seed: int, replication: int, name: str) -> None:
         self.name = name
@@ -95,7 +95,7 @@ class Stream:
 class Streams:
     """The streams of one replication, created on first use by name."""
 
-    __slots__ = ("seed", "replication", "_streams")
+    __slots__ = ("_streams", "replication", "seed")
 
     def __init__(self, seed: int, replication: int) -> None:
         self.seed = seed

@@ -1,0 +1,93 @@
+"""Figures of a run: mean over replications with a p10–p90 band."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.axes import Axes
+
+from sim.analysis.labels import label
+
+BAND_NOTE = "lines: mean over {n} replications; bands: 10th–90th percentile"
+
+
+def _series(summary: pd.DataFrame, metric: str, group: str = "", category: str = ""
+            ) -> pd.DataFrame:
+    rows = summary[(summary.metric == metric) & (summary.group == group)
+                   & (summary.category == category)]
+    return rows.sort_values("year")
+
+
+def _band(ax: Axes, rows: pd.DataFrame, name: str) -> None:
+    if rows.empty:
+        return
+    line = ax.plot(rows.year, rows["mean"], marker="o", markersize=3, label=name)[0]
+    ax.fill_between(rows.year, rows.p10, rows.p90, alpha=0.2, color=line.get_color())
+
+
+def _finish(fig: plt.Figure, ax: Axes, title: str, ylabel: str, note: str, path: Path) -> None:
+    ax.set_title(title)
+    ax.set_xlabel("Year")
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8, loc="best")
+    fig.text(0.01, 0.01, note, fontsize=7, color="0.35")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_figures(summary: pd.DataFrame, folder: Path, scenario_name: str,
+                  groups: list[str], categories: list[str], replications: int) -> list[Path]:
+    """Write the four standard figures into ``folder``; return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    note = f"{scenario_name}: " + BAND_NOTE.format(n=replications)
+    written = []
+
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for group in groups:
+        _band(ax, _series(summary, "waiting", group=group), group)
+    _band(ax, _series(summary, "waiting"), "all groups")
+    path = folder / "waiting_list.png"
+    _finish(fig, ax, "Waiting list at year end, by group", "Households", note, path)
+    written.append(path)
+
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for category in categories:
+        _band(ax, _series(summary, "allocations", category=category), category)
+    path = folder / "allocations.png"
+    _finish(fig, ax, "New allocations per year, by dwelling category", "Households per year",
+            note, path)
+    written.append(path)
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
+    for metric in ("homeless_waiting", "in_hospits", "in_emergency"):
+        _band(axes[0], _series(summary, metric), label(metric))
+    axes[0].set_title("Homeless on the list at year end")
+    axes[0].set_xlabel("Year")
+    axes[0].set_ylabel("Households")
+    axes[0].set_ylim(bottom=0)
+    axes[0].grid(alpha=0.3)
+    axes[0].legend(fontsize=8)
+    for metric in ("hospits_nights", "emergency_nights"):
+        _band(axes[1], _series(summary, metric), label(metric))
+    path = folder / "homeless_hospits.png"
+    _finish(fig, axes[1], "Nights in hospits and emergency units", "Nights per year", note,
+            path)
+    written.append(path)
+
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for metric in ("followup_active", "followup_waiting"):
+        _band(ax, _series(summary, metric), label(metric))
+    path = folder / "followup.png"
+    _finish(fig, ax, "Follow-up (bo-oppfølging) at year end", "Households", note, path)
+    written.append(path)
+    return written

@@ -1,0 +1,41 @@
+"""Summaries over replications: means with 95 % t-intervals and percentiles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+KEYS = ["year", "group", "category", "metric"]
+SUMMARY_COLUMNS = [*KEYS, "mean", "sd", "ci_low", "ci_high", "p10", "p50", "p90", "n"]
+
+
+def summarise(yearly: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """One row per year, group, category and metric over replications.
+
+    ``ci_low``/``ci_high`` are the t-interval of the mean at ``confidence``; ``p10``..``p90``
+    are percentiles of the replication values; ``n`` counts the replications with a value
+    (a wait statistic has none in a year in which nobody was housed).
+    """
+    data = yearly.dropna(subset=["value"])
+    grouped = data.groupby(KEYS, sort=True)["value"]
+    table = grouped.agg(["mean", "std", "count"]).rename(columns={"std": "sd", "count": "n"})
+    quantiles = grouped.quantile([0.1, 0.5, 0.9]).unstack()
+    quantiles.columns = ["p10", "p50", "p90"]
+    table = table.join(quantiles)
+    n = table["n"].to_numpy(dtype=float)
+    sd = table["sd"].fillna(0.0).to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = stats.t.ppf(0.5 + confidence / 2, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
+    half = np.where(n > 1, half, np.nan)
+    table["ci_low"] = table["mean"] - half
+    table["ci_high"] = table["mean"] + half
+    table["n"] = table["n"].astype(int)
+    return table.reset_index()[SUMMARY_COLUMNS]
+
+
+def totals(summary: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """The all-groups, all-categories rows of one metric, indexed by year."""
+    rows = summary[(summary.metric == metric) & (summary.group == "")
+                   & (summary.category == "")]
+    return rows.set_index("year")

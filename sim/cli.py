@@ -1,0 +1,184 @@
+"""Command line: ``sim run``, ``sim validate``. Thin wrappers over the Python API.
+
+Exit codes: 0 success, 2 invalid input (scenario, option, existing output folder),
+1 internal error.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import pandas as pd
+
+from sim.analysis.output import check_out_dir, default_out_dir, write_results
+from sim.analysis.tables import summarise
+from sim.config.errors import InputError
+from sim.config.loader import load_scenario
+from sim.runner.replications import run_scenario
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SUMMARY_METRICS = [
+    "waiting", "allocations", "wait_years_mean", "homeless_waiting", "hospits_nights",
+    "forced_moves", "followup_waiting", "tenants", "units",
+]
+
+
+def _handle_errors(command: F) -> F:
+    """Input errors exit with code 2 and a plain message; other errors with code 1."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InputError as error:
+            click.echo(click.style("error: ", fg="red", bold=True) + "invalid input", err=True)
+            for problem in error.problems:
+                click.echo(f"  {problem}", err=True)
+            sys.exit(2)
+        except KeyboardInterrupt:
+            click.echo("\ninterrupted: no result folder was written", err=True)
+            sys.exit(130)
+        except (click.ClickException, click.exceptions.Exit, SystemExit):
+            raise
+        except Exception as error:  # an internal error: say so, keep the detail
+            click.echo(f"internal error: {type(error).__name__}: {error}", err=True)
+            if os.environ.get("SIM_DEBUG"):
+                traceback.print_exc()
+            else:
+                click.echo("(set SIM_DEBUG=1 to see the traceback; please report it)", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sim-housing", prog_name="sim")
+def main() -> None:
+    """Simulate municipal social housing: waiting lists, allocations, contracts, follow-up.
+
+    \b
+    Example:
+      sim run scenarios/flexbo.yaml
+      sim validate scenarios/*.yaml
+    """
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--replications", "-r", type=click.IntRange(min=1),
+              help="Number of replications (default: the scenario's). Example: -r 50")
+@click.option("--seed", type=click.IntRange(min=0),
+              help="Base seed (default: the scenario's). Example: --seed 2024")
+@click.option("--years", type=click.IntRange(min=1),
+              help="Reported years (default: the scenario's time.years). Example: --years 15")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Worker processes; 0 uses every core. Results do not depend on it.")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Result folder (default: results/<name>/<YYYYmmdd-HHMMSS>).")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Override a scenario key, repeatable. Example: --set policy.renewal=strict")
+@click.option("--households", is_flag=True,
+              help="Also write households.parquet: one row per household with its moves.")
+@click.option("--force", is_flag=True, help="Replace the result folder if it exists.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
+@_handle_errors
+def run(scenario: Path, replications: int | None, seed: int | None, years: int | None,
+        jobs: int, out: Path | None, overrides: tuple[str, ...], households: bool,
+        force: bool, quiet: bool) -> None:
+    """Run SCENARIO and write a result folder with tables and figures.
+
+    \b
+    Example:
+      sim run scenarios/flexbo.yaml --replications 50 --jobs 2
+      sim run scenarios/lorenskog.yaml --set policy.renewal=always --out results/always
+    """
+    extra = list(overrides)
+    if seed is not None:
+        extra.append(f"seed={seed}")
+    if years is not None:
+        extra.append(f"time.years={years}")
+    if replications is not None:
+        extra.append(f"replications={replications}")
+    loaded = load_scenario(scenario, extra)
+    target = out if out is not None else default_out_dir(loaded)
+    check_out_dir(target, force)
+    count = loaded.replications
+    if not quiet:
+        click.echo(f"{loaded.name}: {count} replications of {loaded.time.start}–"
+                   f"{loaded.time.end - 1} after {loaded.time.warmup_years:g} warm-up years, "
+                   f"seed {loaded.seed}", err=True)
+    with click.progressbar(length=count, label="replications", file=sys.stderr,
+                           hidden=quiet) as bar:
+        results = run_scenario(loaded, None, jobs, households, lambda _r: bar.update(1))
+    write_results(results, target, force, scenario_file=scenario, command=sys.argv)
+    if not quiet:
+        click.echo(summary_table(summarise(results.yearly), loaded.time.start,
+                                 loaded.time.end - 1, count))
+    click.echo(f"results: {target}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Validate with overrides applied. Example: --set stock.flexbo.units=20")
+@_handle_errors
+def validate(files: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
+    """Check scenario FILES without running them.
+
+    \b
+    Example:
+      sim validate scenarios/*.yaml
+    """
+    problems = []
+    for file in files:
+        try:
+            scenario = load_scenario(file, overrides)
+        except InputError as error:
+            problems.extend(error.problems)
+            continue
+        units = sum(c.units for c in scenario.stock.values())
+        click.echo(f"ok: {file} ({scenario.name}: {len(scenario.groups)} groups, "
+                   f"{len(scenario.stock)} categories, {units} units)")
+    if problems:
+        raise InputError(problems)
+
+
+def _cell(row: pd.Series | None) -> str:
+    if row is None or pd.isna(row["mean"]):
+        return "–"
+    mean, low, high = row["mean"], row["ci_low"], row["ci_high"]
+    digits = 2 if abs(mean) < 10 else 0
+    if pd.isna(low) or math.isclose(low, high):
+        return f"{mean:,.{digits}f}"
+    return f"{mean:,.{digits}f} [{low:,.{digits}f}, {high:,.{digits}f}]"
+
+
+def summary_table(summary: pd.DataFrame, first: int, last: int, replications: int) -> str:
+    """A short plain-text table: key totals in the first and last reported year."""
+    from sim.analysis.labels import label
+
+    totals = summary[(summary.group == "") & (summary.category == "")]
+    lookup = {(r.metric, r.year): r for _, r in totals.iterrows()}
+    years = [first] if first == last else [first, last]
+    header = ["metric", *[str(y) for y in years]]
+    lines = [[label(m, with_unit=True), *[_cell(lookup.get((m, y))) for y in years]]
+             for m in SUMMARY_METRICS]
+    widths = [max(len(str(row[i])) for row in [header, *lines]) for i in range(len(header))]
+    out = [f"\nSummary (mean [95 % CI] over {replications} replications)"]
+    out.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    out.append("  ".join("-" * w for w in widths))
+    out.extend("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in lines)
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    main()
