@@ -31,6 +31,7 @@ class Household:
     """
 
     __slots__ = (
+        "base",
         "contract_end",
         "dwelling",
         "epoch",
@@ -54,9 +55,10 @@ class Household:
         "wait_start",
     )
 
-    def __init__(self, household_id: int, g: int) -> None:
+    def __init__(self, household_id: int, g: int, base: int) -> None:
         self.id = household_id
         self.g = g
+        self.base = base  # index of (g, 0) in the recorder's flat arrays
         self.rooms: int | None = None
         self.permanent = False
         self.needs_followup = False
@@ -103,15 +105,28 @@ class GroupRuntime:
     self_sufficiency_rate: float
     room_keys: list[int] = field(default_factory=list)
     room_bounds: list[float] = field(default_factory=list)
+    # hazards per year, with and without follow-up, read in the event loop
+    breakdown: float = 0.0
+    breakdown_followed: float = 0.0
+    other_exit: float = 0.0
+    self_sufficiency_followed: float = 0.0
+    leave_when_able: float = 0.0
 
     @classmethod
-    def build(cls, g: int, group_id: str, group: Group, category_index: dict[str, int]
-              ) -> GroupRuntime:
+    def build(cls, g: int, group_id: str, group: Group, category_index: dict[str, int],
+              breakdown_factor: float, self_sufficiency_factor: float) -> GroupRuntime:
         eligible = [category_index[c] for c in group.eligible]
         transfer_to = [category_index[c] for c in (group.transfer_to or group.eligible)]
         rate = 1.0 / group.self_sufficient_years if group.self_sufficient_years else 0.0
         room_keys, room_bounds = cumulative(group.rooms or {})
-        return cls(g, group_id, group, eligible, transfer_to, rate, room_keys, room_bounds)
+        return cls(
+            g, group_id, group, eligible, transfer_to, rate, room_keys, room_bounds,
+            breakdown=group.breakdown_per_year,
+            breakdown_followed=group.breakdown_per_year * breakdown_factor,
+            other_exit=group.other_exit_per_year,
+            self_sufficiency_followed=rate * self_sufficiency_factor,
+            leave_when_able=group.leave_when_able_per_year,
+        )
 
 
 @dataclass

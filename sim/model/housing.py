@@ -20,6 +20,7 @@ from collections import deque
 from typing import Any
 
 import simpy
+from simpy.events import NORMAL
 
 from sim.config.schema import Allocation, Renewal, Scenario
 from sim.model.entities import (
@@ -38,6 +39,21 @@ CONTRACT_END = 0
 HAZARD = 1
 
 
+class Timer:
+    """A bare timed callback, lighter than a ``simpy.Timeout``.
+
+    It is queued with the public ``Environment.schedule`` and has what
+    ``Environment.step`` reads of an event: ``callbacks`` and ``_ok``.
+    """
+
+    __slots__ = ("callbacks", "value", "_ok")
+
+    def __init__(self, callback: Any, value: Any) -> None:
+        self.callbacks: list[Any] | None = [callback]
+        self.value = value
+        self._ok = True
+
+
 class HousingModel:
     """The model of one replication: environment, stock, waiting lists, services."""
 
@@ -50,13 +66,16 @@ class HousingModel:
         self.t0 = scenario.time.start - scenario.time.warmup_years
         self.end = float(scenario.time.end)
         self.env = simpy.Environment(initial_time=self.t0)
+        self._schedule = self.env.schedule
 
         category_index = {cid: k for k, cid in enumerate(scenario.stock)}
         self.categories = [
             CategoryRuntime.build(k, cid, cat) for k, (cid, cat) in enumerate(scenario.stock.items())
         ]
         self.groups = [
-            GroupRuntime.build(g, gid, grp, category_index)
+            GroupRuntime.build(g, gid, grp, category_index,
+                               scenario.followup.breakdown_factor,
+                               scenario.followup.self_sufficiency_factor)
             for g, (gid, grp) in enumerate(scenario.groups.items())
         ]
         pairs = sorted({(grp.g, k) for grp in self.groups for k in grp.eligible + grp.transfer_to})
@@ -67,7 +86,6 @@ class HousingModel:
         self._flows = rec.flows
         self._tenants = rec.integrals["tenant_years"]
         self._followup = rec.integrals["followup_years"]
-        self._vacant = rec.integrals["vacant_unit_days"]
         self._units = rec.integrals["unit_years"]
         self._waiting = rec.integrals["waiting_mean"]
         self._hospits = rec.integrals["hospits_nights"]
@@ -182,8 +200,12 @@ class HousingModel:
         followup_waiting = [0.0] * size
         for household in self.followup_queue:
             followup_waiting[idx(household.g, household.dwelling.k)] += 1  # type: ignore[union-attr]
-        vacant = list(self._vacant.level)
         units = list(self._units.level)
+        vacant = list(units)
+        tenants = self._tenants.level
+        for g in range(self.G):
+            for k in range(K):
+                vacant[idx(self.G, k)] -= tenants[idx(g, k)]
         stocks.update(
             waiting=waiting, transfer_waiting=transfer, homeless_waiting=homeless,
             in_emergency=in_emergency, in_hospits=in_hospits,
@@ -263,7 +285,7 @@ class HousingModel:
 
     def _new_household(self, grp: GroupRuntime, stream: Any) -> Household:
         """A household with its attributes drawn (always five draws, to keep streams in step)."""
-        household = Household(self.next_household_id, grp.g)
+        household = Household(self.next_household_id, grp.g, grp.g * self.recorder.width)
         self.next_household_id += 1
         cfg = grp.config
         u_rooms, u_perm, u_follow, u_homeless = (stream.uniform() for _ in range(4))
@@ -292,7 +314,7 @@ class HousingModel:
         """An application: approval or refusal, then the waiting list."""
         stream = self._household_streams[grp.g]
         flows = self._flows
-        i = self.recorder.index(grp.g, self.K)
+        i = grp.g * self.recorder.width + self.K
         flows["applications"][i] += 1
         approved = stream.uniform() < grp.config.approval
         household = self._new_household(grp, stream)
@@ -331,13 +353,13 @@ class HousingModel:
         if household.transfer:
             self.transfer_waiting[household.g] += 1
         else:
-            self._waiting.add(self.recorder.index(household.g, self.K), 1, now)
+            self._waiting.add(household.base + self.K, 1, now)
             if household.homeless_flag:
                 self._enter_shelter(household)
             if patience < math.inf:
                 household.wait_epoch += 1
-                timer = self.env.timeout(patience, (household, household.wait_epoch))
-                timer.callbacks.append(self._withdraw)
+                self._schedule(Timer(self._withdraw, (household, household.wait_epoch)),
+                               NORMAL, patience)
         for k in self._list_categories(household):
             cat = self.categories[k]
             for dwelling in cat.available:
@@ -361,7 +383,7 @@ class HousingModel:
         if household.transfer:
             self.transfer_waiting[household.g] -= 1
         else:
-            self._waiting.add(self.recorder.index(household.g, self.K), -1, self.env.now)
+            self._waiting.add(household.base + self.K, -1, self.env.now)
 
     def _withdraw(self, event: simpy.Event) -> None:
         household, token = event.value
@@ -369,14 +391,14 @@ class HousingModel:
             return
         self._leave_list(household)
         self._leave_shelter(household)
-        self._flows["withdrawals"][self.recorder.index(household.g, self.K)] += 1
+        self._flows["withdrawals"][household.base + self.K] += 1
         self._exit(household, "withdrawn", None)
 
     # --- homelessness while waiting ---------------------------------------------------
 
     def _enter_shelter(self, household: Household) -> None:
         now = self.env.now
-        i = self.recorder.index(household.g, self.K)
+        i = household.base + self.K
         if self.emergency_in_use < self.emergency_capacity:
             self.emergency_in_use += 1
             household.shelter = "emergency"
@@ -393,7 +415,7 @@ class HousingModel:
         if shelter is None:
             return
         now = self.env.now
-        i = self.recorder.index(household.g, self.K)
+        i = household.base + self.K
         household.shelter = None
         if shelter == "emergency":
             self.emergency_in_use -= 1
@@ -408,7 +430,7 @@ class HousingModel:
         now = self.env.now
         while self.hospits_queue and self.emergency_in_use < self.emergency_capacity:
             household = self.hospits_queue.popleft()
-            i = self.recorder.index(household.g, self.K)
+            i = household.base + self.K
             self._hospits.add(i, -1, now)
             self.emergency_in_use += 1
             household.shelter = "emergency"
@@ -454,7 +476,7 @@ class HousingModel:
         """Offer a dwelling; True if the household accepted and moved in."""
         if self.refusal_probability > 0 and not household.transfer:
             if self._offers.uniform() < self.refusal_probability:
-                i = self.recorder.index(household.g, self.K)
+                i = household.base + self.K
                 self._flows["offer_refusals"][i] += 1
                 penalty = self.refusal_penalty
                 if penalty == "back_of_queue":
@@ -487,11 +509,11 @@ class HousingModel:
         entry = (*key, household)
         for k in self._list_categories(household):
             insort(self.categories[k].waiting, entry)  # type: ignore[arg-type]
-        self._waiting.add(self.recorder.index(household.g, self.K), 1, now)
+        self._waiting.add(household.base + self.K, 1, now)
         if patience < math.inf:
             household.wait_epoch += 1
-            timer = self.env.timeout(patience, (household, household.wait_epoch))
-            timer.callbacks.append(self._withdraw)
+            self._schedule(Timer(self._withdraw, (household, household.wait_epoch)),
+                           NORMAL, patience)
 
     def _move_in(self, household: Household, dwelling: Dwelling) -> None:
         now = self.env.now
@@ -502,18 +524,17 @@ class HousingModel:
             self._leave_list(household)
         self._leave_shelter(household)
         if is_transfer:
-            self._flows["transfers"][rec.index(household.g, dwelling.k)] += 1
+            self._flows["transfers"][household.base + dwelling.k] += 1
             household.transfer = False
             self._vacate(household)
         elif not self._populating:
-            self._flows["allocations"][rec.index(household.g, dwelling.k)] += 1
+            self._flows["allocations"][household.base + dwelling.k] += 1
             rec.waits[household.g].append(now - household.wait_start)
         dwelling.tenant = household
         household.dwelling = dwelling
-        self._tenants.add(rec.index(household.g, dwelling.k), 1, now)
+        self._tenants.add(household.base + dwelling.k, 1, now)
         if household.followed:
-            self._followup.add(rec.index(household.g, dwelling.k), 1, now)
-        self._vacant.add(rec.index(self.G, dwelling.k), -1, now)
+            self._followup.add(household.base + dwelling.k, 1, now)
         renewal = cat.config.renewal or self.policy.renewal
         permanent_contract = cat.config.contract_years is None or (
             renewal is Renewal.differentiated and household.permanent
@@ -539,23 +560,21 @@ class HousingModel:
         rec = self.recorder
         household.dwelling = None
         dwelling.tenant = None
-        self._tenants.add(rec.index(household.g, dwelling.k), -1, now)
+        self._tenants.add(household.base + dwelling.k, -1, now)
         if household.followed:
-            self._followup.add(rec.index(household.g, dwelling.k), -1, now)
+            self._followup.add(household.base + dwelling.k, -1, now)
         cat = self.categories[dwelling.k]
         if cat.pending_removals > 0:
             cat.pending_removals -= 1
             self._drop_unit(cat, dwelling)
             return
-        self._vacant.add(rec.index(self.G, dwelling.k), 1, now)
         delay = self._turnaround_streams[dwelling.k].lognormal_mean_cv(
             cat.turnaround_years, cat.config.turnaround_cv)
         if delay <= 0:
             self._allocate_vacancy(dwelling)
         else:
             cat.in_turnaround.append(dwelling)
-            timer = self.env.timeout(delay, dwelling)
-            timer.callbacks.append(self._turnaround_done)
+            self._schedule(Timer(self._turnaround_done, dwelling), NORMAL, delay)
 
     def _turnaround_done(self, event: simpy.Event) -> None:
         dwelling: Dwelling = event.value
@@ -570,30 +589,31 @@ class HousingModel:
         """Draw the household's next tenancy event: a hazard or the contract end."""
         household.epoch += 1
         grp = self.groups[household.g]
-        cfg = grp.config
-        breakdown = cfg.breakdown_per_year
-        self_sufficiency = 0.0
-        if not household.self_sufficient and not household.permanent:
-            self_sufficiency = grp.self_sufficiency_rate
         if household.followed:
-            breakdown *= self.breakdown_factor
-            self_sufficiency *= self.self_sufficiency_factor
-        leave = 0.0
-        if household.self_sufficient and household.contract_end is None and not household.transfer:
-            leave = cfg.leave_when_able_per_year
-        total = breakdown + cfg.other_exit_per_year + self_sufficiency + leave
+            total = grp.breakdown_followed + grp.other_exit
+            if not household.self_sufficient and not household.permanent:
+                total += grp.self_sufficiency_followed
+        else:
+            total = grp.breakdown + grp.other_exit
+            if not household.self_sufficient and not household.permanent:
+                total += grp.self_sufficiency_rate
+        contract_end = household.contract_end
+        transfer = household.transfer
+        if household.self_sufficient and contract_end is None and not transfer:
+            total += grp.leave_when_able
         delay = self._tenancy_streams[household.g].exponential(total)
         kind = HAZARD
-        if household.contract_end is not None and not household.transfer:
-            until_end = household.contract_end - self.env.now
+        now = self.env.now
+        if contract_end is not None and not transfer:
+            until_end = contract_end - now
             if until_end <= delay:
                 delay, kind = max(until_end, 0.0), CONTRACT_END
-        if delay == math.inf or self.env.now + delay >= self.end:
+        if now + delay >= self.end:
             return
-        timer = self.env.timeout(delay, (household, household.epoch, kind, total))
-        timer.callbacks.append(self._tenancy_event)
+        self._schedule(Timer(self._tenancy_event, (household, household.epoch, kind, total)),
+                       NORMAL, delay)
 
-    def _tenancy_event(self, event: simpy.Event) -> None:
+    def _tenancy_event(self, event: Timer) -> None:
         household, token, kind, total = event.value
         if token != household.epoch or household.dwelling is None:
             return
@@ -601,19 +621,17 @@ class HousingModel:
             self._contract_end(household)
             return
         grp = self.groups[household.g]
-        cfg = grp.config
-        stream = self._tenancy_streams[household.g]
-        u = stream.uniform() * total
-        breakdown = cfg.breakdown_per_year * (self.breakdown_factor if household.followed else 1.0)
+        u = self._tenancy_streams[household.g].uniform() * total
+        breakdown = grp.breakdown_followed if household.followed else grp.breakdown
         if u < breakdown:
             self._breakdown(household)
             return
         u -= breakdown
-        if u < cfg.other_exit_per_year:
+        if u < grp.other_exit:
             self._end_tenancy(household, "exits_other", "other")
             return
-        u -= cfg.other_exit_per_year
-        if not household.self_sufficient and not household.permanent and grp.self_sufficiency_rate > 0:
+        if not household.self_sufficient and not household.permanent \
+                and grp.self_sufficiency_rate > 0:
             self._become_self_sufficient(household)
             return
         self._leave_to_market(household)
@@ -630,7 +648,7 @@ class HousingModel:
         dwelling = household.dwelling
         assert dwelling is not None
         cat = self.categories[dwelling.k]
-        i = self.recorder.index(household.g, dwelling.k)
+        i = household.base + dwelling.k
         self._flows["contract_ends"][i] += 1
         renewal = cat.config.renewal or self.policy.renewal
         max_renewals = self.policy.max_renewals
@@ -661,7 +679,7 @@ class HousingModel:
     def _forced_move(self, household: Household) -> None:
         dwelling = household.dwelling
         assert dwelling is not None
-        self._flows["forced_moves"][self.recorder.index(household.g, dwelling.k)] += 1
+        self._flows["forced_moves"][household.base + dwelling.k] += 1
         if household.record is not None:
             household.record["moves"].append(
                 {"time": self.env.now, "dwelling": dwelling.id,
@@ -684,7 +702,7 @@ class HousingModel:
     def _breakdown(self, household: Household) -> None:
         dwelling = household.dwelling
         assert dwelling is not None
-        i = self.recorder.index(household.g, dwelling.k)
+        i = household.base + dwelling.k
         self._flows["breakdowns"][i] += 1
         if household.on_list:
             self._leave_list(household)
@@ -712,7 +730,7 @@ class HousingModel:
     def _end_tenancy(self, household: Household, metric: str, destination: str) -> None:
         dwelling = household.dwelling
         assert dwelling is not None
-        self._flows[metric][self.recorder.index(household.g, dwelling.k)] += 1
+        self._flows[metric][household.base + dwelling.k] += 1
         if household.on_list:
             self._leave_list(household)
             household.transfer = False
@@ -743,7 +761,7 @@ class HousingModel:
         assert dwelling is not None
         household.followed = True
         self.followup_active += 1
-        self._followup.add(self.recorder.index(household.g, dwelling.k), 1, self.env.now)
+        self._followup.add(household.base + dwelling.k, 1, self.env.now)
 
     def _release_followup(self, household: Household) -> None:
         if household.in_followup_queue:
@@ -755,7 +773,7 @@ class HousingModel:
         self.followup_active -= 1
         if household.dwelling is not None:
             self._followup.add(
-                self.recorder.index(household.g, household.dwelling.k), -1, self.env.now)
+                household.base + household.dwelling.k, -1, self.env.now)
         self._fill_followup_slots()
 
     def _fill_followup_slots(self) -> None:
@@ -777,7 +795,6 @@ class HousingModel:
             dwelling = Dwelling(f"{cat.id}-{cat.serial}", cat.k, size)
             cat.units += 1
             self._units.add(rec.index(self.G, cat.k), 1, now)
-            self._vacant.add(rec.index(self.G, cat.k), 1, now)
             if populate:
                 dwelling.available = True
                 cat.available.append(dwelling)
@@ -791,7 +808,6 @@ class HousingModel:
             while units > 0 and pool:
                 dwelling = pool.pop()
                 dwelling.available = False
-                self._vacant.add(self.recorder.index(self.G, cat.k), -1, self.env.now)
                 self._drop_unit(cat, dwelling)
                 units -= 1
         cat.pending_removals += units

@@ -45,7 +45,6 @@ INTEGRAL_METRICS: dict[str, tuple[str, float]] = {
     "waiting_mean": ("g", 1.0),
     "tenant_years": ("gk", 1.0),
     "followup_years": ("gk", 1.0),
-    "vacant_unit_days": ("k", DAYS_PER_YEAR),
     "unit_years": ("k", 1.0),
 }
 
@@ -124,6 +123,13 @@ class Recorder:
         for name, (dim, factor) in INTEGRAL_METRICS.items():
             values[name] = [area * factor for area in self.integrals[name].close(now)]
             dims[name] = dim
+        # a unit is either let or vacant: vacant unit-years = unit-years - tenant-years
+        vacant = list(values["unit_years"])
+        for g in range(self.G):
+            for k in range(self.K):
+                vacant[self.index(self.G, k)] -= values["tenant_years"][self.index(g, k)]
+        values["vacant_unit_days"] = [max(v, 0.0) * DAYS_PER_YEAR for v in vacant]
+        dims["vacant_unit_days"] = "k"
         stock_dims = {
             "waiting": "g", "transfer_waiting": "g", "homeless_waiting": "g",
             "in_emergency": "g", "in_hospits": "g", "tenants": "gk",

@@ -59,7 +59,12 @@ class Stream:
         """An exponential time with the given rate; infinite when the rate is 0."""
         if rate <= 0.0:
             return math.inf
-        return -math.log(1.0 - self.uniform()) / rate
+        index = self._u_next
+        if index == len(self._uniforms):
+            self._uniforms = self._generator.random(BLOCK).tolist()
+            index = 0
+        self._u_next = index + 1
+        return -math.log(1.0 - self._uniforms[index]) / rate
 
     def normal(self) -> float:
         """A standard normal number."""
