@@ -1,0 +1,224 @@
+"""Functional tests: stock-flow conservation, extreme values, monotonicity, renewal policies."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import per_replication, scenario, total
+
+from sim.runner import run_scenario
+
+
+def municipality(**changes: Any) -> dict[str, Any]:
+    """A small municipality exercising every mechanism."""
+    data: dict[str, Any] = {
+        "name": "functional",
+        "time": {"start": 2010, "years": 8, "warmup_years": 15},
+        "replications": 4,
+        "seed": 7,
+        "stock": {
+            "ordinary": {"units": 120, "contract_years": 1, "turnaround_days": 40,
+                         "rooms": {1: 0.5, 2: 0.3, 3: 0.2}},
+            "care": {"units": 30, "turnaround_days": 20},
+        },
+        "groups": {
+            "disadvantaged": {
+                "applications_per_year": {2000: 50, 2012: 60}, "approval": 0.7,
+                "eligible": ["ordinary"], "rooms": {1: 0.6, 2: 0.25, 3: 0.15},
+                "permanent_need": 0.3, "self_sufficient_years": 3, "followup_need": 0.4,
+                "withdraw_per_year": 0.2, "homeless_while_waiting": 0.3,
+                "breakdown_per_year": 0.06, "reapply_after_breakdown": 0.5,
+                "other_exit_per_year": 0.03, "leave_when_able_per_year": 0.4,
+                "exit_to": {"ownership": 0.2, "private_rental": 0.8}, "initial_waiting": 10,
+            },
+            "elderly": {"applications_per_year": 8, "eligible": ["care"],
+                        "other_exit_per_year": 0.2, "followup_need": 0.5},
+        },
+        "policy": {"renewal": "needs_based", "after_nonrenewal": "transfer"},
+        "refusal": {"probability": 0.1, "penalty": "back_of_queue"},
+        "followup": {"capacity": {2000: 15, 2013: 25}, "breakdown_factor": 0.5,
+                     "self_sufficiency_factor": 1.5},
+        "emergency": {"units": 4},
+        "builds": [{"year": 2012, "category": "ordinary", "units": 10, "lead_time_years": 1},
+                   {"from": 2014, "to": 2016, "category": "care", "units_per_year": -2}],
+    }
+    for dotted, value in changes.items():
+        target = data
+        parts = dotted.split(".")
+        for part in parts[:-1]:
+            target = target[part]
+        target[parts[-1]] = value
+    return data
+
+
+def wide(yearly: pd.DataFrame) -> pd.DataFrame:
+    """Totals as a (replication, year) x metric table."""
+    rows = yearly[(yearly.group == "") & (yearly.category == "")]
+    return rows.pivot_table(index=["replication", "year"], columns="metric", values="value")
+
+
+def previous(table: pd.DataFrame, metric: str) -> pd.Series:
+    return table[metric].groupby(level="replication").shift(1)
+
+
+@pytest.mark.parametrize("after", ["transfer", "homeless"])
+@pytest.mark.parametrize("renewal", ["needs_based", "strict"])
+def test_stocks_and_flows_balance_every_year(after: str, renewal: str) -> None:
+    data = municipality(**{"policy.renewal": renewal, "policy.after_nonrenewal": after})
+    table = wide(run_scenario(scenario(data)).yearly)
+    forced_out = table.forced_moves if after == "homeless" else 0.0
+    reapplied = table.breakdowns - table.exits_homeless
+
+    units = previous(table, "units") + table.units_built - table.units_removed
+    tenants = (previous(table, "tenants") + table.allocations - table.exits_ownership
+               - table.exits_private_rental - table.exits_other - table.breakdowns - forced_out)
+    waiting = (previous(table, "waiting") + table.approvals + reapplied + forced_out
+               - table.allocations - table.withdrawals - table.removed_after_refusal)
+    checked = units.notna()
+    assert checked.sum() == 4 * 7
+    pd.testing.assert_series_equal(units[checked], table.units[checked], check_names=False)
+    pd.testing.assert_series_equal(tenants[checked], table.tenants[checked], check_names=False)
+    pd.testing.assert_series_equal(waiting[checked], table.waiting[checked], check_names=False)
+    pd.testing.assert_series_equal(table.tenants + table.vacant, table.units, check_names=False)
+    assert (table.applications == table.approvals + table.refusals).all()
+    assert (table.homeless_waiting == table.in_emergency + table.in_hospits).all()
+    assert (table.in_emergency <= 4).all()
+    # the mechanisms all ran
+    for metric in ["allocations", "withdrawals", "breakdowns", "exits_ownership",
+                   "hospits_stays", "emergency_stays", "offer_refusals", "followup_active"]:
+        assert table[metric].sum() > 0, metric
+
+
+def test_group_and_category_rows_add_up_to_totals() -> None:
+    yearly = run_scenario(scenario(municipality())).yearly
+    for metric in ["allocations", "tenants", "waiting", "units", "hospits_nights"]:
+        rows = yearly[yearly.metric == metric]
+        totals = rows[(rows.group == "") & (rows.category == "")].set_index(
+            ["replication", "year"]).value
+        by_group = rows[(rows.group != "") & (rows.category == "")].groupby(
+            ["replication", "year"]).value.sum()
+        by_category = rows[(rows.group == "") & (rows.category != "")].groupby(
+            ["replication", "year"]).value.sum()
+        if not by_group.empty:
+            pd.testing.assert_series_equal(by_group, totals, check_names=False)
+        if not by_category.empty:
+            pd.testing.assert_series_equal(by_category, totals, check_names=False)
+
+
+def test_no_applications_means_no_allocations() -> None:
+    data = municipality(**{"groups.disadvantaged.applications_per_year": 0,
+                           "groups.disadvantaged.initial_waiting": 0,
+                           "groups.elderly.applications_per_year": 0})
+    yearly = run_scenario(scenario(data)).yearly
+    assert (total(yearly, "allocations").value == 0).all()
+    assert (total(yearly, "applications").value == 0).all()
+    assert (total(yearly, "waiting").value == 0).all()
+
+
+def test_huge_stock_gives_near_zero_waits() -> None:
+    data = municipality(**{"stock.ordinary.units": 5000, "stock.care.units": 2000,
+                           "refusal.probability": 0.0})
+    yearly = run_scenario(scenario(data)).yearly
+    waits = total(yearly, "wait_years_mean").value
+    assert waits.max() < 1e-9
+    assert (total(yearly, "waiting").value == 0).all()
+
+
+def test_zero_followup_capacity_makes_every_need_wait() -> None:
+    data = municipality(**{"followup.capacity": 0,
+                           "groups.disadvantaged.followup_need": 1.0,
+                           "groups.disadvantaged.self_sufficient_years": None,
+                           "groups.elderly.followup_need": 1.0})
+    table = wide(run_scenario(scenario(data)).yearly)
+    assert (table.followup_active == 0).all()
+    assert (table.followup_waiting == table.tenants).all()
+    assert table.followup_waiting.min() > 100
+
+
+def test_more_units_never_raise_the_mean_wait() -> None:
+    """Common random numbers: the same seeds for every stock size."""
+    means = []
+    for units in [100, 110, 120, 140, 170]:
+        data = municipality(**{"stock.ordinary.units": units, "replications": 8})
+        yearly = run_scenario(scenario(data)).yearly
+        waits = total(yearly, "wait_years_mean", "disadvantaged")
+        means.append(waits.value.mean())
+    assert all(np.diff(means) <= 0), means
+    assert means[0] > 2 * means[-1], means
+
+
+def test_strict_renewal_forces_moves_and_always_none() -> None:
+    strict = run_scenario(scenario(municipality(**{"policy.renewal": "strict"}))).yearly
+    always = run_scenario(scenario(municipality(**{"policy.renewal": "always"}))).yearly
+    assert per_replication(strict, "forced_moves").min() > 50
+    assert per_replication(always, "forced_moves").max() == 0
+    assert per_replication(always, "renewals").min() > 0
+    assert per_replication(strict, "renewals").max() == 0
+    assert per_replication(strict, "transfers").min() > 0
+
+
+def test_max_renewals_turns_later_renewals_strict() -> None:
+    capped = run_scenario(scenario(municipality(**{"policy.renewal": "always",
+                                                   "policy.max_renewals": 2}))).yearly
+    assert per_replication(capped, "forced_moves").min() > 0
+
+
+def test_differentiated_gives_permanent_need_households_permanent_contracts() -> None:
+    data = municipality(**{"policy.renewal": "differentiated",
+                           "groups.disadvantaged.permanent_need": 1.0})
+    yearly = run_scenario(scenario(data)).yearly
+    assert per_replication(yearly, "contract_ends").max() == 0
+    assert per_replication(yearly, "forced_moves").max() == 0
+
+
+def test_builds_and_removals_change_the_stock() -> None:
+    yearly = run_scenario(scenario(municipality())).yearly
+    units = total(yearly, "units", category="ordinary").groupby("year").value.mean()
+    assert units[2012] == 120 and units[2013] == 130
+    care = total(yearly, "units", category="care").groupby("year").value.mean()
+    assert care[2013] == 30 and care[2016] == 24
+
+
+def test_emergency_units_take_hospits_guests() -> None:
+    without = run_scenario(scenario(municipality(**{"emergency.units": 0}))).yearly
+    more = run_scenario(scenario(municipality(**{"emergency.units": 30}))).yearly
+    assert per_replication(more, "hospits_nights").mean() < per_replication(
+        without, "hospits_nights").mean()
+    assert per_replication(without, "emergency_nights").max() == 0
+
+
+@pytest.mark.parametrize("penalty", ["keep", "back_of_queue", "removed"])
+def test_refusal_penalties(penalty: str) -> None:
+    data = municipality(**{"refusal.probability": 0.5, "refusal.penalty": penalty})
+    yearly = run_scenario(scenario(data)).yearly
+    assert per_replication(yearly, "offer_refusals").min() > 0
+    removed = per_replication(yearly, "removed_after_refusal")
+    if penalty == "removed":
+        assert removed.min() > 0
+    else:
+        assert removed.max() == 0
+
+
+def test_lottery_allocation_runs_and_houses() -> None:
+    yearly = run_scenario(scenario(municipality(**{"policy.allocation": "lottery"}))).yearly
+    assert per_replication(yearly, "allocations").min() > 0
+
+
+def test_costs_are_prices_times_quantities() -> None:
+    data = municipality()
+    data["costs"] = {"hospits_per_night": 900, "followup_per_year": 150000}
+    table = wide(run_scenario(scenario(data)).yearly)
+    np.testing.assert_allclose(table.cost_hospits, 900 * table.hospits_nights)
+    np.testing.assert_allclose(table.cost_followup, 150000 * table.followup_years)
+    np.testing.assert_allclose(table.cost_total, table.cost_hospits + table.cost_followup)
+
+
+def test_scenario_is_not_mutated_by_a_run() -> None:
+    loaded = scenario(municipality())
+    before = copy.deepcopy(loaded.model_dump())
+    run_scenario(loaded, replications=1)
+    assert loaded.model_dump() == before
