@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.config.schema import Category, Group
+from sim.config.schema import Category, Group, Policy, Renewal
 
 
 class Dwelling:
@@ -136,17 +136,34 @@ class CategoryRuntime:
     k: int
     id: str
     config: Category
+    contract_years: float | None
+    renewal: Renewal
+    renewal_probability: float
+    differentiated: bool
     turnaround_years: float
+    turnaround_sigma: float
+    turnaround_shift: float
     waiting: list[tuple[float, float, int, Household]] = field(default_factory=list)
     available: list[Dwelling] = field(default_factory=list)
-    in_turnaround: list[Dwelling] = field(default_factory=list)
+    in_turnaround: dict[Dwelling, None] = field(default_factory=dict)
     pending_removals: int = 0
     units: int = 0
     serial: int = 0
 
     @classmethod
-    def build(cls, k: int, category_id: str, category: Category) -> CategoryRuntime:
-        return cls(k, category_id, category, category.turnaround_days / 365.0)
+    def build(cls, k: int, category_id: str, category: Category, policy: Policy
+              ) -> CategoryRuntime:
+        """Precompute the contract rule and the lognormal turnaround parameters."""
+        renewal = category.renewal or policy.renewal
+        probability = category.renewal_probability
+        if probability is None:
+            probability = policy.renewal_probability
+        sigma2 = math.log(1.0 + category.turnaround_cv ** 2)
+        return cls(
+            k, category_id, category, category.contract_years, renewal, probability,
+            renewal is Renewal.differentiated, category.turnaround_days / 365.0,
+            math.sqrt(sigma2), 0.5 * sigma2,
+        )
 
 
 def room_plan(rooms: int | dict[int, float] | None, units: int) -> list[int | None]:

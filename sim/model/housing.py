@@ -22,7 +22,7 @@ from typing import Any
 import simpy
 from simpy.events import NORMAL
 
-from sim.config.schema import Allocation, Renewal, Scenario
+from sim.config.schema import AfterNonrenewal, Allocation, Renewal, Scenario
 from sim.model.entities import (
     CategoryRuntime,
     Dwelling,
@@ -70,7 +70,8 @@ class HousingModel:
 
         category_index = {cid: k for k, cid in enumerate(scenario.stock)}
         self.categories = [
-            CategoryRuntime.build(k, cid, cat) for k, (cid, cat) in enumerate(scenario.stock.items())
+            CategoryRuntime.build(k, cid, cat, scenario.policy)
+            for k, (cid, cat) in enumerate(scenario.stock.items())
         ]
         self.groups = [
             GroupRuntime.build(g, gid, grp, category_index,
@@ -111,6 +112,12 @@ class HousingModel:
         self.next_household_id = 0
         self.households: list[Household] = []
         self._populating = False
+        self._max_renewals = scenario.policy.max_renewals
+        self._transfer_after_nonrenewal = scenario.policy.after_nonrenewal is AfterNonrenewal.transfer
+        self._priorities = [
+            float(grp.config.priority) if scenario.policy.allocation is Allocation.priority else 0.0
+            for grp in self.groups
+        ]
         self.builds_by_year: dict[int, list[tuple[int, int, Any]]] = {}
         for build in scenario.builds:
             k = category_index[build.category]
@@ -288,7 +295,8 @@ class HousingModel:
         household = Household(self.next_household_id, grp.g, grp.g * self.recorder.width)
         self.next_household_id += 1
         cfg = grp.config
-        u_rooms, u_perm, u_follow, u_homeless = (stream.uniform() for _ in range(4))
+        uniform = stream.uniform
+        u_rooms, u_perm, u_follow, u_homeless = uniform(), uniform(), uniform(), uniform()
         if grp.room_keys:
             for size, bound in zip(grp.room_keys, grp.room_bounds, strict=True):
                 if u_rooms < bound:
@@ -329,11 +337,7 @@ class HousingModel:
     # --- waiting list ---------------------------------------------------------------
 
     def _list_key(self, household: Household) -> tuple[float, float, int]:
-        if self.allocation is Allocation.priority:
-            priority = float(self.groups[household.g].config.priority)
-        else:
-            priority = 0.0
-        return (priority, household.seniority, household.id)
+        return (self._priorities[household.g], household.seniority, household.id)
 
     def _list_categories(self, household: Household) -> list[int]:
         grp = self.groups[household.g]
@@ -344,12 +348,14 @@ class HousingModel:
         now = self.env.now
         household.seniority = seniority
         household.wait_start = now
-        key = self._list_key(household)
+        key = (self._priorities[household.g], seniority, household.id)
         household.list_key = key
         household.on_list = True
         entry = (*key, household)
-        for k in self._list_categories(household):
-            insort(self.categories[k].waiting, entry)  # type: ignore[arg-type]
+        categories = self.categories
+        list_categories = self._list_categories(household)
+        for k in list_categories:
+            insort(categories[k].waiting, entry)  # type: ignore[arg-type]
         if household.transfer:
             self.transfer_waiting[household.g] += 1
         else:
@@ -360,9 +366,8 @@ class HousingModel:
                 household.wait_epoch += 1
                 self._schedule(Timer(self._withdraw, (household, household.wait_epoch)),
                                NORMAL, patience)
-        for k in self._list_categories(household):
-            cat = self.categories[k]
-            for dwelling in cat.available:
+        for k in list_categories:
+            for dwelling in categories[k].available:
                 if self._fits(household, dwelling):
                     if self._offer(dwelling, household):
                         return
@@ -447,7 +452,7 @@ class HousingModel:
     def _allocate_vacancy(self, dwelling: Dwelling) -> None:
         """A unit is available: offer it down the list until someone accepts."""
         cat = self.categories[dwelling.k]
-        skipped: set[int] = set()
+        skipped: set[int] | None = None
         while True:
             candidate = self._candidate(cat, dwelling, skipped)
             if candidate is None:
@@ -456,19 +461,32 @@ class HousingModel:
                 return
             if self._offer(dwelling, candidate):
                 return
+            if skipped is None:
+                skipped = set()
             skipped.add(candidate.id)
 
-    def _candidate(self, cat: CategoryRuntime, dwelling: Dwelling, skipped: set[int]
+    def _candidate(self, cat: CategoryRuntime, dwelling: Dwelling, skipped: set[int] | None
                    ) -> Household | None:
+        """The household first in line for ``dwelling`` (not one that refused it)."""
+        waiting = cat.waiting
+        if not waiting:
+            return None
         if self.allocation is Allocation.lottery:
-            fitting = [entry[3] for entry in cat.waiting
-                       if entry[3].id not in skipped and self._fits(entry[3], dwelling)]
+            fitting = [entry[3] for entry in waiting
+                       if (skipped is None or entry[3].id not in skipped)
+                       and self._fits(entry[3], dwelling)]
             if not fitting:
                 return None
             return fitting[self._offers.integers(len(fitting))]
-        for entry in cat.waiting:
+        rooms = dwelling.rooms
+        any_size = rooms is None or not self.size_match
+        extra = self.max_extra_rooms
+        for entry in waiting:
             household = entry[3]
-            if household.id not in skipped and self._fits(household, dwelling):
+            if skipped is not None and household.id in skipped:
+                continue
+            need = household.rooms
+            if any_size or need is None or need <= rooms <= need + extra:  # type: ignore[operator]
                 return household
         return None
 
@@ -517,33 +535,35 @@ class HousingModel:
 
     def _move_in(self, household: Household, dwelling: Dwelling) -> None:
         now = self.env.now
-        rec = self.recorder
-        cat = self.categories[dwelling.k]
+        k = dwelling.k
+        cat = self.categories[k]
         is_transfer = household.transfer
+        index = household.base + k
         if household.on_list:
             self._leave_list(household)
-        self._leave_shelter(household)
+        if household.shelter is not None:
+            self._leave_shelter(household)
         if is_transfer:
-            self._flows["transfers"][household.base + dwelling.k] += 1
+            self._flows["transfers"][index] += 1
             household.transfer = False
             self._vacate(household)
         elif not self._populating:
-            self._flows["allocations"][household.base + dwelling.k] += 1
-            rec.waits[household.g].append(now - household.wait_start)
+            self._flows["allocations"][index] += 1
+            self.recorder.waits[household.g].append(now - household.wait_start)
         dwelling.tenant = household
         household.dwelling = dwelling
-        self._tenants.add(household.base + dwelling.k, 1, now)
+        self._tenants.add(index, 1, now)
         if household.followed:
-            self._followup.add(household.base + dwelling.k, 1, now)
-        renewal = cat.config.renewal or self.policy.renewal
-        permanent_contract = cat.config.contract_years is None or (
-            renewal is Renewal.differentiated and household.permanent
-        )
-        household.contract_end = None if permanent_contract else now + cat.config.contract_years  # type: ignore[operator]
+            self._followup.add(index, 1, now)
+        contract = cat.contract_years
+        if contract is None or (cat.differentiated and household.permanent):
+            household.contract_end = None
+        else:
+            household.contract_end = now + contract
         household.renewals = 0
-        if household.needs_followup and not household.self_sufficient:
-            if not household.followed and not household.in_followup_queue:
-                self._request_followup(household)
+        if household.needs_followup and not household.self_sufficient \
+                and not household.followed and not household.in_followup_queue:
+            self._request_followup(household)
         if household.record is not None:
             household.record["moves"].append(
                 {"time": now, "dwelling": dwelling.id, "category": cat.id,
@@ -557,30 +577,34 @@ class HousingModel:
         if dwelling is None:
             return
         now = self.env.now
-        rec = self.recorder
+        k = dwelling.k
         household.dwelling = None
         dwelling.tenant = None
-        self._tenants.add(household.base + dwelling.k, -1, now)
+        self._tenants.add(household.base + k, -1, now)
         if household.followed:
-            self._followup.add(household.base + dwelling.k, -1, now)
-        cat = self.categories[dwelling.k]
+            self._followup.add(household.base + k, -1, now)
+        cat = self.categories[k]
         if cat.pending_removals > 0:
             cat.pending_removals -= 1
             self._drop_unit(cat, dwelling)
             return
-        delay = self._turnaround_streams[dwelling.k].lognormal_mean_cv(
-            cat.turnaround_years, cat.config.turnaround_cv)
-        if delay <= 0:
+        if cat.turnaround_years <= 0:
             self._allocate_vacancy(dwelling)
+            return
+        if cat.turnaround_sigma > 0:
+            normal = self._turnaround_streams[k].normal()
+            delay = cat.turnaround_years * math.exp(cat.turnaround_sigma * normal
+                                                    - cat.turnaround_shift)
         else:
-            cat.in_turnaround.append(dwelling)
-            self._schedule(Timer(self._turnaround_done, dwelling), NORMAL, delay)
+            delay = cat.turnaround_years
+        cat.in_turnaround[dwelling] = None
+        self._schedule(Timer(self._turnaround_done, dwelling), NORMAL, delay)
 
-    def _turnaround_done(self, event: simpy.Event) -> None:
+    def _turnaround_done(self, event: Timer) -> None:
         dwelling: Dwelling = event.value
         if dwelling.removed:
             return
-        self.categories[dwelling.k].in_turnaround.remove(dwelling)
+        del self.categories[dwelling.k].in_turnaround[dwelling]
         self._allocate_vacancy(dwelling)
 
     # --- tenancy -------------------------------------------------------------------
@@ -650,25 +674,22 @@ class HousingModel:
         cat = self.categories[dwelling.k]
         i = household.base + dwelling.k
         self._flows["contract_ends"][i] += 1
-        renewal = cat.config.renewal or self.policy.renewal
-        max_renewals = self.policy.max_renewals
+        renewal = cat.renewal
+        max_renewals = self._max_renewals
         if max_renewals is not None and household.renewals >= max_renewals:
             renewal = Renewal.strict
-        if renewal is Renewal.always:
-            renew = True
-        elif renewal in (Renewal.needs_based, Renewal.differentiated):
+        if renewal is Renewal.needs_based or renewal is Renewal.differentiated:
             renew = not household.self_sufficient
-        elif renewal is Renewal.discretionary:
-            probability = cat.config.renewal_probability
-            if probability is None:
-                probability = self.policy.renewal_probability
-            renew = self._tenancy_streams[household.g].uniform() < probability
-        else:
+        elif renewal is Renewal.strict:
             renew = False
+        elif renewal is Renewal.always:
+            renew = True
+        else:  # discretionary
+            renew = self._tenancy_streams[household.g].uniform() < cat.renewal_probability
         if renew:
             household.renewals += 1
             self._flows["renewals"][i] += 1
-            household.contract_end = self.env.now + cat.config.contract_years  # type: ignore[operator]
+            household.contract_end = self.env.now + cat.contract_years  # type: ignore[operator]
             self._schedule_tenancy(household)
             return
         if household.self_sufficient:
@@ -684,7 +705,7 @@ class HousingModel:
             household.record["moves"].append(
                 {"time": self.env.now, "dwelling": dwelling.id,
                  "category": self.categories[dwelling.k].id, "kind": "forced_move"})
-        if self.policy.after_nonrenewal.value == "transfer":
+        if self._transfer_after_nonrenewal:
             household.transfer = True
             household.contract_end = None
             household.epoch += 1
@@ -804,12 +825,15 @@ class HousingModel:
 
     def _remove_units(self, cat: CategoryRuntime, units: int) -> None:
         """Remove vacant units first (available, then in turnaround), then the next to fall vacant."""
-        for pool in (cat.available, cat.in_turnaround):
-            while units > 0 and pool:
-                dwelling = pool.pop()
-                dwelling.available = False
-                self._drop_unit(cat, dwelling)
-                units -= 1
+        while units > 0 and cat.available:
+            dwelling = cat.available.pop()
+            dwelling.available = False
+            self._drop_unit(cat, dwelling)
+            units -= 1
+        while units > 0 and cat.in_turnaround:
+            dwelling, _ = cat.in_turnaround.popitem()
+            self._drop_unit(cat, dwelling)
+            units -= 1
         cat.pending_removals += units
 
     def _drop_unit(self, cat: CategoryRuntime, dwelling: Dwelling) -> None:
