@@ -24,25 +24,26 @@ Origins = dict[tuple[str, ...], str]
 
 def read_yaml(path: Path) -> dict[str, Any]:
     """Parse one YAML file safely into a mapping."""
+    shown = _display(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise single(str(path), "", "file not found") from None
+        raise single(shown, "", "file not found") from None
     except IsADirectoryError:
-        raise single(str(path), "", "is a folder, not a scenario file") from None
+        raise single(shown, "", "is a folder, not a scenario file") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise single(str(path), "", f"cannot be read ({error})") from None
+        raise single(shown, "", f"cannot be read ({error})") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise single(str(path), "", f"malformed YAML{where}: {problem}") from None
+        raise single(shown, "", f"malformed YAML{where}: {problem}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise single(str(path), "", "must be a mapping of keys to values at the top level")
+        raise single(shown, "", "must be a mapping of keys to values at the top level")
     return data
 
 
@@ -74,19 +75,19 @@ def _resolve_extends(
     path = path.resolve() if path.exists() else path
     if path in chain:
         cycle = " -> ".join(p.name for p in (*chain, path))
-        raise single(str(chain[-1]), "extends", f"extends cycle: {cycle}")
+        raise single(_display(chain[-1]), "extends", f"extends cycle: {cycle}")
     data = read_yaml(path)
     parent_ref = data.pop("extends", None)
     if parent_ref is None:
         merged: dict[str, Any] = {}
     else:
         if not isinstance(parent_ref, str) or not parent_ref.strip():
-            raise single(str(path), "extends", "must be the path of another scenario file")
+            raise single(_display(path), "extends", "must be the path of another scenario file")
         parent = (path.parent / parent_ref)
         if not parent.exists():
             raise single(
-                str(path), "extends",
-                f"file {parent_ref!r} not found (looked in {path.parent})",
+                _display(path), "extends",
+                f"file {parent_ref!r} not found (looked in {_display(path.parent)})",
             )
         merged = _resolve_extends(parent, origins, (*chain, path))
     return _deep_merge(merged, data, origins, _display(path))
@@ -134,6 +135,8 @@ def apply_overrides(
 def _set_in_list(data: dict[str, Any], parts: list[str], value: Any, text: str) -> dict[str, Any]:
     """``--set builds.0.units=20``: set a field of a list item."""
     items = list(data[parts[0]])
+    if not items:
+        raise single("--set", text, f"the scenario has no {parts[0]} to change")
     try:
         index = int(parts[1])
         item = dict(items[index])
@@ -237,8 +240,11 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
 
 
 def _problem(item: Any, data: dict[str, Any], file: str, origins: Origins) -> Problem:
-    loc = _clean_loc(tuple(item.get("loc", ())))
+    raw_loc = tuple(item.get("loc", ()))
+    loc = _clean_loc(raw_loc)
     kind = item.get("type", "")
+    if raw_loc and raw_loc[-1] == "[key]":
+        return _key_problem(item, loc, file, origins)
     ctx = item.get("ctx") or {}
     cause = ctx.get("error")
     if isinstance(cause, CrossReferenceError):
@@ -255,7 +261,7 @@ def _problem(item: Any, data: dict[str, Any], file: str, origins: Origins) -> Pr
         if guess:
             message += f"; did you mean {guess[0]!r}?"
         if valid:
-            message += f" Valid keys here: {', '.join(valid)}"
+            message += f"{'' if guess else '.'} Valid keys here: {', '.join(valid)}"
         return Problem(where, key, message)
     if kind == "missing":
         return Problem(where, key, "is required but missing")
@@ -282,6 +288,17 @@ def _problem(item: Any, data: dict[str, Any], file: str, origins: Origins) -> Pr
         return Problem(where, key, "must be letters, digits, '_', '-' or '.', "
                        "starting with a letter or digit")
     return Problem(where, key, str(item.get("msg", "is invalid")))
+
+
+def _key_problem(item: Any, loc: tuple[str | int, ...], file: str, origins: Origins
+                 ) -> Problem:
+    """A mapping key of the wrong type, e.g. ``rooms: {3+: 0.5}`` or ``stock: {2008: ...}``."""
+    bad = item.get("input", loc[-1] if loc else "")
+    where = _origin(loc, file, origins)
+    if item.get("type", "").startswith("int"):
+        return Problem(where, _dotted(loc), f"key {bad!r} must be a whole number (a room count)")
+    return Problem(where, _dotted(loc),
+                   f"id {bad!r} must be text; quote it in YAML, e.g. '{bad}'")
 
 
 def _range_message(item: Any, data: dict[str, Any], loc: tuple[str | int, ...]) -> str:
