@@ -82,11 +82,15 @@ def main() -> None:
         best_model = max(best_model, events / seconds)
         bare_events, bare_seconds = bare_simpy(max(events, 200_000))
         best_bare = max(best_bare, bare_events / bare_seconds)
-        print(f"round {round_index + 1}: model {events / seconds:,.0f} events/s "
-              f"({events:,} events in {seconds:.2f} s), bare simpy "
-              f"{bare_events / bare_seconds:,.0f} events/s")
-    print(f"scenario: {args.scenario.name}, {args.replications} replications, "
-          f"{model_events:,} events per round")
+        print(
+            f"round {round_index + 1}: model {events / seconds:,.0f} events/s "
+            f"({events:,} events in {seconds:.2f} s), bare simpy "
+            f"{bare_events / bare_seconds:,.0f} events/s"
+        )
+    print(
+        f"scenario: {args.scenario.name}, {args.replications} replications, "
+        f"{model_events:,} events per round"
+    )
     print(f"bare_simpy_events_per_second: {best_bare:,.0f}")
     print(f"model_events_per_second: {best_model:,.0f}")
     print(f"ratio_to_bare_simpy: {best_model / best_bare:.3f}")

@@ -27,8 +27,15 @@ from sim.runner.replications import run_scenario
 F = TypeVar("F", bound=Callable[..., Any])
 
 SUMMARY_METRICS = [
-    "waiting", "allocations", "wait_years_mean", "homeless_waiting", "hospits_nights",
-    "forced_moves", "followup_waiting", "tenants", "units",
+    "waiting",
+    "allocations",
+    "wait_years_mean",
+    "homeless_waiting",
+    "hospits_nights",
+    "forced_moves",
+    "followup_waiting",
+    "tenants",
+    "units",
 ]
 
 
@@ -74,26 +81,62 @@ def main() -> None:
 
 @main.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
-@click.option("--replications", "-r", type=click.IntRange(min=1),
-              help="Number of replications (default: the scenario's). Example: -r 50")
-@click.option("--seed", type=click.IntRange(min=0),
-              help="Base seed (default: the scenario's). Example: --seed 2024")
-@click.option("--years", type=click.IntRange(min=1),
-              help="Reported years (default: the scenario's time.years). Example: --years 15")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Worker processes; 0 uses every core. Results do not depend on it.")
-@click.option("--out", type=click.Path(path_type=Path),
-              help="Result folder (default: results/<name>/<YYYYmmdd-HHMMSS>).")
-@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
-              help="Override a scenario key, repeatable. Example: --set policy.renewal=strict")
-@click.option("--households", is_flag=True,
-              help="Also write households.parquet: one row per household with its moves.")
+@click.option(
+    "--replications",
+    "-r",
+    type=click.IntRange(min=1),
+    help="Number of replications (default: the scenario's). Example: -r 50",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    help="Base seed (default: the scenario's). Example: --seed 2024",
+)
+@click.option(
+    "--years",
+    type=click.IntRange(min=1),
+    help="Reported years (default: the scenario's time.years). Example: --years 15",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Worker processes; 0 uses every core. Results do not depend on it.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="Result folder (default: results/<name>/<YYYYmmdd-HHMMSS>).",
+)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a scenario key, repeatable. Example: --set policy.renewal=strict",
+)
+@click.option(
+    "--households",
+    is_flag=True,
+    help="Also write households.parquet: one row per household with its moves.",
+)
 @click.option("--force", is_flag=True, help="Replace the result folder if it exists.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
 @_handle_errors
-def run(scenario: Path, replications: int | None, seed: int | None, years: int | None,
-        jobs: int, out: Path | None, overrides: tuple[str, ...], households: bool,
-        force: bool, quiet: bool) -> None:
+def run(
+    scenario: Path,
+    replications: int | None,
+    seed: int | None,
+    years: int | None,
+    jobs: int,
+    out: Path | None,
+    overrides: tuple[str, ...],
+    households: bool,
+    force: bool,
+    quiet: bool,
+) -> None:
     """Run SCENARIO and write a result folder with tables and figures.
 
     \b
@@ -113,23 +156,33 @@ def run(scenario: Path, replications: int | None, seed: int | None, years: int |
     check_out_dir(target, force)
     count = loaded.replications
     if not quiet:
-        click.echo(f"{loaded.name}: {count} replications of {loaded.time.start}–"
-                   f"{loaded.time.end - 1} after {loaded.time.warmup_years:g} warm-up years, "
-                   f"seed {loaded.seed}", err=True)
-    with click.progressbar(length=count, label="replications", file=sys.stderr,
-                           hidden=quiet) as bar:
+        click.echo(
+            f"{loaded.name}: {count} replications of {loaded.time.start}–"
+            f"{loaded.time.end - 1} after {loaded.time.warmup_years:g} warm-up years, "
+            f"seed {loaded.seed}",
+            err=True,
+        )
+    with click.progressbar(
+        length=count, label="replications", file=sys.stderr, hidden=quiet
+    ) as bar:
         results = run_scenario(loaded, None, jobs, households, lambda _r: bar.update(1))
     write_results(results, target, force, scenario_file=scenario, command=sys.argv)
     if not quiet:
-        click.echo(summary_table(summarise(results.yearly), loaded.time.start,
-                                 loaded.time.end - 1, count))
+        click.echo(
+            summary_table(summarise(results.yearly), loaded.time.start, loaded.time.end - 1, count)
+        )
     click.echo(f"results: {target}")
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
-              help="Validate with overrides applied. Example: --set stock.flexbo.units=20")
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Validate with overrides applied. Example: --set stock.flexbo.units=20",
+)
 @_handle_errors
 def validate(files: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
     """Check scenario FILES without running them.
@@ -146,8 +199,10 @@ def validate(files: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
             problems.extend(error.problems)
             continue
         units = sum(c.units for c in scenario.stock.values())
-        click.echo(f"ok: {file} ({scenario.name}: {len(scenario.groups)} groups, "
-                   f"{len(scenario.stock)} categories, {units} units)")
+        click.echo(
+            f"ok: {file} ({scenario.name}: {len(scenario.groups)} groups, "
+            f"{len(scenario.stock)} categories, {units} units)"
+        )
     if problems:
         raise InputError(problems)
 
@@ -170,8 +225,10 @@ def summary_table(summary: pd.DataFrame, first: int, last: int, replications: in
     lookup = {(r.metric, r.year): r for _, r in totals.iterrows()}
     years = [first] if first == last else [first, last]
     header = ["metric", *[str(y) for y in years]]
-    lines = [[label(m, with_unit=True), *[_cell(lookup.get((m, y))) for y in years]]
-             for m in SUMMARY_METRICS]
+    lines = [
+        [label(m, with_unit=True), *[_cell(lookup.get((m, y))) for y in years]]
+        for m in SUMMARY_METRICS
+    ]
     widths = [max(len(str(row[i])) for row in [header, *lines]) for i in range(len(header))]
     out = [f"\nSummary (mean [95 % CI] over {replications} replications)"]
     out.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))

@@ -11,8 +11,15 @@ from sim.config.loader import validate_data
 from sim.config.schema import Scenario
 
 
-def mmc_data(c: int, arrival_rate: float, service_rate: float, years: int = 50,
-             warmup: float = 10, replications: int = 4, seed: int = 11) -> dict[str, Any]:
+def mmc_data(
+    c: int,
+    arrival_rate: float,
+    service_rate: float,
+    years: int = 50,
+    warmup: float = 10,
+    replications: int = 4,
+    seed: int = 11,
+) -> dict[str, Any]:
     """Scenario data that reduces to an M/M/c queue (MODEL.md section 3)."""
     return {
         "name": f"mmc-{c}",
@@ -42,14 +49,15 @@ def scenario(data: dict[str, Any], **changes: Any) -> Scenario:
     return validate_data(data, "<test>")
 
 
-def total(yearly: pd.DataFrame, metric: str, group: str = "", category: str = ""
-          ) -> pd.DataFrame:
+def total(yearly: pd.DataFrame, metric: str, group: str = "", category: str = "") -> pd.DataFrame:
     """Rows of one metric (default: the all-groups, all-categories total)."""
-    return yearly[(yearly.metric == metric) & (yearly.group == group)
-                  & (yearly.category == category)]
+    return yearly[
+        (yearly.metric == metric) & (yearly.group == group) & (yearly.category == category)
+    ]
 
 
-def per_replication(yearly: pd.DataFrame, metric: str, group: str = "", category: str = ""
-                    ) -> pd.Series:
+def per_replication(
+    yearly: pd.DataFrame, metric: str, group: str = "", category: str = ""
+) -> pd.Series:
     """Sum over years of a metric, one value per replication."""
     return total(yearly, metric, group, category).groupby("replication")["value"].sum()

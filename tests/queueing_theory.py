@@ -72,9 +72,7 @@ def erlang_b(c: int, offered_load: float) -> float:
     return b
 
 
-def erlang_c_wait_probability(
-    c: int, arrival_rate: float, service_rate: float
-) -> float:
+def erlang_c_wait_probability(c: int, arrival_rate: float, service_rate: float) -> float:
     """Erlang C: probability that an arrival has to wait in an M/M/c queue.
 
     Args:
@@ -154,9 +152,7 @@ def erlang_a(
     _check_mmc_args(c, arrival_rate, service_rate)
     theta = float(abandonment_rate)
     if theta < 0.0 or not math.isfinite(theta):
-        raise ValueError(
-            f"abandonment_rate must be finite and >= 0, got {abandonment_rate!r}"
-        )
+        raise ValueError(f"abandonment_rate must be finite and >= 0, got {abandonment_rate!r}")
     if theta == 0.0:
         _check_stable(c, arrival_rate, service_rate)
     c = int(c)
@@ -268,13 +264,9 @@ def time_limited_mean_tenancy(
     r = float(renewal_probability)
     h = float(exit_hazard)
     if not t > 0.0 or not math.isfinite(t):
-        raise ValueError(
-            f"contract_years must be finite and > 0, got {contract_years!r}"
-        )
+        raise ValueError(f"contract_years must be finite and > 0, got {contract_years!r}")
     if not 0.0 <= r <= 1.0:
-        raise ValueError(
-            f"renewal_probability must be in [0, 1], got {renewal_probability!r}"
-        )
+        raise ValueError(f"renewal_probability must be in [0, 1], got {renewal_probability!r}")
     if h < 0.0 or not math.isfinite(h):
         raise ValueError(f"exit_hazard must be finite and >= 0, got {exit_hazard!r}")
     if h == 0.0:

@@ -35,8 +35,20 @@ EXPECTED_FILES = {
     "figures/homeless_hospits.png",
     "figures/followup.png",
 }
-SUMMARY_COLUMNS = ["year", "group", "category", "metric", "mean", "sd", "ci_low", "ci_high",
-                   "p10", "p50", "p90", "n"]
+SUMMARY_COLUMNS = [
+    "year",
+    "group",
+    "category",
+    "metric",
+    "mean",
+    "sd",
+    "ci_low",
+    "ci_high",
+    "p10",
+    "p50",
+    "p90",
+    "n",
+]
 YEARLY_COLUMNS = ["replication", "year", "group", "category", "metric", "value"]
 
 
@@ -196,10 +208,11 @@ def test_seed_and_years(base: tuple[Path, Result], tmp_path: Path) -> None:
 
     # A different seed gives different numbers than the base run's first replication.
     base_yearly = pd.read_csv(base[0] / "yearly.csv", keep_default_na=False)
-    first = base_yearly[(base_yearly.replication == base_yearly.replication.min())
-                        & base_yearly.year.isin([2020, 2021])]
-    assert not first["value"].reset_index(drop=True).equals(
-        yearly["value"].reset_index(drop=True))
+    first = base_yearly[
+        (base_yearly.replication == base_yearly.replication.min())
+        & base_yearly.year.isin([2020, 2021])
+    ]
+    assert not first["value"].reset_index(drop=True).equals(yearly["value"].reset_index(drop=True))
 
 
 def test_quiet(tmp_path: Path) -> None:
@@ -216,8 +229,9 @@ def test_quiet(tmp_path: Path) -> None:
 # --- failures ---------------------------------------------------------------------------
 
 
-def test_interrupted_write_leaves_no_folder(tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_write_leaves_no_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def interrupt(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 

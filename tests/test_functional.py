@@ -21,30 +21,51 @@ def municipality(**changes: Any) -> dict[str, Any]:
         "replications": 4,
         "seed": 7,
         "stock": {
-            "ordinary": {"units": 120, "contract_years": 1, "turnaround_days": 40,
-                         "rooms": {1: 0.5, 2: 0.3, 3: 0.2}},
+            "ordinary": {
+                "units": 120,
+                "contract_years": 1,
+                "turnaround_days": 40,
+                "rooms": {1: 0.5, 2: 0.3, 3: 0.2},
+            },
             "care": {"units": 30, "turnaround_days": 20},
         },
         "groups": {
             "disadvantaged": {
-                "applications_per_year": {2000: 50, 2012: 60}, "approval": 0.7,
-                "eligible": ["ordinary"], "rooms": {1: 0.6, 2: 0.25, 3: 0.15},
-                "permanent_need": 0.3, "self_sufficient_years": 3, "followup_need": 0.4,
-                "withdraw_per_year": 0.2, "homeless_while_waiting": 0.3,
-                "breakdown_per_year": 0.06, "reapply_after_breakdown": 0.5,
-                "other_exit_per_year": 0.03, "leave_when_able_per_year": 0.4,
-                "exit_to": {"ownership": 0.2, "private_rental": 0.8}, "initial_waiting": 10,
+                "applications_per_year": {2000: 50, 2012: 60},
+                "approval": 0.7,
+                "eligible": ["ordinary"],
+                "rooms": {1: 0.6, 2: 0.25, 3: 0.15},
+                "permanent_need": 0.3,
+                "self_sufficient_years": 3,
+                "followup_need": 0.4,
+                "withdraw_per_year": 0.2,
+                "homeless_while_waiting": 0.3,
+                "breakdown_per_year": 0.06,
+                "reapply_after_breakdown": 0.5,
+                "other_exit_per_year": 0.03,
+                "leave_when_able_per_year": 0.4,
+                "exit_to": {"ownership": 0.2, "private_rental": 0.8},
+                "initial_waiting": 10,
             },
-            "elderly": {"applications_per_year": 8, "eligible": ["care"],
-                        "other_exit_per_year": 0.2, "followup_need": 0.5},
+            "elderly": {
+                "applications_per_year": 8,
+                "eligible": ["care"],
+                "other_exit_per_year": 0.2,
+                "followup_need": 0.5,
+            },
         },
         "policy": {"renewal": "needs_based", "after_nonrenewal": "transfer"},
         "refusal": {"probability": 0.1, "penalty": "back_of_queue"},
-        "followup": {"capacity": {2000: 15, 2013: 25}, "breakdown_factor": 0.5,
-                     "self_sufficiency_factor": 1.5},
+        "followup": {
+            "capacity": {2000: 15, 2013: 25},
+            "breakdown_factor": 0.5,
+            "self_sufficiency_factor": 1.5,
+        },
         "emergency": {"units": 4},
-        "builds": [{"year": 2012, "category": "ordinary", "units": 10, "lead_time_years": 1},
-                   {"from": 2014, "to": 2016, "category": "care", "units_per_year": -2}],
+        "builds": [
+            {"year": 2012, "category": "ordinary", "units": 10, "lead_time_years": 1},
+            {"from": 2014, "to": 2016, "category": "care", "units_per_year": -2},
+        ],
     }
     for dotted, value in changes.items():
         target = data
@@ -74,10 +95,24 @@ def test_stocks_and_flows_balance_every_year(after: str, renewal: str) -> None:
     reapplied = table.breakdowns - table.exits_homeless
 
     units = previous(table, "units") + table.units_built - table.units_removed
-    tenants = (previous(table, "tenants") + table.allocations - table.exits_ownership
-               - table.exits_private_rental - table.exits_other - table.breakdowns - forced_out)
-    waiting = (previous(table, "waiting") + table.approvals + reapplied + forced_out
-               - table.allocations - table.withdrawals - table.removed_after_refusal)
+    tenants = (
+        previous(table, "tenants")
+        + table.allocations
+        - table.exits_ownership
+        - table.exits_private_rental
+        - table.exits_other
+        - table.breakdowns
+        - forced_out
+    )
+    waiting = (
+        previous(table, "waiting")
+        + table.approvals
+        + reapplied
+        + forced_out
+        - table.allocations
+        - table.withdrawals
+        - table.removed_after_refusal
+    )
     checked = units.notna()
     assert checked.sum() == 4 * 7
     pd.testing.assert_series_equal(units[checked], table.units[checked], check_names=False)
@@ -88,8 +123,16 @@ def test_stocks_and_flows_balance_every_year(after: str, renewal: str) -> None:
     assert (table.homeless_waiting == table.in_emergency + table.in_hospits).all()
     assert (table.in_emergency <= 4).all()
     # the mechanisms all ran
-    for metric in ["allocations", "withdrawals", "breakdowns", "exits_ownership",
-                   "hospits_stays", "emergency_stays", "offer_refusals", "followup_active"]:
+    for metric in [
+        "allocations",
+        "withdrawals",
+        "breakdowns",
+        "exits_ownership",
+        "hospits_stays",
+        "emergency_stays",
+        "offer_refusals",
+        "followup_active",
+    ]:
         assert table[metric].sum() > 0, metric
 
 
@@ -97,12 +140,21 @@ def test_group_and_category_rows_add_up_to_totals() -> None:
     yearly = run_scenario(scenario(municipality())).yearly
     for metric in ["allocations", "tenants", "waiting", "units", "hospits_nights"]:
         rows = yearly[yearly.metric == metric]
-        totals = rows[(rows.group == "") & (rows.category == "")].set_index(
-            ["replication", "year"]).value
-        by_group = rows[(rows.group != "") & (rows.category == "")].groupby(
-            ["replication", "year"]).value.sum()
-        by_category = rows[(rows.group == "") & (rows.category != "")].groupby(
-            ["replication", "year"]).value.sum()
+        totals = (
+            rows[(rows.group == "") & (rows.category == "")]
+            .set_index(["replication", "year"])
+            .value
+        )
+        by_group = (
+            rows[(rows.group != "") & (rows.category == "")]
+            .groupby(["replication", "year"])
+            .value.sum()
+        )
+        by_category = (
+            rows[(rows.group == "") & (rows.category != "")]
+            .groupby(["replication", "year"])
+            .value.sum()
+        )
         if not by_group.empty:
             pd.testing.assert_series_equal(by_group, totals, check_names=False)
         if not by_category.empty:
@@ -110,9 +162,13 @@ def test_group_and_category_rows_add_up_to_totals() -> None:
 
 
 def test_no_applications_means_no_allocations() -> None:
-    data = municipality(**{"groups.disadvantaged.applications_per_year": 0,
-                           "groups.disadvantaged.initial_waiting": 0,
-                           "groups.elderly.applications_per_year": 0})
+    data = municipality(
+        **{
+            "groups.disadvantaged.applications_per_year": 0,
+            "groups.disadvantaged.initial_waiting": 0,
+            "groups.elderly.applications_per_year": 0,
+        }
+    )
     yearly = run_scenario(scenario(data)).yearly
     assert (total(yearly, "allocations").value == 0).all()
     assert (total(yearly, "applications").value == 0).all()
@@ -120,8 +176,9 @@ def test_no_applications_means_no_allocations() -> None:
 
 
 def test_huge_stock_gives_near_zero_waits() -> None:
-    data = municipality(**{"stock.ordinary.units": 5000, "stock.care.units": 2000,
-                           "refusal.probability": 0.0})
+    data = municipality(
+        **{"stock.ordinary.units": 5000, "stock.care.units": 2000, "refusal.probability": 0.0}
+    )
     yearly = run_scenario(scenario(data)).yearly
     waits = total(yearly, "wait_years_mean").value
     assert waits.max() < 1e-9
@@ -129,10 +186,14 @@ def test_huge_stock_gives_near_zero_waits() -> None:
 
 
 def test_zero_followup_capacity_makes_every_need_wait() -> None:
-    data = municipality(**{"followup.capacity": 0,
-                           "groups.disadvantaged.followup_need": 1.0,
-                           "groups.disadvantaged.self_sufficient_years": None,
-                           "groups.elderly.followup_need": 1.0})
+    data = municipality(
+        **{
+            "followup.capacity": 0,
+            "groups.disadvantaged.followup_need": 1.0,
+            "groups.disadvantaged.self_sufficient_years": None,
+            "groups.elderly.followup_need": 1.0,
+        }
+    )
     table = wide(run_scenario(scenario(data)).yearly)
     assert (table.followup_active == 0).all()
     assert (table.followup_waiting == table.tenants).all()
@@ -162,14 +223,16 @@ def test_strict_renewal_forces_moves_and_always_none() -> None:
 
 
 def test_max_renewals_turns_later_renewals_strict() -> None:
-    capped = run_scenario(scenario(municipality(**{"policy.renewal": "always",
-                                                   "policy.max_renewals": 2}))).yearly
+    capped = run_scenario(
+        scenario(municipality(**{"policy.renewal": "always", "policy.max_renewals": 2}))
+    ).yearly
     assert per_replication(capped, "forced_moves").min() > 0
 
 
 def test_differentiated_gives_permanent_need_households_permanent_contracts() -> None:
-    data = municipality(**{"policy.renewal": "differentiated",
-                           "groups.disadvantaged.permanent_need": 1.0})
+    data = municipality(
+        **{"policy.renewal": "differentiated", "groups.disadvantaged.permanent_need": 1.0}
+    )
     yearly = run_scenario(scenario(data)).yearly
     assert per_replication(yearly, "contract_ends").max() == 0
     assert per_replication(yearly, "forced_moves").max() == 0
@@ -186,8 +249,10 @@ def test_builds_and_removals_change_the_stock() -> None:
 def test_emergency_units_take_hospits_guests() -> None:
     without = run_scenario(scenario(municipality(**{"emergency.units": 0}))).yearly
     more = run_scenario(scenario(municipality(**{"emergency.units": 30}))).yearly
-    assert per_replication(more, "hospits_nights").mean() < per_replication(
-        without, "hospits_nights").mean()
+    assert (
+        per_replication(more, "hospits_nights").mean()
+        < per_replication(without, "hospits_nights").mean()
+    )
     assert per_replication(without, "emergency_nights").max() == 0
 
 

@@ -9,7 +9,6 @@ import math
 
 import numpy as np
 import pytest
-from scipy.stats import poisson
 
 # tests/ has no __init__.py, so pytest's default "prepend" import mode puts
 # tests/ itself on sys.path and the helper module imports by its bare name.
@@ -21,24 +20,19 @@ from queueing_theory import (
     mmc_priority_mean_waits,
     time_limited_mean_tenancy,
 )
+from scipy.stats import poisson
 
 
-@pytest.mark.parametrize(
-    ("lam", "mu"), [(0.3, 1.0), (4.0, 5.0), (0.95, 1.0), (12.0, 40.0)]
-)
+@pytest.mark.parametrize(("lam", "mu"), [(0.3, 1.0), (4.0, 5.0), (0.95, 1.0), (12.0, 40.0)])
 def test_erlang_c_single_server_equals_rho(lam: float, mu: float) -> None:
     assert erlang_c_wait_probability(1, lam, mu) == pytest.approx(lam / mu, rel=1e-12)
 
 
-@pytest.mark.parametrize(
-    ("lam", "mu"), [(0.3, 1.0), (4.0, 5.0), (0.95, 1.0), (12.0, 40.0)]
-)
+@pytest.mark.parametrize(("lam", "mu"), [(0.3, 1.0), (4.0, 5.0), (0.95, 1.0), (12.0, 40.0)])
 def test_mm1_mean_wait(lam: float, mu: float) -> None:
     rho = lam / mu
     assert mmc_mean_wait(1, lam, mu) == pytest.approx(rho / (mu - lam), rel=1e-12)
-    assert mmc_mean_queue_length(1, lam, mu) == pytest.approx(
-        rho**2 / (1 - rho), rel=1e-12
-    )
+    assert mmc_mean_queue_length(1, lam, mu) == pytest.approx(rho**2 / (1 - rho), rel=1e-12)
 
 
 def test_mm2_textbook_value() -> None:
@@ -58,32 +52,20 @@ def test_erlang_c_large_c_stable_and_in_unit_interval() -> None:
     log_terms = np.array([k * math.log(a) - math.lgamma(k + 1) for k in range(c)])
     log_last = c * math.log(a) - math.lgamma(c + 1) + math.log(c / (c - a))
     m = max(log_terms.max(), log_last)
-    direct = math.exp(log_last - m) / (
-        np.exp(log_terms - m).sum() + math.exp(log_last - m)
-    )
+    direct = math.exp(log_last - m) / (np.exp(log_terms - m).sum() + math.exp(log_last - m))
     assert erlang_c_wait_probability(c, a, 1.0) == pytest.approx(direct, rel=1e-10)
 
 
-@pytest.mark.parametrize(
-    ("c", "lam", "mu"), [(1, 0.8, 1.0), (3, 2.5, 1.0), (20, 90.0, 5.0)]
-)
-def test_erlang_a_small_theta_approaches_erlang_c(
-    c: int, lam: float, mu: float
-) -> None:
+@pytest.mark.parametrize(("c", "lam", "mu"), [(1, 0.8, 1.0), (3, 2.5, 1.0), (20, 90.0, 5.0)])
+def test_erlang_a_small_theta_approaches_erlang_c(c: int, lam: float, mu: float) -> None:
     res = erlang_a(c, lam, mu, 1e-9)
     assert res["mean_wait"] == pytest.approx(mmc_mean_wait(c, lam, mu), rel=1e-5)
-    assert res["p_wait"] == pytest.approx(
-        erlang_c_wait_probability(c, lam, mu), rel=1e-5
-    )
-    assert res["mean_queue_length"] == pytest.approx(
-        mmc_mean_queue_length(c, lam, mu), rel=1e-5
-    )
+    assert res["p_wait"] == pytest.approx(erlang_c_wait_probability(c, lam, mu), rel=1e-5)
+    assert res["mean_queue_length"] == pytest.approx(mmc_mean_queue_length(c, lam, mu), rel=1e-5)
     assert res["p_abandon"] < 1e-6
 
 
-@pytest.mark.parametrize(
-    ("c", "lam", "mu"), [(1, 0.8, 1.0), (3, 5.0, 1.0), (10, 30.0, 2.0)]
-)
+@pytest.mark.parametrize(("c", "lam", "mu"), [(1, 0.8, 1.0), (3, 5.0, 1.0), (10, 30.0, 2.0)])
 def test_erlang_a_theta_equal_mu_is_poisson(c: int, lam: float, mu: float) -> None:
     # With theta == mu every customer leaves at rate mu: M/M/inf, N ~ Poisson(lambda/mu).
     res = erlang_a(c, lam, mu, mu)
@@ -116,7 +98,7 @@ def test_erlang_a_overloaded_is_finite() -> None:
 def test_priority_conservation_law(c: int, rates: list[float], mu: float) -> None:
     waits = mmc_priority_mean_waits(c, rates, mu)
     total = sum(rates)
-    weighted = sum(lam * w for lam, w in zip(rates, waits)) / total
+    weighted = sum(lam * w for lam, w in zip(rates, waits, strict=True)) / total
     assert weighted == pytest.approx(mmc_mean_wait(c, total, mu), rel=1e-12)
     assert waits == sorted(waits)  # higher priority never waits longer
 
@@ -141,9 +123,7 @@ def _simulate_tenancy(t: float, r: float, h: float, n: int, seed: int) -> np.nda
     return total
 
 
-@pytest.mark.parametrize(
-    ("t", "r", "h"), [(5.0, 0.7, 0.1), (2.0, 0.9, 0.25), (10.0, 0.0, 0.05)]
-)
+@pytest.mark.parametrize(("t", "r", "h"), [(5.0, 0.7, 0.1), (2.0, 0.9, 0.25), (10.0, 0.0, 0.05)])
 def test_time_limited_tenancy_monte_carlo(t: float, r: float, h: float) -> None:
     sim = _simulate_tenancy(t, r, h, 200_000, seed=12345)
     assert sim.mean() == pytest.approx(time_limited_mean_tenancy(t, r, h), rel=0.01)
@@ -160,6 +140,4 @@ def test_time_limited_tenancy_limits() -> None:
     assert time_limited_mean_tenancy(5.0, 0.6, 0.0) == pytest.approx(5.0 / 0.4)
     assert time_limited_mean_tenancy(5.0, 1.0, 0.0) == math.inf
     assert time_limited_mean_tenancy(5.0, 1.0, 0.2) == pytest.approx(1 / 0.2, rel=1e-12)
-    assert time_limited_mean_tenancy(5.0, 0.6, 1e-12) == pytest.approx(
-        5.0 / 0.4, rel=1e-9
-    )
+    assert time_limited_mean_tenancy(5.0, 0.6, 1e-12) == pytest.approx(5.0 / 0.4, rel=1e-9)

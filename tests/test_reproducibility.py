@@ -44,8 +44,7 @@ def test_adding_a_group_leaves_another_groups_arrivals_unchanged() -> None:
     def arrivals(d: dict) -> list[float]:
         households = run_scenario(scenario(d), replications=1, track_households=True).households
         assert households is not None
-        rows = households[(households.group == "disadvantaged")
-                          & (households.arrival >= 2010)]
+        rows = households[(households.group == "disadvantaged") & (households.arrival >= 2010)]
         return sorted(rows.arrival.tolist())
 
     with_more_groups = arrivals(data)
@@ -58,8 +57,11 @@ def test_streams_depend_on_seed_replication_and_name_only() -> None:
     b = Stream(5, 2, "arrivals/x")
     draws_a = [a.uniform() for _ in range(2000)]
     assert draws_a == [b.uniform() for _ in range(2000)]
-    for other in (Stream(6, 2, "arrivals/x"), Stream(5, 3, "arrivals/x"),
-                  Stream(5, 2, "arrivals/y")):
+    for other in (
+        Stream(6, 2, "arrivals/x"),
+        Stream(5, 3, "arrivals/x"),
+        Stream(5, 2, "arrivals/y"),
+    ):
         assert [other.uniform() for _ in range(10)] != draws_a[:10]
     assert stable_hash("arrivals/x") == stable_hash("arrivals/x")
     assert stable_hash("arrivals/x") != stable_hash("arrivals/y")
@@ -68,11 +70,19 @@ def test_streams_depend_on_seed_replication_and_name_only() -> None:
 def test_common_random_numbers_across_scenarios() -> None:
     """Replication r of two scenarios sees the same arrivals of an unchanged group."""
     base = run_scenario(scenario(municipality()), replications=2, track_households=True)
-    more_units = run_scenario(scenario(municipality(**{"stock.ordinary.units": 150})),
-                              replications=2, track_households=True)
+    more_units = run_scenario(
+        scenario(municipality(**{"stock.ordinary.units": 150})),
+        replications=2,
+        track_households=True,
+    )
     assert base.households is not None and more_units.households is not None
     for replication in range(2):
-        times = [sorted(h[(h.replication == replication) & (h.arrival >= 2010)
-                          & (h.group == "elderly")].arrival)
-                 for h in (base.households, more_units.households)]
+        times = [
+            sorted(
+                h[
+                    (h.replication == replication) & (h.arrival >= 2010) & (h.group == "elderly")
+                ].arrival
+            )
+            for h in (base.households, more_units.households)
+        ]
         assert times[0] == times[1]

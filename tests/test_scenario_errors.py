@@ -38,67 +38,149 @@ class Case:
 
 
 CASES = [
-    Case("unknown_key.yaml", "unknown_key.yaml", "colour",
-         ["unknown key 'colour'", "Valid keys here:", "stock", "groups", "policy"]),
-    Case("misspelt_key.yaml", "misspelt_key.yaml", "groups.disadvantaged.aproval",
-         ["unknown key 'aproval'", "did you mean 'approval'?"]),
-    Case("misspelt_section_key.yaml", "misspelt_section_key.yaml", "policy.renewl",
-         ["unknown key 'renewl'", "did you mean 'renewal'?"]),
-    Case("negative_units.yaml", "negative_units.yaml", "stock.ordinary.units",
-         ["-5", ">= 0"]),
-    Case("probability_above_one.yaml", "probability_above_one.yaml",
-         "groups.disadvantaged.approval", ["1.2", "not a probability", "0 to 1"]),
-    Case("rooms_shares.yaml", "rooms_shares.yaml", "groups.disadvantaged.rooms",
-         ["must sum to 1", "0.8"]),
-    Case("exit_to_shares.yaml", "exit_to_shares.yaml", "groups.disadvantaged.exit_to",
-         ["must sum to 1", "1.3"]),
-    Case("unknown_eligible.yaml", "unknown_eligible.yaml", "groups.disadvantaged.eligible",
-         ["unknown category 'flexbo'", "allowed: ordinary, trygd"]),
-    Case("unknown_build_category.yaml", "unknown_build_category.yaml", "builds.0.category",
-         ["unknown category 'flexbo'", "allowed: ordinary, trygd"]),
-    Case("series_year_outside.yaml", "series_year_outside.yaml",
-         "groups.disadvantaged.applications_per_year", ["2030", "outside", "2018..2021"]),
-    Case("build_year_outside.yaml", "build_year_outside.yaml", "builds.0.year",
-         ["2040", "outside", "2018..2021"]),
+    Case(
+        "unknown_key.yaml",
+        "unknown_key.yaml",
+        "colour",
+        ["unknown key 'colour'", "Valid keys here:", "stock", "groups", "policy"],
+    ),
+    Case(
+        "misspelt_key.yaml",
+        "misspelt_key.yaml",
+        "groups.disadvantaged.aproval",
+        ["unknown key 'aproval'", "did you mean 'approval'?"],
+    ),
+    Case(
+        "misspelt_section_key.yaml",
+        "misspelt_section_key.yaml",
+        "policy.renewl",
+        ["unknown key 'renewl'", "did you mean 'renewal'?"],
+    ),
+    Case("negative_units.yaml", "negative_units.yaml", "stock.ordinary.units", ["-5", ">= 0"]),
+    Case(
+        "probability_above_one.yaml",
+        "probability_above_one.yaml",
+        "groups.disadvantaged.approval",
+        ["1.2", "not a probability", "0 to 1"],
+    ),
+    Case(
+        "rooms_shares.yaml",
+        "rooms_shares.yaml",
+        "groups.disadvantaged.rooms",
+        ["must sum to 1", "0.8"],
+    ),
+    Case(
+        "exit_to_shares.yaml",
+        "exit_to_shares.yaml",
+        "groups.disadvantaged.exit_to",
+        ["must sum to 1", "1.3"],
+    ),
+    Case(
+        "unknown_eligible.yaml",
+        "unknown_eligible.yaml",
+        "groups.disadvantaged.eligible",
+        ["unknown category 'flexbo'", "allowed: ordinary, trygd"],
+    ),
+    Case(
+        "unknown_build_category.yaml",
+        "unknown_build_category.yaml",
+        "builds.0.category",
+        ["unknown category 'flexbo'", "allowed: ordinary, trygd"],
+    ),
+    Case(
+        "series_year_outside.yaml",
+        "series_year_outside.yaml",
+        "groups.disadvantaged.applications_per_year",
+        ["2030", "outside", "2018..2021"],
+    ),
+    Case(
+        "build_year_outside.yaml",
+        "build_year_outside.yaml",
+        "builds.0.year",
+        ["2040", "outside", "2018..2021"],
+    ),
     Case("malformed.yaml", "malformed.yaml", None, ["malformed YAML", "line 6"]),
     # cycle_b.yaml's ``extends`` closes the cycle; the message shows the whole chain.
-    Case("cycle_a.yaml", "cycle_b.yaml", "extends",
-         ["cycle", "cycle_a.yaml -> cycle_b.yaml -> cycle_a.yaml"]),
-    Case("missing_extends.yaml", "missing_extends.yaml", "extends",
-         ["'no_such_parent.yaml'", "not found"]),
+    Case(
+        "cycle_a.yaml",
+        "cycle_b.yaml",
+        "extends",
+        ["cycle", "cycle_a.yaml -> cycle_b.yaml -> cycle_a.yaml"],
+    ),
+    Case(
+        "missing_extends.yaml",
+        "missing_extends.yaml",
+        "extends",
+        ["'no_such_parent.yaml'", "not found"],
+    ),
     Case("does_not_exist.yaml", "does_not_exist.yaml", None, ["file not found"]),
-    Case("bad_renewal.yaml", "bad_renewal.yaml", "policy.renewal",
-         ["'sometimes'", "not allowed", "always", "needs_based", "strict", "differentiated"]),
-    Case("bad_refusal_penalty.yaml", "bad_refusal_penalty.yaml", "refusal.penalty",
-         ["'ban'", "keep", "back_of_queue", "removed"]),
-    Case("wrong_type_number.yaml", "wrong_type_number.yaml",
-         "groups.elderly.withdraw_per_year", ["must be a number", "'often'"]),
-    Case("wrong_type_replications.yaml", "wrong_type_replications.yaml", "replications",
-         ["must be a whole number", "'many'"]),
-    Case("wrong_type_series.yaml", "wrong_type_series.yaml",
-         "groups.disadvantaged.applications_per_year",
-         ["must be a number or a {year: value} mapping"]),
-    Case("missing_required.yaml", "missing_required.yaml", "groups.newcomers.eligible",
-         ["required"]),
+    Case(
+        "bad_renewal.yaml",
+        "bad_renewal.yaml",
+        "policy.renewal",
+        ["'sometimes'", "not allowed", "always", "needs_based", "strict", "differentiated"],
+    ),
+    Case(
+        "bad_refusal_penalty.yaml",
+        "bad_refusal_penalty.yaml",
+        "refusal.penalty",
+        ["'ban'", "keep", "back_of_queue", "removed"],
+    ),
+    Case(
+        "wrong_type_number.yaml",
+        "wrong_type_number.yaml",
+        "groups.elderly.withdraw_per_year",
+        ["must be a number", "'often'"],
+    ),
+    Case(
+        "wrong_type_replications.yaml",
+        "wrong_type_replications.yaml",
+        "replications",
+        ["must be a whole number", "'many'"],
+    ),
+    Case(
+        "wrong_type_series.yaml",
+        "wrong_type_series.yaml",
+        "groups.disadvantaged.applications_per_year",
+        ["must be a number or a {year: value} mapping"],
+    ),
+    Case(
+        "missing_required.yaml", "missing_required.yaml", "groups.newcomers.eligible", ["required"]
+    ),
     Case("not_a_mapping.yaml", "not_a_mapping.yaml", None, ["must be a mapping"]),
     # The error is in the parent: the message must name the parent, not the child.
-    Case("parent_bad_child.yaml", "parent_bad.yaml", "groups.elderly.approval",
-         ["1.5", "0 to 1"]),
+    Case("parent_bad_child.yaml", "parent_bad.yaml", "groups.elderly.approval", ["1.5", "0 to 1"]),
     Case("extends_malformed.yaml", "malformed.yaml", None, ["malformed YAML", "line 6"]),
 ]
 
 # Type errors on mapping *keys* (not values): the message must quote the bad key, not the
 # value stored under it.
 KEY_TYPE_CASES = [
-    Case("rooms_bad_key.yaml", "rooms_bad_key.yaml", "groups.disadvantaged.rooms.3+",
-         ["whole number", "'3+'"], not_says=["got 0.5"]),
-    Case("numeric_category_id.yaml", "numeric_category_id.yaml", "stock.2008",
-         ["2008"], not_says=["{'units'"]),
+    Case(
+        "rooms_bad_key.yaml",
+        "rooms_bad_key.yaml",
+        "groups.disadvantaged.rooms.3+",
+        ["whole number", "'3+'"],
+        not_says=["got 0.5"],
+    ),
+    Case(
+        "numeric_category_id.yaml",
+        "numeric_category_id.yaml",
+        "stock.2008",
+        ["2008"],
+        not_says=["{'units'"],
+    ),
 ]
 
 # A few that must also stop ``sim run`` before anything is written.
-RUN_CASES = ["negative_units.yaml", "bad_renewal.yaml", "malformed.yaml", "cycle_a.yaml",
-             "does_not_exist.yaml", "unknown_eligible.yaml"]
+RUN_CASES = [
+    "negative_units.yaml",
+    "bad_renewal.yaml",
+    "malformed.yaml",
+    "cycle_a.yaml",
+    "does_not_exist.yaml",
+    "unknown_eligible.yaml",
+]
 
 
 def invoke(*args: str | Path) -> Result:
@@ -187,8 +269,9 @@ def test_validate_folder_is_input_error() -> None:
 
 def test_validate_reports_every_file() -> None:
     """Several files: the valid ones are reported ok, every bad one gets its problem."""
-    result = invoke("validate", VALID_MINIMAL, BAD / "negative_units.yaml",
-                    BAD / "bad_renewal.yaml")
+    result = invoke(
+        "validate", VALID_MINIMAL, BAD / "negative_units.yaml", BAD / "bad_renewal.yaml"
+    )
     stderr = assert_input_error(result)
     assert f"ok: {VALID_MINIMAL}" in result.stdout
     check_case(stderr, next(c for c in CASES if c.file == "negative_units.yaml"))
@@ -227,8 +310,10 @@ def test_run_bad_file(name: str, tmp_path: Path) -> None:
     ],
 )
 def test_bad_set_syntax(setting: str, key: str, says: list[str], tmp_path: Path) -> None:
-    for args in (["validate", VALID_MINIMAL, "--set", setting],
-                 ["run", VALID_MINIMAL, "--out", tmp_path / "out", "--set", setting]):
+    for args in (
+        ["validate", VALID_MINIMAL, "--set", setting],
+        ["run", VALID_MINIMAL, "--out", tmp_path / "out", "--set", setting],
+    ):
         stderr = assert_input_error(invoke(*args))
         line = problem_line(stderr, "--set", key)
         for text in says:
@@ -239,8 +324,11 @@ def test_bad_set_syntax(setting: str, key: str, says: list[str], tmp_path: Path)
 @pytest.mark.parametrize(
     ("setting", "key", "says"),
     [
-        ("policy.renewal=sometimes", "policy.renewal",
-         ["'sometimes'", "always", "needs_based", "strict", "differentiated"]),
+        (
+            "policy.renewal=sometimes",
+            "policy.renewal",
+            ["'sometimes'", "always", "needs_based", "strict", "differentiated"],
+        ),
         ("polcy.renewal=strict", "polcy", ["did you mean 'policy'?"]),
         ("stock.ordinary.units=-3", "stock.ordinary.units", ["-3", ">= 0"]),
         ("groups.disadvantaged.approval=1.2", "groups.disadvantaged.approval", ["0 to 1"]),
@@ -258,17 +346,14 @@ def test_bad_set_value(setting: str, key: str, says: list[str]) -> None:
 # --- the Python API ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "case", [c for c in CASES if c.key is not None], ids=str
-)
+@pytest.mark.parametrize("case", [c for c in CASES if c.key is not None], ids=str)
 def test_api_raises_scenario_error(case: Case) -> None:
     with pytest.raises(sim.ScenarioError) as caught:
         sim.load_scenario(BAD / case.file)
     error = caught.value
     assert isinstance(error, sim.InputError)
     assert error.problems, "a ScenarioError must carry at least one problem"
-    matching = [p for p in error.problems
-                if Path(p.file).name == case.named and p.key == case.key]
+    matching = [p for p in error.problems if Path(p.file).name == case.named and p.key == case.key]
     assert matching, [(p.file, p.key, p.message) for p in error.problems]
     for text in case.says:
         assert text in matching[0].message or text in str(matching[0])

@@ -36,7 +36,8 @@ def mean_wait_per_replication(yearly: pd.DataFrame, group: str = "") -> pd.Serie
     waits = total(yearly, "wait_years_mean", group).set_index(["replication", "year"]).value
     counts = total(yearly, "allocations", group).set_index(["replication", "year"]).value
     return (waits.fillna(0.0) * counts).groupby("replication").sum() / counts.groupby(
-        "replication").sum()
+        "replication"
+    ).sum()
 
 
 def assert_matches(values: pd.Series, exact: float, scale: float, what: str) -> None:
@@ -45,7 +46,8 @@ def assert_matches(values: pd.Series, exact: float, scale: float, what: str) -> 
     se = float(values.std(ddof=1) / math.sqrt(len(values)))
     tolerance = STANDARD_ERRORS * se + ABSOLUTE * scale
     assert abs(mean - exact) <= tolerance, (
-        f"{what}: simulated {mean:.5g} ± {se:.2g} (SE), exact {exact:.5g}")
+        f"{what}: simulated {mean:.5g} ± {se:.2g} (SE), exact {exact:.5g}"
+    )
     if exact > 0.01 * scale:
         assert se <= MAX_RELATIVE_SE * exact, f"{what}: too noisy to be a test (SE {se:.3g})"
 
@@ -70,8 +72,7 @@ def test_mmc_mean_wait_matches_erlang_c(c: int, utilisation: float) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("c", "utilisation", "patience_ratio"), [(10, 1.1, 0.5), (5, 0.9, 2.0)])
-def test_abandonment_matches_erlang_a(c: int, utilisation: float, patience_ratio: float
-                                      ) -> None:
+def test_abandonment_matches_erlang_a(c: int, utilisation: float, patience_ratio: float) -> None:
     service = ARRIVALS / (utilisation * c)
     withdraw = patience_ratio * service
     data = mmc_data(c, ARRIVALS, service, years=20, warmup=2, replications=6, seed=202)
@@ -89,10 +90,18 @@ def test_priority_classes_match_cobham() -> None:
     rates = [900.0, 1650.0]  # utilisation 0.85 in all
     data = mmc_data(c, rates[0], service, years=40, warmup=2, replications=6, seed=303)
     data["groups"] = {
-        "urgent": {"applications_per_year": rates[0], "eligible": ["units"],
-                   "other_exit_per_year": service, "priority": 1},
-        "ordinary": {"applications_per_year": rates[1], "eligible": ["units"],
-                     "other_exit_per_year": service, "priority": 2},
+        "urgent": {
+            "applications_per_year": rates[0],
+            "eligible": ["units"],
+            "other_exit_per_year": service,
+            "priority": 1,
+        },
+        "ordinary": {
+            "applications_per_year": rates[1],
+            "eligible": ["units"],
+            "other_exit_per_year": service,
+            "priority": 2,
+        },
     }
     data["policy"] = {"allocation": "priority"}
     results = run_scenario(scenario(data))
@@ -104,8 +113,9 @@ def test_priority_classes_match_cobham() -> None:
 
 
 @pytest.mark.parametrize(("contract", "renewal", "hazard"), [(1.0, 0.6, 0.5), (3.0, 0.8, 0.1)])
-def test_mean_tenancy_of_time_limited_contract(contract: float, renewal: float, hazard: float
-                                               ) -> None:
+def test_mean_tenancy_of_time_limited_contract(
+    contract: float, renewal: float, hazard: float
+) -> None:
     """Renewal with probability r at each contract end, early exit at hazard h.
 
     Mean tenancy = tenant-years / tenancies ended (steady state, stock always full: a
@@ -116,10 +126,18 @@ def test_mean_tenancy_of_time_limited_contract(contract: float, renewal: float, 
         "time": {"start": 2000, "years": 40, "warmup_years": 30},
         "seed": 404,
         "stock": {"flats": {"units": 400, "contract_years": contract}},
-        "groups": {"tenants": {"applications_per_year": 400.0, "eligible": ["flats"],
-                               "other_exit_per_year": hazard}},
-        "policy": {"renewal": "discretionary", "renewal_probability": renewal,
-                   "after_nonrenewal": "homeless"},
+        "groups": {
+            "tenants": {
+                "applications_per_year": 400.0,
+                "eligible": ["flats"],
+                "other_exit_per_year": hazard,
+            }
+        },
+        "policy": {
+            "renewal": "discretionary",
+            "renewal_probability": renewal,
+            "after_nonrenewal": "homeless",
+        },
     }
     results = run_scenario(scenario(data), replications=6)
     yearly = results.yearly

@@ -10,16 +10,19 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from sim.analysis.labels import label
 
 BAND_NOTE = "lines: mean over {n} replications; bands: 10th–90th percentile"
 
 
-def _series(summary: pd.DataFrame, metric: str, group: str = "", category: str = ""
-            ) -> pd.DataFrame:
-    rows = summary[(summary.metric == metric) & (summary.group == group)
-                   & (summary.category == category)]
+def _series(
+    summary: pd.DataFrame, metric: str, group: str = "", category: str = ""
+) -> pd.DataFrame:
+    rows = summary[
+        (summary.metric == metric) & (summary.group == group) & (summary.category == category)
+    ]
     return rows.sort_values("year")
 
 
@@ -36,7 +39,7 @@ def _finish(fig: plt.Figure, ax: Axes, title: str, ylabel: str, note: str, path:
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=8, loc="best")
     fig.text(0.01, 0.01, note, fontsize=7, color="0.35")
@@ -45,8 +48,14 @@ def _finish(fig: plt.Figure, ax: Axes, title: str, ylabel: str, note: str, path:
     plt.close(fig)
 
 
-def write_figures(summary: pd.DataFrame, folder: Path, scenario_name: str,
-                  groups: list[str], categories: list[str], replications: int) -> list[Path]:
+def write_figures(
+    summary: pd.DataFrame,
+    folder: Path,
+    scenario_name: str,
+    groups: list[str],
+    categories: list[str],
+    replications: int,
+) -> list[Path]:
     """Write the four standard figures into ``folder``; return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     note = f"{scenario_name}: " + BAND_NOTE.format(n=replications)
@@ -64,8 +73,9 @@ def write_figures(summary: pd.DataFrame, folder: Path, scenario_name: str,
     for category in categories:
         _band(ax, _series(summary, "allocations", category=category), category)
     path = folder / "allocations.png"
-    _finish(fig, ax, "New allocations per year, by dwelling category", "Households per year",
-            note, path)
+    _finish(
+        fig, ax, "New allocations per year, by dwelling category", "Households per year", note, path
+    )
     written.append(path)
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
@@ -80,8 +90,7 @@ def write_figures(summary: pd.DataFrame, folder: Path, scenario_name: str,
     for metric in ("hospits_nights", "emergency_nights"):
         _band(axes[1], _series(summary, metric), label(metric))
     path = folder / "homeless_hospits.png"
-    _finish(fig, axes[1], "Nights in hospits and emergency units", "Nights per year", note,
-            path)
+    _finish(fig, axes[1], "Nights in hospits and emergency units", "Nights per year", note, path)
     written.append(path)
 
     fig, ax = plt.subplots(figsize=(8, 4.5))

@@ -29,8 +29,17 @@ from sim.config.errors import InputError, Problem
 from sim.config.schema import Scenario
 from sim.runner.replications import Results
 
-DEPENDENCIES = ["simpy", "numpy", "pandas", "scipy", "matplotlib", "click", "pydantic",
-                "PyYAML", "pyarrow"]
+DEPENDENCIES = [
+    "simpy",
+    "numpy",
+    "pandas",
+    "scipy",
+    "matplotlib",
+    "click",
+    "pydantic",
+    "PyYAML",
+    "pyarrow",
+]
 
 
 class OutputExistsError(InputError):
@@ -45,9 +54,15 @@ def default_out_dir(scenario: Scenario, root: Path = Path("results")) -> Path:
 def check_out_dir(out: Path, force: bool) -> None:
     """Fail early, before any simulation, if ``out`` exists and may not be replaced."""
     if out.exists() and not force:
-        raise OutputExistsError([Problem(str(out), "--out",
-                                         "exists already; choose another folder or add --force "
-                                         "to replace it")])
+        raise OutputExistsError(
+            [
+                Problem(
+                    str(out),
+                    "--out",
+                    "exists already; choose another folder or add --force to replace it",
+                )
+            ]
+        )
     if out.exists() and not out.is_dir():
         raise OutputExistsError([Problem(str(out), "--out", "exists and is not a folder")])
 
@@ -62,8 +77,9 @@ def atomic_folder(out: Path, force: bool = False) -> Iterator[Path]:
         yield temporary
         if out.exists():
             if not force:
-                raise OutputExistsError([Problem(str(out), "--out", "appeared during the run; "
-                                                 "nothing was replaced")])
+                raise OutputExistsError(
+                    [Problem(str(out), "--out", "appeared during the run; nothing was replaced")]
+                )
             old = out.with_name(f".{out.name}.replaced-{os.getpid()}")
             os.replace(out, old)
             os.replace(temporary, out)
@@ -87,8 +103,14 @@ def versions() -> dict[str, str]:
 
 def git_commit(where: Path) -> str | None:
     try:
-        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=where, capture_output=True,
-                              text=True, timeout=5, check=False)
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=where,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() or None if done.returncode == 0 else None
@@ -102,13 +124,14 @@ def plain_scenario(scenario: Scenario) -> dict[str, Any]:
 
 def write_results(
     results: Results,
-    out: Path,
+    out: str | Path,
     force: bool = False,
     scenario_file: str | Path | None = None,
     command: list[str] | None = None,
     on_step: Callable[[str], None] | None = None,
 ) -> Path:
     """Write a complete result folder for ``results`` at ``out``; return ``out``."""
+    out = Path(out)
     scenario = results.scenario
     with atomic_folder(out, force) as folder:
         yearly = results.yearly
@@ -122,12 +145,17 @@ def write_results(
             results.households.to_parquet(folder / "households.parquet", index=False)
         with open(folder / "scenario.resolved.yaml", "w", encoding="utf-8") as handle:
             handle.write(f"# Fully merged scenario as run ({scenario.name}).\n")
-            yaml.safe_dump(plain_scenario(scenario), handle, sort_keys=False,
-                           allow_unicode=True)
+            yaml.safe_dump(plain_scenario(scenario), handle, sort_keys=False, allow_unicode=True)
         if on_step:
             on_step("figures")
-        write_figures(summary, folder / "figures", scenario.name, list(scenario.groups),
-                      list(scenario.stock), results.replications)
+        write_figures(
+            summary,
+            folder / "figures",
+            scenario.name,
+            list(scenario.groups),
+            list(scenario.stock),
+            results.replications,
+        )
         manifest = {
             "scenario": scenario.name,
             "scenario_file": str(scenario_file) if scenario_file else None,
@@ -142,11 +170,14 @@ def write_results(
             "started": _iso(results.started),
             "finished": _iso(results.finished),
             "wall_seconds": round(results.wall_seconds, 3),
-            "files": sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
-                            if p.is_file()) + ["manifest.json"],
+            "files": [
+                *sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()),
+                "manifest.json",
+            ],
         }
-        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
-                                              encoding="utf-8")
+        (folder / "manifest.json").write_text(
+            json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
+        )
     return out
 
 

@@ -36,6 +36,5 @@ def summarise(yearly: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
 
 def totals(summary: pd.DataFrame, metric: str) -> pd.DataFrame:
     """The all-groups, all-categories rows of one metric, indexed by year."""
-    rows = summary[(summary.metric == metric) & (summary.group == "")
-                   & (summary.category == "")]
+    rows = summary[(summary.metric == metric) & (summary.group == "") & (summary.category == "")]
     return rows.set_index("year")

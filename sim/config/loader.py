@@ -48,7 +48,10 @@ def read_yaml(path: Path) -> dict[str, Any]:
 
 
 def _deep_merge(
-    base: dict[str, Any], top: Mapping[str, Any], origins: Origins, file: str,
+    base: dict[str, Any],
+    top: Mapping[str, Any],
+    origins: Origins,
+    file: str,
     prefix: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Merge ``top`` into a copy of ``base``: mappings merge, everything else replaces."""
@@ -69,9 +72,7 @@ def _forget_below(origins: Origins, path: tuple[str, ...]) -> None:
         del origins[known]
 
 
-def _resolve_extends(
-    path: Path, origins: Origins, chain: tuple[Path, ...] = ()
-) -> dict[str, Any]:
+def _resolve_extends(path: Path, origins: Origins, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
     path = path.resolve() if path.exists() else path
     if path in chain:
         cycle = " -> ".join(p.name for p in (*chain, path))
@@ -83,10 +84,11 @@ def _resolve_extends(
     else:
         if not isinstance(parent_ref, str) or not parent_ref.strip():
             raise single(_display(path), "extends", "must be the path of another scenario file")
-        parent = (path.parent / parent_ref)
+        parent = path.parent / parent_ref
         if not parent.exists():
             raise single(
-                _display(path), "extends",
+                _display(path),
+                "extends",
                 f"file {parent_ref!r} not found (looked in {_display(path.parent)})",
             )
         merged = _resolve_extends(parent, origins, (*chain, path))
@@ -141,8 +143,12 @@ def _set_in_list(data: dict[str, Any], parts: list[str], value: Any, text: str) 
         index = int(parts[1])
         item = dict(items[index])
     except (ValueError, IndexError, TypeError):
-        raise single("--set", text, f"{parts[0]} has {len(items)} items; "
-                     f"use {parts[0]}.N.KEY with N from 0 to {len(items) - 1}") from None
+        raise single(
+            "--set",
+            text,
+            f"{parts[0]} has {len(items)} items; "
+            f"use {parts[0]}.N.KEY with N from 0 to {len(items) - 1}",
+        ) from None
     if len(parts) == 2:
         items[index] = value
     else:
@@ -234,8 +240,15 @@ def _origin(loc: tuple[str | int, ...], file: str, origins: Origins) -> str:
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     # pydantic adds the name of a tagged or function validator to the location
-    skip = {"function-after", "function-before", "constrained-float", "int", "float",
-            "dict[int,float]", "is-instance[YearlySeries]"}
+    skip = {
+        "function-after",
+        "function-before",
+        "constrained-float",
+        "int",
+        "float",
+        "dict[int,float]",
+        "is-instance[YearlySeries]",
+    }
     return tuple(part for part in loc if str(part) not in skip and "[" not in str(part))
 
 
@@ -266,39 +279,58 @@ def _problem(item: Any, data: dict[str, Any], file: str, origins: Origins) -> Pr
     if kind == "missing":
         return Problem(where, key, "is required but missing")
     if kind == "enum":
-        return Problem(where, key, f"{_value_at(data, loc)!r} is not allowed; "
-                       f"allowed: {ctx.get('expected', '').replace(chr(39), '')}")
+        return Problem(
+            where,
+            key,
+            f"{_value_at(data, loc)!r} is not allowed; "
+            f"allowed: {ctx.get('expected', '').replace(chr(39), '')}",
+        )
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         return Problem(where, key, _range_message(item, data, loc))
     if kind == "value_error":
         message = str(item.get("msg", "")).removeprefix("Value error, ")
         return Problem(where, key, message)
-    if kind in {"int_parsing", "int_from_float", "float_parsing", "int_type", "float_type",
-                "bool_parsing", "bool_type", "string_type", "dict_type", "list_type",
-                "tuple_type", "model_type"}:
+    if kind in {
+        "int_parsing",
+        "int_from_float",
+        "float_parsing",
+        "int_type",
+        "float_type",
+        "bool_parsing",
+        "bool_type",
+        "string_type",
+        "dict_type",
+        "list_type",
+        "tuple_type",
+        "model_type",
+    }:
         expected = {
-            "int": "a whole number", "float": "a number", "bool": "true or false",
-            "string": "text", "dict": "a mapping", "list": "a list", "tuple": "a list",
+            "int": "a whole number",
+            "float": "a number",
+            "bool": "true or false",
+            "string": "text",
+            "dict": "a mapping",
+            "list": "a list",
+            "tuple": "a list",
             "model": "a mapping",
         }[kind.split("_")[0]]
         return Problem(where, key, f"must be {expected}, got {_value_at(data, loc)!r}")
     if kind in {"too_short"}:
         return Problem(where, key, "must not be empty")
     if kind == "string_pattern_mismatch":
-        return Problem(where, key, "must be letters, digits, '_', '-' or '.', "
-                       "starting with a letter or digit")
+        return Problem(
+            where, key, "must be letters, digits, '_', '-' or '.', starting with a letter or digit"
+        )
     return Problem(where, key, str(item.get("msg", "is invalid")))
 
 
-def _key_problem(item: Any, loc: tuple[str | int, ...], file: str, origins: Origins
-                 ) -> Problem:
+def _key_problem(item: Any, loc: tuple[str | int, ...], file: str, origins: Origins) -> Problem:
     """A mapping key of the wrong type, e.g. ``rooms: {3+: 0.5}`` or ``stock: {2008: ...}``."""
     bad = item.get("input", loc[-1] if loc else "")
     where = _origin(loc, file, origins)
     if item.get("type", "").startswith("int"):
         return Problem(where, _dotted(loc), f"key {bad!r} must be a whole number (a room count)")
-    return Problem(where, _dotted(loc),
-                   f"id {bad!r} must be text; quote it in YAML, e.g. '{bad}'")
+    return Problem(where, _dotted(loc), f"id {bad!r} must be text; quote it in YAML, e.g. '{bad}'")
 
 
 def _range_message(item: Any, data: dict[str, Any], loc: tuple[str | int, ...]) -> str:
@@ -306,13 +338,22 @@ def _range_message(item: Any, data: dict[str, Any], loc: tuple[str | int, ...]) 
     value = _value_at(data, loc)
     field_name = str(loc[-1]) if loc else ""
     probability_fields = {
-        "approval", "permanent_need", "followup_need", "homeless_while_waiting",
-        "reapply_after_breakdown", "probability", "renewal_probability",
+        "approval",
+        "permanent_need",
+        "followup_need",
+        "homeless_while_waiting",
+        "reapply_after_breakdown",
+        "probability",
+        "renewal_probability",
     }
     if field_name in probability_fields:
         return f"{value!r} is not a probability; allowed: 0 to 1"
-    bound = {"greater_than_equal": ">=", "less_than_equal": "<=",
-             "greater_than": ">", "less_than": "<"}[item["type"]]
+    bound = {
+        "greater_than_equal": ">=",
+        "less_than_equal": "<=",
+        "greater_than": ">",
+        "less_than": "<",
+    }[item["type"]]
     limit = next(iter(ctx.values()), "")
     return f"{value!r} is not allowed; must be {bound} {limit}"
 

@@ -231,8 +231,10 @@ class Group(Frozen):
                 f"unknown destination {unknown[0]!r}; allowed: ownership, private_rental"
             )
         _check_shares(value, "exit_to")
-        return {"ownership": value.get("ownership", 0.0),
-                "private_rental": value.get("private_rental", 0.0)}
+        return {
+            "ownership": value.get("ownership", 0.0),
+            "private_rental": value.get("private_rental", 0.0),
+        }
 
     @field_validator("eligible", "transfer_to")
     @classmethod
@@ -338,9 +340,13 @@ class Build(Frozen):
             raise ValueError("a spread build needs from, to and units_per_year")
         if not one_off and not spread:
             raise ValueError("a build needs year + units or from + to + units_per_year")
-        if spread and self.to_year is not None and self.from_year is not None:
-            if self.to_year < self.from_year:
-                raise ValueError("to must not be before from")
+        if (
+            spread
+            and self.to_year is not None
+            and self.from_year is not None
+            and self.to_year < self.from_year
+        ):
+            raise ValueError("to must not be before from")
         return self
 
     def schedule(self) -> list[tuple[int, int]]:

@@ -113,14 +113,28 @@ class GroupRuntime:
     leave_when_able: float = 0.0
 
     @classmethod
-    def build(cls, g: int, group_id: str, group: Group, category_index: dict[str, int],
-              breakdown_factor: float, self_sufficiency_factor: float) -> GroupRuntime:
+    def build(
+        cls,
+        g: int,
+        group_id: str,
+        group: Group,
+        category_index: dict[str, int],
+        breakdown_factor: float,
+        self_sufficiency_factor: float,
+    ) -> GroupRuntime:
         eligible = [category_index[c] for c in group.eligible]
         transfer_to = [category_index[c] for c in (group.transfer_to or group.eligible)]
         rate = 1.0 / group.self_sufficient_years if group.self_sufficient_years else 0.0
         room_keys, room_bounds = cumulative(group.rooms or {})
         return cls(
-            g, group_id, group, eligible, transfer_to, rate, room_keys, room_bounds,
+            g,
+            group_id,
+            group,
+            eligible,
+            transfer_to,
+            rate,
+            room_keys,
+            room_bounds,
             breakdown=group.breakdown_per_year,
             breakdown_followed=group.breakdown_per_year * breakdown_factor,
             other_exit=group.other_exit_per_year,
@@ -151,18 +165,24 @@ class CategoryRuntime:
     serial: int = 0
 
     @classmethod
-    def build(cls, k: int, category_id: str, category: Category, policy: Policy
-              ) -> CategoryRuntime:
+    def build(cls, k: int, category_id: str, category: Category, policy: Policy) -> CategoryRuntime:
         """Precompute the contract rule and the lognormal turnaround parameters."""
         renewal = category.renewal or policy.renewal
         probability = category.renewal_probability
         if probability is None:
             probability = policy.renewal_probability
-        sigma2 = math.log(1.0 + category.turnaround_cv ** 2)
+        sigma2 = math.log(1.0 + category.turnaround_cv**2)
         return cls(
-            k, category_id, category, category.contract_years, renewal, probability,
-            renewal is Renewal.differentiated, category.turnaround_days / 365.0,
-            math.sqrt(sigma2), 0.5 * sigma2,
+            k,
+            category_id,
+            category,
+            category.contract_years,
+            renewal,
+            probability,
+            renewal is Renewal.differentiated,
+            category.turnaround_days / 365.0,
+            math.sqrt(sigma2),
+            0.5 * sigma2,
         )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, insort
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 import simpy
@@ -46,7 +47,7 @@ class Timer:
     ``Environment.step`` reads of an event: ``callbacks`` and ``_ok``.
     """
 
-    __slots__ = ("callbacks", "value", "_ok")
+    __slots__ = ("_ok", "callbacks", "value")
 
     def __init__(self, callback: Any, value: Any) -> None:
         self.callbacks: list[Any] | None = [callback]
@@ -57,8 +58,9 @@ class Timer:
 class HousingModel:
     """The model of one replication: environment, stock, waiting lists, services."""
 
-    def __init__(self, scenario: Scenario, replication: int = 0,
-                 track_households: bool = False) -> None:
+    def __init__(
+        self, scenario: Scenario, replication: int = 0, track_households: bool = False
+    ) -> None:
         self.scenario = scenario
         self.replication = replication
         self.track = track_households
@@ -66,7 +68,8 @@ class HousingModel:
         self.t0 = scenario.time.start - scenario.time.warmup_years
         self.end = float(scenario.time.end)
         self.env = simpy.Environment(initial_time=self.t0)
-        self._schedule = self.env.schedule
+        # Timer is not an Event subclass but has what Environment.step reads
+        self._schedule: Callable[[Any, int, float], None] = self.env.schedule  # type: ignore[assignment]
 
         category_index = {cid: k for k, cid in enumerate(scenario.stock)}
         self.categories = [
@@ -74,9 +77,14 @@ class HousingModel:
             for k, (cid, cat) in enumerate(scenario.stock.items())
         ]
         self.groups = [
-            GroupRuntime.build(g, gid, grp, category_index,
-                               scenario.followup.breakdown_factor,
-                               scenario.followup.self_sufficiency_factor)
+            GroupRuntime.build(
+                g,
+                gid,
+                grp,
+                category_index,
+                scenario.followup.breakdown_factor,
+                scenario.followup.self_sufficiency_factor,
+            )
             for g, (gid, grp) in enumerate(scenario.groups.items())
         ]
         pairs = sorted({(grp.g, k) for grp in self.groups for k in grp.eligible + grp.transfer_to})
@@ -113,7 +121,9 @@ class HousingModel:
         self.households: list[Household] = []
         self._populating = False
         self._max_renewals = scenario.policy.max_renewals
-        self._transfer_after_nonrenewal = scenario.policy.after_nonrenewal is AfterNonrenewal.transfer
+        self._transfer_after_nonrenewal = (
+            scenario.policy.after_nonrenewal is AfterNonrenewal.transfer
+        )
         self._priorities = [
             float(grp.config.priority) if scenario.policy.allocation is Allocation.priority else 0.0
             for grp in self.groups
@@ -214,10 +224,16 @@ class HousingModel:
             for k in range(K):
                 vacant[idx(self.G, k)] -= tenants[idx(g, k)]
         stocks.update(
-            waiting=waiting, transfer_waiting=transfer, homeless_waiting=homeless,
-            in_emergency=in_emergency, in_hospits=in_hospits,
-            tenants=list(self._tenants.level), followup_active=list(self._followup.level),
-            followup_waiting=followup_waiting, units=units, vacant=vacant,
+            waiting=waiting,
+            transfer_waiting=transfer,
+            homeless_waiting=homeless,
+            in_emergency=in_emergency,
+            in_hospits=in_hospits,
+            tenants=list(self._tenants.level),
+            followup_active=list(self._followup.level),
+            followup_waiting=followup_waiting,
+            units=units,
+            vacant=vacant,
         )
         return stocks
 
@@ -309,11 +325,17 @@ class HousingModel:
         household.homeless_flag = u_homeless < cfg.homeless_while_waiting
         if self.track:
             household.record = {
-                "replication": self.replication, "household": household.id,
-                "group": grp.id, "arrival": self.env.now, "approved": True,
-                "approval": self.env.now, "permanent_need": household.permanent,
-                "followup_need": household.needs_followup, "moves": [],
-                "exit_time": None, "destination": None,
+                "replication": self.replication,
+                "household": household.id,
+                "group": grp.id,
+                "arrival": self.env.now,
+                "approved": True,
+                "approval": self.env.now,
+                "permanent_need": household.permanent,
+                "followup_need": household.needs_followup,
+                "moves": [],
+                "exit_time": None,
+                "destination": None,
             }
             self.households.append(household)
         return household
@@ -364,8 +386,9 @@ class HousingModel:
                 self._enter_shelter(household)
             if patience < math.inf:
                 household.wait_epoch += 1
-                self._schedule(Timer(self._withdraw, (household, household.wait_epoch)),
-                               NORMAL, patience)
+                self._schedule(
+                    Timer(self._withdraw, (household, household.wait_epoch)), NORMAL, patience
+                )
         for k in list_categories:
             for dwelling in categories[k].available:
                 if self._fits(household, dwelling):
@@ -390,7 +413,7 @@ class HousingModel:
         else:
             self._waiting.add(household.base + self.K, -1, self.env.now)
 
-    def _withdraw(self, event: simpy.Event) -> None:
+    def _withdraw(self, event: Timer) -> None:
         household, token = event.value
         if token != household.wait_epoch or not household.on_list:
             return
@@ -465,16 +488,20 @@ class HousingModel:
                 skipped = set()
             skipped.add(candidate.id)
 
-    def _candidate(self, cat: CategoryRuntime, dwelling: Dwelling, skipped: set[int] | None
-                   ) -> Household | None:
+    def _candidate(
+        self, cat: CategoryRuntime, dwelling: Dwelling, skipped: set[int] | None
+    ) -> Household | None:
         """The household first in line for ``dwelling`` (not one that refused it)."""
         waiting = cat.waiting
         if not waiting:
             return None
         if self.allocation is Allocation.lottery:
-            fitting = [entry[3] for entry in waiting
-                       if (skipped is None or entry[3].id not in skipped)
-                       and self._fits(entry[3], dwelling)]
+            fitting = [
+                entry[3]
+                for entry in waiting
+                if (skipped is None or entry[3].id not in skipped)
+                and self._fits(entry[3], dwelling)
+            ]
             if not fitting:
                 return None
             return fitting[self._offers.integers(len(fitting))]
@@ -492,31 +519,36 @@ class HousingModel:
 
     def _offer(self, dwelling: Dwelling, household: Household) -> bool:
         """Offer a dwelling; True if the household accepted and moved in."""
-        if self.refusal_probability > 0 and not household.transfer:
-            if self._offers.uniform() < self.refusal_probability:
-                i = household.base + self.K
-                self._flows["offer_refusals"][i] += 1
-                penalty = self.refusal_penalty
-                if penalty == "back_of_queue":
-                    self._leave_list(household)
-                    patience = self._waiting_streams[household.g].exponential(
-                        self.groups[household.g].config.withdraw_per_year)
-                    wait_start = household.wait_start
-                    self._join_list_quietly(household, self.env.now, patience, wait_start)
-                elif penalty == "removed":
-                    self._leave_list(household)
-                    self._leave_shelter(household)
-                    self._flows["removed_after_refusal"][i] += 1
-                    self._exit(household, "removed_after_refusal", None)
-                return False
+        if (
+            self.refusal_probability > 0
+            and not household.transfer
+            and self._offers.uniform() < self.refusal_probability
+        ):
+            i = household.base + self.K
+            self._flows["offer_refusals"][i] += 1
+            penalty = self.refusal_penalty
+            if penalty == "back_of_queue":
+                self._leave_list(household)
+                patience = self._waiting_streams[household.g].exponential(
+                    self.groups[household.g].config.withdraw_per_year
+                )
+                wait_start = household.wait_start
+                self._join_list_quietly(household, self.env.now, patience, wait_start)
+            elif penalty == "removed":
+                self._leave_list(household)
+                self._leave_shelter(household)
+                self._flows["removed_after_refusal"][i] += 1
+                self._exit(household, "removed_after_refusal", None)
+            return False
         if dwelling.available:
             dwelling.available = False
             self.categories[dwelling.k].available.remove(dwelling)
         self._move_in(household, dwelling)
         return True
 
-    def _join_list_quietly(self, household: Household, seniority: float, patience: float,
-                           wait_start: float) -> None:
+    def _join_list_quietly(
+        self, household: Household, seniority: float, patience: float, wait_start: float
+    ) -> None:
         """Re-join the list with a new seniority, without trying available units again."""
         now = self.env.now
         household.seniority = seniority
@@ -530,8 +562,9 @@ class HousingModel:
         self._waiting.add(household.base + self.K, 1, now)
         if patience < math.inf:
             household.wait_epoch += 1
-            self._schedule(Timer(self._withdraw, (household, household.wait_epoch)),
-                           NORMAL, patience)
+            self._schedule(
+                Timer(self._withdraw, (household, household.wait_epoch)), NORMAL, patience
+            )
 
     def _move_in(self, household: Household, dwelling: Dwelling) -> None:
         now = self.env.now
@@ -561,13 +594,21 @@ class HousingModel:
         else:
             household.contract_end = now + contract
         household.renewals = 0
-        if household.needs_followup and not household.self_sufficient \
-                and not household.followed and not household.in_followup_queue:
+        if (
+            household.needs_followup
+            and not household.self_sufficient
+            and not household.followed
+            and not household.in_followup_queue
+        ):
             self._request_followup(household)
         if household.record is not None:
             household.record["moves"].append(
-                {"time": now, "dwelling": dwelling.id, "category": cat.id,
-                 "kind": "transfer" if is_transfer else "allocation"}
+                {
+                    "time": now,
+                    "dwelling": dwelling.id,
+                    "category": cat.id,
+                    "kind": "transfer" if is_transfer else "allocation",
+                }
             )
         self._schedule_tenancy(household)
 
@@ -593,8 +634,9 @@ class HousingModel:
             return
         if cat.turnaround_sigma > 0:
             normal = self._turnaround_streams[k].normal()
-            delay = cat.turnaround_years * math.exp(cat.turnaround_sigma * normal
-                                                    - cat.turnaround_shift)
+            delay = cat.turnaround_years * math.exp(
+                cat.turnaround_sigma * normal - cat.turnaround_shift
+            )
         else:
             delay = cat.turnaround_years
         cat.in_turnaround[dwelling] = None
@@ -634,8 +676,9 @@ class HousingModel:
                 delay, kind = max(until_end, 0.0), CONTRACT_END
         if now + delay >= self.end:
             return
-        self._schedule(Timer(self._tenancy_event, (household, household.epoch, kind, total)),
-                       NORMAL, delay)
+        self._schedule(
+            Timer(self._tenancy_event, (household, household.epoch, kind, total)), NORMAL, delay
+        )
 
     def _tenancy_event(self, event: Timer) -> None:
         household, token, kind, total = event.value
@@ -654,8 +697,11 @@ class HousingModel:
         if u < grp.other_exit:
             self._end_tenancy(household, "exits_other", "other")
             return
-        if not household.self_sufficient and not household.permanent \
-                and grp.self_sufficiency_rate > 0:
+        if (
+            not household.self_sufficient
+            and not household.permanent
+            and grp.self_sufficiency_rate > 0
+        ):
             self._become_self_sufficient(household)
             return
         self._leave_to_market(household)
@@ -703,8 +749,13 @@ class HousingModel:
         self._flows["forced_moves"][household.base + dwelling.k] += 1
         if household.record is not None:
             household.record["moves"].append(
-                {"time": self.env.now, "dwelling": dwelling.id,
-                 "category": self.categories[dwelling.k].id, "kind": "forced_move"})
+                {
+                    "time": self.env.now,
+                    "dwelling": dwelling.id,
+                    "category": self.categories[dwelling.k].id,
+                    "kind": "forced_move",
+                }
+            )
         if self._transfer_after_nonrenewal:
             household.transfer = True
             household.contract_end = None
@@ -717,7 +768,8 @@ class HousingModel:
         self._release_followup(household)
         household.homeless_flag = True
         patience = self._waiting_streams[household.g].exponential(
-            self.groups[household.g].config.withdraw_per_year)
+            self.groups[household.g].config.withdraw_per_year
+        )
         self._join_list(household, household.seniority, patience)
 
     def _breakdown(self, household: Household) -> None:
@@ -793,8 +845,7 @@ class HousingModel:
         household.followed = False
         self.followup_active -= 1
         if household.dwelling is not None:
-            self._followup.add(
-                household.base + household.dwelling.k, -1, self.env.now)
+            self._followup.add(household.base + household.dwelling.k, -1, self.env.now)
         self._fill_followup_slots()
 
     def _fill_followup_slots(self) -> None:
@@ -806,8 +857,9 @@ class HousingModel:
 
     # --- stock changes -------------------------------------------------------------
 
-    def _add_units(self, cat: CategoryRuntime, units: int, rooms: Any,
-                   populate: bool = False) -> None:
+    def _add_units(
+        self, cat: CategoryRuntime, units: int, rooms: Any, populate: bool = False
+    ) -> None:
         now = self.env.now
         plan = room_plan(rooms if rooms is not None else cat.config.rooms, units)
         rec = self.recorder
@@ -824,7 +876,7 @@ class HousingModel:
                 self._allocate_vacancy(dwelling)
 
     def _remove_units(self, cat: CategoryRuntime, units: int) -> None:
-        """Remove vacant units first (available, then in turnaround), then the next to fall vacant."""
+        """Remove vacant units (available, then in turnaround), then the next to fall vacant."""
         while units > 0 and cat.available:
             dwelling = cat.available.pop()
             dwelling.available = False
@@ -844,8 +896,9 @@ class HousingModel:
         self._flows["units_removed"][i] += 1
 
 
-def run_replication(scenario: Scenario, replication: int, track_households: bool = False
-                    ) -> tuple[list[Row], list[dict[str, Any]]]:
+def run_replication(
+    scenario: Scenario, replication: int, track_households: bool = False
+) -> tuple[list[Row], list[dict[str, Any]]]:
     """Simulate one replication; return its yearly rows and household records."""
     model = HousingModel(scenario, replication, track_households)
     rows = model.run()

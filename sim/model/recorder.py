@@ -86,8 +86,9 @@ class TimeWeighted:
 class Recorder:
     """Collects the yearly metrics of one replication."""
 
-    def __init__(self, groups: list[str], categories: list[str],
-                 pairs: list[tuple[int, int]], start: float) -> None:
+    def __init__(
+        self, groups: list[str], categories: list[str], pairs: list[tuple[int, int]], start: float
+    ) -> None:
         self.groups = groups
         self.categories = categories
         self.G = len(groups)
@@ -115,8 +116,9 @@ class Recorder:
         for waits in self.waits:
             waits.clear()
 
-    def close_year(self, year: int, now: float, stocks: dict[str, list[float]],
-                   costs: dict[str, float | None]) -> None:
+    def close_year(
+        self, year: int, now: float, stocks: dict[str, list[float]], costs: dict[str, float | None]
+    ) -> None:
         """Turn the year's counters and the year-end stocks into tidy rows."""
         values: dict[str, list[float]] = {name: list(v) for name, v in self.flows.items()}
         dims = dict(FLOW_METRICS)
@@ -131,9 +133,16 @@ class Recorder:
         values["vacant_unit_days"] = [max(v, 0.0) * DAYS_PER_YEAR for v in vacant]
         dims["vacant_unit_days"] = "k"
         stock_dims = {
-            "waiting": "g", "transfer_waiting": "g", "homeless_waiting": "g",
-            "in_emergency": "g", "in_hospits": "g", "tenants": "gk",
-            "followup_active": "gk", "followup_waiting": "gk", "units": "k", "vacant": "k",
+            "waiting": "g",
+            "transfer_waiting": "g",
+            "homeless_waiting": "g",
+            "in_emergency": "g",
+            "in_hospits": "g",
+            "tenants": "gk",
+            "followup_active": "gk",
+            "followup_waiting": "gk",
+            "units": "k",
+            "vacant": "k",
         }
         for name, dim in stock_dims.items():
             values[name] = list(stocks[name])
@@ -143,7 +152,7 @@ class Recorder:
         self._emit_ratios(year, values)
         self._emit_waits(year)
         self._emit_costs(year, values, costs)
-        for name, v in self.flows.items():
+        for v in self.flows.values():
             for i in range(len(v)):
                 v[i] = 0.0
 
@@ -201,12 +210,14 @@ class Recorder:
             stats = (sum(waits) / len(waits), _quantile(ordered, 0.5), _quantile(ordered, 0.9))
         else:
             stats = (math.nan, math.nan, math.nan)
-        for name, value in zip(("wait_years_mean", "wait_years_p50", "wait_years_p90"),
-                               stats, strict=True):
+        for name, value in zip(
+            ("wait_years_mean", "wait_years_p50", "wait_years_p90"), stats, strict=True
+        ):
             self.rows.append(Row(year, group, "", name, value))
 
-    def _emit_costs(self, year: int, values: dict[str, list[float]],
-                    costs: dict[str, float | None]) -> None:
+    def _emit_costs(
+        self, year: int, values: dict[str, list[float]], costs: dict[str, float | None]
+    ) -> None:
         totals = {
             "hospits_per_night": sum(values["hospits_nights"]),
             "emergency_per_night": sum(values["emergency_nights"]),
@@ -214,8 +225,10 @@ class Recorder:
             "build_per_unit": sum(values["units_built"]),
         }
         names = {
-            "hospits_per_night": "cost_hospits", "emergency_per_night": "cost_emergency",
-            "followup_per_year": "cost_followup", "build_per_unit": "cost_build",
+            "hospits_per_night": "cost_hospits",
+            "emergency_per_night": "cost_emergency",
+            "followup_per_year": "cost_followup",
+            "build_per_unit": "cost_build",
         }
         total = 0.0
         any_cost = False

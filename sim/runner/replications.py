@@ -78,12 +78,14 @@ def run_scenario(
     yearly = pd.DataFrame(rows, columns=YEARLY_COLUMNS)
     households = household_table(records_all) if track_households else None
     finished = time.time()
-    return Results(scenario, count, scenario.seed, yearly, households,
-                   finished - started, started, finished)
+    return Results(
+        scenario, count, scenario.seed, yearly, households, finished - started, started, finished
+    )
 
 
-def _map(tasks: list[tuple[Scenario, int, bool]], jobs: int
-         ) -> Iterable[tuple[int, list[RowTuple], list[dict[str, Any]]]]:
+def _map(
+    tasks: list[tuple[Scenario, int, bool]], jobs: int
+) -> Iterable[tuple[int, list[RowTuple], list[dict[str, Any]]]]:
     if jobs <= 1 or len(tasks) == 1:
         for task in tasks:
             yield _one(task)
@@ -95,8 +97,19 @@ def _map(tasks: list[tuple[Scenario, int, bool]], jobs: int
 
 def household_table(records: list[dict[str, Any]]) -> pd.DataFrame:
     """One row per household; ``moves`` is a list of {time, dwelling, category, kind}."""
-    columns = ["replication", "household", "group", "arrival", "approved", "approval",
-               "permanent_need", "followup_need", "moves", "exit_time", "destination"]
+    columns = [
+        "replication",
+        "household",
+        "group",
+        "arrival",
+        "approved",
+        "approval",
+        "permanent_need",
+        "followup_need",
+        "moves",
+        "exit_time",
+        "destination",
+    ]
     table = pd.DataFrame(records, columns=columns)
     for column in ("arrival", "approval", "exit_time"):
         table[column] = pd.to_numeric(table[column], errors="coerce")

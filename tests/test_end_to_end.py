@@ -1,0 +1,93 @@
+"""End-to-end tests: every shipped scenario validates and runs; the README quickstart runs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import sim
+from sim.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def test_there_are_shipped_scenarios() -> None:
+    names = {path.name for path in SCENARIOS}
+    assert {"base.yaml", "lorenskog.yaml", "flexbo.yaml"} <= names
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_scenario_validates_and_runs(path: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    checked = runner.invoke(main, ["validate", str(path)])
+    assert checked.exit_code == 0, checked.output
+    out = tmp_path / "out"
+    result = runner.invoke(
+        main, ["run", str(path), "--replications", "2", "--out", str(out), "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    summary = pd.read_csv(out / "summary.csv", keep_default_na=False)
+    waiting = summary[
+        (summary.metric == "units") & (summary.group == "") & (summary.category == "")
+    ]
+    assert (waiting["mean"].astype(float) > 0).all()
+    assert (out / "figures" / "waiting_list.png").exists()
+
+
+def test_flexbo_adds_flexbo_units() -> None:
+    base = sim.load_scenario(ROOT / "scenarios" / "lorenskog.yaml")
+    flexbo = sim.load_scenario(ROOT / "scenarios" / "flexbo.yaml")
+    assert "flexbo" in flexbo.stock
+    built = sum(
+        units
+        for build in flexbo.builds
+        if build.category == "flexbo"
+        for _, units in build.schedule()
+    )
+    assert flexbo.stock["flexbo"].units + built >= 15
+    assert flexbo.time == base.time
+
+
+def _python_blocks(markdown: str) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", markdown, flags=re.S)
+
+
+def test_readme_python_quickstart_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocks = _python_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert blocks, "the README has a Python quickstart"
+    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})  # the project's own README
+    assert (tmp_path / "results" / "quickstart" / "manifest.json").exists()
+
+
+def test_readme_cli_quickstart_commands_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The `sim ...` lines of the README's command-line quickstart, shortened."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Quickstart: command line", 1)[1].split("## ", 1)[0]
+    commands = [
+        line.split("#")[0].split() for line in section.splitlines() if line.startswith("sim ")
+    ]
+    assert len(commands) >= 4
+    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for words in commands:
+        args = words[1:]
+        if args and args[0] == "validate":
+            args = ["validate", *[str(p.relative_to(ROOT)) for p in SCENARIOS]]
+        if args and args[0] == "run":
+            # keep CI fast: two replications of four years; fresh folders
+            args += ["--replications", "2", "--years", "4", "--quiet", "--force"]
+            if "--out" not in args:
+                args += ["--out", f"results/readme-{len(list(tmp_path.glob('results/*')))}"]
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, (words, result.output)
