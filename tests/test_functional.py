@@ -287,3 +287,19 @@ def test_scenario_is_not_mutated_by_a_run() -> None:
     before = copy.deepcopy(loaded.model_dump())
     run_scenario(loaded, replications=1)
     assert loaded.model_dump() == before
+
+
+def test_households_housed_at_once_do_not_count_shelter_stays() -> None:
+    """A homeless applicant who finds a vacant unit on approval never enters hospits."""
+    data = {
+        "name": "vacant",
+        "time": {"start": 2010, "years": 1, "warmup_years": 0},
+        "stock": {"flats": {"units": 0}},
+        "groups": {"homeless": {"applications_per_year": 5, "eligible": ["flats"],
+                                "homeless_while_waiting": 1.0}},
+        "builds": [{"year": 2010, "category": "flats", "units": 50}],
+    }
+    yearly = run_scenario(scenario(data), replications=3).yearly
+    assert per_replication(yearly, "approvals").min() > 0
+    assert per_replication(yearly, "hospits_stays").max() == 0
+    assert per_replication(yearly, "hospits_nights").max() == 0

@@ -70,6 +70,12 @@ CASES = [
         ["must sum to 1", "0.8"],
     ),
     Case(
+        "build_rooms_shares.yaml",
+        "build_rooms_shares.yaml",
+        "builds.0.rooms",
+        ["must sum to 1", "0.3"],
+    ),
+    Case(
         "exit_to_shares.yaml",
         "exit_to_shares.yaml",
         "groups.disadvantaged.exit_to",

@@ -320,6 +320,11 @@ class Build(Frozen):
     lead_time_years: NonNegativeInt = 0
     rooms: int | dict[int, float] | None = None
 
+    @field_validator("rooms")
+    @classmethod
+    def _rooms(cls, value: int | dict[int, float] | None) -> int | dict[int, float] | None:
+        return Category._rooms(value)
+
     @model_validator(mode="after")
     def _one_form(self) -> Build:
         one_off = self.year is not None or self.units is not None

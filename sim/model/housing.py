@@ -382,13 +382,6 @@ class HousingModel:
             self.transfer_waiting[household.g] += 1
         else:
             self._waiting.add(household.base + self.K, 1, now)
-            if household.homeless_flag:
-                self._enter_shelter(household)
-            if patience < math.inf:
-                household.wait_epoch += 1
-                self._schedule(
-                    Timer(self._withdraw, (household, household.wait_epoch)), NORMAL, patience
-                )
         for k in list_categories:
             for dwelling in categories[k].available:
                 if self._fits(household, dwelling):
@@ -396,6 +389,15 @@ class HousingModel:
                         return
                     if not household.on_list:
                         return
+        # still waiting: the homeless need a bed tonight, and patience starts to run
+        if not household.transfer:
+            if household.homeless_flag and household.shelter is None:
+                self._enter_shelter(household)
+            if patience < math.inf:
+                household.wait_epoch += 1
+                self._schedule(
+                    Timer(self._withdraw, (household, household.wait_epoch)), NORMAL, patience
+                )
 
     def _leave_list(self, household: Household) -> None:
         if not household.on_list:
