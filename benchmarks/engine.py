@@ -7,7 +7,10 @@ the simpy environment processed and divide by wall time; the last line printed i
     ratio_to_bare_simpy: X
 
 (the model's events per second over bare simpy's). Machines are noisy, so the two are
-timed alternately, ``--rounds`` times each, and the best rate of each is compared.
+timed alternately, ``--rounds`` times each, and the best rate of each is compared. The
+line ``engine:`` says whether the installed model is the mypyc-compiled build (see
+setup.py) or pure Python; run it with ``PYTHONPATH=.`` from the repository root to time
+the pure-Python source instead.
 
 Usage: python benchmarks/engine.py [--scenario FILE] [--rounds N] [--replications N]
 """
@@ -22,6 +25,7 @@ from pathlib import Path
 import simpy
 
 from sim.config.loader import load_scenario
+from sim.model import COMPILED
 from sim.model.housing import HousingModel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +91,7 @@ def main() -> None:
             f"({events:,} events in {seconds:.2f} s), bare simpy "
             f"{bare_events / bare_seconds:,.0f} events/s"
         )
+    print(f"engine: {'compiled with mypyc' if COMPILED else 'pure Python'}")
     print(
         f"scenario: {args.scenario.name}, {args.replications} replications, "
         f"{model_events:,} events per round"

@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-Rate = NonNegativeFloat
+Rate = Annotated[float, Field(ge=0.0)]
 SHARE_TOLERANCE = 1e-6
 
 
