@@ -20,7 +20,7 @@ def summarise(yearly: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     data = yearly.dropna(subset=["value"])
     grouped = data.groupby(KEYS, sort=True)["value"]
     table = grouped.agg(["mean", "std", "count"]).rename(columns={"std": "sd", "count": "n"})
-    quantiles = grouped.quantile([0.1, 0.5, 0.9]).unstack()
+    quantiles = grouped.quantile(np.array([0.1, 0.5, 0.9])).unstack()
     quantiles.columns = ["p10", "p50", "p90"]
     table = table.join(quantiles)
     n = table["n"].to_numpy(dtype=float)
