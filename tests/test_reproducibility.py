@@ -86,3 +86,15 @@ def test_common_random_numbers_across_scenarios() -> None:
             for h in (base.households, more_units.households)
         ]
         assert times[0] == times[1]
+
+
+def test_one_job_runs_in_this_process(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """--jobs 1 (the default) starts no worker processes."""
+    import sim.runner.replications as replications
+
+    def no_pool(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("a process pool was started")
+
+    monkeypatch.setattr(replications, "ProcessPoolExecutor", no_pool)
+    results = run_scenario(scenario(municipality()), replications=2, jobs=1)
+    assert results.replications == 2

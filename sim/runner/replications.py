@@ -61,7 +61,7 @@ def run_scenario(
     count = replications if replications is not None else scenario.replications
     if count < 1:
         raise ValueError("replications must be at least 1")
-    jobs = os.cpu_count() or 1 if jobs == 0 else jobs
+    jobs = (os.cpu_count() or 1) if jobs == 0 else jobs
     started = time.time()
     tasks = [(scenario, r, track_households) for r in range(count)]
     outputs: dict[int, tuple[list[RowTuple], list[dict[str, Any]]]] = {}
