@@ -15,7 +15,7 @@ import pandas as pd
 
 from sim.analysis.output import write_results
 from sim.analysis.tables import summarise as summarise_yearly
-from sim.config.loader import load_scenario
+from sim.config.loader import load_scenario, option_overrides
 from sim.config.schema import Scenario
 from sim.runner.replications import Results, run_scenario
 
@@ -35,13 +35,7 @@ def run(
     ``seed`` and ``years`` replace the scenario's own; ``overrides`` are ``KEY=VALUE``
     strings as for ``--set`` (only with a file path).
     """
-    overrides = list(overrides)
-    if seed is not None:
-        overrides.append(f"seed={seed}")
-    if years is not None:
-        overrides.append(f"time.years={years}")
-    if replications is not None:
-        overrides.append(f"replications={replications}")
+    overrides = option_overrides(overrides, seed, years, replications)
     if isinstance(scenario, str | Path):
         scenario = load_scenario(scenario, overrides)
     elif overrides:

@@ -21,7 +21,7 @@ import pandas as pd
 from sim.analysis.output import check_out_dir, default_out_dir, write_results
 from sim.analysis.tables import summarise
 from sim.config.errors import InputError
-from sim.config.loader import load_scenario
+from sim.config.loader import load_scenario, option_overrides
 from sim.runner.replications import run_scenario
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -144,14 +144,7 @@ def run(
       sim run scenarios/flexbo.yaml --replications 50 --jobs 2
       sim run scenarios/lorenskog.yaml --set policy.renewal=always --out results/always
     """
-    extra = list(overrides)
-    if seed is not None:
-        extra.append(f"seed={seed}")
-    if years is not None:
-        extra.append(f"time.years={years}")
-    if replications is not None:
-        extra.append(f"replications={replications}")
-    loaded = load_scenario(scenario, extra)
+    loaded = load_scenario(scenario, option_overrides(overrides, seed, years, replications))
     target = out if out is not None else default_out_dir(loaded)
     check_out_dir(target, force)
     count = loaded.replications

@@ -161,6 +161,23 @@ def _set_in_list(data: dict[str, Any], parts: list[str], value: Any, text: str) 
     return {**data, parts[0]: items}
 
 
+def option_overrides(
+    overrides: Iterable[str] = (),
+    seed: int | None = None,
+    years: int | None = None,
+    replications: int | None = None,
+) -> list[str]:
+    """``--set`` overrides plus those of the ``--seed``, ``--years``, ``--replications`` options."""
+    extra = list(overrides)
+    if seed is not None:
+        extra.append(f"seed={seed}")
+    if years is not None:
+        extra.append(f"time.years={years}")
+    if replications is not None:
+        extra.append(f"replications={replications}")
+    return extra
+
+
 def merge_scenario(
     path: str | Path, overrides: Iterable[str] = ()
 ) -> tuple[dict[str, Any], Origins]:

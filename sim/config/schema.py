@@ -135,6 +135,13 @@ def _non_negative_series(series: YearlySeries, what: str) -> YearlySeries:
     return series
 
 
+def _whole_series(series: YearlySeries, what: str) -> YearlySeries:
+    _non_negative_series(series, what)
+    if any(value != int(value) for _, value in series.values):
+        raise ValueError(f"{what} must be a whole number in every year")
+    return series
+
+
 class Time(Frozen):
     """Simulated span: ``warmup_years`` before ``start``, then ``years`` reported years."""
 
@@ -278,10 +285,7 @@ class Followup(Frozen):
     @field_validator("capacity")
     @classmethod
     def _capacity(cls, value: YearlySeries) -> YearlySeries:
-        _non_negative_series(value, "capacity")
-        if any(v != int(v) for _, v in value.values):
-            raise ValueError("capacity must be a whole number of slots")
-        return value
+        return _whole_series(value, "capacity")
 
 
 class Emergency(Frozen):
@@ -297,10 +301,7 @@ class Emergency(Frozen):
     @field_validator("units")
     @classmethod
     def _units(cls, value: YearlySeries) -> YearlySeries:
-        _non_negative_series(value, "units")
-        if any(v != int(v) for _, v in value.values):
-            raise ValueError("units must be a whole number")
-        return value
+        return _whole_series(value, "units")
 
 
 class Build(Frozen):

@@ -365,11 +365,22 @@ class HousingModel:
         grp = self.groups[household.g]
         return grp.transfer_to if household.transfer else grp.eligible
 
-    def _join_list(self, household: Household, seniority: float, patience: float) -> None:
-        """Put a household on the lists of its categories; house it at once if it can be."""
+    def _join_list(
+        self,
+        household: Household,
+        seniority: float,
+        patience: float,
+        wait_start: float | None = None,
+        try_vacant: bool = True,
+    ) -> None:
+        """Put a household on the lists of its categories; house it at once if it can be.
+
+        ``wait_start`` (default now) is when its wait began; ``try_vacant=False`` skips
+        the look for a vacant unit (a household that has just refused one).
+        """
         now = self.env.now
         household.seniority = seniority
-        household.wait_start = now
+        household.wait_start = now if wait_start is None else wait_start
         key = (self._priorities[household.g], seniority, household.id)
         household.list_key = key
         household.on_list = True
@@ -382,7 +393,7 @@ class HousingModel:
             self.transfer_waiting[household.g] += 1
         else:
             self._waiting.add(household.base + self.K, 1, now)
-        for k in list_categories:
+        for k in list_categories if try_vacant else ():
             for dwelling in categories[k].available:
                 if self._fits(household, dwelling):
                     if self._offer(dwelling, household):
@@ -535,7 +546,7 @@ class HousingModel:
                     self.groups[household.g].config.withdraw_per_year
                 )
                 wait_start = household.wait_start
-                self._join_list_quietly(household, self.env.now, patience, wait_start)
+                self._join_list(household, self.env.now, patience, wait_start, try_vacant=False)
             elif penalty == "removed":
                 self._leave_list(household)
                 self._leave_shelter(household)
@@ -547,26 +558,6 @@ class HousingModel:
             self.categories[dwelling.k].available.remove(dwelling)
         self._move_in(household, dwelling)
         return True
-
-    def _join_list_quietly(
-        self, household: Household, seniority: float, patience: float, wait_start: float
-    ) -> None:
-        """Re-join the list with a new seniority, without trying available units again."""
-        now = self.env.now
-        household.seniority = seniority
-        household.wait_start = wait_start
-        key = self._list_key(household)
-        household.list_key = key
-        household.on_list = True
-        entry = (*key, household)
-        for k in self._list_categories(household):
-            insort(self.categories[k].waiting, entry)  # type: ignore[arg-type]
-        self._waiting.add(household.base + self.K, 1, now)
-        if patience < math.inf:
-            household.wait_epoch += 1
-            self._schedule(
-                Timer(self._withdraw, (household, household.wait_epoch)), NORMAL, patience
-            )
 
     def _move_in(self, household: Household, dwelling: Dwelling) -> None:
         now = self.env.now
