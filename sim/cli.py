@@ -200,6 +200,107 @@ def validate(files: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
         raise InputError(problems)
 
 
+@main.command()
+@click.argument("spec", type=click.Path(path_type=Path))
+@click.option(
+    "--budget",
+    type=click.IntRange(min=1),
+    help="Evaluations (default: the spec's budget). Example: --budget 40",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Worker processes; 0 uses every core. Results do not depend on it.",
+)
+@click.option("--seed", type=click.IntRange(min=0), help="Search seed (default: the spec's).")
+@click.option(
+    "--holdout",
+    "holdout",
+    multiple=True,
+    type=int,
+    metavar="YEAR",
+    help="Fit without this year's targets and predict them (repeatable).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="Result folder (default: results/calibrate-<name>/<YYYYmmdd-HHMMSS>).",
+)
+@click.option(
+    "--scenario-out",
+    type=click.Path(path_type=Path),
+    help="Also write the calibrated scenario (extends the base) to this file. "
+    "Example: --scenario-out scenarios/asker-calibrated.yaml",
+)
+@click.option("--force", is_flag=True, help="Replace the result folder if it exists.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@_handle_errors
+def calibrate(
+    spec: Path,
+    budget: int | None,
+    jobs: int,
+    seed: int | None,
+    holdout: tuple[int, ...],
+    out: Path | None,
+    scenario_out: Path | None,
+    force: bool,
+    quiet: bool,
+) -> None:
+    """Fit a scenario's parameters to reported counts (calibration SPEC file).
+
+    \b
+    Example:
+      sim calibrate calibration/lorenskog.yaml --jobs 2
+      sim calibrate calibration/asker.yaml --holdout 2010 --budget 60
+    """
+    import datetime as dt
+
+    from sim.calibration import calibrate as run_calibration
+    from sim.calibration import load_calibration, write_calibration, write_overlay
+
+    loaded = load_calibration(spec, budget, seed, holdout or None)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = out or Path("results") / f"calibrate-{loaded.spec.name}" / stamp
+    check_out_dir(target, force)
+    jobs = jobs or (os.cpu_count() or 1)
+    with click.progressbar(
+        length=loaded.spec.budget,
+        label="evaluations",
+        file=sys.stderr,
+        hidden=quiet,
+        item_show_func=lambda x: x,
+    ) as bar:
+
+        def progress(trial, best):  # type: ignore[no-untyped-def]
+            bar.update(1, f"best loss {best.loss:.4g}")
+
+        result = run_calibration(loaded, jobs, progress)
+    write_calibration(result, target, force, command=sys.argv)
+    if scenario_out is not None:
+        write_overlay(result, scenario_out, command=sys.argv)
+    fit = result.fit
+    assert fit is not None and result.best is not None
+    used = fit[fit.used_in_fit & ~fit.target.str.startswith("sum_")]
+    click.echo(
+        f"best loss {result.best.loss:.4g} after {len(result.trials)} evaluations "
+        f"({result.wall_seconds:.0f} s); {int(used.inside.sum())} of {len(used)} "
+        "fitted targets inside the simulated 90 % interval"
+    )
+    for name, value in result.best.values.items():
+        click.echo(f"  {name} = {value:.4g}")
+    if result.holdout is not None:
+        for row in result.holdout.itertuples():
+            if row.target.startswith("sum_"):
+                click.echo(
+                    f"  hold-out {row.metric} {row.year}: observed {row.observed:g}, "
+                    f"predicted {row.simulated_mean:.1f} ({row.relative_error:+.0%})"
+                )
+    click.echo(f"results: {target}")
+
+
 def _cell(row: pd.Series | None) -> str:
     if row is None or pd.isna(row["mean"]):
         return "–"

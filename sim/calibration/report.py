@@ -1,0 +1,202 @@
+"""The result folder of a calibration, written atomically like ``sim run``'s."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+import yaml
+
+from sim.analysis.labels import label
+from sim.analysis.output import atomic_folder, git_commit, plain_scenario, versions
+from sim.calibration.engine import CalibrationResult
+from sim.calibration.spec import WHOLE_NUMBER_KEYS, scenario_with
+
+
+def how_made(result: CalibrationResult, command: list[str] | None) -> list[str]:
+    spec = result.calibration.spec
+    assert result.best is not None
+    return [
+        f"Made by `sim calibrate {result.calibration.file}` (seed {spec.seed}, budget "
+        f"{spec.budget} evaluations of {spec.replications} replications"
+        + (f", hold-out years {list(spec.holdout_years)}" if spec.holdout_years else "")
+        + ").",
+        f"Base scenario: {result.calibration.scenario_file.name}; targets: {spec.targets}.",
+        f"Best loss {result.best.loss:.4g} at trial {result.best.number}; "
+        f"{dt.date.today().isoformat()}.",
+        "Command: " + " ".join(command if command is not None else sys.argv),
+    ]
+
+
+def write_calibration(
+    result: CalibrationResult,
+    out: str | Path,
+    force: bool = False,
+    command: list[str] | None = None,
+) -> Path:
+    out = Path(out)
+    calibration = result.calibration
+    assert result.best is not None and result.fit is not None
+    assert result.identifiability is not None
+    with atomic_folder(out, force) as folder:
+        result.trials_table().to_csv(folder / "trials.csv", index=False)
+        result.fit.to_csv(folder / "fit.csv", index=False)
+        result.identifiability.to_csv(folder / "identifiability.csv", index=False)
+        if result.holdout is not None:
+            result.holdout.to_csv(folder / "holdout.csv", index=False)
+        best = scenario_with(calibration, result.best.values)
+        with open(folder / "best.yaml", "w", encoding="utf-8") as handle:
+            for line in how_made(result, command):
+                handle.write(f"# {line}\n")
+            handle.write("# The fitted values are listed in identifiability.csv.\n")
+            yaml.safe_dump(plain_scenario(best), handle, sort_keys=False, allow_unicode=True)
+        (folder / "figures").mkdir()
+        fit_figure(result.fit, folder / "figures" / "fit.png", calibration.spec.name)
+        manifest = {
+            "spec": calibration.file,
+            "scenario": str(calibration.scenario_file),
+            "seed": calibration.spec.seed,
+            "budget": calibration.spec.budget,
+            "replications": calibration.spec.replications,
+            "fit_replications": calibration.spec.fit_replications,
+            "evaluations": len(result.trials),
+            "best_loss": result.best.loss,
+            "best": result.best.values,
+            "wall_seconds": round(result.wall_seconds, 1),
+            "versions": versions(),
+            "git_commit": git_commit(Path(__file__).parent),
+            "command": command if command is not None else sys.argv,
+        }
+        (folder / "manifest.json").write_text(
+            json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
+        )
+    return out
+
+
+def write_overlay(result: CalibrationResult, path: str | Path, command: list[str] | None) -> Path:
+    """A scenario that ``extends`` the base and sets the fitted values, with comments."""
+    path = Path(path)
+    calibration = result.calibration
+    assert result.best is not None and result.identifiability is not None
+    base = calibration.scenario_file.resolve()
+    extends = os.path.relpath(base, path.resolve().parent)
+    verdicts = result.identifiability.set_index("parameter")
+    lines = [f"# {line}" for line in how_made(result, command)]
+    lines += [
+        "# Every value below was fitted; the sources of all other numbers are in the",
+        f"# base scenario {base.name}. Do not edit by hand: re-run the command.",
+        "",
+    ]
+    lines += [
+        f"extends: {extends}",
+        f"name: {calibration.base.name}-calibrated",
+        f"description: {calibration.base.name} calibrated to "
+        f"{Path(calibration.spec.targets).name} by sim calibrate",
+        "",
+    ]
+    tree: dict[str, Any] = {}
+    for key, value in result.best.values.items():
+        node = tree
+        parts = key.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = (key, value)
+    lines += _overlay_lines(tree, 0, calibration, verdicts)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _overlay_lines(
+    tree: dict[str, Any], depth: int, calibration: Any, verdicts: pd.DataFrame
+) -> list[str]:
+    lines = []
+    for name, node in tree.items():
+        indent = "  " * depth
+        if isinstance(node, dict):
+            lines.append(f"{indent}{name}:")
+            lines += _overlay_lines(node, depth + 1, calibration, verdicts)
+            continue
+        key, value = node
+        parameter = calibration.spec.parameters[key]
+        shown = f"{round(value)}" if name in WHOLE_NUMBER_KEYS else f"{value:.6g}"
+        verdict = verdicts.loc[key, "verdict"]
+        lines.append(
+            f"{indent}{name}: {shown}   # calibrated in [{parameter.low:g}, "
+            f"{parameter.high:g}]{' (log scale)' if parameter.log else ''}; "
+            f"guess {parameter.guess:g}; {verdict}"
+        )
+    return lines
+
+
+def fit_figure(fit: pd.DataFrame, path: Path, name: str) -> None:
+    """Observed against simulated (mean and 90 % interval), one panel per metric."""
+    metrics = list(dict.fromkeys(fit.metric))
+    columns = min(3, len(metrics))
+    rows = (len(metrics) + columns - 1) // columns
+    fig, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 3.6 * rows), squeeze=False)
+    for ax, metric in zip(axes.flat, metrics, strict=False):
+        block = fit[fit.metric == metric].reset_index(drop=True)
+        x = range(len(block))
+        ticks = [
+            f"{(g or c or 'all')} {y}"
+            for g, c, y in zip(block.group, block.category, block.year, strict=True)
+        ]
+        ax.errorbar(
+            x,
+            block.simulated_mean,
+            yerr=[
+                block.simulated_mean - block.simulated_p05,
+                block.simulated_p95 - block.simulated_mean,
+            ],
+            fmt="o",
+            color="tab:blue",
+            capsize=3,
+            label="simulated (90 % interval)",
+        )
+        has_range = block.low.notna() & block.high.notna()
+        ax.vlines(
+            [i for i, r in zip(x, has_range, strict=True) if r],
+            block.low[has_range],
+            block.high[has_range],
+            color="black",
+            linewidth=3,
+            alpha=0.4,
+            label="reported range",
+        )
+        ax.scatter(x, block.observed, color="black", marker="x", zorder=3, label="observed")
+        held = ~block.used_in_fit
+        if held.any():
+            ax.scatter(
+                [i for i, h in zip(x, held, strict=True) if h],
+                block.observed[held],
+                facecolors="none",
+                edgecolors="red",
+                s=120,
+                zorder=4,
+                label="held out",
+            )
+        ax.set_xticks(list(x))
+        ax.set_xticklabels(ticks, rotation=60, ha="right", fontsize=7)
+        ax.set_title(label(metric, with_unit=True), fontsize=9)
+        ax.grid(alpha=0.3)
+    for ax in list(axes.flat)[len(metrics) :]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=7)
+    inside = int(fit.inside.sum())
+    fig.suptitle(
+        f"{name}: observed (x) against simulated; {inside} of {len(fit)} inside "
+        "the simulated 90 % interval",
+        fontsize=10,
+    )
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)

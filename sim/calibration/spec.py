@@ -1,0 +1,409 @@
+"""Calibration specs and target tables: load and validate (errors name file, key, rule).
+
+A spec (YAML) names a base scenario, a targets file, the parameters to fit (dotted
+scenario keys with bounds, a guess and an optional log scale), the replications per
+evaluation, the evaluation budget, the seed and optional hold-out years. Targets are a
+CSV of reported counts or ranges, one row per (year, metric, group, category).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
+
+from sim.config.errors import Problem, ScenarioError, single
+from sim.config.loader import _display, merge_scenario, read_yaml, validate_data
+from sim.config.schema import Scenario
+from sim.model.recorder import FLOW_METRICS, INTEGRAL_METRICS
+
+TARGET_COLUMNS = [
+    "year",
+    "metric",
+    "group",
+    "category",
+    "observed",
+    "low",
+    "high",
+    "weight",
+    "source",
+]
+STOCK_METRICS = [
+    "waiting",
+    "transfer_waiting",
+    "homeless_waiting",
+    "in_emergency",
+    "in_hospits",
+    "tenants",
+    "followup_active",
+    "followup_waiting",
+    "units",
+    "vacant",
+]
+RATIO_METRICS = [
+    "wait_years_mean",
+    "wait_years_p50",
+    "wait_years_p90",
+    "moves_per_100_tenant_years",
+    "new_allocations_per_100_units",
+]
+# derived for calibration: contract ends not renewed, and the vacant share of the stock
+DERIVED_METRICS = {
+    "nonrenewal_exits": "contract_ends - renewals",
+    "vacancy_share": "vacant / units",
+}
+KNOWN_METRICS = sorted(
+    [
+        *FLOW_METRICS,
+        *INTEGRAL_METRICS,
+        "vacant_unit_days",
+        *STOCK_METRICS,
+        *RATIO_METRICS,
+        *DERIVED_METRICS,
+    ]
+)
+# counts get a Poisson deviance; other metrics a squared relative error
+NON_COUNT_METRICS = {
+    *RATIO_METRICS,
+    "vacancy_share",
+    "waiting_mean",
+    "tenant_years",
+    "followup_years",
+    "unit_years",
+}
+
+
+# scenario keys that hold whole numbers (fitted values are rounded)
+WHOLE_NUMBER_KEYS = {
+    "units",
+    "capacity",
+    "initial_waiting",
+    "units_per_year",
+    "max_renewals",
+    "priority",
+    "max_extra_rooms",
+    "lead_time_years",
+}
+
+
+class CalibrationInputError(ScenarioError):
+    """A calibration spec or targets file is invalid (exit code 2)."""
+
+
+class Parameter(BaseModel):
+    """One fitted parameter: bounds, starting guess, optional log scale."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    low: float
+    high: float
+    guess: float
+    log: bool = False
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Parameter:
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low:g}) must be below high ({self.high:g})")
+        if not self.low <= self.guess <= self.high:
+            raise ValueError(f"guess {self.guess:g} must lie in [{self.low:g}, {self.high:g}]")
+        if self.log and self.low <= 0:
+            raise ValueError("a log-scale parameter needs low > 0")
+        return self
+
+    def to_unit(self, value: float) -> float:
+        """Map a value in [low, high] to [0, 1] (on the log scale if ``log``)."""
+        if self.log:
+            return (math.log(value) - math.log(self.low)) / (
+                math.log(self.high) - math.log(self.low)
+            )
+        return (value - self.low) / (self.high - self.low)
+
+    def from_unit(self, unit: float) -> float:
+        unit = min(max(unit, 0.0), 1.0)
+        if self.log:
+            return math.exp(math.log(self.low) + unit * (math.log(self.high) - math.log(self.low)))
+        return self.low + unit * (self.high - self.low)
+
+
+class Optimiser(BaseModel):
+    """Sobol design over the box, then Nelder–Mead from its best point."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    method: str = Field(default="sobol+nelder-mead", pattern="^sobol\\+nelder-mead$")
+    initial: PositiveInt | None = None  # design size; default: a third of the budget
+
+
+class Spec(BaseModel):
+    """A calibration spec (paths resolved relative to the spec file)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    description: str = ""
+    scenario: str
+    targets: str
+    parameters: dict[str, Parameter] = Field(min_length=1)
+    replications: PositiveInt = 8
+    budget: PositiveInt = 100
+    seed: int = Field(default=1, ge=0)
+    holdout_years: tuple[int, ...] = ()
+    fit_replications: PositiveInt = 30
+    optimiser: Optimiser = Field(default_factory=Optimiser)
+
+
+class Calibration(BaseModel):
+    """A loaded spec with its base scenario data and validated targets."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+    spec: Spec
+    file: str
+    scenario_file: Path
+    base_data: dict[str, Any]
+    base: Scenario
+    targets: pd.DataFrame
+
+
+def load_calibration(
+    path: str | Path,
+    budget: int | None = None,
+    seed: int | None = None,
+    holdout_years: tuple[int, ...] | None = None,
+) -> Calibration:
+    """Load and validate a spec, its base scenario and its targets.
+
+    ``budget``, ``seed`` and ``holdout_years`` replace the spec's own when given.
+    """
+    path = Path(path)
+    shown = _display(path)
+    data = read_yaml(path)
+    if budget is not None:
+        data["budget"] = budget
+    if seed is not None:
+        data["seed"] = seed
+    if holdout_years is not None:
+        data["holdout_years"] = list(holdout_years)
+    try:
+        spec = Spec.model_validate(data)
+    except ValidationError as error:
+        raise CalibrationInputError(
+            [_spec_problem(item, shown) for item in error.errors()]
+        ) from None
+    scenario_file = path.parent / spec.scenario
+    if not scenario_file.exists():
+        raise single(shown, "scenario", f"file {spec.scenario!r} not found", CalibrationInputError)
+    base_data, origins = merge_scenario(scenario_file)
+    base_data.setdefault("name", scenario_file.stem)
+    base = validate_data(base_data, str(scenario_file), origins)
+    problems = []
+    for key, parameter in spec.parameters.items():
+        problems += _check_parameter(key, parameter, base_data, shown)
+    if problems:
+        raise CalibrationInputError(problems)
+    targets_file = path.parent / spec.targets
+    targets = load_targets(targets_file, base)
+    for year in spec.holdout_years:
+        if year not in set(targets.year):
+            raise single(
+                shown,
+                "holdout_years",
+                f"no target in year {year}; years with targets: {sorted(set(targets.year))}",
+                CalibrationInputError,
+            )
+    return Calibration(
+        spec=spec,
+        file=shown,
+        scenario_file=scenario_file,
+        base_data=base_data,
+        base=base,
+        targets=targets,
+    )
+
+
+def _spec_problem(item: Any, file: str) -> Problem:
+    loc = [str(part) for part in item.get("loc", ())]
+    key = ".".join(loc)
+    if item.get("type") == "extra_forbidden":
+        valid = (
+            list(Spec.model_fields)
+            if len(loc) == 1
+            else (
+                list(Parameter.model_fields)
+                if loc and loc[0] == "parameters"
+                else list(Optimiser.model_fields)
+            )
+        )
+        guess = difflib.get_close_matches(loc[-1], valid, n=1)
+        hint = f"; did you mean {guess[0]!r}?" if guess else "."
+        return Problem(
+            file, key, f"unknown key {loc[-1]!r}{hint} Valid keys here: {', '.join(valid)}"
+        )
+    if item.get("type") == "missing":
+        return Problem(file, key, "is required but missing")
+    return Problem(file, key, str(item.get("msg", "is invalid")).removeprefix("Value error, "))
+
+
+def _check_parameter(
+    key: str, parameter: Parameter, data: dict[str, Any], file: str
+) -> list[Problem]:
+    where = f"parameters.{key}"
+    current: Any = data
+    for part in key.split("."):
+        if not isinstance(current, dict) or part not in current:
+            return [
+                Problem(
+                    file,
+                    where,
+                    f"{key!r} is not a key of the base scenario; give "
+                    "the dotted path of a number it sets, e.g. "
+                    "groups.<id>.applications_per_year",
+                )
+            ]
+        current = current[part]
+    if isinstance(current, bool) or not isinstance(current, int | float):
+        return [
+            Problem(
+                file,
+                where,
+                f"{key!r} is {current!r} in the base scenario; only a single number can be fitted",
+            )
+        ]
+    if not math.isclose(float(current), parameter.guess, rel_tol=1e-9, abs_tol=1e-12):
+        return [
+            Problem(
+                file,
+                f"{where}.guess",
+                f"guess {parameter.guess:g} differs from the "
+                f"base scenario's value {current:g}; make them equal",
+            )
+        ]
+    return []
+
+
+def load_targets(path: Path, scenario: Scenario) -> pd.DataFrame:
+    """Read and check a targets CSV against the scenario it calibrates."""
+    shown = _display(path)
+    try:
+        table = pd.read_csv(
+            path,
+            dtype={"group": str, "category": str, "source": str},
+            keep_default_na=False,
+            na_values={"observed": [""], "low": [""], "high": [""], "weight": [""]},
+        )
+    except FileNotFoundError:
+        raise single(shown, "", "file not found", CalibrationInputError) from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
+        raise single(shown, "", f"cannot be read as CSV ({error})", CalibrationInputError) from None
+    if list(table.columns) != TARGET_COLUMNS:
+        raise single(
+            shown,
+            "",
+            f"columns must be exactly {','.join(TARGET_COLUMNS)} (found "
+            f"{','.join(map(str, table.columns))})",
+            CalibrationInputError,
+        )
+    if table.empty:
+        raise single(shown, "", "has no targets", CalibrationInputError)
+    problems = []
+    first, last = scenario.time.start, scenario.time.end - 1
+    for row_number, row in enumerate(table.itertuples(index=False), start=2):
+        where = f"line {row_number}"
+        problems += _check_target(row, where, shown, scenario, first, last)
+    if problems:
+        raise CalibrationInputError(problems)
+    table["weight"] = table["weight"].fillna(1.0).astype(float)
+    for column in ("observed", "low", "high"):
+        table[column] = table[column].astype(float)
+    table["year"] = table["year"].astype(int)
+    table.insert(0, "target", [_target_id(i, r) for i, r in enumerate(table.itertuples())])
+    return table
+
+
+def _target_id(index: int, row: Any) -> str:
+    parts = [f"t{index:02d}", str(row.metric), str(row.group), str(row.category), str(row.year)]
+    return "_".join(part for part in parts if part)
+
+
+def _check_target(
+    row: Any, where: str, file: str, scenario: Scenario, first: int, last: int
+) -> list[Problem]:
+    problems = []
+    try:
+        year = int(row.year)
+    except (TypeError, ValueError):
+        return [Problem(file, f"{where}: year", f"{row.year!r} is not a year")]
+    if not first <= year <= last:
+        problems.append(
+            Problem(
+                file,
+                f"{where}: year",
+                f"{year} lies outside the reported years {first}..{last} of {scenario.name}",
+            )
+        )
+    if row.metric not in KNOWN_METRICS:
+        guess = difflib.get_close_matches(str(row.metric), KNOWN_METRICS, n=1)
+        hint = f"; did you mean {guess[0]!r}?" if guess else ""
+        problems.append(
+            Problem(
+                file,
+                f"{where}: metric",
+                f"unknown metric {row.metric!r}{hint} Allowed: {', '.join(KNOWN_METRICS)}",
+            )
+        )
+    if row.group and row.group not in scenario.groups:
+        problems.append(
+            Problem(
+                file,
+                f"{where}: group",
+                f"unknown group {row.group!r}; "
+                f"allowed: {', '.join(scenario.groups)} or empty (all)",
+            )
+        )
+    if row.category and row.category not in scenario.stock:
+        problems.append(
+            Problem(
+                file,
+                f"{where}: category",
+                f"unknown category "
+                f"{row.category!r}; allowed: {', '.join(scenario.stock)} or "
+                "empty (all)",
+            )
+        )
+    observed, low, high, weight = row.observed, row.low, row.high, row.weight
+    if _missing(observed) and (_missing(low) or _missing(high)):
+        problems.append(Problem(file, f"{where}: observed", "give observed, or both low and high"))
+    if not _missing(low) and not _missing(high) and float(low) > float(high):
+        problems.append(Problem(file, f"{where}: low", f"low {low} is above high {high}"))
+    if (_missing(low)) != (_missing(high)):
+        problems.append(Problem(file, f"{where}: low", "give both low and high, or neither"))
+    if not _missing(weight) and float(weight) < 0:
+        problems.append(Problem(file, f"{where}: weight", "must be >= 0"))
+    return problems
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
+
+
+def apply_parameters(data: dict[str, Any], values: dict[str, float]) -> dict[str, Any]:
+    """A copy of scenario data with the dotted keys set to ``values``."""
+    import copy
+
+    data = copy.deepcopy(data)
+    for key, value in values.items():
+        target = data
+        parts = key.split(".")
+        for part in parts[:-1]:
+            target = target[part]
+        target[parts[-1]] = round(value) if parts[-1] in WHOLE_NUMBER_KEYS else float(value)
+    return data
+
+
+def scenario_with(calibration: Calibration, values: dict[str, float]) -> Scenario:
+    data = apply_parameters(calibration.base_data, values)
+    return validate_data(data, str(calibration.scenario_file))
