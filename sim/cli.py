@@ -230,6 +230,13 @@ def validate(files: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
     help="Result folder (default: results/calibrate-<name>/<YYYYmmdd-HHMMSS>).",
 )
 @click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a spec key, repeatable. Example: --set replications=4",
+)
+@click.option(
     "--scenario-out",
     type=click.Path(path_type=Path),
     help="Also write the calibrated scenario (extends the base) to this file. "
@@ -245,6 +252,7 @@ def calibrate(
     seed: int | None,
     holdout: tuple[int, ...],
     out: Path | None,
+    overrides: tuple[str, ...],
     scenario_out: Path | None,
     force: bool,
     quiet: bool,
@@ -261,7 +269,7 @@ def calibrate(
     from sim.calibration import calibrate as run_calibration
     from sim.calibration import load_calibration, write_calibration, write_overlay
 
-    loaded = load_calibration(spec, budget, seed, holdout or None)
+    loaded = load_calibration(spec, budget, seed, holdout or None, overrides)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = out or Path("results") / f"calibrate-{loaded.spec.name}" / stamp
     check_out_dir(target, force)

@@ -112,7 +112,7 @@ def target_losses(targets: pd.DataFrame, simulated_mean: np.ndarray) -> np.ndarr
             losses[i] = math.inf
             continue
         if not math.isnan(row.low) and not math.isnan(row.high):
-            scale = max(row.high - row.low, 0.1 * max(abs(row.low), abs(row.high)), 1e-9)
+            scale = max(row.high - row.low, 0.01 * max(abs(row.low), abs(row.high)), 1e-9)
             outside = max(row.low - s, 0.0, s - row.high)
             loss = (outside / scale) ** 2
         elif row.metric in NON_COUNT_METRICS:
@@ -260,7 +260,7 @@ def calibrate(
         profiles = []
         for index, (name, parameter) in enumerate(zip(names, parameters, strict=True)):
             centre = parameter.to_unit(best.values[name])
-            for offset in PROFILE_OFFSETS:
+            for offset in PROFILE_OFFSETS if spec.profile else ():
                 unit = min(max(centre + offset, 0.0), 1.0)
                 values = dict(best.values)
                 values[name] = parameter.from_unit(unit)

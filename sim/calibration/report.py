@@ -127,7 +127,7 @@ def _overlay_lines(
             continue
         key, value = node
         parameter = calibration.spec.parameters[key]
-        shown = f"{round(value)}" if name in WHOLE_NUMBER_KEYS else f"{value:.6g}"
+        shown = f"{round(value)}" if name in WHOLE_NUMBER_KEYS else repr(float(value))
         verdict = verdicts.loc[key, "verdict"]
         lines.append(
             f"{indent}{name}: {shown}   # calibrated in [{parameter.low:g}, "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
 
 from sim.config.errors import Problem, ScenarioError, single
-from sim.config.loader import _display, merge_scenario, read_yaml, validate_data
+from sim.config.loader import _display, apply_overrides, merge_scenario, read_yaml, validate_data
 from sim.config.schema import Scenario
 from sim.model.recorder import FLOW_METRICS, INTEGRAL_METRICS
 
@@ -153,6 +154,7 @@ class Spec(BaseModel):
     seed: int = Field(default=1, ge=0)
     holdout_years: tuple[int, ...] = ()
     fit_replications: PositiveInt = 30
+    profile: bool = True  # evaluate a profile of each parameter around the best
     optimiser: Optimiser = Field(default_factory=Optimiser)
 
 
@@ -174,14 +176,16 @@ def load_calibration(
     budget: int | None = None,
     seed: int | None = None,
     holdout_years: tuple[int, ...] | None = None,
+    overrides: Iterable[str] = (),
 ) -> Calibration:
     """Load and validate a spec, its base scenario and its targets.
 
-    ``budget``, ``seed`` and ``holdout_years`` replace the spec's own when given.
+    ``budget``, ``seed`` and ``holdout_years`` replace the spec's own when given;
+    ``overrides`` are ``KEY=VALUE`` settings of spec keys (e.g. ``replications=2``).
     """
     path = Path(path)
     shown = _display(path)
-    data = read_yaml(path)
+    data = apply_overrides(read_yaml(path), overrides, {})
     if budget is not None:
         data["budget"] = budget
     if seed is not None:
