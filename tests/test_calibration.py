@@ -200,7 +200,8 @@ def test_sim_calibrate_writes_the_result_folder(tmp_path: Path) -> None:
     assert again.exit_code == 2 and "--force" in again.output
 
 
-SPECS = sorted((ROOT / "calibration").glob("*.yaml"))
+SPECS = sorted((ROOT / "calibration").glob("*.yaml")) + sorted(
+    (ROOT / "calibration" / "example").glob("*-spec.yaml"))
 
 
 def test_the_shipped_specs_exist() -> None:
