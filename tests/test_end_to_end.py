@@ -78,6 +78,7 @@ def test_readme_cli_quickstart_commands_run(
     ]
     assert len(commands) >= 4
     (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+    (tmp_path / "calibration").symlink_to(ROOT / "calibration")
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     for words in commands:
@@ -89,5 +90,10 @@ def test_readme_cli_quickstart_commands_run(
             args += ["--replications", "2", "--years", "4", "--quiet", "--force"]
             if "--out" not in args:
                 args += ["--out", f"results/readme-{len(list(tmp_path.glob('results/*')))}"]
+        if args and args[0] == "calibrate":
+            # a tiny budget: the full calibration is timed in calibration/README.md
+            args += ["--budget", "2", "--set", "replications=1", "--set", "fit_replications=2",
+                     "--set", "profile=false", "--quiet",
+                     "--out", f"results/calibrate-{len(list(tmp_path.glob('results/*')))}"]
         result = runner.invoke(main, args)
         assert result.exit_code == 0, (words, result.output)

@@ -303,3 +303,36 @@ def test_households_housed_at_once_do_not_count_shelter_stays() -> None:
     assert per_replication(yearly, "approvals").min() > 0
     assert per_replication(yearly, "hospits_stays").max() == 0
     assert per_replication(yearly, "hospits_nights").max() == 0
+
+
+def test_events_at_new_year_count_in_the_new_year() -> None:
+    """Units built at 2011.0 are let at once; their 2-year contracts end at 2013.0, 2015.0."""
+    data = {
+        "name": "newyear",
+        "time": {"start": 2010, "years": 6, "warmup_years": 0},
+        "stock": {"flats": {"units": 0, "contract_years": 2}},
+        "groups": {"tenants": {"applications_per_year": 50, "eligible": ["flats"],
+                               "initial_waiting": 20}},
+        "policy": {"renewal": "always"},
+        "builds": [{"year": 2011, "category": "flats", "units": 10}],
+    }
+    yearly = run_scenario(scenario(data), replications=1).yearly
+    allocations = total(yearly, "allocations").set_index("year").value
+    renewals = total(yearly, "renewals").set_index("year").value
+    assert allocations[2011] == 10 and allocations[2010] == 0
+    assert list(renewals) == [0, 0, 0, 10, 0, 10]
+
+
+def test_initial_contracts_do_not_fall_due_together() -> None:
+    """Initial tenants are at uniform points of their contracts: no spike every T years."""
+    data = {
+        "name": "phases",
+        "time": {"start": 2010, "years": 6, "warmup_years": 30},
+        "stock": {"flats": {"units": 300, "contract_years": 3}},
+        "groups": {"tenants": {"applications_per_year": 10, "eligible": ["flats"]}},
+        "policy": {"renewal": "always"},
+    }
+    yearly = run_scenario(scenario(data), replications=2).yearly
+    ends = total(yearly, "contract_ends").value
+    assert ends.sum() == pytest.approx(2 * 6 * 100, rel=0.05)
+    assert ends.between(70, 130).all(), list(ends)

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 import simpy
-from simpy.events import NORMAL
+from simpy.events import NORMAL, URGENT
 
 from sim.config.schema import AfterNonrenewal, Allocation, Renewal, Scenario
 from sim.model.entities import (
@@ -158,7 +158,8 @@ class HousingModel:
             self._apply_builds(year)
         for grp in self.groups:
             self.env.process(self._arrivals(grp))
-        self.env.process(self._calendar())
+        if math.floor(self.t0) + 1 < self.end:
+            self._schedule_new_year(math.floor(self.t0) + 1)
         self.env.run(until=self.end)
         self._close_year(int(self.end) - 1)
         return self.recorder.rows
@@ -176,15 +177,18 @@ class HousingModel:
             out.append(record)
         return out
 
-    def _calendar(self):  # type: ignore[no-untyped-def]
-        """At each new year: close the previous year, then apply the year's changes."""
-        env = self.env
-        year = math.floor(self.t0) + 1
-        while year < self.end:
-            yield env.timeout(year - env.now)
-            self._close_year(year - 1)
-            self._apply_year(year)
-            year += 1
+    def _schedule_new_year(self, year: int) -> None:
+        # URGENT: at time Y.0 the old year closes before any other event of that instant,
+        # so everything that happens at Y.0 counts in year Y
+        self._schedule(Timer(self._new_year, year), URGENT, year - self.env.now)
+
+    def _new_year(self, event: Timer) -> None:
+        """Close the previous year, then apply the new year's capacities and builds."""
+        year: int = event.value
+        self._close_year(year - 1)
+        self._apply_year(year)
+        if year + 1 < self.end:
+            self._schedule_new_year(year + 1)
 
     def _close_year(self, year: int) -> None:
         now = self.env.now
@@ -584,6 +588,10 @@ class HousingModel:
         contract = cat.contract_years
         if contract is None or (cat.differentiated and household.permanent):
             household.contract_end = None
+        elif self._populating:
+            # the initial tenants are somewhere in their contracts: a uniform phase keeps
+            # their contract ends from falling due together for ever after
+            household.contract_end = now + contract * self.streams["initial"].uniform()
         else:
             household.contract_end = now + contract
         household.renewals = 0
