@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sys
@@ -31,10 +30,15 @@ def how_made(result: CalibrationResult, command: list[str] | None) -> list[str]:
         + (f", hold-out years {list(spec.holdout_years)}" if spec.holdout_years else "")
         + ").",
         f"Base scenario: {result.calibration.scenario_file.name}; targets: {spec.targets}.",
-        f"Best loss {result.best.loss:.4g} at trial {result.best.number}; "
-        f"{dt.date.today().isoformat()}.",
-        "Command: " + " ".join(command if command is not None else sys.argv),
+        f"Best loss {result.best.loss:.4g} at trial {result.best.number}.",
+        "Command: " + command_line(command),
     ]
+
+
+def command_line(command: list[str] | None) -> str:
+    """The command as a user would type it: ``sim`` and its arguments."""
+    words = command if command is not None else sys.argv
+    return " ".join(["sim", *words[1:]]) if words else "sim calibrate"
 
 
 def write_calibration(
