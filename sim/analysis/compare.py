@@ -1,0 +1,303 @@
+"""Paired comparison of scenarios run with common random numbers.
+
+Replication r of every scenario uses the streams of (seed, r, name), so the difference
+alternative − base in replication r removes the noise the two runs share. For each
+metric and year (and over the whole horizon: the mean over the reported years) the
+comparison reports the mean paired difference with its 95 % t-interval, and the
+unpaired (Welch) interval the same runs would give if their random numbers were
+independent, with the ratio of the two widths.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim.analysis.labels import label
+
+DEFAULT_METRICS = [
+    "waiting",
+    "allocations",
+    "wait_years_mean",
+    "homeless_waiting",
+    "in_hospits",
+    "hospits_nights",
+    "forced_moves",
+    "transfers",
+    "followup_waiting",
+    "tenants",
+]
+HORIZON = "all"
+COLUMNS = [
+    "alternative",
+    "metric",
+    "year",
+    "base_mean",
+    "alternative_mean",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "unpaired_ci_low",
+    "unpaired_ci_high",
+    "width_ratio",
+    "n",
+]
+
+
+def per_replication(yearly: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
+    """Totals (all groups and categories) as replication x (metric, year), plus horizon means."""
+    rows = yearly[(yearly.group == "") & (yearly.category == "") & yearly.metric.isin(metrics)]
+    table = rows.pivot_table(
+        index="replication", columns=["metric", "year"], values="value", dropna=False
+    )
+    horizon = table.T.groupby(level="metric").mean().T  # mean over the reported years
+    horizon.columns = pd.MultiIndex.from_tuples(
+        [(m, HORIZON) for m in horizon.columns], names=["metric", "year"]
+    )
+    return pd.concat([table, horizon], axis=1)
+
+
+def paired_interval(
+    differences: np.ndarray, confidence: float = 0.95
+) -> tuple[float, float, float]:
+    """Mean and t-interval of paired differences."""
+    n = len(differences)
+    mean = float(differences.mean()) if n else math.nan
+    if n < 2:
+        return mean, math.nan, math.nan
+    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * differences.std(ddof=1) / math.sqrt(n)
+    return mean, mean - half, mean + half
+
+
+def welch_interval(
+    base: np.ndarray, alternative: np.ndarray, confidence: float = 0.95
+) -> tuple[float, float]:
+    """Welch t-interval of the difference of means of two independent samples."""
+    n1, n2 = len(base), len(alternative)
+    if n1 < 2 or n2 < 2:
+        return math.nan, math.nan
+    v1, v2 = base.var(ddof=1) / n1, alternative.var(ddof=1) / n2
+    se = math.sqrt(v1 + v2)
+    mean = float(alternative.mean() - base.mean())
+    if se == 0:
+        return mean, mean
+    dof = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
+    half = stats.t.ppf(0.5 + confidence / 2, dof) * se
+    return mean - half, mean + half
+
+
+def compare_tables(
+    base: pd.DataFrame, alternatives: dict[str, pd.DataFrame], metrics: list[str]
+) -> pd.DataFrame:
+    """The comparison table: one row per alternative, metric and year (and ``all``)."""
+    base_wide = per_replication(base, metrics)
+    rows = []
+    for name, yearly in alternatives.items():
+        alt_wide = per_replication(yearly, metrics)
+        for column in base_wide.columns:
+            if column not in alt_wide.columns:
+                continue
+            pair = pd.concat(
+                [base_wide[column], alt_wide[column]], axis=1, keys=["base", "alt"]
+            ).dropna()
+            b, a = pair["base"].to_numpy(), pair["alt"].to_numpy()
+            difference, low, high = paired_interval(a - b)
+            unpaired_low, unpaired_high = welch_interval(b, a)
+            paired_width = high - low
+            unpaired_width = unpaired_high - unpaired_low
+            ratio = (
+                paired_width / unpaired_width
+                if unpaired_width > 0
+                else (1.0 if paired_width == 0 else math.nan)
+            )
+            rows.append(
+                {
+                    "alternative": name,
+                    "metric": column[0],
+                    "year": column[1],
+                    "base_mean": float(b.mean()) if len(b) else math.nan,
+                    "alternative_mean": float(a.mean()) if len(a) else math.nan,
+                    "difference": difference,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "unpaired_ci_low": unpaired_low,
+                    "unpaired_ci_high": unpaired_high,
+                    "width_ratio": ratio,
+                    "n": len(pair),
+                }
+            )
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    table["year"] = table["year"].astype(str)
+    return table
+
+
+def comparison_figures(table: pd.DataFrame, folder: Path, base_name: str) -> list[Path]:
+    """Per metric: the paired difference by year with its 95 % interval; CSV beside PNG."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    yearly = table[table.year != HORIZON].copy()
+    yearly["year"] = yearly["year"].astype(int)
+    for metric, block in yearly.groupby("metric", sort=False):
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        for name, rows in block.groupby("alternative", sort=False):
+            line = ax.plot(rows.year, rows.difference, marker="o", markersize=3, label=name)[0]
+            ax.fill_between(rows.year, rows.ci_low, rows.ci_high, alpha=0.2, color=line.get_color())
+        ax.axhline(0, color="0.3", linewidth=0.8)
+        ax.set_title(f"{label(str(metric))}: alternative − {base_name}")
+        ax.set_xlabel("Year")
+        ax.set_ylabel(
+            f"Difference ({label(str(metric), with_unit=True).split('(')[-1]}"
+            if "(" in label(str(metric), with_unit=True)
+            else "Difference"
+        )
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+        fig.text(
+            0.01,
+            0.01,
+            "lines: mean paired difference over replications (common random "
+            "numbers); bands: 95 % t-interval",
+            fontsize=7,
+            color="0.35",
+        )
+        fig.tight_layout(rect=(0, 0.03, 1, 1))
+        path = folder / f"difference_{metric}.png"
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        block.to_csv(path.with_suffix(".csv"), index=False)
+        written.append(path)
+    return written
+
+
+def terminal_table(table: pd.DataFrame, base_name: str) -> str:
+    """Whole-horizon differences, readable in a terminal."""
+    horizon = table[table.year == HORIZON]
+    lines = [
+        f"\nDifferences from {base_name}, mean over the reported years "
+        "(95 % CI, paired by replication)"
+    ]
+    header = [
+        "alternative",
+        "metric",
+        "base",
+        "alternative",
+        "difference [95 % CI]",
+        "paired/unpaired width",
+    ]
+    body = []
+    for row in horizon.itertuples():
+        digits = 2 if max(abs(row.base_mean), abs(row.alternative_mean)) < 10 else 0
+        body.append(
+            [
+                row.alternative,
+                label(row.metric),
+                f"{row.base_mean:,.{digits}f}",
+                f"{row.alternative_mean:,.{digits}f}",
+                f"{row.difference:+,.{digits}f} [{row.ci_low:+,.{digits}f}, "
+                f"{row.ci_high:+,.{digits}f}]"
+                if not math.isnan(row.ci_low)
+                else f"{row.difference:+,.{digits}f}",
+                f"{row.width_ratio:.2f}" if not math.isnan(row.width_ratio) else "–",
+            ]
+        )
+    widths = [max(len(str(r[i])) for r in [header, *body]) for i in range(len(header))]
+    lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in body]
+    return "\n".join(lines)
+
+
+def run_comparison(
+    base_file: Path,
+    alternative_files: list[Path],
+    replications: int | None,
+    jobs: int,
+    metrics: list[str] | None,
+    out: Path,
+    force: bool = False,
+    on_replication_done: Callable[[int], None] | None = None,
+) -> tuple[pd.DataFrame, str]:
+    """Run base and alternatives with the base's seed; write the comparison folder."""
+    import json
+    import sys
+
+    from sim.analysis.output import atomic_folder, git_commit, versions
+    from sim.config.errors import InputError, Problem
+    from sim.config.loader import load_scenario, option_overrides
+    from sim.runner.replications import run_scenario
+
+    base = load_scenario(base_file, option_overrides((), None, None, replications))
+    metrics = metrics or DEFAULT_METRICS
+    known = set(label_metrics())
+    unknown = [m for m in metrics if m not in known]
+    if unknown:
+        raise InputError(
+            [
+                Problem("--metrics", m, "unknown metric; allowed: " + ", ".join(sorted(known)))
+                for m in unknown
+            ]
+        )
+    shared = [f"seed={base.seed}", f"replications={base.replications}"]
+    alternatives = {}
+    problems = []
+    for path in alternative_files:
+        scenario = load_scenario(path, shared)
+        if scenario.time != base.time:
+            problems.append(
+                Problem(
+                    str(path),
+                    "time",
+                    "must equal the base's time "
+                    f"({base.time.start}, {base.time.years} years, warm-up "
+                    f"{base.time.warmup_years:g}) to be compared year by year",
+                )
+            )
+        name = scenario.name
+        while name in alternatives or name == base.name:
+            name += "'"
+        alternatives[name] = scenario
+    if problems:
+        raise InputError(problems)
+    base_run = run_scenario(base, None, jobs, False, on_replication_done)
+    runs = {
+        name: run_scenario(s, None, jobs, False, on_replication_done).yearly
+        for name, s in alternatives.items()
+    }
+    table = compare_tables(base_run.yearly, runs, metrics)
+    with atomic_folder(out, force) as folder:
+        table.to_csv(folder / "comparison.csv", index=False)
+        every = pd.concat(
+            [base_run.yearly.assign(scenario=base.name)]
+            + [y.assign(scenario=n) for n, y in runs.items()]
+        )
+        every.to_parquet(folder / "yearly.parquet", index=False)
+        comparison_figures(table, folder / "figures", base.name)
+        manifest = {
+            "base": str(base_file),
+            "alternatives": [str(p) for p in alternative_files],
+            "seed": base.seed,
+            "replications": base.replications,
+            "metrics": metrics,
+            "versions": versions(),
+            "git_commit": git_commit(Path(__file__).parent),
+            "command": sys.argv,
+        }
+        (folder / "manifest.json").write_text(
+            json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
+        )
+    return table, terminal_table(table, base.name)
+
+
+def label_metrics() -> list[str]:
+    from sim.analysis.labels import METRICS
+
+    return list(METRICS)
