@@ -1,0 +1,321 @@
+"""Grids of scenario variants (``sim sweep``) and the throughput–stability trade-off.
+
+Every grid point runs with the scenario's seed, so replication r of each point shares its
+random numbers with replication r of every other point (common random numbers).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import yaml
+from scipy import stats
+
+from sim.config.errors import InputError, Problem
+from sim.config.loader import load_scenario, option_overrides
+from sim.config.schema import Scenario
+from sim.runner.replications import Results, run_scenario
+
+SWEEP_METRICS = [
+    "waiting",
+    "allocations",
+    "wait_years_mean",
+    "hospits_nights",
+    "forced_moves",
+    "moves_per_100_tenant_years",
+    "new_allocations_per_100_units",
+]
+
+
+def parse_vary(texts: list[str] | tuple[str, ...]) -> list[tuple[str, list[Any]]]:
+    """``KEY=V1,V2,...`` → (key, [values]); values are read as YAML (numbers, words, null)."""
+    axes: list[tuple[str, list[Any]]] = []
+    for text in texts:
+        key, sep, raw = text.partition("=")
+        key = key.strip()
+        if not sep or not key or any(not part for part in key.split(".")):
+            raise InputError(
+                [
+                    Problem(
+                        "--vary",
+                        text,
+                        "must look like KEY=V1,V2,... e.g. stock.ordinary.contract_years=1,3,5",
+                    )
+                ]
+            )
+        values = [yaml.safe_load(v) if v.strip() else None for v in raw.split(",")]
+        if not raw.strip() or any(
+            v is None and raw.split(",")[i].strip() == "" for i, v in enumerate(values)
+        ):
+            raise InputError(
+                [
+                    Problem(
+                        "--vary",
+                        key,
+                        "needs a non-empty list of values, e.g. policy.renewal=strict,always",
+                    )
+                ]
+            )
+        if key in [k for k, _ in axes]:
+            raise InputError([Problem("--vary", key, "is varied twice; give each key once")])
+        axes.append((key, values))
+    if not axes:
+        raise InputError([Problem("--vary", "", "give at least one --vary KEY=V1,V2,...")])
+    return axes
+
+
+def expand_grid(axes: list[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
+    """The full grid, the first axis varying slowest (as nested loops in the given order)."""
+    keys = [key for key, _ in axes]
+    return [
+        dict(zip(keys, combo, strict=True))
+        for combo in itertools.product(*(values for _, values in axes))
+    ]
+
+
+def _setting(key: str, value: Any) -> str:
+    text = "null" if value is None else yaml.safe_dump(value, default_flow_style=True).strip()
+    return f"{key}={text.removesuffix(chr(10) + '...')}"
+
+
+def point_label(point: dict[str, Any]) -> str:
+    return ", ".join(f"{key.split('.')[-1]}={value}" for key, value in point.items())
+
+
+@dataclass
+class GridRun:
+    point: dict[str, Any]
+    scenario: Scenario
+    results: Results
+
+
+def run_grid(
+    path: Path,
+    axes: list[tuple[str, list[Any]]],
+    replications: int | None,
+    jobs: int,
+    households: bool = False,
+    overrides: tuple[str, ...] = (),
+    on_replication_done: Callable[[int], None] | None = None,
+) -> list[GridRun]:
+    """Validate every grid point first (so no run starts on a bad grid), then run them."""
+    base_overrides = option_overrides(overrides, None, None, replications)
+    points = expand_grid(axes)
+    scenarios = []
+    problems: list[Problem] = []
+    for point in points:
+        settings = [_setting(key, value) for key, value in point.items()]
+        try:
+            scenarios.append(load_scenario(path, [*base_overrides, *settings]))
+        except InputError as error:
+            problems.extend(p for p in error.problems if p not in problems)
+    if problems:
+        raise InputError(problems)
+    return [
+        GridRun(
+            point, scenario, run_scenario(scenario, None, jobs, households, on_replication_done)
+        )
+        for point, scenario in zip(points, scenarios, strict=True)
+    ]
+
+
+def _interval(values: np.ndarray) -> tuple[float, float, float]:
+    values = values[~np.isnan(values)]
+    if len(values) == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(values.mean())
+    if len(values) < 2:
+        return mean, math.nan, math.nan
+    half = stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / math.sqrt(len(values))
+    return mean, mean - half, mean + half
+
+
+def sweep_table(runs: list[GridRun], metrics: list[str]) -> pd.DataFrame:
+    """One row per grid point, metric and year (and ``all``: mean over the years)."""
+    rows = []
+    for run in runs:
+        yearly = run.results.yearly
+        totals = yearly[
+            (yearly.group == "") & (yearly.category == "") & yearly.metric.isin(metrics)
+        ]
+        wide = totals.pivot_table(
+            index="replication", columns=["metric", "year"], values="value", dropna=False
+        )
+        for metric in metrics:
+            if metric not in wide.columns.get_level_values(0):
+                continue
+            block = wide[metric]
+            columns = [
+                *((str(y), block[y].to_numpy(dtype=float)) for y in block.columns),
+                ("all", block.mean(axis=1).to_numpy(dtype=float)),
+            ]
+            for year, values in columns:
+                mean, low, high = _interval(values)
+                rows.append(
+                    {
+                        **run.point,
+                        "metric": metric,
+                        "year": year,
+                        "mean": mean,
+                        "ci_low": low,
+                        "ci_high": high,
+                        "n": int(np.sum(~np.isnan(values))),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+# --- the throughput–stability trade-off ------------------------------------------------
+
+STABILITY_YEARS = 10
+
+
+def tradeoff_table(runs: list[GridRun]) -> pd.DataFrame:
+    """Per policy: throughput, stability (two measures), mean wait and hospits nights.
+
+    Per replication, over the reported years: throughput = 100 × new allocations / unit-
+    years; forced moves per 100 tenant-years = 100 × forced moves / tenant-years; the share
+    of permanent-need tenants (tenants at some time in the first ten reported years) with
+    at least one forced move in those years; the mean wait of households housed and the
+    hospits nights per year. Means with 95 % t-intervals over replications.
+    """
+    rows = []
+    for run in runs:
+        yearly = run.results.yearly
+        totals = yearly[(yearly.group == "") & (yearly.category == "")]
+        sums = totals.pivot_table(
+            index="replication", columns="metric", values="value", aggfunc="sum"
+        )
+        years = run.scenario.time.years
+        allocations = (
+            totals[totals.metric == "allocations"].set_index(["replication", "year"]).value
+        )
+        waits = (
+            totals[totals.metric == "wait_years_mean"]
+            .set_index(["replication", "year"])
+            .value.fillna(0.0)
+        )
+        mean_wait = (waits * allocations).groupby("replication").sum() / allocations.groupby(
+            "replication"
+        ).sum()
+        measures = {
+            "throughput_per_100_units": 100 * sums.allocations / sums.unit_years,
+            "forced_moves_per_100_tenant_years": 100 * sums.forced_moves / sums.tenant_years,
+            "share_permanent_need_moved": _share_moved(run),
+            "wait_years_mean": mean_wait,
+            "hospits_nights_per_year": sums.hospits_nights / years,
+        }
+        row: dict[str, Any] = {"policy": point_label(run.point), **run.point}
+        for name, series in measures.items():
+            mean, low, high = _interval(np.asarray(series, dtype=float))
+            row.update({name: mean, f"{name}_ci_low": low, f"{name}_ci_high": high})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _share_moved(run: GridRun) -> pd.Series:
+    households = run.results.households
+    if households is None:
+        return pd.Series(dtype=float)
+    start = run.scenario.time.start
+    end = start + min(STABILITY_YEARS, run.scenario.time.years)
+    shares = {}
+    for replication, block in households[households.permanent_need].groupby("replication"):
+        tenants = 0
+        moved = 0
+        for moves in block.moves:
+            housed = [m for m in moves if m["kind"] in ("allocation", "transfer")]
+            if not housed:
+                continue
+            first = housed[0]["time"]
+            exits = [m["time"] for m in moves if m["kind"] == "forced_move"]
+            tenants += 1 if first < end else 0
+            moved += 1 if first < end and any(start <= t < end for t in exits) else 0
+        shares[replication] = moved / tenants if tenants else math.nan
+    return pd.Series(shares)
+
+
+def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str) -> Path:
+    """Throughput against stability, with intervals; mean wait and hospits nights below."""
+    fig, axes = plt.subplots(2, 2, figsize=(13, 9.5))
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, stability, xlabel in (
+        (axes[0, 0], "forced_moves_per_100_tenant_years", "Forced moves per 100 tenant-years"),
+        (
+            axes[0, 1],
+            "share_permanent_need_moved",
+            f"Share of permanent-need tenants moved at least once in {STABILITY_YEARS} years",
+        ),
+    ):
+        for i, row in enumerate(table.itertuples()):
+            x, y = getattr(row, stability), row.throughput_per_100_units
+            xerr = [
+                [x - getattr(row, f"{stability}_ci_low")],
+                [getattr(row, f"{stability}_ci_high") - x],
+            ]
+            yerr = [
+                [y - row.throughput_per_100_units_ci_low],
+                [row.throughput_per_100_units_ci_high - y],
+            ]
+            ax.errorbar(
+                x,
+                y,
+                xerr=xerr,
+                yerr=yerr,
+                fmt="o",
+                color=colours[i % len(colours)],
+                capsize=3,
+                label=row.policy,
+            )
+        ax.set_xlabel(xlabel, fontsize=9)
+        ax.set_ylabel("Throughput: new households housed\nper 100 units per year", fontsize=9)
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_title("Throughput against stability (up and left is better)", fontsize=10)
+    axes[0, 1].set_title("… for tenants whose need is permanent", fontsize=10)
+    axes[0, 1].legend(fontsize=7, loc="best")
+    positions = np.arange(len(table))
+    for ax, column, xlabel in (
+        (axes[1, 0], "wait_years_mean", "Mean wait of those housed (years)"),
+        (axes[1, 1], "hospits_nights_per_year", "Hospits nights per year"),
+    ):
+        ax.barh(
+            positions,
+            table[column],
+            xerr=[
+                table[column] - table[f"{column}_ci_low"],
+                table[f"{column}_ci_high"] - table[column],
+            ],
+            color=[colours[i % len(colours)] for i in positions],
+            capsize=2,
+            alpha=0.8,
+        )
+        ax.set_yticks(positions)
+        ax.set_yticklabels(table.policy, fontsize=7)
+        ax.set_xlabel(xlabel, fontsize=9)
+        ax.grid(alpha=0.3, axis="x")
+        ax.invert_yaxis()
+    axes[1, 0].set_title("Beside: waiting", fontsize=10)
+    axes[1, 1].set_title("Beside: hospits", fontsize=10)
+    fig.text(
+        0.01,
+        0.005,
+        caption + " Points and bars: means over replications; whiskers: 95 % intervals.",
+        fontsize=8,
+        color="0.25",
+        wrap=True,
+    )
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

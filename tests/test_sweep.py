@@ -1,0 +1,137 @@
+"""Unit tests of grid expansion, and functional tests of `sim sweep` and the trade-off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from sim.analysis.sweep import expand_grid, parse_vary, run_grid, tradeoff_table
+from sim.cli import main
+from sim.config.errors import InputError
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = ROOT / "tests" / "data" / "tiny.yaml"
+
+
+def test_grid_expands_in_order_with_yaml_types() -> None:
+    axes = parse_vary(["stock.ordinary.contract_years=1,3,null", "policy.renewal=strict,always"])
+    assert axes == [
+        ("stock.ordinary.contract_years", [1, 3, None]),
+        ("policy.renewal", ["strict", "always"]),
+    ]
+    grid = expand_grid(axes)
+    assert len(grid) == 6
+    assert grid[0] == {"stock.ordinary.contract_years": 1, "policy.renewal": "strict"}
+    assert grid[1] == {"stock.ordinary.contract_years": 1, "policy.renewal": "always"}
+    assert grid[-1] == {"stock.ordinary.contract_years": None, "policy.renewal": "always"}
+    assert parse_vary(["refusal.probability=0.1,0.25"])[0][1] == [0.1, 0.25]
+
+
+@pytest.mark.parametrize(
+    "bad", ["policy.renewal=", "policy.renewal", "=1,2", "a..b=1", "policy.renewal=strict,,always"]
+)
+def test_bad_vary_is_a_clear_error(bad: str) -> None:
+    with pytest.raises(InputError) as error:
+        parse_vary([bad])
+    assert "--vary" in str(error.value)
+
+
+def test_a_key_varied_twice_is_an_error() -> None:
+    with pytest.raises(InputError, match="varied twice"):
+        parse_vary(["seed=1,2", "seed=3"])
+
+
+def test_unknown_key_or_value_fails_before_any_run(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["sweep", str(TINY), "--vary", "policy.renewl=strict", "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 2 and "did you mean 'renewal'" in result.output
+    result = CliRunner().invoke(
+        main,
+        [
+            "sweep",
+            str(TINY),
+            "--vary",
+            "policy.renewal=strict,sometimes",
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
+    assert result.exit_code == 2 and "'sometimes' is not allowed" in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_sweep_writes_one_table_with_the_varied_keys_as_columns(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        [
+            "sweep",
+            str(TINY),
+            "--vary",
+            "stock.ordinary.units=20,40",
+            "--vary",
+            "policy.renewal=strict,always",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "sweep.csv", dtype={"year": str})
+    assert {
+        "stock.ordinary.units",
+        "policy.renewal",
+        "metric",
+        "year",
+        "mean",
+        "ci_low",
+        "ci_high",
+    } <= set(table.columns)
+    horizon = table[(table.year == "all") & (table.metric == "waiting")]
+    assert len(horizon) == 4
+    by_units = horizon.groupby("stock.ordinary.units")["mean"].mean()
+    assert by_units[40] < by_units[20]
+
+
+def test_tradeoff_strict_moves_more_and_permanent_contracts_never() -> None:
+    runs = run_grid(
+        TINY,
+        parse_vary(["policy.renewal=strict,always", "stock.ordinary.contract_years=1,null"]),
+        replications=6,
+        jobs=1,
+        households=True,
+    )
+    table = tradeoff_table(runs).set_index("policy")
+    strict = table.loc["renewal=strict, contract_years=1"]
+    always = table.loc["renewal=always, contract_years=1"]
+    assert strict.forced_moves_per_100_tenant_years > 0
+    assert always.forced_moves_per_100_tenant_years == 0
+    assert strict.throughput_per_100_units > always.throughput_per_100_units
+    for policy in ("renewal=strict, contract_years=None", "renewal=always, contract_years=None"):
+        assert table.loc[policy, "forced_moves_per_100_tenant_years"] == 0
+        assert table.loc[policy, "share_permanent_need_moved"] == 0
+    assert strict.share_permanent_need_moved > 0
+
+
+def test_tradeoff_command_writes_figure_and_its_data(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        [
+            "tradeoff",
+            str(TINY),
+            "-r",
+            "3",
+            "--vary",
+            "policy.renewal=strict,always",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "figures" / "tradeoff.png").exists()
+    data = pd.read_csv(out / "figures" / "tradeoff.csv")
+    assert list(data.policy) == ["renewal=strict", "renewal=always"]
