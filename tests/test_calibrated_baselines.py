@@ -33,18 +33,19 @@ def asker() -> pd.DataFrame:
 
 
 def test_asker_table_7_cells_inside_the_90_percent_interval(asker: pd.DataFrame) -> None:
-    cells = asker[asker.metric.isin(["waiting", "allocations"])
-                  & ~asker.target.str.startswith("sum_")]
+    cells = asker[
+        asker.metric.isin(["waiting", "allocations"]) & ~asker.target.str.startswith("sum_")
+    ]
     assert len(cells) == 36
-    assert cells.inside.sum() >= 27, cells[~cells.inside][["target", "observed",
-                                                           "simulated_mean"]]
+    assert cells.inside.sum() >= 27, cells[~cells.inside][["target", "observed", "simulated_mean"]]
 
 
 def test_asker_total_waiting_list_within_15_percent_each_year(asker: pd.DataFrame) -> None:
     totals = asker[asker.target.str.startswith("sum_waiting_")]
     assert sorted(totals.year) == [2008, 2009, 2010]
-    assert (totals.relative_error.abs() <= 0.15).all(), totals[["year", "observed",
-                                                                "simulated_mean"]]
+    assert (totals.relative_error.abs() <= 0.15).all(), totals[
+        ["year", "observed", "simulated_mean"]
+    ]
 
 
 def test_asker_puh_queue_long_and_nearly_still(asker: pd.DataFrame) -> None:

@@ -201,7 +201,8 @@ def test_sim_calibrate_writes_the_result_folder(tmp_path: Path) -> None:
 
 
 SPECS = sorted((ROOT / "calibration").glob("*.yaml")) + sorted(
-    (ROOT / "calibration" / "example").glob("*-spec.yaml"))
+    (ROOT / "calibration" / "example").glob("*-spec.yaml")
+)
 
 
 def test_the_shipped_specs_exist() -> None:

@@ -41,8 +41,14 @@ print(json.dumps({
 
 def test_installed_compiled_engine_matches_source(tmp_path: Path) -> None:
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    done = subprocess.run([sys.executable, "-c", PROBE, str(SCENARIO)], cwd=tmp_path,
-                          capture_output=True, text=True, env=env, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(SCENARIO)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     if done.returncode != 0 and "No module named 'sim'" in done.stderr:
         pytest.skip("the package is not installed, only the source tree is importable")
     assert done.returncode == 0, done.stderr
@@ -53,7 +59,11 @@ def test_installed_compiled_engine_matches_source(tmp_path: Path) -> None:
         pytest.skip("the installed package is pure Python (no compiler at install time)")
     source = run_scenario(load_scenario(SCENARIO), replications=2, track_households=True)
     assert source.households is not None
-    assert installed["yearly"] == hashlib.sha256(
-        source.yearly.to_csv(index=False).encode()).hexdigest()
-    assert installed["households"] == hashlib.sha256(
-        source.households.to_csv(index=False).encode()).hexdigest()
+    assert (
+        installed["yearly"]
+        == hashlib.sha256(source.yearly.to_csv(index=False).encode()).hexdigest()
+    )
+    assert (
+        installed["households"]
+        == hashlib.sha256(source.households.to_csv(index=False).encode()).hexdigest()
+    )

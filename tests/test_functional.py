@@ -295,8 +295,13 @@ def test_households_housed_at_once_do_not_count_shelter_stays() -> None:
         "name": "vacant",
         "time": {"start": 2010, "years": 1, "warmup_years": 0},
         "stock": {"flats": {"units": 0}},
-        "groups": {"homeless": {"applications_per_year": 5, "eligible": ["flats"],
-                                "homeless_while_waiting": 1.0}},
+        "groups": {
+            "homeless": {
+                "applications_per_year": 5,
+                "eligible": ["flats"],
+                "homeless_while_waiting": 1.0,
+            }
+        },
         "builds": [{"year": 2010, "category": "flats", "units": 50}],
     }
     yearly = run_scenario(scenario(data), replications=3).yearly
@@ -311,8 +316,9 @@ def test_events_at_new_year_count_in_the_new_year() -> None:
         "name": "newyear",
         "time": {"start": 2010, "years": 6, "warmup_years": 0},
         "stock": {"flats": {"units": 0, "contract_years": 2}},
-        "groups": {"tenants": {"applications_per_year": 50, "eligible": ["flats"],
-                               "initial_waiting": 20}},
+        "groups": {
+            "tenants": {"applications_per_year": 50, "eligible": ["flats"], "initial_waiting": 20}
+        },
         "policy": {"renewal": "always"},
         "builds": [{"year": 2011, "category": "flats", "units": 10}],
     }

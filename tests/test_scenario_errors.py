@@ -384,3 +384,20 @@ def test_api_bad_override() -> None:
     assert problem.key == "policy.renewal"
     assert problem.file == "--set policy.renewal=sometimes"
     assert "allowed:" in problem.message
+
+
+def test_a_yearly_series_replaces_the_parents_whole(tmp_path: Path) -> None:
+    """Unit: `extends` merges mappings, but a {year: value} series is one value."""
+    parent = tmp_path / "parent.yaml"
+    parent.write_text(
+        f"extends: {VALID_MINIMAL}\ngroups:\n  disadvantaged:\n"
+        "    applications_per_year: {2019: 4, 2020: 5}\n",
+        encoding="utf-8",
+    )
+    grandchild = tmp_path / "grandchild.yaml"
+    grandchild.write_text(
+        "extends: parent.yaml\ngroups:\n  disadvantaged:\n    applications_per_year: {2021: 9}\n",
+        encoding="utf-8",
+    )
+    series = sim.load_scenario(grandchild).groups["disadvantaged"].applications_per_year
+    assert series.to_plain() == {2021: 9.0}

@@ -54,17 +54,31 @@ def _deep_merge(
     file: str,
     prefix: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """Merge ``top`` into a copy of ``base``: mappings merge, everything else replaces."""
+    """Merge ``top`` into a copy of ``base``: mappings merge, everything else replaces.
+
+    A yearly series (``{year: value}``) is one value, so it replaces the parent's whole.
+    """
     merged = dict(base)
     for key, value in top.items():
         path = (*prefix, str(key))
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+        if (
+            isinstance(value, Mapping)
+            and isinstance(merged.get(key), Mapping)
+            and not _is_series(path)
+        ):
             merged[key] = _deep_merge(dict(merged[key]), value, origins, file, path)
         else:
             merged[key] = value
             _forget_below(origins, path)
         origins[path] = file
     return merged
+
+
+def _is_series(path: tuple[str, ...]) -> bool:
+    """Keys that hold a yearly series (MODEL.md section 3)."""
+    return (
+        len(path) == 3 and path[0] == "groups" and path[2] == "applications_per_year"
+    ) or path in {("followup", "capacity"), ("emergency", "units")}
 
 
 def _forget_below(origins: Origins, path: tuple[str, ...]) -> None:
