@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import yaml
+from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
 from sim.config.errors import InputError, Problem
@@ -90,7 +91,13 @@ def _setting(key: str, value: Any) -> str:
 
 
 def point_label(point: dict[str, Any]) -> str:
-    return ", ".join(f"{key.split('.')[-1]}={value}" for key, value in point.items())
+    """A short policy name: the last part of each key and its value."""
+    parts = []
+    for key, value in point.items():
+        name = key.split(".")[-1]
+        shown = "permanent" if value is None and name == "contract_years" else value
+        parts.append(f"{name}={shown}")
+    return ", ".join(parts)
 
 
 @dataclass
@@ -248,8 +255,9 @@ def _share_moved(run: GridRun) -> pd.Series:
 
 def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str) -> Path:
     """Throughput against stability, with intervals; mean wait and hospits nights below."""
-    fig, axes = plt.subplots(2, 2, figsize=(13, 9.5))
-    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    fig, axes = plt.subplots(2, 2, figsize=(15, 9.5))
+    palette = plt.get_cmap("tab10" if len(table) <= 10 else "tab20")
+    colours = [palette(i % palette.N) for i in range(len(table))]
     for ax, stability, xlabel in (
         (axes[0, 0], "forced_moves_per_100_tenant_years", "Forced moves per 100 tenant-years"),
         (
@@ -283,7 +291,9 @@ def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str) -> Path:
         ax.grid(alpha=0.3)
     axes[0, 0].set_title("Throughput against stability (up and left is better)", fontsize=10)
     axes[0, 1].set_title("… for tenants whose need is permanent", fontsize=10)
-    axes[0, 1].legend(fontsize=7, loc="best")
+    axes[0, 1].legend(
+        fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), title="policy", title_fontsize=8
+    )
     positions = np.arange(len(table))
     for ax, column, xlabel in (
         (axes[1, 0], "wait_years_mean", "Mean wait of those housed (years)"),
@@ -303,6 +313,7 @@ def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str) -> Path:
         ax.set_yticks(positions)
         ax.set_yticklabels(table.policy, fontsize=7)
         ax.set_xlabel(xlabel, fontsize=9)
+        ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.grid(alpha=0.3, axis="x")
         ax.invert_yaxis()
     axes[1, 0].set_title("Beside: waiting", fontsize=10)
