@@ -34,6 +34,10 @@ EXPECTED_FILES = {
     "figures/allocations.png",
     "figures/homeless_hospits.png",
     "figures/followup.png",
+    "figures/waiting_list.csv",
+    "figures/allocations.csv",
+    "figures/homeless_hospits.csv",
+    "figures/followup.csv",
 }
 SUMMARY_COLUMNS = [
     "year",

@@ -48,6 +48,17 @@ def _finish(fig: plt.Figure, ax: Axes, title: str, ylabel: str, note: str, path:
     plt.close(fig)
 
 
+def _data(summary: pd.DataFrame, metrics: list[str], figure: Path,
+          group: str | None = None, category: str | None = None) -> None:
+    """The rows of summary.csv a figure draws, as a CSV beside it (to redraw it elsewhere)."""
+    rows = summary[summary.metric.isin(metrics)]
+    if group is not None:
+        rows = rows[rows.group == group]
+    if category is not None:
+        rows = rows[rows.category == category]
+    rows.to_csv(figure.with_suffix(".csv"), index=False)
+
+
 def write_figures(
     summary: pd.DataFrame,
     folder: Path,
@@ -67,6 +78,7 @@ def write_figures(
     _band(ax, _series(summary, "waiting"), "all groups")
     path = folder / "waiting_list.png"
     _finish(fig, ax, "Waiting list at year end, by group", "Households", note, path)
+    _data(summary, ["waiting"], path, category="")
     written.append(path)
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
@@ -76,6 +88,7 @@ def write_figures(
     _finish(
         fig, ax, "New allocations per year, by dwelling category", "Households per year", note, path
     )
+    _data(summary, ["allocations"], path, group="")
     written.append(path)
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
@@ -91,6 +104,8 @@ def write_figures(
         _band(axes[1], _series(summary, metric), label(metric))
     path = folder / "homeless_hospits.png"
     _finish(fig, axes[1], "Nights in hospits and emergency units", "Nights per year", note, path)
+    _data(summary, ["homeless_waiting", "in_hospits", "in_emergency", "hospits_nights",
+                    "emergency_nights"], path, group="", category="")
     written.append(path)
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
@@ -98,5 +113,6 @@ def write_figures(
         _band(ax, _series(summary, metric), label(metric))
     path = folder / "followup.png"
     _finish(fig, ax, "Follow-up (bo-oppfølging) at year end", "Households", note, path)
+    _data(summary, ["followup_active", "followup_waiting"], path, group="", category="")
     written.append(path)
     return written

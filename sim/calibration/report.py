@@ -65,6 +65,7 @@ def write_calibration(
             yaml.safe_dump(plain_scenario(best), handle, sort_keys=False, allow_unicode=True)
         (folder / "figures").mkdir()
         fit_figure(result.fit, folder / "figures" / "fit.png", calibration.spec.name)
+        result.fit.to_csv(folder / "figures" / "fit.csv", index=False)  # the figure's data
         manifest = {
             "spec": calibration.file,
             "scenario": str(calibration.scenario_file),
