@@ -394,79 +394,80 @@ _VARY_HELP = (
 )
 
 
-def _grid_folder(kind: str, name: str, out: Path | None) -> Path:
-    import datetime as dt
+def _grid_options(kind: str) -> Callable[[F], F]:
+    """The options `sim sweep` and `sim tradeoff` share."""
 
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return out or Path("results") / f"{kind}-{name}" / stamp
+    def decorate(command: F) -> F:
+        options = [
+            click.argument("scenario", type=click.Path(path_type=Path)),
+            click.option(
+                "--vary",
+                "varies",
+                multiple=True,
+                required=True,
+                metavar="KEY=V1,V2,...",
+                help=_VARY_HELP,
+            ),
+            click.option(
+                "--replications",
+                "-r",
+                type=click.IntRange(min=2),
+                help="Replications of every grid point (default: the scenario's).",
+            ),
+            click.option(
+                "--jobs",
+                "-j",
+                type=click.IntRange(min=0),
+                default=1,
+                show_default=True,
+                help="Worker processes; 0 uses every core. Results do not depend on it.",
+            ),
+            click.option(
+                "--set",
+                "overrides",
+                multiple=True,
+                metavar="KEY=VALUE",
+                help="Override a scenario key at every grid point.",
+            ),
+            click.option(
+                "--out",
+                type=click.Path(path_type=Path),
+                help=f"Result folder (default: results/{kind}-<name>/<YYYYmmdd-HHMMSS>).",
+            ),
+            click.option("--force", is_flag=True, help="Replace the result folder if it exists."),
+            click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table."),
+        ]
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
 
 
-@main.command()
-@click.argument("scenario", type=click.Path(path_type=Path))
-@click.option(
-    "--vary", "varies", multiple=True, required=True, metavar="KEY=V1,V2,...", help=_VARY_HELP
-)
-@click.option(
-    "--replications",
-    "-r",
-    type=click.IntRange(min=1),
-    help="Replications of every grid point (default: the scenario's).",
-)
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="Worker processes; 0 uses every core. Results do not depend on it.",
-)
-@click.option(
-    "--metrics",
-    metavar="M1,M2,...",
-    help="Metrics in the table (totals). Example: --metrics waiting,forced_moves",
-)
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Override a scenario key at every grid point.",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    help="Result folder (default: results/sweep-<name>/<YYYYmmdd-HHMMSS>).",
-)
-@click.option("--force", is_flag=True, help="Replace the result folder if it exists.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
-@_handle_errors
-def sweep(
+def _run_grid_command(
+    kind: str,
     scenario: Path,
     varies: tuple[str, ...],
     replications: int | None,
     jobs: int,
-    metrics: str | None,
     overrides: tuple[str, ...],
     out: Path | None,
     force: bool,
     quiet: bool,
+    households: bool,
+    write: Callable[[Path, Any, list[Any]], None],
 ) -> None:
-    """Run SCENARIO over a grid of key values, all with the same seeds; one table.
-
-    \b
-    Example:
-      sim sweep scenarios/lorenskog-calibrated.yaml \\
-          --vary stock.ordinary.contract_years=1,3,5 --vary policy.renewal=strict,always
-    """
+    """Run the grid with a progress bar, then ``write(folder, axes, runs)`` atomically."""
+    import datetime as dt
     import json
 
     from sim.analysis.output import atomic_folder, versions
-    from sim.analysis.sweep import SWEEP_METRICS, parse_vary, run_grid, sweep_table
+    from sim.analysis.sweep import parse_vary, run_grid
 
     axes = parse_vary(varies)
-    chosen = [m.strip() for m in metrics.split(",")] if metrics else SWEEP_METRICS
     base = load_scenario(scenario, option_overrides(overrides, None, None, replications))
-    target = _grid_folder("sweep", base.name, out)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = out or Path("results") / f"{kind}-{base.name}" / stamp
     check_out_dir(target, force)
     points = 1
     for _, values in axes:
@@ -475,11 +476,10 @@ def sweep(
         length=points * base.replications, label="replications", file=sys.stderr, hidden=quiet
     ) as bar:
         runs = run_grid(
-            scenario, axes, replications, jobs, False, overrides, lambda _r: bar.update(1)
+            scenario, axes, replications, jobs, households, overrides, lambda _r: bar.update(1)
         )
-    table = sweep_table(runs, chosen)
     with atomic_folder(target, force) as folder:
-        table.to_csv(folder / "sweep.csv", index=False)
+        write(folder, axes, runs)
         manifest = {
             "scenario": str(scenario),
             "vary": list(varies),
@@ -489,50 +489,58 @@ def sweep(
             "command": sys.argv,
         }
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    if not quiet:
-        horizon = table[table.year == "all"]
-        keys = [key for key, _ in axes]
-        click.echo(
-            horizon.pivot_table(index=keys, columns="metric", values="mean", sort=False)
-            .round(2)
-            .to_string()
-        )
     click.echo(f"results: {target}")
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(path_type=Path))
+@_grid_options("sweep")
 @click.option(
-    "--vary", "varies", multiple=True, required=True, metavar="KEY=V1,V2,...", help=_VARY_HELP
+    "--metrics",
+    metavar="M1,M2,...",
+    help="Metrics in the table (totals). Example: --metrics waiting,forced_moves",
 )
-@click.option(
-    "--replications",
-    "-r",
-    type=click.IntRange(min=2),
-    help="Replications of every policy (default: the scenario's).",
-)
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="Worker processes; 0 uses every core. Results do not depend on it.",
-)
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Override a scenario key for every policy.",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    help="Result folder (default: results/tradeoff-<name>/<YYYYmmdd-HHMMSS>).",
-)
-@click.option("--force", is_flag=True, help="Replace the result folder if it exists.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
+@_handle_errors
+def sweep(
+    scenario: Path,
+    varies: tuple[str, ...],
+    replications: int | None,
+    jobs: int,
+    overrides: tuple[str, ...],
+    out: Path | None,
+    force: bool,
+    quiet: bool,
+    metrics: str | None,
+) -> None:
+    """Run SCENARIO over a grid of key values, all with the same seeds; one table.
+
+    \b
+    Example:
+      sim sweep scenarios/lorenskog-calibrated.yaml \\
+          --vary stock.ordinary.contract_years=1,3,5 --vary policy.renewal=strict,always
+    """
+    from sim.analysis.sweep import SWEEP_METRICS, sweep_table
+
+    chosen = [m.strip() for m in metrics.split(",")] if metrics else SWEEP_METRICS
+
+    def write(folder: Path, axes: Any, runs: list[Any]) -> None:
+        table = sweep_table(runs, chosen)
+        table.to_csv(folder / "sweep.csv", index=False)
+        if not quiet:
+            horizon = table[table.year == "all"]
+            keys = [key for key, _ in axes]
+            click.echo(
+                horizon.pivot_table(index=keys, columns="metric", values="mean", sort=False)
+                .round(2)
+                .to_string()
+            )
+
+    _run_grid_command(
+        "sweep", scenario, varies, replications, jobs, overrides, out, force, quiet, False, write
+    )
+
+
+@main.command()
+@_grid_options("tradeoff")
 @_handle_errors
 def tradeoff(
     scenario: Path,
@@ -552,58 +560,36 @@ def tradeoff(
           --vary stock.ordinary.contract_years=1,3,5 \\
           --vary policy.renewal=strict,needs_based,differentiated
     """
-    import json
+    from sim.analysis.sweep import tradeoff_figure, tradeoff_table
 
-    from sim.analysis.output import atomic_folder, versions
-    from sim.analysis.sweep import parse_vary, run_grid, tradeoff_figure, tradeoff_table
-
-    axes = parse_vary(varies)
-    base = load_scenario(scenario, option_overrides(overrides, None, None, replications))
-    target = _grid_folder("tradeoff", base.name, out)
-    check_out_dir(target, force)
-    points = 1
-    for _, values in axes:
-        points *= len(values)
-    with click.progressbar(
-        length=points * base.replications, label="replications", file=sys.stderr, hidden=quiet
-    ) as bar:
-        runs = run_grid(
-            scenario, axes, replications, jobs, True, overrides, lambda _r: bar.update(1)
+    def write(folder: Path, axes: Any, runs: list[Any]) -> None:
+        base = runs[0].scenario
+        caption = (
+            f"Simulated: {base.name}, {base.replications} replications per policy, "
+            f"{base.time.start}–{base.time.end - 1}, same random numbers for every "
+            f"policy; policies vary {', '.join(key for key, _ in axes)}."
         )
-    table = tradeoff_table(runs)
-    caption = (
-        f"Simulated: {base.name}, {base.replications} replications per policy, "
-        f"{base.time.start}–{base.time.end - 1}, same random numbers for every policy; "
-        f"policies vary {', '.join(key for key, _ in axes)}."
-    )
-    with atomic_folder(target, force) as folder:
+        table = tradeoff_table(runs)
         table.to_csv(folder / "tradeoff.csv", index=False)
         (folder / "figures").mkdir()
         tradeoff_figure(table, folder / "figures" / "tradeoff.png", caption)
         table.to_csv(folder / "figures" / "tradeoff.csv", index=False)
-        manifest = {
-            "scenario": str(scenario),
-            "vary": list(varies),
-            "seed": base.seed,
-            "replications": base.replications,
-            "caption": caption,
-            "versions": versions(),
-            "command": sys.argv,
-        }
-        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    if not quiet:
-        shown = table[
-            [
-                "policy",
-                "throughput_per_100_units",
-                "forced_moves_per_100_tenant_years",
-                "share_permanent_need_moved",
-                "wait_years_mean",
-                "hospits_nights_per_year",
+        if not quiet:
+            shown = table[
+                [
+                    "policy",
+                    "throughput_per_100_units",
+                    "forced_moves_per_100_tenant_years",
+                    "share_permanent_need_moved",
+                    "wait_years_mean",
+                    "hospits_nights_per_year",
+                ]
             ]
-        ]
-        click.echo(shown.round(2).to_string(index=False))
-    click.echo(f"results: {target}")
+            click.echo(shown.round(2).to_string(index=False))
+
+    _run_grid_command(
+        "tradeoff", scenario, varies, replications, jobs, overrides, out, force, quiet, True, write
+    )
 
 
 def _cell(row: pd.Series | None) -> str:

@@ -48,8 +48,13 @@ def _finish(fig: plt.Figure, ax: Axes, title: str, ylabel: str, note: str, path:
     plt.close(fig)
 
 
-def _data(summary: pd.DataFrame, metrics: list[str], figure: Path,
-          group: str | None = None, category: str | None = None) -> None:
+def _data(
+    summary: pd.DataFrame,
+    metrics: list[str],
+    figure: Path,
+    group: str | None = None,
+    category: str | None = None,
+) -> None:
     """The rows of summary.csv a figure draws, as a CSV beside it (to redraw it elsewhere)."""
     rows = summary[summary.metric.isin(metrics)]
     if group is not None:
@@ -104,8 +109,13 @@ def write_figures(
         _band(axes[1], _series(summary, metric), label(metric))
     path = folder / "homeless_hospits.png"
     _finish(fig, axes[1], "Nights in hospits and emergency units", "Nights per year", note, path)
-    _data(summary, ["homeless_waiting", "in_hospits", "in_emergency", "hospits_nights",
-                    "emergency_nights"], path, group="", category="")
+    _data(
+        summary,
+        ["homeless_waiting", "in_hospits", "in_emergency", "hospits_nights", "emergency_nights"],
+        path,
+        group="",
+        category="",
+    )
     written.append(path)
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
