@@ -592,6 +592,153 @@ def tradeoff(
     )
 
 
+@main.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--category", required=True, help="Category to add units to. Example: ordinary")
+@click.option(
+    "--target",
+    "target_text",
+    required=True,
+    metavar="EXPR",
+    help='Target, e.g. "wait_years_mean[group=disadvantaged] <= 0.5", '
+    '"waiting[group=omsorg_puh] <= 10", "hospits_nights == 0".',
+)
+@click.option(
+    "--from",
+    "from_year",
+    type=int,
+    help="First year units are added (default: the first reported year).",
+)
+@click.option(
+    "--to",
+    "to_year",
+    type=int,
+    help="The target must hold in every year from this one on (default: the last reported year).",
+)
+@click.option(
+    "--confidence",
+    type=click.FloatRange(0, 1),
+    default=0.8,
+    show_default=True,
+    help="Required share of replications that meet the target.",
+)
+@click.option(
+    "--max-units",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="Largest number of units a year (or once) to try.",
+)
+@click.option("--once", is_flag=True, help="A one-off addition in --from instead of yearly.")
+@click.option(
+    "--replications",
+    "-r",
+    type=click.IntRange(min=2),
+    help="Replications to start each step with (default: the scenario's).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Worker processes; 0 uses every core. Results do not depend on it.",
+)
+@click.option(
+    "--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a scenario key."
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="Result folder (default: results/size-<name>/<YYYYmmdd-HHMMSS>).",
+)
+@click.option("--force", is_flag=True, help="Replace the result folder if it exists.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines.")
+@_handle_errors
+def size(
+    scenario: Path,
+    category: str,
+    target_text: str,
+    from_year: int | None,
+    to_year: int | None,
+    confidence: float,
+    max_units: int,
+    once: bool,
+    replications: int | None,
+    jobs: int,
+    overrides: tuple[str, ...],
+    out: Path | None,
+    force: bool,
+    quiet: bool,
+) -> None:
+    """Units needed per year (or once) in a category to reach a target.
+
+    \b
+    Example:
+      sim size scenarios/asker-calibrated.yaml --category ordinary --from 2012 --to 2015 \\
+          --target "wait_years_mean[group=disadvantaged] <= 0.5" --jobs 2
+    """
+    import datetime as dt
+
+    from sim.analysis.labels import METRICS
+    from sim.analysis.sizing import SizingQuestion, write_sizing
+    from sim.analysis.sizing import size as run_size
+    from sim.analysis.target import parse_target
+    from sim.config.errors import Problem
+
+    loaded = load_scenario(scenario, option_overrides(overrides, None, None, replications))
+    if category not in loaded.stock:
+        raise InputError(
+            [
+                Problem(
+                    "--category", category, "unknown category; allowed: " + ", ".join(loaded.stock)
+                )
+            ]
+        )
+    target = parse_target(target_text, METRICS, loaded.groups, loaded.stock)
+    question = SizingQuestion(
+        category,
+        target,
+        from_year or loaded.time.start,
+        to_year or loaded.time.end - 1,
+        confidence,
+        max_units,
+        once,
+    )
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target_dir = out or Path("results") / f"size-{loaded.name}" / stamp
+    check_out_dir(target_dir, force)
+
+    def step(evaluation) -> None:  # type: ignore[no-untyped-def]
+        if not quiet:
+            click.echo(
+                f"  {evaluation.units:>4} units: target met in {evaluation.successes}"
+                f" of {evaluation.replications} replications",
+                err=True,
+            )
+
+    started = dt.datetime.now()
+    result = run_size(loaded, question, loaded.replications, jobs, step)
+    write_sizing(result, loaded, target_dir, force, sys.argv)
+    analytic = result.analytic
+    what = "once" if once else "a year"
+    click.echo(
+        f"analytic estimate (M/M/c, Erlang C): {analytic['units']} units {what} "
+        f"({analytic['arrivals_per_year']:.1f} approved applications a year, mean "
+        f"tenancy {1 / analytic['service_rate'] if analytic['service_rate'] else math.inf:.1f}"
+        f" years, {analytic['servers']} units needed, {analytic['units_now']} now)"
+    )
+    if result.answer is None:
+        click.echo(f"simulation: not reached with up to {max_units} units {what}")
+    else:
+        click.echo(
+            f"simulation: {result.answer} units {what} from {question.from_year} "
+            f"(target met in every year from {question.to_year} with probability >= "
+            f"{confidence:g}); {(dt.datetime.now() - started).total_seconds():.0f} s"
+        )
+    click.echo(f"results: {target_dir}")
+
+
 def _cell(row: pd.Series | None) -> str:
     if row is None or pd.isna(row["mean"]):
         return "–"

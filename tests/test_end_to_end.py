@@ -96,8 +96,13 @@ def test_readme_cli_quickstart_commands_run(
             if "--out" not in args:
                 args += ["--out", f"results/readme-{len(list(tmp_path.glob('results/*')))}"]
         if args and args[0] in ("compare", "sweep", "tradeoff"):
-            args += ["--replications", "2", "--quiet",
-                     "--out", f"results/{args[0]}-{len(list(tmp_path.glob('results/*')))}"]
+            args += [
+                "--replications",
+                "2",
+                "--quiet",
+                "--out",
+                f"results/{args[0]}-{len(list(tmp_path.glob('results/*')))}",
+            ]
         if args and args[0] == "calibrate":
             # a tiny budget: the full calibration is timed in calibration/README.md
             args += [

@@ -52,6 +52,7 @@ def run_scenario(
     jobs: int = 1,
     track_households: bool = False,
     on_replication_done: Callable[[int], None] | None = None,
+    first: int = 0,
 ) -> Results:
     """Simulate ``replications`` replications (default: the scenario's own number).
 
@@ -63,7 +64,7 @@ def run_scenario(
         raise ValueError("replications must be at least 1")
     jobs = (os.cpu_count() or 1) if jobs == 0 else jobs
     started = time.time()
-    tasks = [(scenario, r, track_households) for r in range(count)]
+    tasks = [(scenario, r, track_households) for r in range(first, first + count)]
     outputs: dict[int, tuple[list[RowTuple], list[dict[str, Any]]]] = {}
     for replication, table, records in _map(tasks, jobs):
         outputs[replication] = (table, records)
@@ -71,7 +72,7 @@ def run_scenario(
             on_replication_done(replication)
     rows: list[RowTuple] = []
     records_all: list[dict[str, Any]] = []
-    for replication in range(count):
+    for replication in range(first, first + count):
         table, records = outputs[replication]
         rows.extend(table)
         records_all.extend(records)
