@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import pandas as pd
@@ -76,7 +77,9 @@ def test_readme_cli_quickstart_commands_run(
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text.split("## Quickstart: command line", 1)[1].split("## ", 1)[0]
     commands = [
-        line.split("#")[0].split() for line in section.splitlines() if line.startswith("sim ")
+        shlex.split(line.split("  #")[0])
+        for line in section.splitlines()
+        if line.startswith("sim ")
     ]
     assert len(commands) >= 4
     (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
@@ -95,7 +98,7 @@ def test_readme_cli_quickstart_commands_run(
             args += ["--replications", "2", "--years", "4", "--quiet", "--force"]
             if "--out" not in args:
                 args += ["--out", f"results/readme-{len(list(tmp_path.glob('results/*')))}"]
-        if args and args[0] in ("compare", "sweep", "tradeoff"):
+        if args and args[0] in ("compare", "sweep", "tradeoff", "size"):
             args += [
                 "--replications",
                 "2",
