@@ -140,7 +140,13 @@ def erlang_c_wait(c: int, arrival: float, service: float) -> float:
 def analytic_units(scenario: Scenario, question: SizingQuestion) -> dict[str, Any]:
     """The analytic first estimate: servers c needed and units a year to add."""
     arrival, service = arrival_and_service(scenario, question.category, question.to_year)
-    have = scenario.stock[question.category].units
+    have = scenario.stock[question.category].units + sum(
+        units
+        for build in scenario.builds
+        if build.category == question.category
+        for year, units in build.schedule()
+        if year <= question.from_year
+    )
     target = question.target
     if arrival == 0:
         c = 0
