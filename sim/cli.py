@@ -39,6 +39,17 @@ SUMMARY_METRICS = [
 ]
 
 
+JOBS_OPTION = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Worker processes; 0 uses every core. Results do not depend on it.",
+)
+FORCE_OPTION = click.option("--force", is_flag=True, help="Replace the result folder if it exists.")
+
+
 def _handle_errors(command: F) -> F:
     """Input errors exit with code 2 and a plain message; other errors with code 1."""
 
@@ -97,14 +108,7 @@ def main() -> None:
     type=click.IntRange(min=1),
     help="Reported years (default: the scenario's time.years). Example: --years 15",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="Worker processes; 0 uses every core. Results do not depend on it.",
-)
+@JOBS_OPTION
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -122,7 +126,7 @@ def main() -> None:
     is_flag=True,
     help="Also write households.parquet: one row per household with its moves.",
 )
-@click.option("--force", is_flag=True, help="Replace the result folder if it exists.")
+@FORCE_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
 @_handle_errors
 def run(
@@ -207,14 +211,7 @@ def validate(files: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
     type=click.IntRange(min=1),
     help="Evaluations (default: the spec's budget). Example: --budget 40",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="Worker processes; 0 uses every core. Results do not depend on it.",
-)
+@JOBS_OPTION
 @click.option("--seed", type=click.IntRange(min=0), help="Search seed (default: the spec's).")
 @click.option(
     "--holdout",
@@ -242,7 +239,7 @@ def validate(files: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
     help="Also write the calibrated scenario (extends the base) to this file. "
     "Example: --scenario-out scenarios/asker-calibrated.yaml",
 )
-@click.option("--force", is_flag=True, help="Replace the result folder if it exists.")
+@FORCE_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @_handle_errors
 def calibrate(
@@ -318,14 +315,7 @@ def calibrate(
     type=click.IntRange(min=2),
     help="Replications of every scenario (default: the base's). Example: -r 50",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="Worker processes; 0 uses every core. Results do not depend on it.",
-)
+@JOBS_OPTION
 @click.option(
     "--metrics",
     metavar="M1,M2,...",
@@ -337,7 +327,7 @@ def calibrate(
     type=click.Path(path_type=Path),
     help="Result folder (default: results/compare-<base>/<YYYYmmdd-HHMMSS>).",
 )
-@click.option("--force", is_flag=True, help="Replace the result folder if it exists.")
+@FORCE_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
 @_handle_errors
 def compare(
@@ -414,14 +404,7 @@ def _grid_options(kind: str) -> Callable[[F], F]:
                 type=click.IntRange(min=2),
                 help="Replications of every grid point (default: the scenario's).",
             ),
-            click.option(
-                "--jobs",
-                "-j",
-                type=click.IntRange(min=0),
-                default=1,
-                show_default=True,
-                help="Worker processes; 0 uses every core. Results do not depend on it.",
-            ),
+            JOBS_OPTION,
             click.option(
                 "--set",
                 "overrides",
@@ -434,7 +417,7 @@ def _grid_options(kind: str) -> Callable[[F], F]:
                 type=click.Path(path_type=Path),
                 help=f"Result folder (default: results/{kind}-<name>/<YYYYmmdd-HHMMSS>).",
             ),
-            click.option("--force", is_flag=True, help="Replace the result folder if it exists."),
+            FORCE_OPTION,
             click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table."),
         ]
         for option in reversed(options):
@@ -636,14 +619,7 @@ def tradeoff(
     type=click.IntRange(min=2),
     help="Replications to start each step with (default: the scenario's).",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="Worker processes; 0 uses every core. Results do not depend on it.",
-)
+@JOBS_OPTION
 @click.option(
     "--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a scenario key."
 )
@@ -652,7 +628,7 @@ def tradeoff(
     type=click.Path(path_type=Path),
     help="Result folder (default: results/size-<name>/<YYYYmmdd-HHMMSS>).",
 )
-@click.option("--force", is_flag=True, help="Replace the result folder if it exists.")
+@FORCE_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines.")
 @_handle_errors
 def size(
