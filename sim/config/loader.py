@@ -110,9 +110,10 @@ def _resolve_extends(path: Path, origins: Origins, chain: tuple[Path, ...] = ())
 
 
 def _display(path: Path) -> str:
+    """The path relative to the working folder where it lies below it, else as given."""
     try:
         return str(path.relative_to(Path.cwd()))
-    except ValueError:
+    except (ValueError, OSError):  # elsewhere, or the working folder no longer exists
         return str(path)
 
 
