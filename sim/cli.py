@@ -50,6 +50,31 @@ JOBS_OPTION = click.option(
 FORCE_OPTION = click.option("--force", is_flag=True, help="Replace the result folder if it exists.")
 
 
+def out_option(prefix: str) -> Callable[[F], F]:
+    """``--out DIR``; the default folder is ``results/<prefix><name>/<timestamp>``."""
+    return click.option(
+        "--out",
+        type=click.Path(path_type=Path),
+        help=f"Result folder (default: results/{prefix}<name>/<YYYYmmdd-HHMMSS>).",
+    )
+
+
+def set_option(help: str) -> Callable[[F], F]:
+    """``--set KEY=VALUE``, repeatable."""
+    return click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help=help)
+
+
+def quiet_option(help: str) -> Callable[[F], F]:
+    return click.option("--quiet", "-q", is_flag=True, help=help)
+
+
+def result_folder(out: Path | None, name: str, force: bool) -> Path:
+    """The folder a command writes to (``--out`` or the default), checked before any work."""
+    target = out if out is not None else default_out_dir(name)
+    check_out_dir(target, force)
+    return target
+
+
 def _handle_errors(command: F) -> F:
     """Input errors exit with code 2 and a plain message; other errors with code 1."""
 
@@ -109,25 +134,15 @@ def main() -> None:
     help="Reported years (default: the scenario's time.years). Example: --years 15",
 )
 @JOBS_OPTION
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    help="Result folder (default: results/<name>/<YYYYmmdd-HHMMSS>).",
-)
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Override a scenario key, repeatable. Example: --set policy.renewal=strict",
-)
+@out_option("")
+@set_option("Override a scenario key, repeatable. Example: --set policy.renewal=strict")
 @click.option(
     "--households",
     is_flag=True,
     help="Also write households.parquet: one row per household with its moves.",
 )
 @FORCE_OPTION
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
+@quiet_option("No progress bar and no summary table.")
 @_handle_errors
 def run(
     scenario: Path,
@@ -149,8 +164,7 @@ def run(
       sim run scenarios/lorenskog.yaml --set policy.renewal=always --out results/always
     """
     loaded = load_scenario(scenario, option_overrides(overrides, seed, years, replications))
-    target = out if out is not None else default_out_dir(loaded)
-    check_out_dir(target, force)
+    target = result_folder(out, loaded.name, force)
     count = loaded.replications
     if not quiet:
         click.echo(
@@ -173,13 +187,7 @@ def run(
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Validate with overrides applied. Example: --set stock.flexbo.units=20",
-)
+@set_option("Validate with overrides applied. Example: --set stock.flexbo.units=20")
 @_handle_errors
 def validate(files: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
     """Check scenario FILES without running them.
@@ -221,18 +229,8 @@ def validate(files: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
     metavar="YEAR",
     help="Fit without this year's targets and predict them (repeatable).",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    help="Result folder (default: results/calibrate-<name>/<YYYYmmdd-HHMMSS>).",
-)
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Override a spec key, repeatable. Example: --set replications=4",
-)
+@out_option("calibrate-")
+@set_option("Override a spec key, repeatable. Example: --set replications=4")
 @click.option(
     "--scenario-out",
     type=click.Path(path_type=Path),
@@ -240,7 +238,7 @@ def validate(files: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
     "Example: --scenario-out scenarios/asker-calibrated.yaml",
 )
 @FORCE_OPTION
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@quiet_option("No progress bar.")
 @_handle_errors
 def calibrate(
     spec: Path,
@@ -261,15 +259,12 @@ def calibrate(
       sim calibrate calibration/lorenskog.yaml --jobs 2
       sim calibrate calibration/asker.yaml --holdout 2010 --budget 60
     """
-    import datetime as dt
 
     from sim.calibration import calibrate as run_calibration
     from sim.calibration import load_calibration, write_calibration, write_overlay
 
     loaded = load_calibration(spec, budget, seed, holdout or None, overrides)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = out or Path("results") / f"calibrate-{loaded.spec.name}" / stamp
-    check_out_dir(target, force)
+    target = result_folder(out, f"calibrate-{loaded.spec.name}", force)
     jobs = jobs or (os.cpu_count() or 1)
     with click.progressbar(
         length=loaded.spec.budget,
@@ -322,13 +317,9 @@ def calibrate(
     help="Metrics to compare (totals over groups and categories). "
     "Example: --metrics waiting,hospits_nights",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    help="Result folder (default: results/compare-<base>/<YYYYmmdd-HHMMSS>).",
-)
+@out_option("compare-")
 @FORCE_OPTION
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
+@quiet_option("No progress bar and no table.")
 @_handle_errors
 def compare(
     base: Path,
@@ -350,15 +341,12 @@ def compare(
       sim compare scenarios/lorenskog-calibrated.yaml scenarios/flexbo.yaml
       sim compare scenarios/asker-calibrated.yaml scenarios/policies/asker-*.yaml -j 2
     """
-    import datetime as dt
 
     from sim.analysis.compare import run_comparison
 
     chosen = [m.strip() for m in metrics.split(",") if m.strip()] if metrics else None
     loaded_base = load_scenario(base, option_overrides((), None, None, replications))
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = out or Path("results") / f"compare-{loaded_base.name}" / stamp
-    check_out_dir(target, force)
+    target = result_folder(out, f"compare-{loaded_base.name}", force)
     total = loaded_base.replications * (1 + len(alternatives))
     with click.progressbar(
         length=total, label="replications", file=sys.stderr, hidden=quiet
@@ -405,20 +393,10 @@ def _grid_options(kind: str) -> Callable[[F], F]:
                 help="Replications of every grid point (default: the scenario's).",
             ),
             JOBS_OPTION,
-            click.option(
-                "--set",
-                "overrides",
-                multiple=True,
-                metavar="KEY=VALUE",
-                help="Override a scenario key at every grid point.",
-            ),
-            click.option(
-                "--out",
-                type=click.Path(path_type=Path),
-                help=f"Result folder (default: results/{kind}-<name>/<YYYYmmdd-HHMMSS>).",
-            ),
+            set_option("Override a scenario key at every grid point."),
+            out_option(f"{kind}-"),
             FORCE_OPTION,
-            click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table."),
+            quiet_option("No progress bar and no table."),
         ]
         for option in reversed(options):
             command = option(command)
@@ -441,7 +419,6 @@ def _run_grid_command(
     write: Callable[[Path, Any, list[Any]], None],
 ) -> None:
     """Run the grid with a progress bar, then ``write(folder, axes, runs)`` atomically."""
-    import datetime as dt
     import json
 
     from sim.analysis.output import atomic_folder, versions
@@ -449,9 +426,7 @@ def _run_grid_command(
 
     axes = parse_vary(varies)
     base = load_scenario(scenario, option_overrides(overrides, None, None, replications))
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = out or Path("results") / f"{kind}-{base.name}" / stamp
-    check_out_dir(target, force)
+    target = result_folder(out, f"{kind}-{base.name}", force)
     points = 1
     for _, values in axes:
         points *= len(values)
@@ -620,16 +595,10 @@ def tradeoff(
     help="Replications to start each step with (default: the scenario's).",
 )
 @JOBS_OPTION
-@click.option(
-    "--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a scenario key."
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    help="Result folder (default: results/size-<name>/<YYYYmmdd-HHMMSS>).",
-)
+@set_option("Override a scenario key, repeatable.")
+@out_option("size-")
 @FORCE_OPTION
-@click.option("--quiet", "-q", is_flag=True, help="No progress lines.")
+@quiet_option("No progress lines.")
 @_handle_errors
 def size(
     scenario: Path,
@@ -681,9 +650,7 @@ def size(
         max_units,
         once,
     )
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target_dir = out or Path("results") / f"size-{loaded.name}" / stamp
-    check_out_dir(target_dir, force)
+    target_dir = result_folder(out, f"size-{loaded.name}", force)
 
     def step(evaluation) -> None:  # type: ignore[no-untyped-def]
         if not quiet:

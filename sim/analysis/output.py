@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
@@ -46,9 +47,16 @@ class OutputExistsError(InputError):
     """The result folder exists and ``--force`` was not given."""
 
 
-def default_out_dir(scenario: Scenario, root: Path = Path("results")) -> Path:
+def command_line(command: list[str] | None = None) -> str:
+    """The command as a user would type it: ``sim`` and its arguments, shell-quoted."""
+    words = command if command is not None else sys.argv
+    return shlex.join(["sim", *words[1:]]) if words else "sim"
+
+
+def default_out_dir(name: str, root: Path = Path("results")) -> Path:
+    """``results/<name>/<YYYYmmdd-HHMMSS>``: the default result folder of a command."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return root / scenario.name / stamp
+    return root / name / stamp
 
 
 def check_out_dir(out: Path, force: bool) -> None:
