@@ -265,3 +265,13 @@ def test_internal_error_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert "RuntimeError: simulated failure" in result.stderr
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_recorded_command_line_can_be_pasted_back() -> None:
+    """File headers quote the command so a target with spaces survives the shell."""
+    import shlex
+
+    argv = ["/venv/bin/sim", "size", "my scenario.yaml", "--target", "waiting[group=a] <= 5"]
+    line = sim.analysis.output.command_line(argv)
+    assert line == "sim size 'my scenario.yaml' --target 'waiting[group=a] <= 5'"
+    assert shlex.split(line) == ["sim", *argv[1:]]

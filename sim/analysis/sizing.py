@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.analysis.output import command_line
 from sim.analysis.target import Target
 from sim.config.errors import InputError, Problem
 from sim.config.loader import validate_data
@@ -412,7 +413,7 @@ def write_sizing(
             sized = with_units(scenario, question, result.answer)
             with open(folder / "sized.yaml", "w", encoding="utf-8") as handle:
                 handle.write(
-                    f"# Made by `{' '.join(['sim', *command[1:]])}`:\n"
+                    f"# Made by `{command_line(command)}`:\n"
                     f"# {result.answer} units {'once' if question.once else 'a year'}"
                     f" added to {question.category} from {question.from_year}, the "
                     f"smallest number for which {question.target} holds in every "

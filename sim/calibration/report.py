@@ -16,7 +16,13 @@ import pandas as pd
 import yaml
 
 from sim.analysis.labels import label
-from sim.analysis.output import atomic_folder, git_commit, plain_scenario, versions
+from sim.analysis.output import (
+    atomic_folder,
+    command_line,
+    git_commit,
+    plain_scenario,
+    versions,
+)
 from sim.calibration.engine import CalibrationResult
 from sim.calibration.spec import WHOLE_NUMBER_KEYS, scenario_with
 
@@ -33,12 +39,6 @@ def how_made(result: CalibrationResult, command: list[str] | None) -> list[str]:
         f"Best loss {result.best.loss:.4g} at trial {result.best.number}.",
         "Command: " + command_line(command),
     ]
-
-
-def command_line(command: list[str] | None) -> str:
-    """The command as a user would type it: ``sim`` and its arguments."""
-    words = command if command is not None else sys.argv
-    return " ".join(["sim", *words[1:]]) if words else "sim calibrate"
 
 
 def write_calibration(
