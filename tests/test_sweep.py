@@ -138,3 +138,26 @@ def test_tradeoff_command_writes_figure_and_its_data(tmp_path: Path) -> None:
     assert (out / "figures" / "tradeoff.png").exists()
     data = pd.read_csv(out / "figures" / "tradeoff.csv")
     assert list(data.policy) == ["renewal=strict", "renewal=always"]
+
+
+def test_tradeoff_points_carry_their_policy_values() -> None:
+    """Every point is labelled on the figure; policies with the same point share a label."""
+    import matplotlib.pyplot as plt
+
+    from sim.analysis.sweep import _name_points
+
+    table = pd.DataFrame(
+        {
+            "policy": ["a", "b", "c"],
+            "stock.ordinary.contract_years": [1.0, None, None],
+            "policy.renewal": ["strict", "strict", "always"],
+            "throughput_per_100_units": [12.0, 11.0, 11.0],
+            "forced_moves_per_100_tenant_years": [40.0, 0.0, 0.0],
+        }
+    )
+    fig, ax = plt.subplots()
+    ax.plot(table.forced_moves_per_100_tenant_years, table.throughput_per_100_units, "o")
+    _name_points(ax, table, "forced_moves_per_100_tenant_years")
+    labels = sorted(text.get_text() for text in ax.texts)
+    plt.close(fig)
+    assert labels == ["1, strict", "permanent, strict/always"]

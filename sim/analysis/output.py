@@ -40,6 +40,7 @@ DEPENDENCIES = [
     "pydantic",
     "PyYAML",
     "pyarrow",
+    "adjustText",
 ]
 
 

@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import yaml
+from adjustText import adjust_text
 from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
@@ -253,6 +254,53 @@ def _share_moved(run: GridRun) -> pd.Series:
     return pd.Series(shares)
 
 
+def _point_keys(table: pd.DataFrame) -> list[str]:
+    """The varied keys: the columns between ``policy`` and the first measure."""
+    columns = list(table.columns)
+    return columns[columns.index("policy") + 1 : columns.index("throughput_per_100_units")]
+
+
+def _shown(key: str, value: Any) -> str:
+    name = key.split(".")[-1]
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "permanent" if name == "contract_years" else "null"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _name_points(ax: Any, table: pd.DataFrame, stability: str) -> None:
+    """Write each policy's values beside its point, moved apart so that no two overlap.
+
+    Policies with the same point (e.g. every renewal rule under permanent contracts) share
+    one label, with their differing values joined by "/".
+    """
+    keys = _point_keys(table)
+    spots: dict[tuple[float, float], list[int]] = {}
+    for i, row in enumerate(table.itertuples()):
+        spot = (float(getattr(row, stability)), float(row.throughput_per_100_units))
+        spots.setdefault(spot, []).append(i)
+    low, high = ax.get_xlim()
+    shift = 0.02 * (high - low)  # start right of the point, clear of its marker
+    texts = []
+    for (x, y), rows in spots.items():
+        parts = []
+        for key in keys:
+            values = dict.fromkeys(_shown(key, table[key].iloc[i]) for i in rows)
+            parts.append("/".join(values))
+        texts.append(
+            ax.text(x + shift, y, ", ".join(parts), fontsize=7.5, color="0.1", va="center")
+        )
+    points = list(spots)
+    adjust_text(
+        texts,
+        x=[x for x, _ in points],
+        y=[y for _, y in points],
+        ax=ax,
+        arrowprops={"arrowstyle": "-", "color": "0.45", "lw": 0.6},
+    )
+
+
 def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str) -> Path:
     """Throughput against stability, with intervals; mean wait and hospits nights below."""
     fig, axes = plt.subplots(2, 2, figsize=(15, 9.5))
@@ -284,15 +332,19 @@ def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str) -> Path:
                 fmt="o",
                 color=colours[i % len(colours)],
                 capsize=3,
-                label=row.policy,
             )
         ax.set_xlabel(xlabel, fontsize=9)
         ax.set_ylabel("Throughput: new households housed\nper 100 units per year", fontsize=9)
         ax.grid(alpha=0.3)
-    axes[0, 0].set_title("Throughput against stability (up and left is better)", fontsize=10)
-    axes[0, 1].set_title("… for tenants whose need is permanent", fontsize=10)
-    axes[0, 1].legend(
-        fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), title="policy", title_fontsize=8
+        low, high = ax.get_xlim()
+        ax.set_xlim(low, high + 0.12 * (high - low))  # room for the labels of the last points
+    names = ", ".join(key.split(".")[-1] for key in _point_keys(table))
+    axes[0, 0].set_title(
+        f"Throughput against stability (up and left is better)\npoints labelled {names}",
+        fontsize=10,
+    )
+    axes[0, 1].set_title(
+        f"… for tenants whose need is permanent\npoints labelled {names}", fontsize=10
     )
     positions = np.arange(len(table))
     for ax, column, xlabel in (
@@ -327,6 +379,11 @@ def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str) -> Path:
         wrap=True,
     )
     fig.tight_layout(rect=(0, 0.03, 1, 1))
+    for ax, stability in (
+        (axes[0, 0], "forced_moves_per_100_tenant_years"),
+        (axes[0, 1], "share_permanent_need_moved"),
+    ):
+        _name_points(ax, table, stability)  # after the layout: labels are placed on screen
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
