@@ -91,14 +91,24 @@ def _setting(key: str, value: Any) -> str:
     return f"{key}={text.removesuffix(chr(10) + '...')}"
 
 
+def shown_value(key: str, value: Any) -> str:
+    """A varied value as policy names show it: a missing contract length is "permanent".
+
+    Also reads values back from a table, where a missing value is NaN and whole numbers
+    may have become floats.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "permanent" if key.split(".")[-1] == "contract_years" else "null"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def point_label(point: dict[str, Any]) -> str:
     """A short policy name: the last part of each key and its value."""
-    parts = []
-    for key, value in point.items():
-        name = key.split(".")[-1]
-        shown = "permanent" if value is None and name == "contract_years" else value
-        parts.append(f"{name}={shown}")
-    return ", ".join(parts)
+    return ", ".join(
+        f"{key.split('.')[-1]}={shown_value(key, value)}" for key, value in point.items()
+    )
 
 
 @dataclass
@@ -260,15 +270,6 @@ def _point_keys(table: pd.DataFrame) -> list[str]:
     return columns[columns.index("policy") + 1 : columns.index("throughput_per_100_units")]
 
 
-def _shown(key: str, value: Any) -> str:
-    name = key.split(".")[-1]
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "permanent" if name == "contract_years" else "null"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _name_points(ax: Any, table: pd.DataFrame, stability: str) -> None:
     """Write each policy's values beside its point, moved apart so that no two overlap.
 
@@ -286,7 +287,7 @@ def _name_points(ax: Any, table: pd.DataFrame, stability: str) -> None:
     for (x, y), rows in spots.items():
         parts = []
         for key in keys:
-            values = dict.fromkeys(_shown(key, table[key].iloc[i]) for i in rows)
+            values = dict.fromkeys(shown_value(key, table[key].iloc[i]) for i in rows)
             parts.append("/".join(values))
         texts.append(
             ax.text(x + shift, y, ", ".join(parts), fontsize=7.5, color="0.1", va="center")
