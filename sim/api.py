@@ -44,10 +44,9 @@ def run(
 
 
 def _override(scenario: Scenario, overrides: list[str]) -> Scenario:
-    from sim.analysis.output import plain_scenario
-    from sim.config.loader import apply_overrides, validate_data
+    from sim.config.loader import apply_overrides, plain_data, validate_data
 
-    data = apply_overrides(plain_scenario(scenario), overrides, {})
+    data = apply_overrides(plain_data(scenario), overrides, {})
     return validate_data(data, f"<{scenario.name}>")
 
 

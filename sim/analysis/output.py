@@ -20,14 +20,11 @@ import tempfile
 from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from sim.analysis.figures import write_figures
 from sim.analysis.tables import summarise
 from sim.config.errors import InputError, Problem
-from sim.config.schema import Scenario
+from sim.config.loader import scenario_yaml
 from sim.runner.replications import Results
 
 DEPENDENCIES = [
@@ -125,12 +122,6 @@ def git_commit(where: Path) -> str | None:
     return done.stdout.strip() or None if done.returncode == 0 else None
 
 
-def plain_scenario(scenario: Scenario) -> dict[str, Any]:
-    """The scenario as plain data that loads again to the same scenario."""
-    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
-    return data
-
-
 def write_results(
     results: Results,
     out: str | Path,
@@ -154,7 +145,7 @@ def write_results(
             results.households.to_parquet(folder / "households.parquet", index=False)
         with open(folder / "scenario.resolved.yaml", "w", encoding="utf-8") as handle:
             handle.write(f"# Fully merged scenario as run ({scenario.name}).\n")
-            yaml.safe_dump(plain_scenario(scenario), handle, sort_keys=False, allow_unicode=True)
+            handle.write(scenario_yaml(scenario))
         if on_step:
             on_step("figures")
         write_figures(

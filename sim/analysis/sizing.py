@@ -54,9 +54,9 @@ class SizingQuestion:
 
 def with_units(scenario: Scenario, question: SizingQuestion, units: int) -> Scenario:
     """The scenario with ``units`` a year (or once) added to the question's category."""
-    from sim.analysis.output import plain_scenario
+    from sim.config.loader import plain_data
 
-    data = plain_scenario(scenario)
+    data = plain_data(scenario)
     builds = list(data.get("builds", []))
     if units > 0:
         if question.once:
@@ -394,9 +394,8 @@ def write_sizing(
     """size.csv, figures/size.png (+ its data), sized.yaml and manifest.json, atomically."""
     import json
 
-    import yaml
-
-    from sim.analysis.output import atomic_folder, plain_scenario, versions
+    from sim.analysis.output import atomic_folder, versions
+    from sim.config.loader import scenario_yaml
 
     question = result.question
     table = result.table()
@@ -420,7 +419,7 @@ def write_sizing(
                     f"year from {question.to_year} with probability >= "
                     f"{question.confidence:g}.\n"
                 )
-                yaml.safe_dump(plain_scenario(sized), handle, sort_keys=False, allow_unicode=True)
+                handle.write(scenario_yaml(sized))
         manifest = {
             "scenario": scenario.name,
             "category": question.category,

@@ -13,18 +13,17 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
-import yaml
 
 from sim.analysis.labels import label
 from sim.analysis.output import (
     atomic_folder,
     command_line,
     git_commit,
-    plain_scenario,
     versions,
 )
 from sim.calibration.engine import CalibrationResult
 from sim.calibration.spec import WHOLE_NUMBER_KEYS, scenario_with
+from sim.config.loader import scenario_yaml
 
 
 def how_made(result: CalibrationResult, command: list[str] | None) -> list[str]:
@@ -62,7 +61,7 @@ def write_calibration(
             for line in how_made(result, command):
                 handle.write(f"# {line}\n")
             handle.write("# The fitted values are listed in identifiability.csv.\n")
-            yaml.safe_dump(plain_scenario(best), handle, sort_keys=False, allow_unicode=True)
+            handle.write(scenario_yaml(best))
         (folder / "figures").mkdir()
         fit_figure(result.fit, folder / "figures" / "fit.png", calibration.spec.name)
         result.fit.to_csv(folder / "figures" / "fit.csv", index=False)  # the figure's data

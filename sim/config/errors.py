@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -37,3 +39,22 @@ class ScenarioError(InputError):
 
 def single(file: str, key: str, message: str, kind: type[InputError] = ScenarioError) -> InputError:
     return kind([Problem(str(file), key, message)])
+
+
+_short = reprlib.Repr()
+_short.maxstring = 60
+_short.maxother = 60
+_short.maxlong = 40
+_short.maxdict = 6
+_short.maxlist = 6
+_short.maxlevel = 3
+
+
+def brief(value: Any) -> str:
+    """``repr(value)`` cut to a readable length (for error messages)."""
+    return _short.repr(value)
+
+
+def brief_text(text: str, limit: int = 80) -> str:
+    """Text cut to ``limit`` characters, with an ellipsis where it was cut."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."

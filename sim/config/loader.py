@@ -6,40 +6,28 @@ the allowed values; misspelt keys get a "did you mean" suggestion.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
+import os
 from collections.abc import Iterable, Mapping
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from sim.config import schema
-from sim.config.errors import Problem, ScenarioError, single
-from sim.config.schema import CrossReferenceError, Scenario
+from sim.config.errors import ScenarioError, brief, brief_text, single
+from sim.config.messages import problem_from_pydantic
+from sim.config.schema import Scenario
+from sim.config.yaml_io import FileProblem, parse_yaml, read_yaml_file
 
 Origins = dict[tuple[str, ...], str]
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
-    """Parse one YAML file safely into a mapping."""
+    """Parse one YAML file safely (limits in :mod:`sim.config.yaml_io`) into a mapping."""
     shown = _display(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise single(shown, "", "file not found") from None
-    except IsADirectoryError:
-        raise single(shown, "", "is a folder, not a scenario file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise single(shown, "", f"cannot be read ({error})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise single(shown, "", f"malformed YAML{where}: {problem}") from None
+    data = read_yaml_file(path, shown)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -86,11 +74,19 @@ def _forget_below(origins: Origins, path: tuple[str, ...]) -> None:
         del origins[known]
 
 
+MAX_EXTENDS = 16
+"""Longest chain of ``extends`` (a file, its parent, its parent's parent, ...)."""
+
+
 def _resolve_extends(path: Path, origins: Origins, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
-    path = path.resolve() if path.exists() else path
-    if path in chain:
-        cycle = " -> ".join(p.name for p in (*chain, path))
-        raise single(_display(chain[-1]), "extends", f"extends cycle: {cycle}")
+    identity = _identity(path)
+    if identity in chain:
+        cycle = " -> ".join(p.name for p in (*chain, identity))
+        raise single(_display(chain[-1]), "extends", f"extends cycle: {brief_text(cycle, 300)}")
+    if len(chain) >= MAX_EXTENDS:
+        raise single(
+            _display(chain[-1]), "extends", f"more than {MAX_EXTENDS} files extend one another"
+        )
     data = read_yaml(path)
     parent_ref = data.pop("extends", None)
     if parent_ref is None:
@@ -99,14 +95,26 @@ def _resolve_extends(path: Path, origins: Origins, chain: tuple[Path, ...] = ())
         if not isinstance(parent_ref, str) or not parent_ref.strip():
             raise single(_display(path), "extends", "must be the path of another scenario file")
         parent = path.parent / parent_ref
-        if not parent.exists():
+        try:
+            merged = _resolve_extends(parent, origins, (*chain, identity))
+        except FileProblem as error:
+            if error.problems[0].file != brief_text(_display(parent), 200):
+                raise  # a file further up the chain: named in its own message
+            message = error.problems[0].message
+            if message == "file not found":
+                message = f"not found (looked in {_display(path.parent)})"
             raise single(
-                _display(path),
-                "extends",
-                f"file {parent_ref!r} not found (looked in {_display(path.parent)})",
-            )
-        merged = _resolve_extends(parent, origins, (*chain, path))
+                _display(path), "extends", f"file {brief(parent_ref)}: {message}"
+            ) from None
     return _deep_merge(merged, data, origins, _display(path))
+
+
+def _identity(path: Path) -> Path:
+    """The file's absolute, resolved path where that can be found (for cycle checks)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
 
 
 def _display(path: Path) -> str:
@@ -120,15 +128,16 @@ def _display(path: Path) -> str:
 def parse_override(text: str) -> tuple[list[str], Any]:
     """Parse ``KEY=VALUE`` (dotted key, YAML value) from ``--set``."""
     if "=" not in text:
-        raise single("--set", text, "must look like KEY=VALUE, e.g. policy.renewal=strict")
+        raise single(
+            "--set", brief_text(text), "must look like KEY=VALUE, e.g. policy.renewal=strict"
+        )
     key, _, raw = text.partition("=")
-    parts = [part for part in key.strip().split(".")]
+    parts = [part.strip() for part in key.strip().split(".")]
     if not key.strip() or any(not part for part in parts):
-        raise single("--set", text, "the key must be dotted names, e.g. stock.flexbo.units")
-    try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError:
-        value = raw
+        raise single(
+            "--set", brief_text(text), "the key must be dotted names, e.g. stock.flexbo.units"
+        )
+    value = parse_yaml(raw, "--set", key=brief_text(key)) if raw.strip() else ""
     return parts, value
 
 
@@ -138,42 +147,62 @@ def apply_overrides(
     """Apply ``--set`` overrides to merged scenario data (a new dict is returned)."""
     for text in overrides:
         parts, value = parse_override(text)
-        nested: Any = value
-        for part in reversed(parts):
-            nested = {part: nested}
-        if len(parts) > 1 and isinstance(data.get(parts[0]), list):
-            data = _set_in_list(data, parts, value, text)
-            origins[tuple(parts)] = f"--set {text}"
-            continue
-        data = _deep_merge(data, nested, origins, f"--set {text}")
+        origin = f"--set {brief_text(text)}"
+        data = _set_at(data, parts, value, text)
+        path = tuple(parts)
+        for length in range(1, len(parts)):
+            origins.setdefault(path[:length], origin)
+        _record(origins, path, value, origin)
     return data
 
 
-def _set_in_list(data: dict[str, Any], parts: list[str], value: Any, text: str) -> dict[str, Any]:
-    """``--set builds.0.units=20``: set a field of a list item."""
-    items = list(data[parts[0]])
-    if not items:
-        raise single("--set", text, f"the scenario has no {parts[0]} to change")
-    try:
-        index = int(parts[1])
-        item = dict(items[index])
-    except (ValueError, IndexError, TypeError):
+def _record(origins: Origins, path: tuple[str, ...], value: Any, origin: str) -> None:
+    """Note where the keys set at ``path`` came from (mappings merge, others replace)."""
+    origins[path] = origin
+    if isinstance(value, Mapping) and not _is_series(path):
+        for key, item in value.items():
+            _record(origins, (*path, str(key)), item, origin)
+    else:
+        _forget_below(origins, path)
+
+
+def _set_at(data: Any, parts: list[str], value: Any, text: str, done: int = 0) -> Any:
+    """A copy of ``data`` with the value at the dotted ``parts`` set (mappings merge)."""
+    if done == len(parts):
+        if isinstance(value, Mapping) and isinstance(data, Mapping):
+            return _deep_merge(dict(data), value, {}, "", tuple(parts))
+        return value
+    part = parts[done]
+    where = ".".join(parts[:done]) or "the scenario"
+    if isinstance(data, list):
+        if not data:
+            raise single("--set", brief_text(text), f"{where} is an empty list: nothing to change")
+        if not part.isdigit() or int(part) >= len(data):
+            raise single(
+                "--set",
+                brief_text(text),
+                f"{where} has {len(data)} items; use {where}.N with N from 0 to {len(data) - 1}",
+            )
+        items = list(data)
+        index = int(part)
+        last = done + 1 == len(parts)
+        items[index] = value if last else _set_at(items[index], parts, value, text, done + 1)
+        return items
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
         raise single(
             "--set",
-            text,
-            f"{parts[0]} has {len(items)} items; "
-            f"use {parts[0]}.N.KEY with N from 0 to {len(items) - 1}",
-        ) from None
-    if len(parts) == 2:
-        items[index] = value
+            brief_text(text),
+            f"{where} is {brief(data)}, not a section with keys; cannot set "
+            f"{'.'.join(parts[done:])} inside it",
+        )
+    merged = dict(data)
+    if done + 1 == len(parts) and _is_series(tuple(parts)):
+        merged[part] = value  # a yearly series replaces the whole series
     else:
-        target = item
-        for part in parts[2:-1]:
-            target[part] = dict(target.get(part) or {})
-            target = target[part]
-        target[parts[-1]] = value
-        items[index] = item
-    return {**data, parts[0]: items}
+        merged[part] = _set_at(merged.get(part), parts, value, text, done + 1)
+    return merged
 
 
 def option_overrides(
@@ -223,7 +252,7 @@ def validate_data(
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
-        problems = [_problem(item, data, file, origins) for item in error.errors()]
+        problems = [problem_from_pydantic(item, data, file, origins) for item in error.errors()]
         unique = list(dict.fromkeys(problems))
         raise ScenarioError(unique) from None
 
@@ -232,175 +261,22 @@ def file_hash(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-# --- turning pydantic's errors into messages a planner can act on ----------------------
-
-_SECTION_MODELS: dict[tuple[str, ...], type[BaseModel]] = {
-    (): schema.Scenario,
-    ("time",): schema.Time,
-    ("policy",): schema.Policy,
-    ("refusal",): schema.Refusal,
-    ("followup",): schema.Followup,
-    ("emergency",): schema.Emergency,
-    ("costs",): schema.Costs,
-}
+def plain_data(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as plain data (numbers, text, lists, mappings with whole-number keys
+    for years and rooms) that validates again to the very same scenario."""
+    return _plain(scenario.model_dump(mode="python", by_alias=True, exclude_none=True))
 
 
-def _model_for(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
-    keys = tuple(str(part) for part in loc)
-    if keys in _SECTION_MODELS:
-        return _SECTION_MODELS[keys]
-    if len(keys) == 2 and keys[0] == "stock":
-        return schema.Category
-    if len(keys) == 2 and keys[0] == "groups":
-        return schema.Group
-    if len(keys) == 2 and keys[0] == "builds":
-        return schema.Build
-    return None
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
 
 
-def _valid_keys(model: type[BaseModel]) -> list[str]:
-    return [info.alias or name for name, info in model.model_fields.items()]
-
-
-def _origin(loc: tuple[str | int, ...], file: str, origins: Origins) -> str:
-    keys = tuple(str(part) for part in loc)
-    for length in range(len(keys), 0, -1):
-        if keys[:length] in origins:
-            return origins[keys[:length]]
-    return file
-
-
-def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
-    # pydantic adds the name of a tagged or function validator to the location
-    skip = {
-        "function-after",
-        "function-before",
-        "constrained-float",
-        "int",
-        "float",
-        "dict[int,float]",
-        "is-instance[YearlySeries]",
-    }
-    return tuple(part for part in loc if str(part) not in skip and "[" not in str(part))
-
-
-def _problem(item: Any, data: dict[str, Any], file: str, origins: Origins) -> Problem:
-    raw_loc = tuple(item.get("loc", ()))
-    loc = _clean_loc(raw_loc)
-    kind = item.get("type", "")
-    if raw_loc and raw_loc[-1] == "[key]":
-        return _key_problem(item, loc, file, origins)
-    ctx = item.get("ctx") or {}
-    cause = ctx.get("error")
-    if isinstance(cause, CrossReferenceError):
-        loc = cause.loc
-        return Problem(_origin(loc, file, origins), _dotted(loc), cause.message)
-    key = _dotted(loc)
-    where = _origin(loc, file, origins)
-    if kind == "extra_forbidden":
-        model = _model_for(loc[:-1])
-        valid = _valid_keys(model) if model else []
-        bad = str(loc[-1])
-        message = f"unknown key {bad!r}"
-        guess = difflib.get_close_matches(bad, valid, n=1, cutoff=0.6)
-        if guess:
-            message += f"; did you mean {guess[0]!r}?"
-        if valid:
-            message += f"{'' if guess else '.'} Valid keys here: {', '.join(valid)}"
-        return Problem(where, key, message)
-    if kind == "missing":
-        return Problem(where, key, "is required but missing")
-    if kind == "enum":
-        return Problem(
-            where,
-            key,
-            f"{_value_at(data, loc)!r} is not allowed; "
-            f"allowed: {ctx.get('expected', '').replace(chr(39), '')}",
-        )
-    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
-        return Problem(where, key, _range_message(item, data, loc))
-    if kind == "value_error":
-        message = str(item.get("msg", "")).removeprefix("Value error, ")
-        return Problem(where, key, message)
-    if kind in {
-        "int_parsing",
-        "int_from_float",
-        "float_parsing",
-        "int_type",
-        "float_type",
-        "bool_parsing",
-        "bool_type",
-        "string_type",
-        "dict_type",
-        "list_type",
-        "tuple_type",
-        "model_type",
-    }:
-        expected = {
-            "int": "a whole number",
-            "float": "a number",
-            "bool": "true or false",
-            "string": "text",
-            "dict": "a mapping",
-            "list": "a list",
-            "tuple": "a list",
-            "model": "a mapping",
-        }[kind.split("_")[0]]
-        return Problem(where, key, f"must be {expected}, got {_value_at(data, loc)!r}")
-    if kind in {"too_short"}:
-        return Problem(where, key, "must not be empty")
-    if kind == "string_pattern_mismatch":
-        return Problem(
-            where, key, "must be letters, digits, '_', '-' or '.', starting with a letter or digit"
-        )
-    return Problem(where, key, str(item.get("msg", "is invalid")))
-
-
-def _key_problem(item: Any, loc: tuple[str | int, ...], file: str, origins: Origins) -> Problem:
-    """A mapping key of the wrong type, e.g. ``rooms: {3+: 0.5}`` or ``stock: {2008: ...}``."""
-    bad = item.get("input", loc[-1] if loc else "")
-    where = _origin(loc, file, origins)
-    if item.get("type", "").startswith("int"):
-        return Problem(where, _dotted(loc), f"key {bad!r} must be a whole number (a room count)")
-    return Problem(where, _dotted(loc), f"id {bad!r} must be text; quote it in YAML, e.g. '{bad}'")
-
-
-def _range_message(item: Any, data: dict[str, Any], loc: tuple[str | int, ...]) -> str:
-    ctx = item.get("ctx") or {}
-    value = _value_at(data, loc)
-    field_name = str(loc[-1]) if loc else ""
-    probability_fields = {
-        "approval",
-        "permanent_need",
-        "followup_need",
-        "homeless_while_waiting",
-        "reapply_after_breakdown",
-        "probability",
-        "renewal_probability",
-    }
-    if field_name in probability_fields:
-        return f"{value!r} is not a probability; allowed: 0 to 1"
-    bound = {
-        "greater_than_equal": ">=",
-        "less_than_equal": "<=",
-        "greater_than": ">",
-        "less_than": "<",
-    }[item["type"]]
-    limit = next(iter(ctx.values()), "")
-    return f"{value!r} is not allowed; must be {bound} {limit}"
-
-
-def _value_at(data: Any, loc: tuple[str | int, ...]) -> Any:
-    current = data
-    for part in loc:
-        if isinstance(current, dict):
-            current = current.get(part, current.get(str(part)))
-        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
-            current = current[part]
-        else:
-            return None
-    return current
-
-
-def _dotted(loc: tuple[str | int, ...]) -> str:
-    return ".".join(str(part) for part in loc)
+def scenario_yaml(scenario: Scenario) -> str:
+    """The scenario as YAML text that loads again to the very same scenario."""
+    return yaml.safe_dump(plain_data(scenario), sort_keys=False, allow_unicode=True)

@@ -141,9 +141,8 @@ class HousingModel:
         self._waiting_streams = [self.streams[f"waiting/{grp.id}"] for grp in self.groups]
         self._turnaround_streams = [self.streams[f"turnaround/{c.id}"] for c in self.categories]
         self._offers = self.streams["offers"]
-        self._exit_bounds = [
-            cumulative(grp.config.exit_to)[1][0] for grp in self.groups
-        ]  # P(ownership)
+        # P(ownership) of a self-sufficient leaver, by name: never by the mapping's order
+        self._exit_bounds = [grp.config.exit_to.get("ownership", 0.0) for grp in self.groups]
 
     # --- running ------------------------------------------------------------------
 
