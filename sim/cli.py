@@ -6,8 +6,10 @@ Exit codes: 0 success, 2 invalid input (scenario, option, existing output folder
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -113,6 +115,18 @@ def main() -> None:
       sim run scenarios/flexbo.yaml
       sim validate scenarios/*.yaml
     """
+    _stop_on_terminate()
+
+
+def _stop_on_terminate() -> None:
+    """A termination signal (``kill``) stops a command as Ctrl-C does: workers are
+    stopped and no half-written result folder is left behind."""
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    with contextlib.suppress(ValueError):  # not the main thread (e.g. inside a test runner)
+        signal.signal(signal.SIGTERM, interrupt)
 
 
 @main.command()
@@ -476,9 +490,12 @@ def sweep(
       sim sweep scenarios/lorenskog-calibrated.yaml \\
           --vary stock.ordinary.contract_years=1,3,5 --vary policy.renewal=strict,always
     """
+    from sim.analysis.labels import check_metrics
     from sim.analysis.sweep import SWEEP_METRICS, sweep_table
 
-    chosen = [m.strip() for m in metrics.split(",")] if metrics else SWEEP_METRICS
+    chosen = check_metrics(
+        [m.strip() for m in metrics.split(",") if m.strip()] if metrics else SWEEP_METRICS
+    )
 
     def write(folder: Path, axes: Any, runs: list[Any]) -> None:
         table = sweep_table(runs, chosen)

@@ -90,11 +90,11 @@ def test_common_random_numbers_across_scenarios() -> None:
 
 def test_one_job_runs_in_this_process(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """--jobs 1 (the default) starts no worker processes."""
-    import sim.runner.replications as replications
+    import sim.runner.pool as pool
 
     def no_pool(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("a process pool was started")
 
-    monkeypatch.setattr(replications, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(pool, "_start_pool", no_pool)
     results = run_scenario(scenario(municipality()), replications=2, jobs=1)
     assert results.replications == 2

@@ -14,14 +14,11 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.analysis.figures import new_figure
 from sim.analysis.labels import label
 
 DEFAULT_METRICS = [
@@ -147,7 +144,7 @@ def comparison_figures(table: pd.DataFrame, folder: Path, base_name: str) -> lis
     yearly = table[table.year != HORIZON].copy()
     yearly["year"] = yearly["year"].astype(int)
     for metric, block in yearly.groupby("metric", sort=False):
-        fig, ax = plt.subplots(figsize=(8, 4.5))
+        fig, ax = new_figure()
         for name, rows in block.groupby("alternative", sort=False):
             line = ax.plot(rows.year, rows.difference, marker="o", markersize=3, label=name)[0]
             ax.fill_between(rows.year, rows.ci_low, rows.ci_high, alpha=0.2, color=line.get_color())
@@ -172,7 +169,6 @@ def comparison_figures(table: pd.DataFrame, folder: Path, base_name: str) -> lis
         fig.tight_layout(rect=(0, 0.03, 1, 1))
         path = folder / f"difference_{metric}.png"
         fig.savefig(path, dpi=110)
-        plt.close(fig)
         block.to_csv(path.with_suffix(".csv"), index=False)
         written.append(path)
     return written
@@ -230,22 +226,14 @@ def run_comparison(
     import json
     import sys
 
+    from sim.analysis.labels import check_metrics
     from sim.analysis.output import atomic_folder, git_commit, versions
     from sim.config.errors import InputError, Problem
     from sim.config.loader import load_scenario, option_overrides
     from sim.runner.replications import run_scenario
 
     base = load_scenario(base_file, option_overrides((), None, None, replications))
-    metrics = metrics or DEFAULT_METRICS
-    known = set(label_metrics())
-    unknown = [m for m in metrics if m not in known]
-    if unknown:
-        raise InputError(
-            [
-                Problem("--metrics", m, "unknown metric; allowed: " + ", ".join(sorted(known)))
-                for m in unknown
-            ]
-        )
+    metrics = check_metrics(metrics if metrics is not None else DEFAULT_METRICS)
     shared = [f"seed={base.seed}", f"replications={base.replications}"]
     alternatives = {}
     problems = []
@@ -295,9 +283,3 @@ def run_comparison(
             json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
         )
     return table, terminal_table(table, base.name)
-
-
-def label_metrics() -> list[str]:
-    from sim.analysis.labels import METRICS
-
-    return list(METRICS)

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from sim.analysis.labels import label
 
 BAND_NOTE = "lines: mean over {n} replications; bands: 10th–90th percentile"
+
+
+def new_figure(
+    rows: int = 1, columns: int = 1, figsize: tuple[float, float] = (8, 4.5), **subplots: Any
+) -> tuple[Figure, Any]:
+    """A figure drawn off screen (Agg) with its axes, touching no global state: no
+    pyplot, no backend chosen for the process."""
+    fig = Figure(figsize=figsize)
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots(rows, columns, **subplots)
 
 
 def _series(
@@ -33,7 +42,7 @@ def _band(ax: Axes, rows: pd.DataFrame, name: str) -> None:
     ax.fill_between(rows.year, rows.p10, rows.p90, alpha=0.2, color=line.get_color())
 
 
-def _finish(fig: plt.Figure, ax: Axes, title: str, ylabel: str, note: str, path: Path) -> None:
+def _finish(fig: Figure, ax: Axes, title: str, ylabel: str, note: str, path: Path) -> None:
     ax.set_title(title)
     ax.set_xlabel("Year")
     ax.set_ylabel(ylabel)
@@ -45,7 +54,6 @@ def _finish(fig: plt.Figure, ax: Axes, title: str, ylabel: str, note: str, path:
     fig.text(0.01, 0.01, note, fontsize=7, color="0.35")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def _data(
@@ -77,7 +85,7 @@ def write_figures(
     note = f"{scenario_name}: " + BAND_NOTE.format(n=replications)
     written = []
 
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = new_figure()
     for group in groups:
         _band(ax, _series(summary, "waiting", group=group), group)
     _band(ax, _series(summary, "waiting"), "all groups")
@@ -86,7 +94,7 @@ def write_figures(
     _data(summary, ["waiting"], path, category="")
     written.append(path)
 
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = new_figure()
     for category in categories:
         _band(ax, _series(summary, "allocations", category=category), category)
     path = folder / "allocations.png"
@@ -96,7 +104,7 @@ def write_figures(
     _data(summary, ["allocations"], path, group="")
     written.append(path)
 
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
+    fig, axes = new_figure(1, 2, figsize=(11, 4.5))
     for metric in ("homeless_waiting", "in_hospits", "in_emergency"):
         _band(axes[0], _series(summary, metric), label(metric))
     axes[0].set_title("Homeless on the list at year end")
@@ -118,7 +126,7 @@ def write_figures(
     )
     written.append(path)
 
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = new_figure()
     for metric in ("followup_active", "followup_waiting"):
         _band(ax, _series(summary, metric), label(metric))
     path = folder / "followup.png"

@@ -74,3 +74,28 @@ def label(metric: str, language: str = "en", with_unit: bool = False) -> str:
     english, norwegian, unit = METRICS.get(metric, (metric, metric, ""))
     text = norwegian if language == "no" else english
     return f"{text} ({unit})" if with_unit and unit else text
+
+
+def check_metrics(names: list[str], option: str = "--metrics") -> list[str]:
+    """``names`` if every one is a metric of the catalogue, else an input error (exit 2)."""
+    from difflib import get_close_matches
+
+    from sim.config.errors import InputError, Problem, brief_text
+
+    problems = []
+    if not names:
+        problems.append(Problem(option, "", "give at least one metric, e.g. waiting"))
+    for name in names:
+        if name not in METRICS:
+            guess = get_close_matches(name, list(METRICS), n=1)
+            hint = f"did you mean {guess[0]!r}? " if guess else ""
+            problems.append(
+                Problem(
+                    option,
+                    brief_text(name, 60),
+                    f"unknown metric; {hint}allowed: {', '.join(sorted(METRICS))}",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    return names

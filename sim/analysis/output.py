@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
+import hashlib
 import json
 import os
 import platform
@@ -23,7 +25,7 @@ from pathlib import Path
 
 from sim.analysis.figures import write_figures
 from sim.analysis.tables import summarise
-from sim.config.errors import InputError, Problem
+from sim.config.errors import InputError, Problem, brief_text
 from sim.config.loader import scenario_yaml
 from sim.runner.replications import Results
 
@@ -58,43 +60,127 @@ def default_out_dir(name: str, root: Path = Path("results")) -> Path:
 
 
 def check_out_dir(out: Path, force: bool) -> None:
-    """Fail early, before any simulation, if ``out`` exists and may not be replaced."""
-    if out.exists() and not force:
-        raise OutputExistsError(
-            [
-                Problem(
-                    str(out),
-                    "--out",
-                    "exists already; choose another folder or add --force to replace it",
-                )
-            ]
-        )
-    if out.exists() and not out.is_dir():
-        raise OutputExistsError([Problem(str(out), "--out", "exists and is not a folder")])
+    """Fail early, before any simulation, if ``out`` may not or cannot be written.
+
+    It may not if it exists and ``force`` is not given; it cannot if a part of its path
+    is a file, or its nearest existing folder does not let us create a folder in it.
+    """
+
+    def problem(message: str) -> OutputExistsError:
+        return OutputExistsError([Problem(brief_text(str(out), 200), "--out", message)])
+
+    try:
+        exists = out.exists()
+        if exists and not force:
+            raise problem("exists already; choose another folder or add --force to replace it")
+        if exists and not out.is_dir():
+            raise problem("exists and is not a folder")
+        ancestor = out.parent
+        while not ancestor.exists():
+            ancestor = ancestor.parent
+    except OSError as error:
+        raise problem(f"cannot be used ({error.strerror or error})") from None
+    if not ancestor.is_dir():
+        raise problem(f"cannot be created: {brief_text(str(ancestor), 120)} is a file")
+    try:  # the only sure test of "can we create a folder here": create one
+        os.rmdir(tempfile.mkdtemp(prefix=f".{out.name[:40]}.probe-", dir=ancestor))
+    except OSError as error:
+        raise problem(
+            f"cannot be created in {brief_text(str(ancestor), 120)} ({error.strerror or error})"
+        ) from None
+
+
+INCOMPLETE = ".incomplete-"
+"""Marks a result folder being written: ``.<name>.incomplete-<pid>.<host>-<random>``."""
+
+
+def _writer_tag() -> str:
+    """This process: its id and a short hash of the machine's name."""
+    host = hashlib.blake2b(platform.node().encode(), digest_size=4).hexdigest()
+    return f"{os.getpid()}.{host}"
 
 
 @contextlib.contextmanager
 def atomic_folder(out: Path, force: bool = False) -> Iterator[Path]:
-    """Yield a temporary folder that becomes ``out`` when the block ends without error."""
+    """Yield a temporary folder that becomes ``out`` when the block ends without error.
+
+    The temporary folder is hidden beside ``out`` and carries this process's id, so that a
+    later run removes what a killed run left. Replacing an existing ``out`` (with
+    ``force``) is safe against another run replacing it at the same time: the last one
+    to finish wins, and neither fails.
+    """
     check_out_dir(out, force)
     out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.incomplete-", dir=out.parent))
+    remove_abandoned(out.parent)
+    temporary = Path(
+        tempfile.mkdtemp(prefix=f".{out.name}{INCOMPLETE}{_writer_tag()}-", dir=out.parent)
+    )
     try:
         yield temporary
-        if out.exists():
-            if not force:
-                raise OutputExistsError(
-                    [Problem(str(out), "--out", "appeared during the run; nothing was replaced")]
-                )
-            old = out.with_name(f".{out.name}.replaced-{os.getpid()}")
-            os.replace(out, old)
-            os.replace(temporary, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(temporary, out)
+        _move_into_place(temporary, out, force)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
+
+
+def _move_into_place(temporary: Path, out: Path, force: bool, attempts: int = 20) -> None:
+    for _ in range(attempts):
+        try:
+            os.rename(temporary, out)  # atomic; fails if out is a folder that is not empty
+            return
+        except OSError as error:
+            if not out.exists():
+                if error.errno in (errno.ENOTEMPTY, errno.EEXIST):
+                    continue  # another run moved it away just now: try again
+                raise
+        if not force:
+            raise OutputExistsError(
+                [Problem(str(out), "--out", "appeared during the run; nothing was replaced")]
+            )
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.replaced-", dir=out.parent))
+        try:
+            os.rename(out, old / "old")
+        except FileNotFoundError:
+            pass  # another run moved it first
+        finally:
+            shutil.rmtree(old, ignore_errors=True)
+    raise OutputExistsError(
+        [Problem(str(out), "--out", "is being replaced by other runs all the time; try again")]
+    )
+
+
+def remove_abandoned(folder: Path) -> list[Path]:
+    """Remove temporary result folders in ``folder`` whose process (on this machine) has
+    ended: what a killed run left behind."""
+    removed: list[Path] = []
+    host = _writer_tag().split(".", 1)[1]
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not name.startswith(".") or INCOMPLETE not in name:
+            continue
+        pid_text, _, rest = name.rsplit(INCOMPLETE, 1)[1].partition(".")
+        if rest.split("-", 1)[0] != host:
+            continue  # another machine's (a shared disk): not ours to judge
+        if pid_text.isdigit() and not _running(int(pid_text)):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists (another user's), or cannot tell: leave it
+    return True
 
 
 def versions() -> dict[str, str]:
@@ -184,8 +270,6 @@ def write_results(
 def _hash(path: str | Path | None) -> str | None:
     if path is None:
         return None
-    import hashlib
-
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:

@@ -341,12 +341,9 @@ def size(
 
 def size_figure(table: pd.DataFrame, path: Any, question: SizingQuestion, caption: str) -> None:
     """Probability of meeting the target against units, the chosen value marked."""
-    import matplotlib
+    from sim.analysis.figures import new_figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8, 4.8))
+    fig, ax = new_figure(figsize=(8, 4.8))
     ax.errorbar(
         table.units,
         table.probability,
@@ -385,7 +382,6 @@ def size_figure(table: pd.DataFrame, path: Any, question: SizingQuestion, captio
     fig.text(0.01, 0.01, caption, fontsize=7, color="0.3")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def write_sizing(

@@ -14,19 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import yaml
-from adjustText import adjust_text
 from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
-from sim.config.errors import InputError, Problem
+from sim.analysis.figures import new_figure
+from sim.config.errors import InputError, Problem, brief_text
 from sim.config.loader import load_scenario, option_overrides
 from sim.config.schema import Scenario
+from sim.config.yaml_io import parse_yaml
 from sim.runner.replications import Results, run_scenario
 
 SWEEP_METRICS = [
@@ -41,40 +39,48 @@ SWEEP_METRICS = [
 
 
 def parse_vary(texts: list[str] | tuple[str, ...]) -> list[tuple[str, list[Any]]]:
-    """``KEY=V1,V2,...`` → (key, [values]); values are read as YAML (numbers, words, null)."""
+    """``KEY=V1,V2,...`` or ``KEY=[V1, V2, ...]`` → (key, [values]), values read as YAML.
+
+    The bracketed form is one YAML list, so its values may themselves hold commas: a
+    yearly series, ``groups.g.applications_per_year=[{2010: 5, 2012: 8}, 10]``.
+    """
     axes: list[tuple[str, list[Any]]] = []
     for text in texts:
         key, sep, raw = text.partition("=")
         key = key.strip()
-        if not sep or not key or any(not part for part in key.split(".")):
-            raise InputError(
-                [
-                    Problem(
-                        "--vary",
-                        text,
-                        "must look like KEY=V1,V2,... e.g. stock.ordinary.contract_years=1,3,5",
-                    )
-                ]
+        if not sep or not key or any(not part.strip() for part in key.split(".")):
+            raise _vary_error(
+                brief_text(text),
+                "must look like KEY=V1,V2,... or KEY=[V1, V2, ...], "
+                "e.g. stock.ordinary.contract_years=1,3,5",
             )
-        values = [yaml.safe_load(v) if v.strip() else None for v in raw.split(",")]
-        if not raw.strip() or any(
-            v is None and raw.split(",")[i].strip() == "" for i, v in enumerate(values)
-        ):
-            raise InputError(
-                [
-                    Problem(
-                        "--vary",
-                        key,
-                        "needs a non-empty list of values, e.g. policy.renewal=strict,always",
-                    )
-                ]
-            )
+        values = _vary_values(key, raw)
         if key in [k for k, _ in axes]:
-            raise InputError([Problem("--vary", key, "is varied twice; give each key once")])
+            raise _vary_error(key, "is varied twice; give each key once")
         axes.append((key, values))
     if not axes:
-        raise InputError([Problem("--vary", "", "give at least one --vary KEY=V1,V2,...")])
+        raise _vary_error("", "give at least one --vary KEY=V1,V2,...")
     return axes
+
+
+def _vary_values(key: str, raw: str) -> list[Any]:
+    empty = "needs a non-empty list of values, e.g. policy.renewal=strict,always"
+    shown = brief_text(key, 80)
+    if raw.lstrip().startswith("["):
+        values = parse_yaml(raw, "--vary", InputError, shown)
+        if not isinstance(values, list):
+            raise _vary_error(shown, "a bracketed list must be one YAML list, e.g. [1, 3, 5]")
+        if not values:
+            raise _vary_error(shown, empty)
+        return values
+    pieces = raw.split(",")
+    if any(not piece.strip() for piece in pieces):
+        raise _vary_error(shown, empty)
+    return [parse_yaml(piece, "--vary", InputError, shown) for piece in pieces]
+
+
+def _vary_error(key: str, message: str) -> InputError:
+    return InputError([Problem("--vary", key, message)])
 
 
 def expand_grid(axes: list[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
@@ -276,6 +282,8 @@ def _name_points(ax: Any, table: pd.DataFrame, stability: str) -> None:
     Policies with the same point (e.g. every renewal rule under permanent contracts) share
     one label, with their differing values joined by "/".
     """
+    from adjustText import adjust_text  # imports pyplot: only when a figure is drawn
+
     keys = _point_keys(table)
     spots: dict[tuple[float, float], list[int]] = {}
     for i, row in enumerate(table.itertuples()):
@@ -304,8 +312,9 @@ def _name_points(ax: Any, table: pd.DataFrame, stability: str) -> None:
 
 def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str) -> Path:
     """Throughput against stability, with intervals; mean wait and hospits nights below."""
-    fig, axes = plt.subplots(2, 2, figsize=(15, 9.5))
-    palette = plt.get_cmap("tab10" if len(table) <= 10 else "tab20")
+
+    fig, axes = new_figure(2, 2, figsize=(15, 9.5))
+    palette = matplotlib.colormaps["tab10" if len(table) <= 10 else "tab20"]
     colours = [palette(i % palette.N) for i in range(len(table))]
     for ax, stability, xlabel in (
         (axes[0, 0], "forced_moves_per_100_tenant_years", "Forced moves per 100 tenant-years"),
@@ -386,5 +395,4 @@ def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str) -> Path:
     ):
         _name_points(ax, table, stability)  # after the layout: labels are placed on screen
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return path

@@ -20,11 +20,9 @@ Method (documented in calibration/README.md):
 from __future__ import annotations
 
 import math
-import multiprocessing
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +34,7 @@ from scipy.stats import qmc
 from sim.calibration.spec import NON_COUNT_METRICS, Calibration, Parameter, scenario_with
 from sim.config.schema import Scenario
 from sim.model.housing import run_replication
+from sim.runner.pool import WorkerPool
 
 TargetKey = tuple[int, str, str, str]  # year, metric, group, category
 # Trials count as "near best" when their loss is within 10 % of the best or within one
@@ -75,27 +74,17 @@ def _replication_values(args: tuple[Scenario, int, list[TargetKey]]) -> list[flo
     return out
 
 
-@contextmanager
-def worker_pool(jobs: int) -> Iterator[Executor | None]:
-    """A process pool for ``jobs`` > 1 (spawned once for the whole calibration)."""
-    if jobs <= 1:
-        yield None
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        yield pool
-
-
 def simulate(
-    scenarios: list[Scenario], replications: int, keys: list[TargetKey], pool: Executor | None
+    scenarios: list[Scenario],
+    replications: int,
+    keys: list[TargetKey],
+    pool: WorkerPool | None = None,
 ) -> list[np.ndarray]:
-    """Target values per scenario: arrays of shape (targets, replications)."""
+    """Target values per scenario: arrays of shape (targets, replications).
+
+    Without a pool the replications run in this process."""
     tasks = [(s, r, keys) for s in scenarios for r in range(replications)]
-    results = (
-        list(pool.map(_replication_values, tasks))
-        if pool
-        else [_replication_values(task) for task in tasks]
-    )
+    results = list((pool or WorkerPool(1)).imap(_replication_values, tasks))
     out = []
     for index in range(len(scenarios)):
         block = results[index * replications : (index + 1) * replications]
@@ -196,7 +185,7 @@ def calibrate(
             on_trial(trial, result.best)
         return trial
 
-    with worker_pool(jobs) as pool:
+    with WorkerPool(jobs) as pool:
         budget = spec.budget
         initial = spec.optimiser.initial or max(min(budget, 2 * len(names) + 1), budget // 3)
         initial = min(initial, budget)

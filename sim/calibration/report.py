@@ -8,12 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import pandas as pd
 
+from sim.analysis.figures import new_figure
 from sim.analysis.labels import label
 from sim.analysis.output import (
     atomic_folder,
@@ -146,7 +143,7 @@ def fit_figure(fit: pd.DataFrame, path: Path, name: str) -> None:
     metrics = list(dict.fromkeys(fit.metric))
     columns = min(3, len(metrics))
     rows = (len(metrics) + columns - 1) // columns
-    fig, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 3.6 * rows), squeeze=False)
+    fig, axes = new_figure(rows, columns, figsize=(5.2 * columns, 3.6 * rows), squeeze=False)
     for ax, metric in zip(axes.flat, metrics, strict=False):
         block = fit[fit.metric == metric].reset_index(drop=True)
         x = range(len(block))
@@ -203,4 +200,3 @@ def fit_figure(fit: pd.DataFrame, path: Path, name: str) -> None:
     )
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)

@@ -9,6 +9,7 @@ CSV of reported counts or ranges, one row per (year, metric, group, category).
 from __future__ import annotations
 
 import difflib
+import io
 import math
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError,
 from sim.config.errors import Problem, ScenarioError, single
 from sim.config.loader import _display, apply_overrides, merge_scenario, read_yaml, validate_data
 from sim.config.schema import Scenario
+from sim.config.yaml_io import FileProblem, read_text
 from sim.model.recorder import FLOW_METRICS, INTEGRAL_METRICS
 
 TARGET_COLUMNS = [
@@ -199,9 +201,17 @@ def load_calibration(
             [_spec_problem(item, shown) for item in error.errors()]
         ) from None
     scenario_file = path.parent / spec.scenario
-    if not scenario_file.exists():
-        raise single(shown, "scenario", f"file {spec.scenario!r} not found", CalibrationInputError)
-    base_data, origins = merge_scenario(scenario_file)
+    try:
+        base_data, origins = merge_scenario(scenario_file)
+    except FileProblem as error:
+        if error.problems[0].file != _display(scenario_file):
+            raise
+        raise single(
+            shown,
+            "scenario",
+            f"file {spec.scenario!r}: {error.problems[0].message}",
+            CalibrationInputError,
+        ) from None
     base_data.setdefault("name", scenario_file.stem)
     base = validate_data(base_data, str(scenario_file), origins)
     problems = []
@@ -292,16 +302,15 @@ def _check_parameter(
 def load_targets(path: Path, scenario: Scenario) -> pd.DataFrame:
     """Read and check a targets CSV against the scenario it calibrates."""
     shown = _display(path)
+    text = read_text(path, shown)
     try:
         table = pd.read_csv(
-            path,
+            io.StringIO(text),
             dtype={"group": str, "category": str, "source": str},
             keep_default_na=False,
             na_values={"observed": [""], "low": [""], "high": [""], "weight": [""]},
         )
-    except FileNotFoundError:
-        raise single(shown, "", "file not found", CalibrationInputError) from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         raise single(shown, "", f"cannot be read as CSV ({error})", CalibrationInputError) from None
     if list(table.columns) != TARGET_COLUMNS:
         raise single(

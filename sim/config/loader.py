@@ -6,7 +6,6 @@ the allowed values; misspelt keys get a "did you mean" suggestion.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable, Mapping
 from enum import Enum
@@ -255,10 +254,6 @@ def validate_data(
         problems = [problem_from_pydantic(item, data, file, origins) for item in error.errors()]
         unique = list(dict.fromkeys(problems))
         raise ScenarioError(unique) from None
-
-
-def file_hash(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def plain_data(scenario: Scenario) -> dict[str, Any]:

@@ -6,11 +6,8 @@ the others, so results are identical whatever the number of workers.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +15,7 @@ import pandas as pd
 
 from sim.config.schema import Scenario
 from sim.model.housing import run_replication
+from sim.runner.pool import WorkerPool
 
 YEARLY_COLUMNS = ["replication", "year", "group", "category", "metric", "value"]
 
@@ -62,14 +60,14 @@ def run_scenario(
     count = replications if replications is not None else scenario.replications
     if count < 1:
         raise ValueError("replications must be at least 1")
-    jobs = (os.cpu_count() or 1) if jobs == 0 else jobs
     started = time.time()
     tasks = [(scenario, r, track_households) for r in range(first, first + count)]
     outputs: dict[int, tuple[list[RowTuple], list[dict[str, Any]]]] = {}
-    for replication, table, records in _map(tasks, jobs):
-        outputs[replication] = (table, records)
-        if on_replication_done is not None:
-            on_replication_done(replication)
+    with WorkerPool(jobs, len(tasks)) as pool:
+        for replication, table, records in pool.imap(_one, tasks):
+            outputs[replication] = (table, records)
+            if on_replication_done is not None:
+                on_replication_done(replication)
     rows: list[RowTuple] = []
     records_all: list[dict[str, Any]] = []
     for replication in range(first, first + count):
@@ -82,18 +80,6 @@ def run_scenario(
     return Results(
         scenario, count, scenario.seed, yearly, households, finished - started, started, finished
     )
-
-
-def _map(
-    tasks: list[tuple[Scenario, int, bool]], jobs: int
-) -> Iterable[tuple[int, list[RowTuple], list[dict[str, Any]]]]:
-    if jobs <= 1 or len(tasks) == 1:
-        for task in tasks:
-            yield _one(task)
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
-        yield from pool.map(_one, tasks)
 
 
 def household_table(records: list[dict[str, Any]]) -> pd.DataFrame:

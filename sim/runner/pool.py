@@ -1,0 +1,62 @@
+"""The one worker pool: an ordered map over spawned worker processes, or in this process.
+
+``jobs`` <= 1 runs every task here (no process is started); ``jobs`` = 0 means every core.
+Results come back in task order whatever the number of workers. On any exception, an
+interrupt (Ctrl-C) or a termination signal turned into one, the workers are stopped at
+once rather than left to finish their queue.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from types import TracebackType
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def resolve_jobs(jobs: int) -> int:
+    """Worker processes for ``--jobs``: 0 means every core."""
+    return (os.cpu_count() or 1) if jobs == 0 else max(1, jobs)
+
+
+def _start_pool(processes: int) -> Any:
+    return multiprocessing.get_context("spawn").Pool(processes)
+
+
+class WorkerPool:
+    """``with WorkerPool(jobs) as pool: for result in pool.imap(fn, tasks): ...``"""
+
+    def __init__(self, jobs: int, tasks: int | None = None) -> None:
+        wanted = resolve_jobs(jobs)
+        self.processes = min(wanted, tasks) if tasks is not None else wanted
+        self._pool: Any = None
+
+    def __enter__(self) -> WorkerPool:
+        if self.processes > 1:
+            self._pool = _start_pool(self.processes)
+        return self
+
+    def imap(self, function: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        """``function`` over ``tasks``, results in task order."""
+        if self._pool is None:
+            return map(function, tasks)
+        return self._pool.imap(function, tasks)  # type: ignore[no-any-return]
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._pool is None:
+            return
+        if kind is None:
+            self._pool.close()
+        else:
+            self._pool.terminate()
+        self._pool.join()
+        self._pool = None
