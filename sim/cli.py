@@ -381,8 +381,10 @@ def compare(
 
 
 _VARY_HELP = (
-    "Vary a scenario key over values, repeatable: the full grid is run. "
-    "Example: --vary stock.ordinary.contract_years=1,3,5"
+    "Vary a scenario key over values, repeatable: the full grid is run. Values are YAML; "
+    "a bracketed list lets a value hold commas. Example: "
+    "--vary stock.ordinary.contract_years=1,3,5 or "
+    "--vary 'groups.g.applications_per_year=[{2010: 5, 2012: 8}, 10]'"
 )
 
 
@@ -397,7 +399,7 @@ def _grid_options(kind: str) -> Callable[[F], F]:
                 "varies",
                 multiple=True,
                 required=True,
-                metavar="KEY=V1,V2,...",
+                metavar="KEY=V1,V2,...|KEY=[V1, V2]",
                 help=_VARY_HELP,
             ),
             click.option(

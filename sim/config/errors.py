@@ -50,9 +50,9 @@ _short.maxlist = 6
 _short.maxlevel = 3
 
 
-def brief(value: Any) -> str:
+def brief(value: Any, limit: int = 100) -> str:
     """``repr(value)`` cut to a readable length (for error messages)."""
-    return _short.repr(value)
+    return brief_text(_short.repr(value), limit)
 
 
 def brief_text(text: str, limit: int = 80) -> str:
