@@ -192,9 +192,11 @@ def _bounds(loc: tuple[str | int, ...]) -> tuple[tuple[str, Any] | None, tuple[s
 
 
 def _number(value: Any) -> str:
-    if isinstance(value, float) and not value.is_integer():
+    if isinstance(value, int):
+        return f"{value:,}"
+    if not value.is_integer() or abs(value) >= 1e15:
         return f"{value:g}"
-    return f"{int(value):,}" if abs(value) < 1e15 else f"{value:g}"
+    return f"{int(value):,}"
 
 
 def _value_at(data: Any, loc: tuple[str | int, ...]) -> Any:
