@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
+from click.testing import CliRunner, Result
 
+from sim.cli import main
 from sim.config.loader import validate_data
 from sim.config.schema import Scenario
 
@@ -61,3 +65,121 @@ def per_replication(
 ) -> pd.Series:
     """Sum over years of a metric, one value per replication."""
     return total(yearly, metric, group, category).groupby("replication")["value"].sum()
+
+
+def municipality(**changes: Any) -> dict[str, Any]:
+    """A small municipality exercising every mechanism."""
+    data: dict[str, Any] = {
+        "name": "functional",
+        "time": {"start": 2010, "years": 8, "warmup_years": 15},
+        "replications": 4,
+        "seed": 7,
+        "stock": {
+            "ordinary": {
+                "units": 120,
+                "contract_years": 1,
+                "turnaround_days": 40,
+                "rooms": {1: 0.5, 2: 0.3, 3: 0.2},
+            },
+            "care": {"units": 30, "turnaround_days": 20},
+        },
+        "groups": {
+            "disadvantaged": {
+                "applications_per_year": {2000: 50, 2012: 60},
+                "approval": 0.7,
+                "eligible": ["ordinary"],
+                "rooms": {1: 0.6, 2: 0.25, 3: 0.15},
+                "permanent_need": 0.3,
+                "self_sufficient_years": 3,
+                "followup_need": 0.4,
+                "withdraw_per_year": 0.2,
+                "homeless_while_waiting": 0.3,
+                "breakdown_per_year": 0.06,
+                "reapply_after_breakdown": 0.5,
+                "other_exit_per_year": 0.03,
+                "leave_when_able_per_year": 0.4,
+                "exit_to": {"ownership": 0.2, "private_rental": 0.8},
+                "initial_waiting": 10,
+            },
+            "elderly": {
+                "applications_per_year": 8,
+                "eligible": ["care"],
+                "other_exit_per_year": 0.2,
+                "followup_need": 0.5,
+            },
+        },
+        "policy": {"renewal": "needs_based", "after_nonrenewal": "transfer"},
+        "refusal": {"probability": 0.1, "penalty": "back_of_queue"},
+        "followup": {
+            "capacity": {2000: 15, 2013: 25},
+            "breakdown_factor": 0.5,
+            "self_sufficiency_factor": 1.5,
+        },
+        "emergency": {"units": 4},
+        "builds": [
+            {"year": 2012, "category": "ordinary", "units": 10, "lead_time_years": 1},
+            {"from": 2014, "to": 2016, "category": "care", "units_per_year": -2},
+        ],
+    }
+    for dotted, value in changes.items():
+        target = data
+        parts = dotted.split(".")
+        for part in parts[:-1]:
+            target = target[part]
+        target[parts[-1]] = value
+    return data
+
+
+# --- the command line -----------------------------------------------------------------
+
+
+def invoke(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+def assert_input_error(result: Result) -> str:
+    """Exit code 2 by a clean exit (not an escaped exception), no traceback; return stderr."""
+    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    assert "Traceback" not in result.stderr
+    assert "invalid input" in result.stderr
+    return result.stderr
+
+
+def problem_line(stderr: str, named: str, key: str | None) -> str:
+    """The stderr line ``FILE: KEY: MESSAGE`` for ``named`` (and ``key``)."""
+    for line in stderr.splitlines():
+        where, _, rest = line.strip().partition(": ")
+        if not where.endswith(named):
+            continue
+        if key is None or rest.startswith(f"{key}: "):
+            return line
+    pytest.fail(f"no line naming file {named!r} and key {key!r} in stderr:\n{stderr}")
+
+
+def message_of(line: str, key: str | None) -> str:
+    """The MESSAGE part of ``FILE: KEY: MESSAGE`` (or ``FILE: MESSAGE``)."""
+    rest = line.strip().partition(": ")[2]
+    return rest.removeprefix(f"{key}: ") if key is not None else rest
+
+
+# --- back tests (tests/backtests/) ---------------------------------------------------------
+
+BACKTESTS = Path(__file__).parent / "backtests"
+DATA = Path(__file__).parent / "data"
+# scenario file -> its pinned yearly table
+BACKTEST_SCENARIOS = {
+    DATA / "tiny.yaml": BACKTESTS / "tiny.csv",
+    DATA / "every_key.yaml": BACKTESTS / "every_key.csv",
+    DATA / "backtest_strict.yaml": BACKTESTS / "backtest_strict.csv",
+}
+
+
+def backtest_table(scenario_file: Path) -> str:
+    """The ``yearly.csv`` text of a run of ``scenario_file`` with its own settings."""
+    from sim.config.loader import load_scenario
+    from sim.runner.replications import run_scenario
+
+    results = run_scenario(load_scenario(scenario_file), jobs=1)
+    return str(results.yearly.to_csv(index=False, lineterminator="\n"))

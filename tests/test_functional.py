@@ -3,77 +3,13 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import per_replication, scenario, total
+from helpers import municipality, per_replication, scenario, total
 
 from sim.runner import run_scenario
-
-
-def municipality(**changes: Any) -> dict[str, Any]:
-    """A small municipality exercising every mechanism."""
-    data: dict[str, Any] = {
-        "name": "functional",
-        "time": {"start": 2010, "years": 8, "warmup_years": 15},
-        "replications": 4,
-        "seed": 7,
-        "stock": {
-            "ordinary": {
-                "units": 120,
-                "contract_years": 1,
-                "turnaround_days": 40,
-                "rooms": {1: 0.5, 2: 0.3, 3: 0.2},
-            },
-            "care": {"units": 30, "turnaround_days": 20},
-        },
-        "groups": {
-            "disadvantaged": {
-                "applications_per_year": {2000: 50, 2012: 60},
-                "approval": 0.7,
-                "eligible": ["ordinary"],
-                "rooms": {1: 0.6, 2: 0.25, 3: 0.15},
-                "permanent_need": 0.3,
-                "self_sufficient_years": 3,
-                "followup_need": 0.4,
-                "withdraw_per_year": 0.2,
-                "homeless_while_waiting": 0.3,
-                "breakdown_per_year": 0.06,
-                "reapply_after_breakdown": 0.5,
-                "other_exit_per_year": 0.03,
-                "leave_when_able_per_year": 0.4,
-                "exit_to": {"ownership": 0.2, "private_rental": 0.8},
-                "initial_waiting": 10,
-            },
-            "elderly": {
-                "applications_per_year": 8,
-                "eligible": ["care"],
-                "other_exit_per_year": 0.2,
-                "followup_need": 0.5,
-            },
-        },
-        "policy": {"renewal": "needs_based", "after_nonrenewal": "transfer"},
-        "refusal": {"probability": 0.1, "penalty": "back_of_queue"},
-        "followup": {
-            "capacity": {2000: 15, 2013: 25},
-            "breakdown_factor": 0.5,
-            "self_sufficiency_factor": 1.5,
-        },
-        "emergency": {"units": 4},
-        "builds": [
-            {"year": 2012, "category": "ordinary", "units": 10, "lead_time_years": 1},
-            {"from": 2014, "to": 2016, "category": "care", "units_per_year": -2},
-        ],
-    }
-    for dotted, value in changes.items():
-        target = data
-        parts = dotted.split(".")
-        for part in parts[:-1]:
-            target = target[part]
-        target[parts[-1]] = value
-    return data
 
 
 def wide(yearly: pd.DataFrame) -> pd.DataFrame:

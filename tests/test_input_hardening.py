@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from helpers import assert_input_error, invoke, problem_line
 
 import sim
 from sim.analysis.output import INCOMPLETE, atomic_folder, remove_abandoned
@@ -27,7 +28,6 @@ from sim.analysis.sweep import parse_vary
 from sim.config import yaml_io
 from sim.config.errors import InputError, ScenarioError
 from sim.config.loader import load_scenario, plain_data, scenario_yaml, validate_data
-from tests.test_scenario_errors import assert_input_error, invoke, problem_line
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"

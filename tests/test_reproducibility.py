@@ -5,8 +5,7 @@ from __future__ import annotations
 import copy
 
 import pandas as pd
-from helpers import scenario
-from test_functional import municipality
+from helpers import municipality, scenario
 
 from sim.model.streams import Stream, stable_hash
 from sim.runner import run_scenario

@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from helpers import assert_input_error, invoke, message_of, problem_line
 
 import sim
-from sim.cli import main
 
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "bad"
@@ -187,37 +186,6 @@ RUN_CASES = [
     "does_not_exist.yaml",
     "unknown_eligible.yaml",
 ]
-
-
-def invoke(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(arg) for arg in args])
-
-
-def assert_input_error(result: Result) -> str:
-    """Exit code 2 by a clean exit (not an escaped exception), no traceback; return stderr."""
-    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
-    assert isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    assert "Traceback" not in result.stderr
-    assert "invalid input" in result.stderr
-    return result.stderr
-
-
-def problem_line(stderr: str, named: str, key: str | None) -> str:
-    """The stderr line ``FILE: KEY: MESSAGE`` for ``named`` (and ``key``)."""
-    for line in stderr.splitlines():
-        where, _, rest = line.strip().partition(": ")
-        if not where.endswith(named):
-            continue
-        if key is None or rest.startswith(f"{key}: "):
-            return line
-    pytest.fail(f"no line naming file {named!r} and key {key!r} in stderr:\n{stderr}")
-
-
-def message_of(line: str, key: str | None) -> str:
-    """The MESSAGE part of ``FILE: KEY: MESSAGE`` (or ``FILE: MESSAGE``)."""
-    rest = line.strip().partition(": ")[2]
-    return rest.removeprefix(f"{key}: ") if key is not None else rest
 
 
 def check_case(stderr: str, case: Case) -> None:
