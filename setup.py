@@ -2,22 +2,24 @@
 hand, which roughly doubles its speed; anywhere else the same code runs as pure Python.
 
 Set ``SIM_PURE_PYTHON=1`` to skip compilation (e.g. for an editable install you edit).
+The hash of the compiled sources is written to ``sim/model/_build.py``; ``sim.model``
+uses the compiled modules only while the sources beside them still have that hash.
 """
 
 from __future__ import annotations
 
 import os
+import runpy
 import sys
+from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-COMPILED_MODULES = [
-    "sim/model/housing.py",
-    "sim/model/entities.py",
-    "sim/model/streams.py",
-    "sim/model/recorder.py",
-]
+HERE = Path(__file__).resolve().parent
+SOURCES = runpy.run_path(str(HERE / "sim" / "model" / "_sources.py"))
+COMPILED_MODULES = [f"sim/model/{name}.py" for name in SOURCES["MODULES"]]
+BUILD_RECORD = HERE / "sim" / "model" / "_build.py"
 
 
 class OptionalBuildExt(build_ext):
@@ -38,12 +40,22 @@ class OptionalBuildExt(build_ext):
                   file=sys.stderr)
 
 
+def record_build() -> None:
+    """Write the hash of the sources being compiled; sim.model checks it on import."""
+    BUILD_RECORD.write_text(
+        '"""Written by setup.py: the sources the compiled engine was built from."""\n\n'
+        f'SOURCE_SHA256 = "{SOURCES["source_hash"]()}"\n'
+    )
+
+
 def extensions() -> list:
+    BUILD_RECORD.unlink(missing_ok=True)
     if os.environ.get("SIM_PURE_PYTHON"):
         return []
     try:
         from mypyc.build import mypycify
 
+        record_build()
         return mypycify(["--ignore-missing-imports", *COMPILED_MODULES], opt_level="3")
     except (Exception, SystemExit) as error:  # no mypyc, or the code did not type-check
         print(f"warning: compiled engine not built ({error}); using pure Python",

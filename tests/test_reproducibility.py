@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 import pandas as pd
+import pytest
 from helpers import municipality, scenario
 
 from sim.model.streams import Stream, stable_hash
@@ -97,3 +98,87 @@ def test_one_job_runs_in_this_process(monkeypatch) -> None:  # type: ignore[no-u
     monkeypatch.setattr(pool, "_start_pool", no_pool)
     results = run_scenario(scenario(municipality()), replications=2, jobs=1)
     assert results.replications == 2
+
+
+# --- common random numbers: a household's draws do not depend on other settings --------
+
+
+def _households(data: dict) -> list[tuple]:
+    """Every household of replication 0: group, arrival, its draws, the attributes drawn
+    from them, and its dwelling if it was an initial tenant."""
+    from sim.model.housing import HousingModel
+
+    model = HousingModel(scenario(data), 0, track_households=True)
+    model.run()
+    out = []
+    for household in model.households:
+        record = household.record
+        assert record is not None
+        first = record["moves"][0] if record["moves"] else {}
+        out.append(
+            (
+                record["group"],
+                record["arrival"],
+                tuple(household.draws),
+                household.permanent,
+                household.needs_followup,
+                household.rooms,
+                first.get("dwelling") if first.get("time") == model.t0 else None,
+            )
+        )
+    return sorted(out, key=lambda row: (row[0], row[1], str(row[6])))
+
+
+NEAR_ZERO = [
+    ("groups.disadvantaged.withdraw_per_year", 0.0, 1e-9),
+    ("groups.disadvantaged.breakdown_per_year", 0.0, 1e-9),
+    ("groups.elderly.other_exit_per_year", 0.0, 1e-9),
+    ("groups.disadvantaged.leave_when_able_per_year", 0.0, 1e-9),
+    ("groups.disadvantaged.permanent_need", 0.0, 1e-9),
+    ("groups.disadvantaged.approval", 1.0, 1.0 - 1e-9),
+    ("refusal.probability", 0.0, 1e-9),
+]
+
+
+def _set(data: dict, dotted: str, value: object) -> dict:
+    changed = copy.deepcopy(data)
+    target = changed
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        target = target.setdefault(part, {})
+    target[parts[-1]] = value
+    return changed
+
+
+@pytest.mark.parametrize(("key", "zero", "tiny"), NEAR_ZERO, ids=[k for k, _, _ in NEAR_ZERO])
+def test_zero_and_near_zero_give_the_same_households_and_tables(
+    key: str, zero: float, tiny: float
+) -> None:
+    """A setting of 0 and one of 1e-9 (never firing in the run) change nothing at all."""
+    data = municipality(replications=2)
+    a, b = _set(data, key, zero), _set(data, key, tiny)
+    assert _households(a) == _households(b)
+    first = run_scenario(scenario(a)).yearly
+    second = run_scenario(scenario(b)).yearly
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_initial_tenants_of_a_category_do_not_depend_on_another_categorys_contract() -> None:
+    data = municipality()
+    other = _set(data, "stock.ordinary.contract_years", 3)
+    permanent = _set(data, "stock.ordinary.contract_years", None)
+
+    def care_tenants(d: dict) -> list[tuple]:
+        return [row for row in _households(d) if row[6] and str(row[6]).startswith("care-")]
+
+    tenants = care_tenants(data)
+    assert len(tenants) == 30
+    assert care_tenants(other) == tenants
+    assert care_tenants(permanent) == tenants
+
+
+def test_household_attributes_do_not_depend_on_policy() -> None:
+    """Every applicant of a group has the same attributes under another policy."""
+    data = municipality()
+    strict = _set(_set(data, "policy.renewal", "strict"), "policy.allocation", "lottery")
+    assert _households(data) == _households(strict)

@@ -16,6 +16,7 @@ import os
 import platform
 import shlex
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -70,10 +71,13 @@ def check_out_dir(out: Path, force: bool) -> None:
         return OutputExistsError([Problem(brief_text(str(out), 200), "--out", message)])
 
     try:
-        exists = out.exists()
-        if exists and not force:
+        try:
+            info: os.stat_result | None = out.stat()  # one look: another run may move it
+        except (FileNotFoundError, NotADirectoryError):  # absent, or under a file
+            info = None
+        if info is not None and not force:
             raise problem("exists already; choose another folder or add --force to replace it")
-        if exists and not out.is_dir():
+        if info is not None and not stat.S_ISDIR(info.st_mode):
             raise problem("exists and is not a folder")
         ancestor = out.parent
         while not ancestor.exists():

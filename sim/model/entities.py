@@ -10,17 +10,34 @@ from sim.config.schema import Category, Group, Policy, Renewal
 
 
 class Dwelling:
-    """One municipal dwelling. ``tenant`` is None while it is vacant."""
+    """One municipal dwelling. ``tenant`` is None while it is vacant.
 
-    __slots__ = ("available", "id", "k", "removed", "rooms", "tenant")
+    ``key`` is the dwelling's own random key: its j-th turnaround and j-th lottery draw
+    are hashed from it (``sim.model.streams.hashed_uniform``).
+    """
 
-    def __init__(self, dwelling_id: str, k: int, rooms: int | None) -> None:
+    __slots__ = (
+        "available",
+        "id",
+        "k",
+        "key",
+        "lotteries",
+        "removed",
+        "rooms",
+        "tenant",
+        "turnarounds",
+    )
+
+    def __init__(self, dwelling_id: str, k: int, rooms: int | None, key: int) -> None:
         self.id = dwelling_id
         self.k = k
         self.rooms = rooms
+        self.key = key
         self.tenant: Household | None = None
         self.available = False  # vacant and past its turnaround
         self.removed = False
+        self.turnarounds = 0
+        self.lotteries = 0
 
 
 class Household:
@@ -28,11 +45,24 @@ class Household:
 
     Times are calendar years (floats). ``epoch`` and ``wait_epoch`` invalidate timers
     scheduled before a change of state: a timer fires only if its token still matches.
+
+    ``draws`` is the household's block of uniforms (``sim.model.streams``). Its clocks are
+    unit-exponential budgets that run down at their rates while their condition holds:
+    ``withdraw_left`` while it waits on the list (at ``withdraw_rate`` since
+    ``waiting_since``), the tenancy clocks while it is housed (at the ``*_rate`` fields
+    since ``clocks_since``). A state change first runs the clocks down to now at the old
+    rates, then sets the new ones: a household's fate does not depend on how often its
+    timer was redrawn, nor on other households' draws.
     """
 
     __slots__ = (
         "base",
+        "breakdown_left",
+        "breakdown_rate",
+        "breakdowns",
+        "clocks_since",
         "contract_end",
+        "draws",
         "dwelling",
         "epoch",
         "followed",
@@ -40,25 +70,37 @@ class Household:
         "homeless_flag",
         "id",
         "in_followup_queue",
+        "leave_left",
+        "leave_rate",
         "list_key",
         "needs_followup",
+        "offers",
         "on_list",
+        "other_left",
+        "other_rate",
         "permanent",
         "record",
+        "renewal_draws",
         "renewals",
         "rooms",
+        "self_left",
+        "self_rate",
         "self_sufficient",
         "seniority",
         "shelter",
         "transfer",
         "wait_epoch",
         "wait_start",
+        "waiting_since",
+        "withdraw_left",
+        "withdraw_rate",
     )
 
-    def __init__(self, household_id: int, g: int, base: int) -> None:
+    def __init__(self, household_id: int, g: int, base: int, draws: list[float]) -> None:
         self.id = household_id
         self.g = g
         self.base = base  # index of (g, 0) in the recorder's flat arrays
+        self.draws = draws
         self.rooms: int | None = None
         self.permanent = False
         self.needs_followup = False
@@ -78,6 +120,23 @@ class Household:
         self.followed = False
         self.in_followup_queue = False
         self.record: dict[str, Any] | None = None
+        # occurrences of the repeating draws used so far
+        self.breakdowns = 0
+        self.renewal_draws = 0
+        self.offers = 0
+        # clocks (unit-exponential budgets left) and the rates they run at
+        self.withdraw_left = 0.0
+        self.withdraw_rate = 0.0
+        self.waiting_since = 0.0
+        self.breakdown_left = 0.0
+        self.other_left = 0.0
+        self.self_left = 0.0
+        self.leave_left = 0.0
+        self.breakdown_rate = 0.0
+        self.other_rate = 0.0
+        self.self_rate = 0.0
+        self.leave_rate = 0.0
+        self.clocks_since = 0.0
 
 
 def cumulative(shares: dict[Any, float]) -> tuple[list[Any], list[float]]:

@@ -33,11 +33,40 @@ from sim.model.entities import (
     room_plan,
 )
 from sim.model.recorder import Recorder, Row
-from sim.model.streams import Streams
+from sim.model.streams import (
+    BLOCK,
+    D_APPROVAL,
+    D_BREAKDOWN,
+    D_CONTRACT_PHASE,
+    D_DESTINATION,
+    D_FOLLOWUP,
+    D_HOMELESS,
+    D_LEAVE,
+    D_OTHER_EXIT,
+    D_PERMANENT,
+    D_REAPPLY,
+    D_REFUSAL,
+    D_RENEWAL,
+    D_ROOMS,
+    D_SELF_SUFFICIENT,
+    D_WITHDRAW,
+    Streams,
+    hashed_normal,
+    hashed_uniform,
+    repeated,
+    unit_exponential,
+)
 
-# tenancy timer kinds
+# tenancy timer kinds: the contract end or the clock that runs out first
 CONTRACT_END = 0
-HAZARD = 1
+BREAKDOWN = 1
+OTHER_EXIT = 2
+SELF_SUFFICIENT = 3
+LEAVE = 4
+
+# purposes of a dwelling's hashed draws
+TURNAROUND_DRAW = 1
+LOTTERY_DRAW = 2
 
 
 class Timer:
@@ -134,13 +163,14 @@ class HousingModel:
             for year, units in build.schedule():
                 self.builds_by_year.setdefault(year, []).append((k, units, build.rooms))
 
-        # streams used in the hot loop, looked up once
+        # streams used in the hot loop, looked up once; each is consumed by one process
         self._arrival_streams = [self.streams[f"arrivals/{grp.id}"] for grp in self.groups]
         self._household_streams = [self.streams[f"household/{grp.id}"] for grp in self.groups]
-        self._tenancy_streams = [self.streams[f"tenancy/{grp.id}"] for grp in self.groups]
-        self._waiting_streams = [self.streams[f"waiting/{grp.id}"] for grp in self.groups]
-        self._turnaround_streams = [self.streams[f"turnaround/{c.id}"] for c in self.categories]
-        self._offers = self.streams["offers"]
+        # work lists drained by _settle: households that have just joined the lists and
+        # look at the units available now, and units that have just become available
+        self._placing: deque[Household] = deque()
+        self._vacancies: deque[Dwelling] = deque()
+        self._settling = False
         # P(ownership) of a self-sufficient leaver, by name: never by the mapping's order
         self._exit_bounds = [grp.config.exit_to.get("ownership", 0.0) for grp in self.groups]
 
@@ -153,6 +183,7 @@ class HousingModel:
         self._populating = True
         self._populate()
         self._populating = False
+        self._settle()
         for year in sorted(y for y in self.builds_by_year if y <= first_year):
             self._apply_builds(year)
         for grp in self.groups:
@@ -188,6 +219,7 @@ class HousingModel:
         self._apply_year(year)
         if year + 1 < self.end:
             self._schedule_new_year(year + 1)
+        self._settle()
 
     def _close_year(self, year: int) -> None:
         now = self.env.now
@@ -247,7 +279,8 @@ class HousingModel:
 
     def _set_capacities(self, year: int) -> None:
         self.followup_capacity = int(self.scenario.followup.capacity.at_year(year))
-        self._fill_followup_slots()
+        for started in self._fill_followup_slots():
+            self._schedule_tenancy(started)
         self.emergency_capacity = int(self.scenario.emergency.units.at_year(year))
         self._fill_emergency_units()
 
@@ -257,16 +290,43 @@ class HousingModel:
                 self._add_units(self.categories[k], units, rooms)
             else:
                 self._remove_units(self.categories[k], -units)
+            self._settle()
+
+    def _settle(self) -> None:
+        """Place every household that has just joined the lists, and offer every unit that
+        has just become available, until both work lists are empty.
+
+        What an offer sets off (a transfer leaves its old dwelling, a refusal sends a
+        household back to the list) joins the end of a work list instead of being handled
+        inside the call that caused it, so no call depth grows with the number of
+        households. Every event handler calls this last.
+        """
+        if self._settling:
+            return
+        self._settling = True
+        placing = self._placing
+        vacancies = self._vacancies
+        while placing or vacancies:
+            if placing:
+                self._place(placing.popleft())
+            else:
+                self._allocate_vacancy(vacancies.popleft())
+        self._settling = False
 
     # --- initial state ----------------------------------------------------------
 
     def _populate(self) -> None:
-        """Occupy every unit and put ``initial_waiting`` households on the lists."""
-        stream = self.streams["initial"]
+        """Occupy every unit and put ``initial_waiting`` households on the lists.
+
+        Each category's initial tenants come from its own stream (``initial/<id>``), each
+        group's initial list from ``initial-waiting/<id>``: a unit always takes one draw for
+        its tenant's group and one block for the tenant, whatever the other settings.
+        """
         year = math.floor(self.t0)
         for cat in self.categories:
             self._add_units(cat, cat.config.units, cat.config.rooms, populate=True)
         for cat in self.categories:
+            stream = self.streams[f"initial/{cat.id}"]
             candidates = [grp for grp in self.groups if cat.k in grp.eligible]
             weights = [grp.config.applications_per_year.at_year(year) for grp in candidates]
             total = sum(weights)
@@ -275,15 +335,15 @@ class HousingModel:
             keys, bounds = cumulative({i: w / total for i, w in enumerate(weights)})
             for dwelling in list(cat.available):
                 grp = candidates[keys[stream.choice(bounds)]]
-                household = self._new_household(grp, stream)
+                household = self._new_household(grp, stream.block(BLOCK))
                 dwelling.available = False
                 cat.available.remove(dwelling)
                 self._move_in(household, dwelling)
         for grp in self.groups:
+            stream = self.streams[f"initial-waiting/{grp.id}"]
             for _ in range(grp.config.initial_waiting):
-                household = self._new_household(grp, stream)
-                patience = stream.exponential(grp.config.withdraw_per_year)
-                self._join_list(household, self.env.now, patience)
+                household = self._new_household(grp, stream.block(BLOCK))
+                self._join_list(household, self.env.now)
 
     # --- arrivals and decisions ---------------------------------------------------
 
@@ -309,23 +369,27 @@ class HousingModel:
             yield env.timeout(t - env.now)
             self._apply(grp)
 
-    def _new_household(self, grp: GroupRuntime, stream: Any) -> Household:
-        """A household with its attributes drawn (always five draws, to keep streams in step)."""
-        household = Household(self.next_household_id, grp.g, grp.g * self.recorder.width)
+    def _new_household(self, grp: GroupRuntime, draws: list[float]) -> Household:
+        """A household with its attributes and clocks read from its block of draws."""
+        household = Household(self.next_household_id, grp.g, grp.g * self.recorder.width, draws)
         self.next_household_id += 1
         cfg = grp.config
-        uniform = stream.uniform
-        u_rooms, u_perm, u_follow, u_homeless = uniform(), uniform(), uniform(), uniform()
         if grp.room_keys:
+            u_rooms = draws[D_ROOMS]
             for size, bound in zip(grp.room_keys, grp.room_bounds, strict=True):
                 if u_rooms < bound:
                     household.rooms = size
                     break
             else:
                 household.rooms = grp.room_keys[-1]
-        household.permanent = u_perm < cfg.permanent_need
-        household.needs_followup = u_follow < cfg.followup_need
-        household.homeless_flag = u_homeless < cfg.homeless_while_waiting
+        household.permanent = draws[D_PERMANENT] < cfg.permanent_need
+        household.needs_followup = draws[D_FOLLOWUP] < cfg.followup_need
+        household.homeless_flag = draws[D_HOMELESS] < cfg.homeless_while_waiting
+        household.withdraw_left = unit_exponential(draws[D_WITHDRAW])
+        household.self_left = unit_exponential(draws[D_SELF_SUFFICIENT])
+        household.other_left = unit_exponential(draws[D_OTHER_EXIT])
+        household.leave_left = unit_exponential(draws[D_LEAVE])
+        household.breakdown_left = unit_exponential(draws[D_BREAKDOWN])
         if self.track:
             household.record = {
                 "replication": self.replication,
@@ -345,24 +409,19 @@ class HousingModel:
 
     def _apply(self, grp: GroupRuntime) -> None:
         """An application: approval or refusal, then the waiting list."""
-        stream = self._household_streams[grp.g]
         flows = self._flows
         i = grp.g * self.recorder.width + self.K
         flows["applications"][i] += 1
-        approved = stream.uniform() < grp.config.approval
-        household = self._new_household(grp, stream)
-        patience = stream.exponential(grp.config.withdraw_per_year)
-        if not approved:
+        household = self._new_household(grp, self._household_streams[grp.g].block(BLOCK))
+        if household.draws[D_APPROVAL] >= grp.config.approval:
             flows["refusals"][i] += 1
             self._exit(household, "refused", None)
             return
         flows["approvals"][i] += 1
-        self._join_list(household, self.env.now, patience)
+        self._join_list(household, self.env.now)
+        self._settle()
 
     # --- waiting list ---------------------------------------------------------------
-
-    def _list_key(self, household: Household) -> tuple[float, float, int]:
-        return (self._priorities[household.g], household.seniority, household.id)
 
     def _list_categories(self, household: Household) -> list[int]:
         grp = self.groups[household.g]
@@ -372,14 +431,14 @@ class HousingModel:
         self,
         household: Household,
         seniority: float,
-        patience: float,
         wait_start: float | None = None,
         try_vacant: bool = True,
     ) -> None:
-        """Put a household on the lists of its categories; house it at once if it can be.
+        """Put a household on the lists of its categories.
 
-        ``wait_start`` (default now) is when its wait began; ``try_vacant=False`` skips
-        the look for a vacant unit (a household that has just refused one).
+        ``wait_start`` (default now) is when its wait began. With ``try_vacant`` it joins
+        the work list of households that look at the units available now (``_settle``
+        takes them in turn); without (it has just refused a unit) it waits at once.
         """
         now = self.env.now
         household.seniority = seniority
@@ -389,29 +448,59 @@ class HousingModel:
         household.on_list = True
         entry = (*key, household)
         categories = self.categories
-        list_categories = self._list_categories(household)
-        for k in list_categories:
+        for k in self._list_categories(household):
             insort(categories[k].waiting, entry)  # type: ignore[arg-type]
         if household.transfer:
             self.transfer_waiting[household.g] += 1
         else:
             self._waiting.add(household.base + self.K, 1, now)
-        for k in list_categories if try_vacant else ():
+        if try_vacant:
+            self._placing.append(household)
+        else:
+            self._wait(household)
+
+    def _place(self, household: Household) -> None:
+        """A household that has just joined the lists looks at the units available now."""
+        if not household.on_list:
+            return
+        categories = self.categories
+        for k in self._list_categories(household):
             for dwelling in categories[k].available:
                 if self._fits(household, dwelling):
                     if self._offer(dwelling, household):
                         return
                     if not household.on_list:
                         return
-        # still waiting: the homeless need a bed tonight, and patience starts to run
-        if not household.transfer:
+        self._wait(household)
+
+    def _wait(self, household: Household) -> None:
+        """Still waiting: the homeless need a bed tonight, and the withdrawal clock runs."""
+        if not household.transfer and household.on_list:
             if household.homeless_flag and household.shelter is None:
                 self._enter_shelter(household)
-            if patience < math.inf:
-                household.wait_epoch += 1
-                self._schedule(
-                    Timer(self._withdraw, (household, household.wait_epoch)), NORMAL, patience
-                )
+            self._start_withdraw_clock(household)
+
+    def _start_withdraw_clock(self, household: Household) -> None:
+        """Run the household's withdrawal clock down while it waits (not as a transfer)."""
+        if household.withdraw_rate > 0.0:
+            return  # already running (it refused an offer and stayed on the list)
+        rate = self.groups[household.g].config.withdraw_per_year
+        household.waiting_since = self.env.now
+        household.withdraw_rate = rate
+        household.wait_epoch += 1
+        if rate > 0.0:
+            self._schedule(
+                Timer(self._withdraw, (household, household.wait_epoch)),
+                NORMAL,
+                household.withdraw_left / rate,
+            )
+
+    def _stop_withdraw_clock(self, household: Household) -> None:
+        rate = household.withdraw_rate
+        if rate > 0.0:
+            household.withdraw_left -= rate * (self.env.now - household.waiting_since)
+            household.withdraw_rate = 0.0
+        household.wait_epoch += 1
 
     def _leave_list(self, household: Household) -> None:
         if not household.on_list:
@@ -423,7 +512,7 @@ class HousingModel:
             index = bisect_left(waiting, key)
             del waiting[index]
         household.on_list = False
-        household.wait_epoch += 1
+        self._stop_withdraw_clock(household)
         if household.transfer:
             self.transfer_waiting[household.g] -= 1
         else:
@@ -434,9 +523,11 @@ class HousingModel:
         if token != household.wait_epoch or not household.on_list:
             return
         self._leave_list(household)
+        household.withdraw_left = 0.0
         self._leave_shelter(household)
         self._flows["withdrawals"][household.base + self.K] += 1
         self._exit(household, "withdrawn", None)
+        self._settle()
 
     # --- homelessness while waiting ---------------------------------------------------
 
@@ -520,7 +611,9 @@ class HousingModel:
             ]
             if not fitting:
                 return None
-            return fitting[self._offers.integers(len(fitting))]
+            u = hashed_uniform(dwelling.key, LOTTERY_DRAW, dwelling.lotteries)
+            dwelling.lotteries += 1
+            return fitting[min(int(u * len(fitting)), len(fitting) - 1)]
         rooms = dwelling.rooms
         any_size = rooms is None or not self.size_match
         extra = self.max_extra_rooms
@@ -534,22 +627,25 @@ class HousingModel:
         return None
 
     def _offer(self, dwelling: Dwelling, household: Household) -> bool:
-        """Offer a dwelling; True if the household accepted and moved in."""
+        """Offer a dwelling; True if the household accepted and moved in.
+
+        Every offer takes the household's next refusal draw, whether or not refusal is
+        possible, so its later offers meet the same draws under any refusal setting.
+        """
+        occurrence = household.offers
+        household.offers += 1
         if (
-            self.refusal_probability > 0
-            and not household.transfer
-            and self._offers.uniform() < self.refusal_probability
+            not household.transfer
+            and self.refusal_probability > 0.0
+            and repeated(household.draws, D_REFUSAL, occurrence) < self.refusal_probability
         ):
             i = household.base + self.K
             self._flows["offer_refusals"][i] += 1
             penalty = self.refusal_penalty
             if penalty == "back_of_queue":
                 self._leave_list(household)
-                patience = self._waiting_streams[household.g].exponential(
-                    self.groups[household.g].config.withdraw_per_year
-                )
                 wait_start = household.wait_start
-                self._join_list(household, self.env.now, patience, wait_start, try_vacant=False)
+                self._join_list(household, self.env.now, wait_start, try_vacant=False)
             elif penalty == "removed":
                 self._leave_list(household)
                 self._leave_shelter(household)
@@ -590,7 +686,7 @@ class HousingModel:
         elif self._populating:
             # the initial tenants are somewhere in their contracts: a uniform phase keeps
             # their contract ends from falling due together for ever after
-            household.contract_end = now + contract * self.streams["initial"].uniform()
+            household.contract_end = now + contract * household.draws[D_CONTRACT_PHASE]
         else:
             household.contract_end = now + contract
         household.renewals = 0
@@ -613,11 +709,18 @@ class HousingModel:
         self._schedule_tenancy(household)
 
     def _vacate(self, household: Household) -> None:
-        """The household leaves its dwelling, which goes through turnaround."""
+        """The household leaves its dwelling, which goes through turnaround.
+
+        Its tenancy clocks stop. A unit with no turnaround becomes available at once: it
+        joins the work list that ``_settle`` drains.
+        """
         dwelling = household.dwelling
         if dwelling is None:
             return
         now = self.env.now
+        self._run_clocks(household)
+        household.breakdown_rate = household.other_rate = 0.0
+        household.self_rate = household.leave_rate = 0.0
         k = dwelling.k
         household.dwelling = None
         dwelling.tenant = None
@@ -630,15 +733,16 @@ class HousingModel:
             self._drop_unit(cat, dwelling)
             return
         if cat.turnaround_years <= 0:
-            self._allocate_vacancy(dwelling)
+            self._vacancies.append(dwelling)
             return
         if cat.turnaround_sigma > 0:
-            normal = self._turnaround_streams[k].normal()
+            normal = hashed_normal(dwelling.key, TURNAROUND_DRAW, dwelling.turnarounds)
             delay = cat.turnaround_years * math.exp(
                 cat.turnaround_sigma * normal - cat.turnaround_shift
             )
         else:
             delay = cat.turnaround_years
+        dwelling.turnarounds += 1
         cat.in_turnaround[dwelling] = None
         self._schedule(Timer(self._turnaround_done, dwelling), NORMAL, delay)
 
@@ -647,68 +751,94 @@ class HousingModel:
         if dwelling.removed:
             return
         del self.categories[dwelling.k].in_turnaround[dwelling]
-        self._allocate_vacancy(dwelling)
+        self._vacancies.append(dwelling)
+        self._settle()
 
     # --- tenancy -------------------------------------------------------------------
 
+    def _run_clocks(self, household: Household) -> None:
+        """Run the household's tenancy clocks down to now at the rates they have run at."""
+        now = self.env.now
+        elapsed = now - household.clocks_since
+        if elapsed > 0.0:
+            household.breakdown_left -= household.breakdown_rate * elapsed
+            household.other_left -= household.other_rate * elapsed
+            household.self_left -= household.self_rate * elapsed
+            household.leave_left -= household.leave_rate * elapsed
+        household.clocks_since = now
+
     def _schedule_tenancy(self, household: Household) -> None:
-        """Draw the household's next tenancy event: a hazard or the contract end."""
+        """Set the clocks' rates for the household's present state and time the first event.
+
+        The clocks run down first at the old rates, so a change of state (follow-up
+        starts, self-sufficiency, a move) never redraws them.
+        """
+        self._run_clocks(household)
         household.epoch += 1
         grp = self.groups[household.g]
-        if household.followed:
-            total = grp.breakdown_followed + grp.other_exit
-            if not household.self_sufficient and not household.permanent:
-                total += grp.self_sufficiency_followed
+        followed = household.followed
+        breakdown = grp.breakdown_followed if followed else grp.breakdown
+        other = grp.other_exit
+        able = household.self_sufficient
+        if able or household.permanent:
+            becoming = 0.0
         else:
-            total = grp.breakdown + grp.other_exit
-            if not household.self_sufficient and not household.permanent:
-                total += grp.self_sufficiency_rate
+            becoming = grp.self_sufficiency_followed if followed else grp.self_sufficiency_rate
         contract_end = household.contract_end
         transfer = household.transfer
-        if household.self_sufficient and contract_end is None and not transfer:
-            total += grp.leave_when_able
-        delay = self._tenancy_streams[household.g].exponential(total)
-        kind = HAZARD
+        leave = grp.leave_when_able if able and contract_end is None and not transfer else 0.0
+        household.breakdown_rate = breakdown
+        household.other_rate = other
+        household.self_rate = becoming
+        household.leave_rate = leave
+        delay = math.inf
+        kind = -1
+        if breakdown > 0.0:
+            delay = max(household.breakdown_left, 0.0) / breakdown
+            kind = BREAKDOWN
+        if other > 0.0:
+            t = max(household.other_left, 0.0) / other
+            if t < delay:
+                delay, kind = t, OTHER_EXIT
+        if becoming > 0.0:
+            t = max(household.self_left, 0.0) / becoming
+            if t < delay:
+                delay, kind = t, SELF_SUFFICIENT
+        if leave > 0.0:
+            t = max(household.leave_left, 0.0) / leave
+            if t < delay:
+                delay, kind = t, LEAVE
         now = self.env.now
         if contract_end is not None and not transfer:
             until_end = contract_end - now
             if until_end <= delay:
                 delay, kind = max(until_end, 0.0), CONTRACT_END
-        if now + delay >= self.end:
+        if kind < 0 or now + delay >= self.end:
             return
         self._schedule(
-            Timer(self._tenancy_event, (household, household.epoch, kind, total)), NORMAL, delay
+            Timer(self._tenancy_event, (household, household.epoch, kind)), NORMAL, delay
         )
 
     def _tenancy_event(self, event: Timer) -> None:
-        household, token, kind, total = event.value
+        household, token, kind = event.value
         if token != household.epoch or household.dwelling is None:
             return
+        self._run_clocks(household)
         if kind == CONTRACT_END:
             self._contract_end(household)
-            return
-        grp = self.groups[household.g]
-        u = self._tenancy_streams[household.g].uniform() * total
-        breakdown = grp.breakdown_followed if household.followed else grp.breakdown
-        if u < breakdown:
+        elif kind == BREAKDOWN:
             self._breakdown(household)
-            return
-        u -= breakdown
-        if u < grp.other_exit:
+        elif kind == OTHER_EXIT:
             self._end_tenancy(household, "exits_other", "other")
-            return
-        if (
-            not household.self_sufficient
-            and not household.permanent
-            and grp.self_sufficiency_rate > 0
-        ):
+        elif kind == SELF_SUFFICIENT:
             self._become_self_sufficient(household)
-            return
-        self._leave_to_market(household)
+        else:
+            self._leave_to_market(household)
+        self._settle()
 
     def _become_self_sufficient(self, household: Household) -> None:
         household.self_sufficient = True
-        self._release_followup(household)
+        self._followup_released(household)
         if household.transfer:
             self._leave_to_market(household)
             return
@@ -724,6 +854,9 @@ class HousingModel:
         max_renewals = self._max_renewals
         if max_renewals is not None and household.renewals >= max_renewals:
             renewal = Renewal.strict
+        # every contract end has its own renewal draw, under any rule (read where needed)
+        occurrence = household.renewal_draws
+        household.renewal_draws += 1
         if renewal is Renewal.needs_based or renewal is Renewal.differentiated:
             renew = not household.self_sufficient
         elif renewal is Renewal.strict:
@@ -731,7 +864,8 @@ class HousingModel:
         elif renewal is Renewal.always:
             renew = True
         else:  # discretionary
-            renew = self._tenancy_streams[household.g].uniform() < cat.renewal_probability
+            u = repeated(household.draws, D_RENEWAL, occurrence)
+            renew = u < cat.renewal_probability
         if renew:
             household.renewals += 1
             self._flows["renewals"][i] += 1
@@ -760,17 +894,14 @@ class HousingModel:
             household.transfer = True
             household.contract_end = None
             household.epoch += 1
-            self._join_list(household, household.seniority, math.inf)
+            self._join_list(household, household.seniority)
             if household.transfer and household.dwelling is not None:
                 self._schedule_tenancy(household)
             return
         self._vacate(household)
-        self._release_followup(household)
+        self._followup_released(household)
         household.homeless_flag = True
-        patience = self._waiting_streams[household.g].exponential(
-            self.groups[household.g].config.withdraw_per_year
-        )
-        self._join_list(household, household.seniority, patience)
+        self._join_list(household, household.seniority)
 
     def _breakdown(self, household: Household) -> None:
         dwelling = household.dwelling
@@ -781,21 +912,26 @@ class HousingModel:
             self._leave_list(household)
             household.transfer = False
         self._vacate(household)
-        self._release_followup(household)
+        self._followup_released(household)
         household.epoch += 1
-        cfg = self.groups[household.g].config
-        stream = self._tenancy_streams[household.g]
-        if stream.uniform() < cfg.reapply_after_breakdown:
+        # breakdown j uses decision j; the clock of breakdown j + 1 starts full
+        draws = household.draws
+        occurrence = household.breakdowns
+        household.breakdowns += 1
+        household.breakdown_left = unit_exponential(
+            repeated(draws, D_BREAKDOWN, household.breakdowns)
+        )
+        share = self.groups[household.g].config.reapply_after_breakdown
+        if share > 0.0 and (share >= 1.0 or repeated(draws, D_REAPPLY, occurrence) < share):
             household.homeless_flag = True
-            patience = self._waiting_streams[household.g].exponential(cfg.withdraw_per_year)
-            self._join_list(household, self.env.now, patience)
+            self._join_list(household, self.env.now)
             return
         self._flows["exits_homeless"][i] += 1
         self._exit(household, "homeless", dwelling.k)
 
     def _leave_to_market(self, household: Household) -> None:
         """A self-sufficient household leaves to ownership or private rental."""
-        if self._tenancy_streams[household.g].uniform() < self._exit_bounds[household.g]:
+        if household.draws[D_DESTINATION] < self._exit_bounds[household.g]:
             self._end_tenancy(household, "exits_ownership", "ownership")
         else:
             self._end_tenancy(household, "exits_private_rental", "private_rental")
@@ -808,7 +944,7 @@ class HousingModel:
             self._leave_list(household)
             household.transfer = False
         self._vacate(household)
-        self._release_followup(household)
+        self._followup_released(household)
         household.epoch += 1
         self._exit(household, destination, dwelling.k)
 
@@ -836,24 +972,33 @@ class HousingModel:
         self.followup_active += 1
         self._followup.add(household.base + dwelling.k, 1, self.env.now)
 
-    def _release_followup(self, household: Household) -> None:
+    def _release_followup(self, household: Household) -> list[Household]:
+        """End the household's follow-up; return the households whose follow-up starts."""
         if household.in_followup_queue:
             household.in_followup_queue = False
             self.followup_queue.remove(household)
         if not household.followed:
-            return
+            return []
         household.followed = False
         self.followup_active -= 1
         if household.dwelling is not None:
             self._followup.add(household.base + household.dwelling.k, -1, self.env.now)
-        self._fill_followup_slots()
+        return self._fill_followup_slots()
 
-    def _fill_followup_slots(self) -> None:
+    def _fill_followup_slots(self) -> list[Household]:
+        """Start follow-up for the queue's head while slots are free; return them."""
+        started = []
         while self.followup_queue and self.followup_active < self.followup_capacity:
             household = self.followup_queue.popleft()
             household.in_followup_queue = False
             self._start_followup(household)
-            self._schedule_tenancy(household)
+            started.append(household)
+        return started
+
+    def _followup_released(self, household: Household) -> None:
+        """End the household's follow-up; reschedule those whose follow-up starts."""
+        for started in self._release_followup(household):
+            self._schedule_tenancy(started)
 
     # --- stock changes -------------------------------------------------------------
 
@@ -865,7 +1010,8 @@ class HousingModel:
         rec = self.recorder
         for size in plan:
             cat.serial += 1
-            dwelling = Dwelling(f"{cat.id}-{cat.serial}", cat.k, size)
+            key = self.streams.key(f"dwelling/{cat.id}", cat.serial)
+            dwelling = Dwelling(f"{cat.id}-{cat.serial}", cat.k, size, key)
             cat.units += 1
             self._units.add(rec.index(self.G, cat.k), 1, now)
             if populate:
@@ -873,7 +1019,7 @@ class HousingModel:
                 cat.available.append(dwelling)
             else:
                 self._flows["units_built"][rec.index(self.G, cat.k)] += 1
-                self._allocate_vacancy(dwelling)
+                self._vacancies.append(dwelling)
 
     def _remove_units(self, cat: CategoryRuntime, units: int) -> None:
         """Remove vacant units (available, then in turnaround), then the next to fall vacant."""

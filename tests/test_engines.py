@@ -1,0 +1,164 @@
+"""Engine tests: which engine runs, a stale compiled build is never used, no call depth
+grows with the number of households, and importing ``sim`` changes nothing global.
+
+CI runs the default suite twice, on the pure-Python source and on the installed compiled
+engine (``python -P -m pytest``), and the slow suite on the compiled one; the tests here
+that start a subprocess with ``SIM_PURE_PYTHON=1`` run the pure-Python engine in any case.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+import sim.model
+from sim.config.loader import validate_data
+from sim.model._sources import MODULES, source_hash
+from sim.runner import run_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _python(code: str, path: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "SIM_PURE_PYTHON"}
+    }
+    if path is not None:
+        environment["PYTHONPATH"] = str(path)
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-W", "always", "-c", code],
+        cwd=path or ROOT,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=600,
+        check=False,
+    )
+
+
+def test_every_event_loop_module_is_compiled_and_hashed() -> None:
+    """setup.py compiles, and the hash covers, every module of sim/model but the package's face."""
+    here = Path(sim.model.__file__).parent
+    modules = {p.stem for p in here.glob("*.py")} - {"__init__", "_sources", "_build"}
+    assert modules == set(MODULES)
+
+
+def _copy_package(tmp_path: Path, recorded: str) -> Path:
+    """The package in ``tmp_path`` with fake compiled files and a build record."""
+    shutil.copytree(
+        ROOT / "sim", tmp_path / "sim", ignore=shutil.ignore_patterns("*.so", "_build.py")
+    )
+    model = tmp_path / "sim" / "model"
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    for name in MODULES:
+        (model / f"{name}{suffix}").write_bytes(b"not a shared library")
+    (model / "_build.py").write_text(f'SOURCE_SHA256 = "{recorded}"\n')
+    return tmp_path
+
+
+PROBE = "import sim.model as m; print(m.ENGINE); print(m.COMPILED)"
+
+
+def test_stale_build_is_not_used(tmp_path: Path) -> None:
+    """A compiled build of other sources: warning, then the pure-Python source runs."""
+    done = _python(PROBE, _copy_package(tmp_path, "0" * 64))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["pure Python (the compiled build is stale)", "False"]
+    assert "built from other sources" in done.stderr
+
+
+def test_pure_python_on_request(tmp_path: Path) -> None:
+    """SIM_PURE_PYTHON=1 loads the source even beside a build of the same sources."""
+    folder = _copy_package(tmp_path, source_hash(ROOT / "sim" / "model"))
+    done = _python(PROBE, folder, SIM_PURE_PYTHON="1")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["pure Python (SIM_PURE_PYTHON is set)", "False"]
+    assert "Warning" not in done.stderr
+
+
+def test_matching_build_is_used(tmp_path: Path) -> None:
+    """With a record that matches, the compiled files are what gets imported."""
+    folder = _copy_package(tmp_path, source_hash(ROOT / "sim" / "model"))
+    done = _python(PROBE, folder)
+    assert done.returncode != 0  # the fake extension was loaded, and is not one
+    assert "ImportError" in done.stderr
+    assert f"housing{importlib.machinery.EXTENSION_SUFFIXES[0]}" in done.stderr
+
+
+def test_import_keeps_the_matplotlib_backend() -> None:
+    code = (
+        "import matplotlib; matplotlib.use('svg'); b = matplotlib.get_backend(); "
+        "import sim, sim.cli, sim.analysis.sweep, sim.analysis.compare, sim.analysis.sizing, "
+        "sim.calibration; assert matplotlib.get_backend() == b, matplotlib.get_backend(); "
+        "import sys; assert 'matplotlib.pyplot' not in sys.modules; print('ok')"
+    )
+    done = _python(code)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+# --- a chain of transfers as long as the stock ------------------------------------------
+
+CHAIN = """
+name: chain
+time: {start: 2010, years: 2, warmup_years: 1}
+seed: 1
+stock: {flats: {units: UNITS, contract_years: 1}}
+groups: {g: {applications_per_year: 3000, eligible: [flats], permanent_need: 1.0,
+             other_exit_per_year: 0.0002, initial_waiting: 5}}
+policy: {renewal: strict, after_nonrenewal: transfer}
+"""
+
+
+def _chain(units: int) -> dict:
+    return yaml.safe_load(CHAIN.replace("UNITS", str(units)))
+
+
+def _check_chain(units: int, tmp_path: Path) -> None:
+    results = run_scenario(validate_data(_chain(units)), replications=1)
+    totals = results.yearly[(results.yearly.group == "") & (results.yearly.category == "")]
+    transfers = totals[totals.metric == "transfers"].value.sum()
+    # one vacancy set off a chain of transfers through (nearly) the whole stock
+    assert transfers > 0.5 * units
+    path = tmp_path / "chain.yaml"
+    path.write_text(CHAIN.replace("UNITS", str(units)))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim.cli",
+            "run",
+            str(path),
+            "-r",
+            "1",
+            "-q",
+            "--out",
+            str(tmp_path / "pure"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SIM_PURE_PYTHON": "1"},
+        timeout=1800,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_chain_of_transfers_does_not_recurse(tmp_path: Path) -> None:
+    """3,000 units: the pure-Python engine once raised RecursionError here."""
+    _check_chain(3_000, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("units", [30_000, 100_000])
+def test_long_chain_of_transfers(units: int, tmp_path: Path) -> None:
+    """30,000 units crashed the compiled engine (signal 11); 100,000 is the largest stock."""
+    _check_chain(units, tmp_path)
