@@ -13,7 +13,21 @@ import hashlib
 from pathlib import Path
 
 #: the modules of the event loop, in import order: each imports only those before it
-MODULES = ("streams", "entities", "recorder", "housing")
+MODULES = (
+    "streams",
+    "entities",
+    "recorder",
+    "rules",
+    "state",
+    "shelter",
+    "followup",
+    "waiting",
+    "stock",
+    "tenancy",
+    "allocation",
+    "population",
+    "housing",
+)
 
 HERE = Path(__file__).resolve().parent
 

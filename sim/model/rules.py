@@ -1,0 +1,132 @@
+"""The model's rules as plain functions of plain values (unit-tested with chosen inputs).
+
+The event loop calls them; they hold no state and draw no random numbers: a draw they
+need is an argument.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+from sim.config.schema import Renewal
+from sim.model.entities import Household
+
+# what ends a tenancy spell first: the contract end or the clock that runs out first
+NOTHING: Final = -1
+CONTRACT_END: Final = 0
+BREAKDOWN: Final = 1
+OTHER_EXIT: Final = 2
+SELF_SUFFICIENT: Final = 3
+LEAVE: Final = 4
+
+
+def fits(need: int | None, rooms: int | None, size_match: bool, extra_rooms: int) -> bool:
+    """Whether a dwelling of ``rooms`` suits a household needing ``need`` rooms.
+
+    >>> fits(2, 3, True, 1), fits(2, 4, True, 1), fits(2, 1, True, 1), fits(2, 9, False, 0)
+    (True, False, False, True)
+    """
+    if not size_match or need is None or rooms is None:
+        return True
+    return need <= rooms <= need + extra_rooms
+
+
+def renew(rule: Renewal, self_sufficient: bool, u: float, probability: float) -> bool:
+    """Whether a contract is renewed at its end (``u`` is the household's renewal draw).
+
+    >>> renew(Renewal.needs_based, False, 0.9, 0.5), renew(Renewal.strict, False, 0.0, 1.0)
+    (True, False)
+    """
+    if rule is Renewal.needs_based or rule is Renewal.differentiated:
+        return not self_sufficient
+    if rule is Renewal.strict:
+        return False
+    if rule is Renewal.always:
+        return True
+    return u < probability  # discretionary
+
+
+def first_in_line(
+    waiting: list[tuple[float, float, int, Household]],
+    rooms: int | None,
+    size_match: bool,
+    extra_rooms: int,
+    skipped: set[int] | None,
+) -> Household | None:
+    """The first household of a list (in its order) that fits and has not refused."""
+    any_size = rooms is None or not size_match
+    for entry in waiting:
+        household = entry[3]
+        if skipped is not None and household.id in skipped:
+            continue
+        need = household.rooms
+        if any_size or need is None or need <= rooms <= need + extra_rooms:  # type: ignore[operator]
+            return household
+    return None
+
+
+def lottery_index(count: int, u: float) -> int:
+    """The index a uniform draw ``u`` picks among ``count`` (> 0) equally likely.
+
+    >>> lottery_index(4, 0.0), lottery_index(4, 0.99), lottery_index(4, 0.5)
+    (0, 3, 2)
+    """
+    return min(int(u * count), count - 1)
+
+
+def turnaround_delay(mean_years: float, sigma: float, shift: float, normal: float) -> float:
+    """A lognormal dead time with the given mean (``sigma``, ``shift`` from its CV), in years.
+
+    >>> turnaround_delay(0.1, 0.0, 0.0, 1.7)
+    0.1
+    """
+    if sigma <= 0.0:
+        return mean_years
+    return mean_years * math.exp(sigma * normal - shift)
+
+
+def first_event(
+    breakdown_left: float,
+    breakdown_rate: float,
+    other_left: float,
+    other_rate: float,
+    self_left: float,
+    self_rate: float,
+    leave_left: float,
+    leave_rate: float,
+    until_contract_end: float,
+) -> tuple[float, int]:
+    """(delay, kind) of what comes first: a clock (budget left / rate) or the contract end.
+
+    The clocks are those of breakdown, other exit, self-sufficiency and leaving; on a tie
+    the earlier in that order wins, and a rate of 0 never fires. ``until_contract_end``
+    is ``inf`` without a contract end; the contract end wins a tie with a clock.
+
+    >>> first_event(1.0, 1.0, 2.0, 1.0, 0.5, 0.0, 1.0, 0.0, math.inf)
+    (1.0, 1)
+    >>> first_event(1.0, 1.0, 2.0, 1.0, 0.5, 1.0, 1.0, 0.0, 0.5)
+    (0.5, 0)
+    >>> first_event(1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, math.inf)
+    (inf, -1)
+    """
+    delay = math.inf
+    kind = NOTHING
+    if breakdown_rate > 0.0:
+        delay = max(breakdown_left, 0.0) / breakdown_rate
+        kind = BREAKDOWN
+    if other_rate > 0.0:
+        t = max(other_left, 0.0) / other_rate
+        if t < delay:
+            delay, kind = t, OTHER_EXIT
+    if self_rate > 0.0:
+        t = max(self_left, 0.0) / self_rate
+        if t < delay:
+            delay, kind = t, SELF_SUFFICIENT
+    if leave_rate > 0.0:
+        t = max(leave_left, 0.0) / leave_rate
+        if t < delay:
+            delay, kind = t, LEAVE
+    if until_contract_end < math.inf and until_contract_end <= delay:
+        delay, kind = max(until_contract_end, 0.0), CONTRACT_END
+    return delay, kind

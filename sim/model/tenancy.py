@@ -1,0 +1,310 @@
+"""Tenancies: moving in and out, the tenancy clocks, contract ends and renewal, forced
+moves, breakdowns and leaving.
+
+A tenant's hazards are clocks (``Household``'s docstring): breakdown, other exit,
+self-sufficiency and leaving when able run down at their rates while the household is
+housed; the first to run out, or the contract end if earlier, is its next event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from simpy.events import NORMAL
+
+from sim.config.schema import Renewal
+from sim.model.entities import Dwelling, Household
+from sim.model.followup import FollowUp
+from sim.model.rules import (
+    BREAKDOWN,
+    CONTRACT_END,
+    NOTHING,
+    OTHER_EXIT,
+    SELF_SUFFICIENT,
+    first_event,
+    renew,
+)
+from sim.model.shelter import Shelter
+from sim.model.state import State, Timer
+from sim.model.stock import Stock
+from sim.model.streams import (
+    D_BREAKDOWN,
+    D_CONTRACT_PHASE,
+    D_DESTINATION,
+    D_REAPPLY,
+    D_RENEWAL,
+    repeated,
+    unit_exponential,
+)
+from sim.model.waiting import WaitingLists
+
+INFINITY = float("inf")
+
+
+class Tenancies:
+    """What happens to a household while it holds a dwelling; ``on_event`` handles timers."""
+
+    def __init__(
+        self,
+        state: State,
+        lists: WaitingLists,
+        shelter: Shelter,
+        followup: FollowUp,
+        stock: Stock,
+        on_event: Callable[[Any], None],
+    ) -> None:
+        self.state = state
+        self.lists = lists
+        self.shelter = shelter
+        self.followup = followup
+        self.stock = stock
+        self.on_event = on_event
+
+    # --- moving in and out -----------------------------------------------------------
+
+    def move_in(self, household: Household, dwelling: Dwelling) -> None:
+        state = self.state
+        now = state.env.now
+        k = dwelling.k
+        cat = state.categories[k]
+        is_transfer = household.transfer
+        index = household.base + k
+        if household.on_list:
+            self.lists.leave(household)
+        if household.shelter is not None:
+            self.shelter.leave(household)
+        if is_transfer:
+            state.flows["transfers"][index] += 1
+            household.transfer = False
+            self.vacate(household)
+        elif not state.populating:
+            state.flows["allocations"][index] += 1
+            state.recorder.waits[household.g].append(now - household.wait_start)
+        dwelling.tenant = household
+        household.dwelling = dwelling
+        state.tenants.add(index, 1, now)
+        if household.followed:
+            state.followed.add(index, 1, now)
+        contract = cat.contract_years
+        if contract is None or (cat.differentiated and household.permanent):
+            household.contract_end = None
+        elif state.populating:
+            # the initial tenants are somewhere in their contracts: a uniform phase keeps
+            # their contract ends from falling due together for ever after
+            household.contract_end = now + contract * household.draws[D_CONTRACT_PHASE]
+        else:
+            household.contract_end = now + contract
+        household.renewals = 0
+        if (
+            household.needs_followup
+            and not household.self_sufficient
+            and not household.followed
+            and not household.in_followup_queue
+        ):
+            self.followup.request(household)
+        state.note_move(household, dwelling, "transfer" if is_transfer else "allocation")
+        self.schedule(household)
+
+    def vacate(self, household: Household) -> None:
+        """The household leaves its dwelling: its clocks stop, the unit falls vacant."""
+        dwelling = household.dwelling
+        if dwelling is None:
+            return
+        state = self.state
+        now = state.env.now
+        self.run_clocks(household)
+        household.breakdown_rate = household.other_rate = 0.0
+        household.self_rate = household.leave_rate = 0.0
+        k = dwelling.k
+        household.dwelling = None
+        dwelling.tenant = None
+        state.tenants.add(household.base + k, -1, now)
+        if household.followed:
+            state.followed.add(household.base + k, -1, now)
+        self.stock.vacated(dwelling)
+
+    # --- clocks ---------------------------------------------------------------------------
+
+    def run_clocks(self, household: Household) -> None:
+        """Run the household's tenancy clocks down to now at the rates they have run at."""
+        now = self.state.env.now
+        elapsed = now - household.clocks_since
+        if elapsed > 0.0:
+            household.breakdown_left -= household.breakdown_rate * elapsed
+            household.other_left -= household.other_rate * elapsed
+            household.self_left -= household.self_rate * elapsed
+            household.leave_left -= household.leave_rate * elapsed
+        household.clocks_since = now
+
+    def schedule(self, household: Household) -> None:
+        """Set the clocks' rates for the household's present state and time the first event.
+
+        The clocks run down first at the old rates, so a change of state (follow-up
+        starts, self-sufficiency, a move) never redraws them.
+        """
+        state = self.state
+        self.run_clocks(household)
+        household.epoch += 1
+        grp = state.groups[household.g]
+        followed = household.followed
+        breakdown = grp.breakdown_followed if followed else grp.breakdown
+        other = grp.other_exit
+        able = household.self_sufficient
+        if able or household.permanent:
+            becoming = 0.0
+        else:
+            becoming = grp.self_sufficiency_followed if followed else grp.self_sufficiency_rate
+        contract_end = household.contract_end
+        transfer = household.transfer
+        leave = grp.leave_when_able if able and contract_end is None and not transfer else 0.0
+        household.breakdown_rate = breakdown
+        household.other_rate = other
+        household.self_rate = becoming
+        household.leave_rate = leave
+        now = state.env.now
+        until_end = INFINITY
+        if contract_end is not None and not transfer:
+            until_end = contract_end - now
+        delay, kind = first_event(
+            household.breakdown_left,
+            breakdown,
+            household.other_left,
+            other,
+            household.self_left,
+            becoming,
+            household.leave_left,
+            leave,
+            until_end,
+        )
+        if kind == NOTHING or now + delay >= state.end:
+            return
+        state.schedule(Timer(self.on_event, (household, household.epoch, kind)), NORMAL, delay)
+
+    def fire(self, household: Household, token: int, kind: int) -> None:
+        """A tenancy timer: the contract end, or the clock that ran out first."""
+        if token != household.epoch or household.dwelling is None:
+            return
+        self.run_clocks(household)
+        if kind == CONTRACT_END:
+            self.contract_end(household)
+        elif kind == BREAKDOWN:
+            self.breakdown(household)
+        elif kind == OTHER_EXIT:
+            self.end(household, "exits_other", "other")
+        elif kind == SELF_SUFFICIENT:
+            self.become_self_sufficient(household)
+        else:
+            self.leave_to_market(household)
+
+    def followup_released(self, household: Household) -> None:
+        """End the household's follow-up; set anew the clocks of those whose starts."""
+        for started in self.followup.release(household):
+            self.schedule(started)
+
+    # --- events ------------------------------------------------------------------------
+
+    def become_self_sufficient(self, household: Household) -> None:
+        household.self_sufficient = True
+        self.followup_released(household)
+        if household.transfer:
+            self.leave_to_market(household)
+            return
+        self.schedule(household)
+
+    def contract_end(self, household: Household) -> None:
+        state = self.state
+        dwelling = household.dwelling
+        assert dwelling is not None
+        cat = state.categories[dwelling.k]
+        i = household.base + dwelling.k
+        state.flows["contract_ends"][i] += 1
+        rule = cat.renewal
+        max_renewals = state.max_renewals
+        if max_renewals is not None and household.renewals >= max_renewals:
+            rule = Renewal.strict
+        # every contract end has its own renewal draw, under any rule (read where needed)
+        occurrence = household.renewal_draws
+        household.renewal_draws += 1
+        u = (
+            repeated(household.draws, D_RENEWAL, occurrence)
+            if rule is Renewal.discretionary
+            else 0.0
+        )
+        if renew(rule, household.self_sufficient, u, cat.renewal_probability):
+            household.renewals += 1
+            state.flows["renewals"][i] += 1
+            household.contract_end = state.env.now + cat.contract_years  # type: ignore[operator]
+            self.schedule(household)
+            return
+        if household.self_sufficient:
+            self.leave_to_market(household)
+            return
+        self.forced_move(household)
+
+    def forced_move(self, household: Household) -> None:
+        state = self.state
+        dwelling = household.dwelling
+        assert dwelling is not None
+        state.flows["forced_moves"][household.base + dwelling.k] += 1
+        state.note_move(household, dwelling, "forced_move")
+        if state.transfer_after_nonrenewal:
+            household.transfer = True
+            household.contract_end = None
+            household.epoch += 1
+            self.lists.join(household, household.seniority)
+            if household.transfer and household.dwelling is not None:
+                self.schedule(household)
+            return
+        self.vacate(household)
+        self.followup_released(household)
+        household.homeless_flag = True
+        self.lists.join(household, household.seniority)
+
+    def breakdown(self, household: Household) -> None:
+        state = self.state
+        dwelling = household.dwelling
+        assert dwelling is not None
+        i = household.base + dwelling.k
+        state.flows["breakdowns"][i] += 1
+        if household.on_list:
+            self.lists.leave(household)
+            household.transfer = False
+        self.vacate(household)
+        self.followup_released(household)
+        household.epoch += 1
+        # breakdown j uses decision j; the clock of breakdown j + 1 starts full
+        draws = household.draws
+        occurrence = household.breakdowns
+        household.breakdowns += 1
+        household.breakdown_left = unit_exponential(
+            repeated(draws, D_BREAKDOWN, household.breakdowns)
+        )
+        share = state.groups[household.g].config.reapply_after_breakdown
+        if share > 0.0 and (share >= 1.0 or repeated(draws, D_REAPPLY, occurrence) < share):
+            household.homeless_flag = True
+            self.lists.join(household, state.env.now)
+            return
+        state.flows["exits_homeless"][i] += 1
+        state.leave(household, "homeless")
+
+    def leave_to_market(self, household: Household) -> None:
+        """A self-sufficient household leaves to ownership or private rental."""
+        if household.draws[D_DESTINATION] < self.state.exit_bounds[household.g]:
+            self.end(household, "exits_ownership", "ownership")
+        else:
+            self.end(household, "exits_private_rental", "private_rental")
+
+    def end(self, household: Household, metric: str, destination: str) -> None:
+        """The tenancy ends and the household leaves the system."""
+        state = self.state
+        dwelling = household.dwelling
+        assert dwelling is not None
+        state.flows[metric][household.base + dwelling.k] += 1
+        if household.on_list:
+            self.lists.leave(household)
+            household.transfer = False
+        self.vacate(household)
+        self.followup_released(household)
+        household.epoch += 1
+        state.leave(household, destination)

@@ -1,0 +1,157 @@
+"""Waiting lists: joining, leaving, the withdrawal clock, and who is first in line."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from collections.abc import Callable
+from typing import Any
+
+from simpy.events import NORMAL
+
+from sim.config.schema import Allocation
+from sim.model.entities import CategoryRuntime, Dwelling, Household
+from sim.model.rules import first_in_line, fits, lottery_index
+from sim.model.shelter import Shelter
+from sim.model.state import State, Timer
+from sim.model.streams import hashed_uniform
+
+LOTTERY_DRAW = 2
+"""Purpose of a dwelling's hashed lottery draws (``streams.hashed_uniform``)."""
+
+
+class WaitingLists:
+    """One list per category, ordered by (group priority, seniority, household id).
+
+    A household is on the lists of every category it is eligible for (or, waiting to be
+    transferred, of its ``transfer_to`` categories). Its withdrawal clock runs only while
+    it waits as an applicant (not as a transfer); ``on_withdraw`` handles the timer.
+    """
+
+    def __init__(self, state: State, shelter: Shelter, on_withdraw: Callable[[Any], None]) -> None:
+        self.state = state
+        self.shelter = shelter
+        self.on_withdraw = on_withdraw
+
+    def categories_of(self, household: Household) -> list[int]:
+        grp = self.state.groups[household.g]
+        return grp.transfer_to if household.transfer else grp.eligible
+
+    def join(
+        self,
+        household: Household,
+        seniority: float,
+        wait_start: float | None = None,
+        try_vacant: bool = True,
+    ) -> None:
+        """Put a household on the lists of its categories.
+
+        ``wait_start`` (default now) is when its wait began. With ``try_vacant`` it joins
+        the work list of households that look at the units available now; without (it
+        has just refused a unit) it waits at once.
+        """
+        state = self.state
+        now = state.env.now
+        household.seniority = seniority
+        household.wait_start = now if wait_start is None else wait_start
+        key = (state.priorities[household.g], seniority, household.id)
+        household.list_key = key
+        household.on_list = True
+        entry = (*key, household)
+        categories = state.categories
+        for k in self.categories_of(household):
+            insort(categories[k].waiting, entry)  # type: ignore[arg-type]
+        if household.transfer:
+            state.transfer_waiting[household.g] += 1
+        else:
+            state.waiting.add(household.base + state.K, 1, now)
+        if try_vacant:
+            state.placing.append(household)
+        else:
+            self.wait(household)
+
+    def wait(self, household: Household) -> None:
+        """Still waiting: the homeless need a bed tonight, and the withdrawal clock runs."""
+        if not household.transfer and household.on_list:
+            if household.homeless_flag and household.shelter is None:
+                self.shelter.enter(household)
+            self.start_clock(household)
+
+    def start_clock(self, household: Household) -> None:
+        """Run the household's withdrawal clock down while it waits (not as a transfer)."""
+        if household.withdraw_rate > 0.0:
+            return  # already running (it refused an offer and stayed on the list)
+        state = self.state
+        rate = state.groups[household.g].config.withdraw_per_year
+        household.waiting_since = state.env.now
+        household.withdraw_rate = rate
+        household.wait_epoch += 1
+        if rate > 0.0:
+            state.schedule(
+                Timer(self.on_withdraw, (household, household.wait_epoch)),
+                NORMAL,
+                household.withdraw_left / rate,
+            )
+
+    def stop_clock(self, household: Household) -> None:
+        rate = household.withdraw_rate
+        if rate > 0.0:
+            household.withdraw_left -= rate * (self.state.env.now - household.waiting_since)
+            household.withdraw_rate = 0.0
+        household.wait_epoch += 1
+
+    def leave(self, household: Household) -> None:
+        if not household.on_list:
+            return
+        state = self.state
+        key = household.list_key
+        assert key is not None
+        for k in self.categories_of(household):
+            waiting = state.categories[k].waiting
+            index = bisect_left(waiting, key)
+            del waiting[index]
+        household.on_list = False
+        self.stop_clock(household)
+        if household.transfer:
+            state.transfer_waiting[household.g] -= 1
+        else:
+            state.waiting.add(household.base + state.K, -1, state.env.now)
+
+    def withdraw(self, household: Household, token: int) -> None:
+        """The withdrawal clock ran out: the household leaves the list (and the system)."""
+        if token != household.wait_epoch or not household.on_list:
+            return
+        self.leave(household)
+        household.withdraw_left = 0.0
+        self.shelter.leave(household)
+        self.state.flows["withdrawals"][household.base + self.state.K] += 1
+        self.state.leave(household, "withdrawn")
+
+    def fits(self, household: Household, dwelling: Dwelling) -> bool:
+        state = self.state
+        return fits(household.rooms, dwelling.rooms, state.size_match, state.max_extra_rooms)
+
+    def candidate(
+        self, cat: CategoryRuntime, dwelling: Dwelling, skipped: set[int] | None
+    ) -> Household | None:
+        """The household first in line for ``dwelling`` (not one that refused it).
+
+        Under ``lottery`` the dwelling's own next lottery draw picks among those who fit.
+        """
+        waiting = cat.waiting
+        if not waiting:
+            return None
+        state = self.state
+        if state.allocation is Allocation.lottery:
+            fitting = [
+                entry[3]
+                for entry in waiting
+                if (skipped is None or entry[3].id not in skipped) and self.fits(entry[3], dwelling)
+            ]
+            if not fitting:
+                return None
+            u = hashed_uniform(dwelling.key, LOTTERY_DRAW, dwelling.lotteries)
+            dwelling.lotteries += 1
+            return fitting[lottery_index(len(fitting), u)]
+        return first_in_line(
+            waiting, dwelling.rooms, state.size_match, state.max_extra_rooms, skipped
+        )
