@@ -162,3 +162,20 @@ def test_chain_of_transfers_does_not_recurse(tmp_path: Path) -> None:
 def test_long_chain_of_transfers(units: int, tmp_path: Path) -> None:
     """30,000 units crashed the compiled engine (signal 11); 100,000 is the largest stock."""
     _check_chain(units, tmp_path)
+
+
+def test_simpy_runs_bare_timers() -> None:
+    """The protocol the engine relies on (simpy is pinned to 4.1.x in pyproject.toml):
+    ``Environment.step`` calls a scheduled object's ``callbacks`` and reads its ``_ok``."""
+    import simpy
+    from simpy.events import NORMAL
+
+    from sim.model.state import Timer
+
+    assert simpy.__version__.startswith("4.1.")
+    env = simpy.Environment(initial_time=1.0)
+    seen: list[tuple[float, str]] = []
+    env.schedule(Timer(lambda event: seen.append((env.now, event.value)), "b"), NORMAL, 2.5)  # type: ignore[arg-type]
+    env.schedule(Timer(lambda event: seen.append((env.now, event.value)), "a"), NORMAL, 0.5)  # type: ignore[arg-type]
+    env.run()
+    assert seen == [(1.5, "a"), (3.5, "b")]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 from helpers import mmc_data, per_replication, scenario, total
@@ -168,6 +167,19 @@ def test_littles_law_on_the_waiting_list() -> None:
         assert length > 1.0
 
 
-def test_formulas_agree_with_their_inputs() -> None:
-    """Sanity of the parameters used above: every queue is one the formulas cover."""
-    assert np.isfinite(mmc_mean_wait(50, ARRIVALS, ARRIVALS / (0.95 * 50)))
+@pytest.mark.parametrize("c", [1, 10, 50])
+@pytest.mark.parametrize("utilisation", [0.5, 0.8, 0.95])
+def test_formulas_agree_with_their_inputs(c: int, utilisation: float) -> None:
+    """The exact values the theory tests compare with, checked against the textbook sum
+    form of Erlang C at the very parameters used above (and M/M/1's closed form)."""
+    service = ARRIVALS / (utilisation * c)
+    a = ARRIVALS / service
+    assert a / c == pytest.approx(utilisation)  # the queue is stable, at the stated load
+    terms = sum(a**k / math.factorial(k) for k in range(c))
+    top = a**c / math.factorial(c) * c / (c - a)
+    expected_wait = top / (terms + top) / (c * service - ARRIVALS)
+    assert mmc_mean_wait(c, ARRIVALS, service) == pytest.approx(expected_wait, rel=1e-9)
+    if c == 1:
+        assert mmc_mean_wait(1, ARRIVALS, service) == pytest.approx(
+            utilisation / (service - ARRIVALS), rel=1e-12
+        )

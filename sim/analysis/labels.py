@@ -1,77 +1,23 @@
-"""Display labels of metrics, in English and Norwegian, with units. One mapping for all."""
+"""Display labels of metrics, in English and Norwegian, with units, from the one metric
+catalogue (``sim/model/catalogue.py``)."""
 
 from __future__ import annotations
 
-# metric -> (English label, Norwegian label, unit)
+from sim.model.catalogue import CATALOGUE, RECORDED
+
+# metric -> (English label, Norwegian label, unit), for the metrics a run's tables hold
 METRICS: dict[str, tuple[str, str, str]] = {
-    "applications": ("Applications", "Søknader", "households/year"),
-    "approvals": ("Approvals", "Tilsagn", "households/year"),
-    "refusals": ("Refused applications", "Avslag", "households/year"),
-    "allocations": ("New allocations", "Tildelinger", "households/year"),
-    "transfers": ("Transfers", "Flyttinger mellom kommunale boliger", "households/year"),
-    "renewals": ("Contract renewals", "Fornyede kontrakter", "contracts/year"),
-    "contract_ends": ("Contract ends", "Kontraktsutløp", "contracts/year"),
-    "forced_moves": ("Forced moves", "Tvungne flyttinger", "households/year"),
-    "exits_ownership": ("Exits to ownership", "Utflytting til eie", "households/year"),
-    "exits_private_rental": (
-        "Exits to private rental",
-        "Utflytting til privat leie",
-        "households/year",
-    ),
-    "exits_other": ("Other exits", "Andre utflyttinger", "households/year"),
-    "exits_homeless": ("Exits to homelessness", "Utflytting til bostedsløshet", "households/year"),
-    "withdrawals": ("Withdrawals from the list", "Trukket fra ventelisten", "households/year"),
-    "breakdowns": ("Breakdowns (eviction/abandonment)", "Bosammenbrudd", "households/year"),
-    "offer_refusals": ("Refused offers", "Avslåtte tilbud", "offers/year"),
-    "removed_after_refusal": (
-        "Removed after refusing",
-        "Fjernet etter avslått tilbud",
-        "households/year",
-    ),
-    "waiting": ("Waiting list at year end", "Venteliste ved årets slutt", "households"),
-    "transfer_waiting": ("Transfer applicants at year end", "Venter på flytting", "households"),
-    "waiting_mean": ("Waiting list, yearly average", "Venteliste, årsgjennomsnitt", "households"),
-    "tenants": ("Tenants at year end", "Leietakere ved årets slutt", "households"),
-    "units": ("Units at year end", "Boliger ved årets slutt", "dwellings"),
-    "vacant": ("Vacant units at year end", "Ledige boliger ved årets slutt", "dwellings"),
-    "homeless_waiting": ("Homeless on the list", "Bostedsløse på ventelisten", "households"),
-    "in_emergency": ("In emergency units", "I akuttbolig", "households"),
-    "in_hospits": ("In hospits", "På hospits", "households"),
-    "followup_active": ("Followed up", "Med bo-oppfølging", "households"),
-    "followup_waiting": ("Waiting for follow-up", "Venter på bo-oppfølging", "households"),
-    "hospits_nights": ("Hospits nights", "Hospitsdøgn", "nights/year"),
-    "emergency_nights": ("Emergency-unit nights", "Døgn i akuttbolig", "nights/year"),
-    "vacant_unit_days": ("Vacant unit-days", "Ledige boligdøgn", "days/year"),
-    "hospits_stays": ("Hospits stays begun", "Hospitsopphold", "stays/year"),
-    "emergency_stays": ("Emergency stays begun", "Opphold i akuttbolig", "stays/year"),
-    "tenant_years": ("Tenant-years", "Leieår", "years"),
-    "followup_years": ("Follow-up slot-years", "Oppfølgingsår", "years"),
-    "unit_years": ("Unit-years", "Boligår", "years"),
-    "units_built": ("Units built", "Nye boliger", "dwellings/year"),
-    "units_removed": ("Units removed", "Avhendede boliger", "dwellings/year"),
-    "wait_years_mean": ("Mean wait of those housed", "Gjennomsnittlig ventetid", "years"),
-    "wait_years_p50": ("Median wait of those housed", "Median ventetid", "years"),
-    "wait_years_p90": ("90th percentile wait", "90-persentil ventetid", "years"),
-    "moves_per_100_tenant_years": (
-        "Forced moves per 100 tenant-years",
-        "Tvungne flyttinger per 100 leieår",
-        "per 100 tenant-years",
-    ),
-    "new_allocations_per_100_units": (
-        "New allocations per 100 units",
-        "Tildelinger per 100 boliger",
-        "per 100 units/year",
-    ),
-    "cost_hospits": ("Hospits cost", "Hospitsutgifter", "NOK/year"),
-    "cost_emergency": ("Emergency-unit cost", "Utgifter akuttboliger", "NOK/year"),
-    "cost_followup": ("Follow-up cost", "Utgifter bo-oppfølging", "NOK/year"),
-    "cost_build": ("Build cost", "Byggekostnader", "NOK/year"),
-    "cost_total": ("Total cost", "Samlede utgifter", "NOK/year"),
+    name: (CATALOGUE[name].english, CATALOGUE[name].norwegian, CATALOGUE[name].unit)
+    for name in RECORDED
 }
 
 
 def label(metric: str, language: str = "en", with_unit: bool = False) -> str:
-    english, norwegian, unit = METRICS.get(metric, (metric, metric, ""))
+    """The metric's display label in English (``en``) or Norwegian bokmål (``no``)."""
+    entry = CATALOGUE.get(metric)
+    english, norwegian, unit = (
+        (entry.english, entry.norwegian, entry.unit) if entry else (metric, metric, "")
+    )
     text = norwegian if language == "no" else english
     return f"{text} ({unit})" if with_unit and unit else text
 

@@ -22,7 +22,7 @@ from sim.config.errors import Problem, ScenarioError, single
 from sim.config.loader import _display, apply_overrides, merge_scenario, read_yaml, validate_data
 from sim.config.schema import Scenario
 from sim.config.yaml_io import FileProblem, read_text
-from sim.model.recorder import FLOW_METRICS, INTEGRAL_METRICS
+from sim.model.catalogue import CATALOGUE
 
 TARGET_COLUMNS = [
     "year",
@@ -35,49 +35,10 @@ TARGET_COLUMNS = [
     "weight",
     "source",
 ]
-STOCK_METRICS = [
-    "waiting",
-    "transfer_waiting",
-    "homeless_waiting",
-    "in_emergency",
-    "in_hospits",
-    "tenants",
-    "followup_active",
-    "followup_waiting",
-    "units",
-    "vacant",
-]
-RATIO_METRICS = [
-    "wait_years_mean",
-    "wait_years_p50",
-    "wait_years_p90",
-    "moves_per_100_tenant_years",
-    "new_allocations_per_100_units",
-]
-# derived for calibration: contract ends not renewed, and the vacant share of the stock
-DERIVED_METRICS = {
-    "nonrenewal_exits": "contract_ends - renewals",
-    "vacancy_share": "vacant / units",
-}
-KNOWN_METRICS = sorted(
-    [
-        *FLOW_METRICS,
-        *INTEGRAL_METRICS,
-        "vacant_unit_days",
-        *STOCK_METRICS,
-        *RATIO_METRICS,
-        *DERIVED_METRICS,
-    ]
-)
+# targets may name any metric of the tables, or one derived for calibration (not costs)
+KNOWN_METRICS = sorted(name for name, m in CATALOGUE.items() if m.kind != "cost")
 # counts get a Poisson deviance; other metrics a squared relative error
-NON_COUNT_METRICS = {
-    *RATIO_METRICS,
-    "vacancy_share",
-    "waiting_mean",
-    "tenant_years",
-    "followup_years",
-    "unit_years",
-}
+NON_COUNT_METRICS = {name for name, m in CATALOGUE.items() if not m.count}
 
 
 # scenario keys that hold whole numbers (fitted values are rounded)

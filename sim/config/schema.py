@@ -253,10 +253,6 @@ class Category(Frozen):
             _check_shares(value, "rooms")
         return value
 
-    @property
-    def time_limited(self) -> bool:
-        return self.contract_years is not None
-
 
 EXITS = ("ownership", "private_rental")
 """Where self-sufficient leavers go (``exit_to``), in the order the model draws them."""
@@ -515,14 +511,6 @@ class Scenario(Frozen):
                 if not first <= year <= last:
                     raise CrossReferenceError(loc, f"year {year} lies outside {span}")
         return self
-
-    @property
-    def group_ids(self) -> list[str]:
-        return list(self.groups)
-
-    @property
-    def category_ids(self) -> list[str]:
-        return list(self.stock)
 
 
 class CrossReferenceError(ValueError):

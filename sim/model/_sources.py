@@ -14,6 +14,7 @@ from pathlib import Path
 
 #: the modules of the event loop, in import order: each imports only those before it
 MODULES = (
+    "catalogue",
     "streams",
     "entities",
     "recorder",

@@ -10,7 +10,7 @@ from sim.config.schema import Category, Group, Policy, Renewal
 
 
 class Dwelling:
-    """One municipal dwelling. ``tenant`` is None while it is vacant.
+    """One municipal dwelling (its tenant's ``dwelling`` points at it).
 
     ``key`` is the dwelling's own random key: its j-th turnaround and j-th lottery draw
     are hashed from it (``sim.model.streams.hashed_uniform``).
@@ -24,7 +24,6 @@ class Dwelling:
         "lotteries",
         "removed",
         "rooms",
-        "tenant",
         "turnarounds",
     )
 
@@ -33,7 +32,6 @@ class Dwelling:
         self.k = k
         self.rooms = rooms
         self.key = key
-        self.tenant: Household | None = None
         self.available = False  # vacant and past its turnaround
         self.removed = False
         self.turnarounds = 0

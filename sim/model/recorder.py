@@ -1,4 +1,5 @@
-"""Yearly statistics of one replication: flow counters, time integrals, year-end stocks.
+"""Yearly statistics of one replication: flow counters, time integrals, year-end stocks
+(the metrics of ``catalogue.py``).
 
 The event loop only adds to plain Python lists indexed by integers; the tidy table is
 assembled from them once a year (``close_year``), outside the hot path.
@@ -12,41 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-DAYS_PER_YEAR = 365.0
-
-# metric -> dimension: "g" by group, "k" by category, "gk" by group and category, "" none
-FLOW_METRICS: dict[str, str] = {
-    "applications": "g",
-    "approvals": "g",
-    "refusals": "g",
-    "withdrawals": "g",
-    "offer_refusals": "g",
-    "removed_after_refusal": "g",
-    "hospits_stays": "g",
-    "emergency_stays": "g",
-    "allocations": "gk",
-    "transfers": "gk",
-    "renewals": "gk",
-    "contract_ends": "gk",
-    "forced_moves": "gk",
-    "exits_ownership": "gk",
-    "exits_private_rental": "gk",
-    "exits_other": "gk",
-    "exits_homeless": "gk",
-    "breakdowns": "gk",
-    "units_built": "k",
-    "units_removed": "k",
-}
-
-# time integrals: metric -> (dimension, factor from unit-years to the reported unit)
-INTEGRAL_METRICS: dict[str, tuple[str, float]] = {
-    "hospits_nights": ("g", DAYS_PER_YEAR),
-    "emergency_nights": ("g", DAYS_PER_YEAR),
-    "waiting_mean": ("g", 1.0),
-    "tenant_years": ("gk", 1.0),
-    "followup_years": ("gk", 1.0),
-    "unit_years": ("k", 1.0),
-}
+from sim.model.catalogue import DAYS_PER_YEAR, FLOW_DIMS, INTEGRAL_DIMS, STOCK_DIMS
 
 
 @dataclass(frozen=True)
@@ -96,9 +63,9 @@ class Recorder:
         self.width = self.K + 1
         size = (self.G + 1) * self.width
         self.pairs = pairs
-        self.flows: dict[str, list[float]] = {name: [0.0] * size for name in FLOW_METRICS}
+        self.flows: dict[str, list[float]] = {name: [0.0] * size for name in FLOW_DIMS}
         self.integrals: dict[str, TimeWeighted] = {
-            name: TimeWeighted(size, start) for name in INTEGRAL_METRICS
+            name: TimeWeighted(size, start) for name in INTEGRAL_DIMS
         }
         self.waits: list[list[float]] = [[] for _ in groups]
         self.rows: list[Row] = []
@@ -121,8 +88,8 @@ class Recorder:
     ) -> None:
         """Turn the year's counters and the year-end stocks into tidy rows."""
         values: dict[str, list[float]] = {name: list(v) for name, v in self.flows.items()}
-        dims = dict(FLOW_METRICS)
-        for name, (dim, factor) in INTEGRAL_METRICS.items():
+        dims = dict(FLOW_DIMS)
+        for name, (dim, factor) in INTEGRAL_DIMS.items():
             values[name] = [area * factor for area in self.integrals[name].close(now)]
             dims[name] = dim
         # a unit is either let or vacant: vacant unit-years = unit-years - tenant-years
@@ -132,19 +99,7 @@ class Recorder:
                 vacant[self.index(self.G, k)] -= values["tenant_years"][self.index(g, k)]
         values["vacant_unit_days"] = [max(v, 0.0) * DAYS_PER_YEAR for v in vacant]
         dims["vacant_unit_days"] = "k"
-        stock_dims = {
-            "waiting": "g",
-            "transfer_waiting": "g",
-            "homeless_waiting": "g",
-            "in_emergency": "g",
-            "in_hospits": "g",
-            "tenants": "gk",
-            "followup_active": "gk",
-            "followup_waiting": "gk",
-            "units": "k",
-            "vacant": "k",
-        }
-        for name, dim in stock_dims.items():
+        for name, dim in STOCK_DIMS.items():
             values[name] = list(stocks[name])
             dims[name] = dim
         for name in values:

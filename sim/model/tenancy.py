@@ -81,7 +81,6 @@ class Tenancies:
         elif not state.populating:
             state.flows["allocations"][index] += 1
             state.recorder.waits[household.g].append(now - household.wait_start)
-        dwelling.tenant = household
         household.dwelling = dwelling
         state.tenants.add(index, 1, now)
         if household.followed:
@@ -118,7 +117,6 @@ class Tenancies:
         household.self_rate = household.leave_rate = 0.0
         k = dwelling.k
         household.dwelling = None
-        dwelling.tenant = None
         state.tenants.add(household.base + k, -1, now)
         if household.followed:
             state.followed.add(household.base + k, -1, now)

@@ -1,0 +1,277 @@
+"""The metric catalogue: every output metric once, with what it is and how it is shown.
+
+The recorder counts what the catalogue lists; display labels (English and Norwegian),
+calibration targets, target expressions and ``--metrics`` options all read their names,
+units and kinds from here. Kinds: ``flow`` (counted over the year), ``integral`` (a
+time integral over the year, with the factor from unit-years to its unit), ``stock``
+(at year end), ``ratio`` (a derived rate or a mean), ``wait`` (waits of those housed in
+the year), ``cost`` (a price times a flow or integral) and ``derived`` (for calibration
+only: computed from other metrics). Dimensions: ``g`` by group, ``k`` by category,
+``gk`` by both, ``""`` totals only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DAYS_PER_YEAR = 365.0
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    kind: str
+    dims: str
+    unit: str
+    english: str
+    norwegian: str
+    factor: float = 1.0  # integrals: unit-years to the reported unit
+    count: bool = False  # counts events or households (calibration: Poisson deviance)
+
+
+# counts among the metrics that are not flows or stocks
+_COUNTS = {"hospits_nights", "emergency_nights", "vacant_unit_days", "nonrenewal_exits"}
+
+
+def _m(
+    name: str, kind: str, dims: str, unit: str, english: str, norwegian: str, factor: float = 1.0
+) -> Metric:
+    count = kind in {"flow", "stock"} or name in _COUNTS
+    return Metric(name, kind, dims, unit, english, norwegian, factor, count)
+
+
+_ALL = [
+    # flows: counted in the year
+    _m("applications", "flow", "g", "households/year", "Applications", "Søknader"),
+    _m("approvals", "flow", "g", "households/year", "Approvals", "Tilsagn"),
+    _m("refusals", "flow", "g", "households/year", "Refused applications", "Avslag"),
+    _m(
+        "withdrawals",
+        "flow",
+        "g",
+        "households/year",
+        "Withdrawals from the list",
+        "Trukket fra ventelisten",
+    ),
+    _m("offer_refusals", "flow", "g", "offers/year", "Refused offers", "Avslåtte tilbud"),
+    _m(
+        "removed_after_refusal",
+        "flow",
+        "g",
+        "households/year",
+        "Removed after refusing",
+        "Fjernet etter avslått tilbud",
+    ),
+    _m("hospits_stays", "flow", "g", "stays/year", "Hospits stays begun", "Hospitsopphold"),
+    _m(
+        "emergency_stays",
+        "flow",
+        "g",
+        "stays/year",
+        "Emergency stays begun",
+        "Opphold i akuttbolig",
+    ),
+    _m("allocations", "flow", "gk", "households/year", "New allocations", "Tildelinger"),
+    _m(
+        "transfers",
+        "flow",
+        "gk",
+        "households/year",
+        "Transfers",
+        "Flyttinger mellom kommunale boliger",
+    ),
+    _m("renewals", "flow", "gk", "contracts/year", "Contract renewals", "Fornyede kontrakter"),
+    _m("contract_ends", "flow", "gk", "contracts/year", "Contract ends", "Kontraktsutløp"),
+    _m("forced_moves", "flow", "gk", "households/year", "Forced moves", "Tvungne flyttinger"),
+    _m(
+        "exits_ownership",
+        "flow",
+        "gk",
+        "households/year",
+        "Exits to ownership",
+        "Utflytting til eie",
+    ),
+    _m(
+        "exits_private_rental",
+        "flow",
+        "gk",
+        "households/year",
+        "Exits to private rental",
+        "Utflytting til privat leie",
+    ),
+    _m("exits_other", "flow", "gk", "households/year", "Other exits", "Andre utflyttinger"),
+    _m(
+        "exits_homeless",
+        "flow",
+        "gk",
+        "households/year",
+        "Exits to homelessness",
+        "Utflytting til bostedsløshet",
+    ),
+    _m(
+        "breakdowns",
+        "flow",
+        "gk",
+        "households/year",
+        "Breakdowns (eviction/abandonment)",
+        "Bosammenbrudd",
+    ),
+    _m("units_built", "flow", "k", "dwellings/year", "Units built", "Nye boliger"),
+    _m("units_removed", "flow", "k", "dwellings/year", "Units removed", "Avhendede boliger"),
+    # time integrals over the year
+    _m(
+        "hospits_nights",
+        "integral",
+        "g",
+        "nights/year",
+        "Hospits nights",
+        "Hospitsdøgn",
+        DAYS_PER_YEAR,
+    ),
+    _m(
+        "emergency_nights",
+        "integral",
+        "g",
+        "nights/year",
+        "Emergency-unit nights",
+        "Døgn i akuttbolig",
+        DAYS_PER_YEAR,
+    ),
+    _m(
+        "waiting_mean",
+        "integral",
+        "g",
+        "households",
+        "Waiting list, yearly average",
+        "Venteliste, årsgjennomsnitt",
+    ),
+    _m("tenant_years", "integral", "gk", "years", "Tenant-years", "Leieår"),
+    _m("followup_years", "integral", "gk", "years", "Follow-up slot-years", "Oppfølgingsår"),
+    _m("unit_years", "integral", "k", "years", "Unit-years", "Boligår"),
+    _m(
+        "vacant_unit_days",
+        "integral",
+        "k",
+        "days/year",
+        "Vacant unit-days",
+        "Ledige boligdøgn",
+        DAYS_PER_YEAR,
+    ),
+    # stocks at year end
+    _m(
+        "waiting",
+        "stock",
+        "g",
+        "households",
+        "Waiting list at year end",
+        "Venteliste ved årets slutt",
+    ),
+    _m(
+        "transfer_waiting",
+        "stock",
+        "g",
+        "households",
+        "Transfer applicants at year end",
+        "Venter på flytting",
+    ),
+    _m(
+        "homeless_waiting",
+        "stock",
+        "g",
+        "households",
+        "Homeless on the list",
+        "Bostedsløse på ventelisten",
+    ),
+    _m("in_emergency", "stock", "g", "households", "In emergency units", "I akuttbolig"),
+    _m("in_hospits", "stock", "g", "households", "In hospits", "På hospits"),
+    _m("tenants", "stock", "gk", "households", "Tenants at year end", "Leietakere ved årets slutt"),
+    _m("followup_active", "stock", "gk", "households", "Followed up", "Med bo-oppfølging"),
+    _m(
+        "followup_waiting",
+        "stock",
+        "gk",
+        "households",
+        "Waiting for follow-up",
+        "Venter på bo-oppfølging",
+    ),
+    _m("units", "stock", "k", "dwellings", "Units at year end", "Boliger ved årets slutt"),
+    _m(
+        "vacant",
+        "stock",
+        "k",
+        "dwellings",
+        "Vacant units at year end",
+        "Ledige boliger ved årets slutt",
+    ),
+    # derived rates and waits
+    _m(
+        "moves_per_100_tenant_years",
+        "ratio",
+        "gk",
+        "per 100 tenant-years",
+        "Forced moves per 100 tenant-years",
+        "Tvungne flyttinger per 100 leieår",
+    ),
+    _m(
+        "new_allocations_per_100_units",
+        "ratio",
+        "k",
+        "per 100 units/year",
+        "New allocations per 100 units",
+        "Tildelinger per 100 boliger",
+    ),
+    _m(
+        "wait_years_mean",
+        "wait",
+        "g",
+        "years",
+        "Mean wait of those housed",
+        "Gjennomsnittlig ventetid",
+    ),
+    _m("wait_years_p50", "wait", "g", "years", "Median wait of those housed", "Median ventetid"),
+    _m("wait_years_p90", "wait", "g", "years", "90th percentile wait", "90-persentil ventetid"),
+    # costs, where prices are given
+    _m("cost_hospits", "cost", "", "NOK/year", "Hospits cost", "Hospitsutgifter"),
+    _m("cost_emergency", "cost", "", "NOK/year", "Emergency-unit cost", "Utgifter akuttboliger"),
+    _m("cost_followup", "cost", "", "NOK/year", "Follow-up cost", "Utgifter bo-oppfølging"),
+    _m("cost_build", "cost", "", "NOK/year", "Build cost", "Byggekostnader"),
+    _m("cost_total", "cost", "", "NOK/year", "Total cost", "Samlede utgifter"),
+    # for calibration targets only
+    _m(
+        "nonrenewal_exits",
+        "derived",
+        "gk",
+        "households/year",
+        "Contract ends not renewed",
+        "Kontrakter som ikke ble fornyet",
+    ),
+    _m("vacancy_share", "derived", "k", "share", "Vacant share of the units", "Andel ledige"),
+]
+
+CATALOGUE: dict[str, Metric] = {metric.name: metric for metric in _ALL}
+"""Every metric by name, in the order the tables list them."""
+
+#: how the calibration derives its own metrics from the recorded ones
+DERIVED = {"nonrenewal_exits": "contract_ends - renewals", "vacancy_share": "vacant / units"}
+
+
+def of_kind(*kinds: str) -> list[str]:
+    """Names of the metrics of the given kinds, in catalogue order."""
+    return [name for name, metric in CATALOGUE.items() if metric.kind in kinds]
+
+
+RECORDED = [name for name, metric in CATALOGUE.items() if metric.kind != "derived"]
+"""The metrics a run's tables hold."""
+
+FLOW_DIMS: dict[str, str] = {name: CATALOGUE[name].dims for name in of_kind("flow")}
+"""Flows the recorder counts, with their dimensions."""
+
+INTEGRAL_DIMS: dict[str, tuple[str, float]] = {
+    name: (CATALOGUE[name].dims, CATALOGUE[name].factor)
+    for name in of_kind("integral")
+    if name != "vacant_unit_days"  # unit-years minus tenant-years, by category
+}
+"""Time integrals the recorder accumulates: dimensions and factor to the reported unit."""
+
+STOCK_DIMS: dict[str, str] = {name: CATALOGUE[name].dims for name in of_kind("stock")}
+"""Year-end stocks, with their dimensions."""
