@@ -1,4 +1,4 @@
-"""Typed, frozen scenario objects (MODEL.md section 3).
+"""Typed, frozen scenario objects (the keys of ``scenarios/README.md``).
 
 A scenario is validated once, when it is loaded, into these objects; the model reads
 them and never changes them. Variants are made with ``model_copy(update=...)`` or by
@@ -13,95 +13,52 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     Strict,
     field_validator,
-    model_serializer,
     model_validator,
 )
 
 from sim.config.errors import brief
+from sim.config.series import YearlySeries, series
+from sim.config.types import (
+    MAX_APPLICATIONS,
+    MAX_BUILDS,
+    MAX_DESCRIPTION,
+    MAX_DURATION,
+    MAX_ENTRIES,
+    MAX_FACTOR,
+    MAX_ID,
+    MAX_REPLICATIONS,
+    MAX_ROOMS,
+    MAX_SEED,
+    MAX_UNITS,
+    MAX_YEARS,
+    Change,
+    Days,
+    Duration,
+    Factor,
+    Flag,
+    Frozen,
+    Households,
+    Label,
+    LeadYears,
+    Price,
+    Priority,
+    Probability,
+    Rate,
+    Renewals,
+    Rooms,
+    RoomShares,
+    Units,
+    Variation,
+    Year,
+    integral,
+)
 
-# --- limits: every number is finite and inside a sane range (scenarios/README.md, "Limits")
-MAX_UNITS = 100_000
-"""Most dwellings in a category, a build, emergency units or follow-up slots."""
-MAX_HOUSEHOLDS = 100_000
-"""Most households on a group's list at the start (``initial_waiting``)."""
-MAX_APPLICATIONS = 100_000.0
-"""Most applications a group makes in a year."""
-MAX_RATE = 10_000.0
-"""Largest hazard per household and year (withdrawal, breakdown, exits)."""
-MIN_DURATION = 1.0 / MAX_RATE
-"""Shortest duration in years (contract length, time to self-sufficiency)."""
-MAX_DURATION = 1_000.0
-"""Longest duration in years (contract length, time to self-sufficiency, warm-up)."""
-MAX_YEARS = 1_000
-"""Most reported years."""
-MAX_ROOMS = 20
-MAX_TURNAROUND_DAYS = 3_650.0
-MAX_CV = 10.0
-MAX_FACTOR = 100.0
-MAX_PRICE = 1e9
-MAX_PRIORITY = 1_000
-MAX_RENEWALS = 1_000
-MAX_LEAD_YEARS = 100
-MAX_REPLICATIONS = 100_000
-MAX_SEED = 2**63 - 1
-MAX_ENTRIES = 100
-"""Most categories, and most groups, in a scenario."""
-MAX_BUILDS = 1_000
-MAX_LABEL = 200
-MAX_DESCRIPTION = 10_000
-MAX_ID = 64
-
-
-def _integral(value: Any) -> Any:
-    """A whole number written as a float (``5.0``) is that whole number."""
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _room_key(value: Any) -> Any:
-    """A room count written as a quoted number (``'2'``) is that number."""
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return _integral(value)
-
-
-# whole numbers: 5.0 is read as 5; True and "5" are not numbers
-Units = Annotated[int, BeforeValidator(_integral), Strict(), Field(ge=0, le=MAX_UNITS)]
-Households = Annotated[int, BeforeValidator(_integral), Strict(), Field(ge=0, le=MAX_HOUSEHOLDS)]
-Rooms = Annotated[int, BeforeValidator(_integral), Strict(), Field(ge=1, le=MAX_ROOMS)]
-Priority = Annotated[
-    int, BeforeValidator(_integral), Strict(), Field(ge=-MAX_PRIORITY, le=MAX_PRIORITY)
-]
-Renewals = Annotated[int, BeforeValidator(_integral), Strict(), Field(ge=0, le=MAX_RENEWALS)]
-LeadYears = Annotated[int, BeforeValidator(_integral), Strict(), Field(ge=0, le=MAX_LEAD_YEARS)]
-Year = Annotated[int, BeforeValidator(_integral), Strict(), Field(ge=1800, le=2500)]
-Change = Annotated[int, BeforeValidator(_integral), Strict(), Field(ge=-MAX_UNITS, le=MAX_UNITS)]
-Probability = Annotated[float, Strict(), Field(ge=0.0, le=1.0)]
-Rate = Annotated[float, Strict(), Field(ge=0.0, le=MAX_RATE)]
-Duration = Annotated[float, Strict(), Field(ge=MIN_DURATION, le=MAX_DURATION)]
-Days = Annotated[float, Strict(), Field(ge=0.0, le=MAX_TURNAROUND_DAYS)]
-Variation = Annotated[float, Strict(), Field(ge=0.0, le=MAX_CV)]
-Factor = Annotated[float, Strict(), Field(ge=0.0, le=MAX_FACTOR)]
-Price = Annotated[float, Strict(), Field(ge=0.0, le=MAX_PRICE)]
-Flag = Annotated[bool, Strict()]
-Label = Annotated[str, Field(max_length=MAX_LABEL)]
-RoomShares = dict[Annotated[Rooms, BeforeValidator(_room_key)], Probability]
 SHARE_TOLERANCE = 1e-6
-
-
-class Frozen(BaseModel):
-    """Base of every scenario object: unknown keys are errors, objects are immutable."""
-
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, allow_inf_nan=False, validate_default=True
-    )
 
 
 class Allocation(StrEnum):
@@ -137,90 +94,11 @@ def _check_shares(value: dict[Any, float] | None, what: str) -> None:
         raise ValueError(f"{what} shares must sum to 1 (they sum to {total:g})")
 
 
-SERIES_START = -(10**6)
-"""The year a constant series starts in: before any simulated year."""
-
-
-class YearlySeries(Frozen):
-    """A value that may change at the start of listed calendar years.
-
-    Written in YAML as a number (constant) or a ``{year: value}`` mapping; a value holds
-    from its year on, and the first value also holds before the first listed year.
-    """
-
-    values: tuple[tuple[int, float], ...]
-
-    @classmethod
-    def constant(cls, value: float) -> YearlySeries:
-        return cls(values=((SERIES_START, float(value)),))
-
-    def at_year(self, year: int) -> float:
-        current = self.values[0][1]
-        for start, value in self.values:
-            if year >= start:
-                current = value
-            else:
-                break
-        return current
-
-    @property
-    def years(self) -> list[int]:
-        return [year for year, _ in self.values if year > SERIES_START]
-
-    @model_serializer
-    def to_plain(self) -> float | dict[int, float]:
-        if len(self.values) == 1 and self.values[0][0] == SERIES_START:
-            return self.values[0][1]
-        return {year: value for year, value in self.values}
-
-
-def _series(value: Any, maximum: float, whole: bool) -> YearlySeries:
-    """A number or ``{year: value}`` mapping as a YearlySeries; values in [0, maximum]."""
-    if isinstance(value, YearlySeries):
-        return value
-    if isinstance(value, dict):
-        if not value:
-            raise ValueError("a {year: value} mapping needs at least one year")
-        pairs = [
-            (_series_year(year), _series_value(item, maximum, whole, f" in {year}"))
-            for year, item in value.items()
-        ]
-        if len({year for year, _ in pairs}) != len(pairs):
-            raise ValueError("gives a year twice")
-        return YearlySeries(values=tuple(sorted(pairs)))
-    if isinstance(value, list | tuple | str) or value is None:
-        raise ValueError(f"must be a number or a {{year: value}} mapping, got {brief(value)}")
-    return YearlySeries.constant(_series_value(value, maximum, whole, ""))
-
-
-def _series_year(year: Any) -> int:
-    if isinstance(year, str) and year.strip().isdigit():
-        return int(year)
-    if isinstance(year, float) and math.isfinite(year) and year.is_integer():
-        return int(year)
-    if isinstance(year, bool) or not isinstance(year, int):
-        raise ValueError(f"year {brief(year)} is not a whole number (a calendar year, e.g. 2012)")
-    return year
-
-
-def _series_value(value: Any, maximum: float, whole: bool, where: str) -> float:
-    kind = "a whole number" if whole else "a number"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"value{where} must be {kind}, got {brief(value)}")
-    if not math.isfinite(value):
-        raise ValueError(f"value{where} must be a finite number, got {brief(value)}")
-    if not 0 <= value <= maximum:
-        raise ValueError(f"value{where} {brief(value)} is not allowed; allowed: 0 to {maximum:,g}")
-    if whole and not float(value).is_integer():
-        raise ValueError(f"value{where} must be {kind}, got {brief(value)}")
-    return float(value)
-
-
 class Time(Frozen):
     """Simulated span: ``warmup_years`` before ``start``, then ``years`` reported years."""
 
     start: Year = 2010
-    years: Annotated[int, BeforeValidator(_integral), Strict(), Field(ge=1, le=MAX_YEARS)] = 10
+    years: Annotated[int, BeforeValidator(integral), Strict(), Field(ge=1, le=MAX_YEARS)] = 10
     warmup_years: Annotated[float, Strict(), Field(ge=0.0, le=MAX_DURATION)] = 20.0
 
     @property
@@ -283,7 +161,7 @@ class Group(Frozen):
     @field_validator("applications_per_year", mode="before")
     @classmethod
     def _parse_applications(cls, value: Any) -> Any:
-        return _series(value, MAX_APPLICATIONS, whole=False)
+        return series(value, MAX_APPLICATIONS, whole=False)
 
     @field_validator("rooms")
     @classmethod
@@ -319,7 +197,7 @@ class Policy(Frozen):
     after_nonrenewal: AfterNonrenewal = AfterNonrenewal.transfer
     size_match: Flag = True
     max_extra_rooms: Annotated[
-        int, BeforeValidator(_integral), Strict(), Field(ge=0, le=MAX_ROOMS)
+        int, BeforeValidator(integral), Strict(), Field(ge=0, le=MAX_ROOMS)
     ] = 1
     max_renewals: Renewals | None = None
 
@@ -343,7 +221,7 @@ class Followup(Frozen):
     @field_validator("capacity", mode="before")
     @classmethod
     def _parse_capacity(cls, value: Any) -> Any:
-        return _series(value, MAX_UNITS, whole=True)
+        return series(value, MAX_UNITS, whole=True)
 
 
 class Emergency(Frozen):
@@ -354,7 +232,7 @@ class Emergency(Frozen):
     @field_validator("units", mode="before")
     @classmethod
     def _parse_units(cls, value: Any) -> Any:
-        return _series(value, MAX_UNITS, whole=True)
+        return series(value, MAX_UNITS, whole=True)
 
 
 class Build(Frozen):
@@ -445,9 +323,9 @@ class Scenario(Frozen):
     description: Annotated[str, Field(max_length=MAX_DESCRIPTION)] = ""
     time: Time = Field(default_factory=Time)
     replications: Annotated[
-        int, BeforeValidator(_integral), Strict(), Field(ge=1, le=MAX_REPLICATIONS)
+        int, BeforeValidator(integral), Strict(), Field(ge=1, le=MAX_REPLICATIONS)
     ] = 30
-    seed: Annotated[int, BeforeValidator(_integral), Strict(), Field(ge=0, le=MAX_SEED)] = 1
+    seed: Annotated[int, BeforeValidator(integral), Strict(), Field(ge=0, le=MAX_SEED)] = 1
     stock: dict[str, Category] = Field(min_length=1, max_length=MAX_ENTRIES)
     groups: dict[str, Group] = Field(min_length=1, max_length=MAX_ENTRIES)
     policy: Policy = Field(default_factory=Policy)
