@@ -14,12 +14,11 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from scipy import stats
 
 from sim.analysis.figures import new_figure
 from sim.analysis.labels import label
+from sim.analysis.statistics import paired_interval, welch_interval
 
 DEFAULT_METRICS = [
     "waiting",
@@ -63,35 +62,6 @@ def per_replication(yearly: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
     return pd.concat([table, horizon], axis=1)
 
 
-def paired_interval(
-    differences: np.ndarray, confidence: float = 0.95
-) -> tuple[float, float, float]:
-    """Mean and t-interval of paired differences."""
-    n = len(differences)
-    mean = float(differences.mean()) if n else math.nan
-    if n < 2:
-        return mean, math.nan, math.nan
-    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * differences.std(ddof=1) / math.sqrt(n)
-    return mean, mean - half, mean + half
-
-
-def welch_interval(
-    base: np.ndarray, alternative: np.ndarray, confidence: float = 0.95
-) -> tuple[float, float]:
-    """Welch t-interval of the difference of means of two independent samples."""
-    n1, n2 = len(base), len(alternative)
-    if n1 < 2 or n2 < 2:
-        return math.nan, math.nan
-    v1, v2 = base.var(ddof=1) / n1, alternative.var(ddof=1) / n2
-    se = math.sqrt(v1 + v2)
-    mean = float(alternative.mean() - base.mean())
-    if se == 0:
-        return mean, mean
-    dof = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
-    half = stats.t.ppf(0.5 + confidence / 2, dof) * se
-    return mean - half, mean + half
-
-
 def compare_tables(
     base: pd.DataFrame, alternatives: dict[str, pd.DataFrame], metrics: list[str]
 ) -> pd.DataFrame:
@@ -107,7 +77,7 @@ def compare_tables(
                 [base_wide[column], alt_wide[column]], axis=1, keys=["base", "alt"]
             ).dropna()
             b, a = pair["base"].to_numpy(), pair["alt"].to_numpy()
-            difference, low, high = paired_interval(a - b)
+            difference, low, high = paired_interval(b, a)
             unpaired_low, unpaired_high = welch_interval(b, a)
             paired_width = high - low
             unpaired_width = unpaired_high - unpaired_low

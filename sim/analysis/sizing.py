@@ -29,9 +29,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from sim.analysis.output import command_line
+from sim.analysis.statistics import mean_interval, wilson_interval
 from sim.analysis.target import Target
 from sim.config.errors import InputError, Problem
 from sim.config.loader import validate_data
@@ -202,21 +202,15 @@ class SizingResult:
         rows = []
         for units in sorted(self.evaluations):
             e = self.evaluations[units]
-            values = e.values[~np.isnan(e.values)]
-            mean = float(values.mean()) if values.size else math.nan
-            half = (
-                (stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / math.sqrt(values.size))
-                if values.size > 1
-                else math.nan
-            )
-            low, high = wilson(e.successes, e.replications)
+            mean, mean_low, mean_high = mean_interval(e.values)
+            low, high = wilson_interval(e.successes, e.replications)
             rows.append(
                 {
                     "units": units,
                     "metric": str(self.question.target),
                     "metric_mean": mean,
-                    "metric_ci_low": mean - half,
-                    "metric_ci_high": mean + half,
+                    "metric_ci_low": mean_low,
+                    "metric_ci_high": mean_high,
                     "probability": e.probability,
                     "probability_ci_low": low,
                     "probability_ci_high": high,
@@ -225,16 +219,6 @@ class SizingResult:
                 }
             )
         return pd.DataFrame(rows)
-
-
-def wilson(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    """95 % Wilson score interval of a binomial proportion."""
-    if n == 0:
-        return 0.0, 1.0
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def target_values(yearly: pd.DataFrame, target: Target, years: range) -> pd.DataFrame:
@@ -301,7 +285,7 @@ def size(
         if evaluation is None:
             evaluation = evaluate(scenario, question, units, replications, jobs)
         for _ in range(MAX_DOUBLINGS):
-            low, high = wilson(evaluation.successes, evaluation.replications)
+            low, high = wilson_interval(evaluation.successes, evaluation.replications)
             if not low <= question.confidence <= high:
                 break
             evaluation = evaluate(

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 import yaml
 from matplotlib.ticker import MaxNLocator
-from scipy import stats
 
 from sim.analysis.figures import new_figure
+from sim.analysis.statistics import mean_interval
 from sim.config.errors import InputError, Problem, brief_text
 from sim.config.loader import load_scenario, option_overrides
 from sim.config.schema import Scenario
@@ -154,17 +154,6 @@ def run_grid(
     ]
 
 
-def _interval(values: np.ndarray) -> tuple[float, float, float]:
-    values = values[~np.isnan(values)]
-    if len(values) == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(values.mean())
-    if len(values) < 2:
-        return mean, math.nan, math.nan
-    half = stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / math.sqrt(len(values))
-    return mean, mean - half, mean + half
-
-
 def sweep_table(runs: list[GridRun], metrics: list[str]) -> pd.DataFrame:
     """One row per grid point, metric and year (and ``all``: mean over the years)."""
     rows = []
@@ -185,7 +174,7 @@ def sweep_table(runs: list[GridRun], metrics: list[str]) -> pd.DataFrame:
                 ("all", block.mean(axis=1).to_numpy(dtype=float)),
             ]
             for year, values in columns:
-                mean, low, high = _interval(values)
+                mean, low, high = mean_interval(values)
                 rows.append(
                     {
                         **run.point,
@@ -242,7 +231,7 @@ def tradeoff_table(runs: list[GridRun]) -> pd.DataFrame:
         }
         row: dict[str, Any] = {"policy": point_label(run.point), **run.point}
         for name, series in measures.items():
-            mean, low, high = _interval(np.asarray(series, dtype=float))
+            mean, low, high = mean_interval(np.asarray(series, dtype=float))
             row.update({name: mean, f"{name}_ci_low": low, f"{name}_ci_high": high})
         rows.append(row)
     return pd.DataFrame(rows)

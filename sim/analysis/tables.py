@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from sim.analysis.statistics import t_half_width
 
 KEYS = ["year", "group", "category", "metric"]
 SUMMARY_COLUMNS = [*KEYS, "mean", "sd", "ci_low", "ci_high", "p10", "p50", "p90", "n"]
@@ -25,9 +26,7 @@ def summarise(yearly: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     table = table.join(quantiles)
     n = table["n"].to_numpy(dtype=float)
     sd = table["sd"].fillna(0.0).to_numpy(dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        half = stats.t.ppf(0.5 + confidence / 2, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
-    half = np.where(n > 1, half, np.nan)
+    half = t_half_width(sd, n, confidence)
     table["ci_low"] = table["mean"] - half
     table["ci_high"] = table["mean"] + half
     table["n"] = table["n"].astype(int)
