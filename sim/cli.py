@@ -374,6 +374,7 @@ def compare(
             target,
             force,
             lambda _r: bar.update(1),
+            sys.argv,
         )
     if not quiet:
         click.echo(text)
@@ -435,9 +436,8 @@ def _run_grid_command(
     write: Callable[[Path, Any, list[Any]], None],
 ) -> None:
     """Run the grid with a progress bar, then ``write(folder, axes, runs)`` atomically."""
-    import json
-
-    from sim.analysis.output import atomic_folder, versions
+    from sim.analysis.output import atomic_folder
+    from sim.analysis.provenance import write_manifest
     from sim.analysis.sweep import parse_vary, run_grid
 
     axes = parse_vary(varies)
@@ -454,15 +454,18 @@ def _run_grid_command(
         )
     with atomic_folder(target, force) as folder:
         write(folder, axes, runs)
-        manifest = {
-            "scenario": str(scenario),
-            "vary": list(varies),
-            "seed": base.seed,
-            "replications": base.replications,
-            "versions": versions(),
-            "command": sys.argv,
-        }
-        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        write_manifest(
+            folder,
+            kind=kind,
+            scenario=base,
+            scenario_file=scenario,
+            seed=base.seed,
+            replications=base.replications,
+            started=min(run.results.started for run in runs),
+            finished=max(run.results.finished for run in runs),
+            command=sys.argv,
+            extra={"vary": {key: values for key, values in axes}},
+        )
     click.echo(f"results: {target}")
 
 
@@ -681,7 +684,7 @@ def size(
 
     started = dt.datetime.now()
     result = run_size(loaded, question, loaded.replications, jobs, step)
-    write_sizing(result, loaded, target_dir, force, sys.argv)
+    write_sizing(result, loaded, target_dir, force, sys.argv, scenario_file=scenario)
     analytic = result.analytic
     what = "once" if once else "a year"
     click.echo(

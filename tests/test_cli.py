@@ -18,6 +18,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 import sim.analysis.output
+import sim.analysis.provenance
 import sim.cli
 from sim.cli import main
 
@@ -272,6 +273,6 @@ def test_recorded_command_line_can_be_pasted_back() -> None:
     import shlex
 
     argv = ["/venv/bin/sim", "size", "my scenario.yaml", "--target", "waiting[group=a] <= 5"]
-    line = sim.analysis.output.command_line(argv)
+    line = sim.analysis.provenance.command_line(argv)
     assert line == "sim size 'my scenario.yaml' --target 'waiting[group=a] <= 5'"
     assert shlex.split(line) == ["sim", *argv[1:]]

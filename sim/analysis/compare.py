@@ -191,13 +191,12 @@ def run_comparison(
     out: Path,
     force: bool = False,
     on_replication_done: Callable[[int], None] | None = None,
+    command: list[str] | None = None,
 ) -> tuple[pd.DataFrame, str]:
     """Run base and alternatives with the base's seed; write the comparison folder."""
-    import json
-    import sys
-
     from sim.analysis.labels import check_metrics
-    from sim.analysis.output import atomic_folder, git_commit, versions
+    from sim.analysis.output import atomic_folder
+    from sim.analysis.provenance import Input, write_manifest
     from sim.config.errors import InputError, Problem
     from sim.config.loader import load_scenario, option_overrides
     from sim.runner.replications import run_scenario
@@ -227,29 +226,32 @@ def run_comparison(
         raise InputError(problems)
     base_run = run_scenario(base, None, jobs, False, on_replication_done)
     runs = {
-        name: run_scenario(s, None, jobs, False, on_replication_done).yearly
+        name: run_scenario(s, None, jobs, False, on_replication_done)
         for name, s in alternatives.items()
     }
-    table = compare_tables(base_run.yearly, runs, metrics)
+    table = compare_tables(base_run.yearly, {n: r.yearly for n, r in runs.items()}, metrics)
     with atomic_folder(out, force) as folder:
         table.to_csv(folder / "comparison.csv", index=False)
         every = pd.concat(
             [base_run.yearly.assign(scenario=base.name)]
-            + [y.assign(scenario=n) for n, y in runs.items()]
+            + [r.yearly.assign(scenario=n) for n, r in runs.items()]
         )
         every.to_parquet(folder / "yearly.parquet", index=False)
         comparison_figures(table, folder / "figures", base.name)
-        manifest = {
-            "base": str(base_file),
-            "alternatives": [str(p) for p in alternative_files],
-            "seed": base.seed,
-            "replications": base.replications,
-            "metrics": metrics,
-            "versions": versions(),
-            "git_commit": git_commit(Path(__file__).parent),
-            "command": sys.argv,
-        }
-        (folder / "manifest.json").write_text(
-            json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
+        write_manifest(
+            folder,
+            kind="compare",
+            scenario=base,
+            scenario_file=base_file,
+            seed=base.seed,
+            replications=base.replications,
+            started=min(r.started for r in [base_run, *runs.values()]),
+            finished=max(r.finished for r in [base_run, *runs.values()]),
+            command=command,
+            inputs=[
+                Input("alternative", name, path)
+                for name, path in zip(alternatives, alternative_files, strict=True)
+            ],
+            extra={"metrics": metrics},
         )
     return table, terminal_table(table, base.name)

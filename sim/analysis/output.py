@@ -11,47 +11,24 @@ import contextlib
 import datetime as dt
 import errno
 import hashlib
-import json
 import os
 import platform
-import shlex
 import shutil
 import stat
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from importlib import metadata
 from pathlib import Path
 
 from sim.analysis.figures import write_figures
+from sim.analysis.provenance import write_manifest
 from sim.analysis.tables import summarise
 from sim.config.errors import InputError, Problem, brief_text
 from sim.config.loader import scenario_yaml
 from sim.runner.replications import Results
 
-DEPENDENCIES = [
-    "simpy",
-    "numpy",
-    "pandas",
-    "scipy",
-    "matplotlib",
-    "click",
-    "pydantic",
-    "PyYAML",
-    "pyarrow",
-    "adjustText",
-]
-
 
 class OutputExistsError(InputError):
     """The result folder exists and ``--force`` was not given."""
-
-
-def command_line(command: list[str] | None = None) -> str:
-    """The command as a user would type it: ``sim`` and its arguments, shell-quoted."""
-    words = command if command is not None else sys.argv
-    return shlex.join(["sim", *words[1:]]) if words else "sim"
 
 
 def default_out_dir(name: str, root: Path = Path("results")) -> Path:
@@ -187,31 +164,6 @@ def _running(pid: int) -> bool:
     return True
 
 
-def versions() -> dict[str, str]:
-    found = {"python": platform.python_version()}
-    for name in ["sim-housing", *DEPENDENCIES]:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = "not installed"
-    return found
-
-
-def git_commit(where: Path) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=where,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip() or None if done.returncode == 0 else None
-
-
 def write_results(
     results: Results,
     out: str | Path,
@@ -246,39 +198,16 @@ def write_results(
             list(scenario.stock),
             results.replications,
         )
-        manifest = {
-            "scenario": scenario.name,
-            "scenario_file": str(scenario_file) if scenario_file else None,
-            "scenario_sha256": _hash(scenario_file),
-            "seed": results.seed,
-            "replications": results.replications,
-            "years": [scenario.time.start, scenario.time.end - 1],
-            "warmup_years": scenario.time.warmup_years,
-            "versions": versions(),
-            "git_commit": git_commit(Path(__file__).parent),
-            "command": command if command is not None else sys.argv,
-            "started": _iso(results.started),
-            "finished": _iso(results.finished),
-            "wall_seconds": round(results.wall_seconds, 3),
-            "files": [
-                *sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()),
-                "manifest.json",
-            ],
-        }
-        (folder / "manifest.json").write_text(
-            json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
+        write_manifest(
+            folder,
+            kind="run",
+            scenario=scenario,
+            scenario_file=scenario_file,
+            seed=results.seed,
+            replications=results.replications,
+            started=results.started,
+            finished=results.finished,
+            command=command,
+            extra={"households": results.households is not None},
         )
     return out
-
-
-def _hash(path: str | Path | None) -> str | None:
-    if path is None:
-        return None
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def _iso(timestamp: float) -> str:
-    return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC).isoformat(timespec="seconds")

@@ -23,14 +23,16 @@ at least ``confidence`` over replications.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sim.analysis.output import command_line
+from sim.analysis.provenance import recorded_command
 from sim.analysis.statistics import mean_interval, wilson_interval
 from sim.analysis.target import Target
 from sim.config.errors import InputError, Problem
@@ -197,6 +199,9 @@ class SizingResult:
     analytic: dict[str, Any]
     evaluations: dict[int, Evaluation] = field(default_factory=dict)
     answer: int | None = None
+    replications: int = 0  # each candidate's first replications
+    started: float = 0.0  # Unix times of the search
+    finished: float = 0.0
 
     def table(self) -> pd.DataFrame:
         rows = []
@@ -277,7 +282,22 @@ def size(
                 )
             ]
         )
-    result = SizingResult(question, analytic_units(scenario, question))
+    result = SizingResult(question, analytic_units(scenario, question), replications=replications)
+    result.started = time.time()
+    _search(scenario, question, result, jobs, on_step)
+    result.finished = time.time()
+    return result
+
+
+def _search(
+    scenario: Scenario,
+    question: SizingQuestion,
+    result: SizingResult,
+    jobs: int,
+    on_step: Callable[[Evaluation], None] | None,
+) -> None:
+    """The bisection of the module's docstring; fills ``result`` in place."""
+    replications = result.replications
 
     def decided(units: int) -> bool:
         """Whether ``units`` meets the target, adding replications while undecided."""
@@ -298,12 +318,12 @@ def size(
 
     if decided(0):
         result.answer = 0
-        return result
+        return
     guess = result.analytic["units"]
     high = min(question.max_units, guess) if isinstance(guess, int) and guess > 0 else 1
     while not decided(high):
         if high >= question.max_units:
-            return result  # not reachable within --max-units
+            return  # not reachable within --max-units
         high = min(question.max_units, high * 2)
     low = max(
         (
@@ -320,7 +340,6 @@ def size(
         else:
             low = middle
     result.answer = high
-    return result
 
 
 def size_figure(table: pd.DataFrame, path: Any, question: SizingQuestion, caption: str) -> None:
@@ -369,12 +388,16 @@ def size_figure(table: pd.DataFrame, path: Any, question: SizingQuestion, captio
 
 
 def write_sizing(
-    result: SizingResult, scenario: Scenario, out: Any, force: bool, command: list[str]
-) -> None:
+    result: SizingResult,
+    scenario: Scenario,
+    out: Any,
+    force: bool = False,
+    command: list[str] | None = None,
+    scenario_file: str | Path | None = None,
+) -> Path:
     """size.csv, figures/size.png (+ its data), sized.yaml and manifest.json, atomically."""
-    import json
-
-    from sim.analysis.output import atomic_folder, versions
+    from sim.analysis.output import atomic_folder
+    from sim.analysis.provenance import write_manifest
     from sim.config.loader import scenario_yaml
 
     question = result.question
@@ -392,7 +415,7 @@ def write_sizing(
             sized = with_units(scenario, question, result.answer)
             with open(folder / "sized.yaml", "w", encoding="utf-8") as handle:
                 handle.write(
-                    f"# Made by `{command_line(command)}`:\n"
+                    f"# Made by `{recorded_command(command)}`:\n"
                     f"# {result.answer} units {'once' if question.once else 'a year'}"
                     f" added to {question.category} from {question.from_year}, the "
                     f"smallest number for which {question.target} holds in every "
@@ -400,20 +423,29 @@ def write_sizing(
                     f"{question.confidence:g}.\n"
                 )
                 handle.write(scenario_yaml(sized))
-        manifest = {
-            "scenario": scenario.name,
-            "category": question.category,
-            "target": str(question.target),
-            "from": question.from_year,
-            "to": question.to_year,
-            "confidence": question.confidence,
-            "once": question.once,
-            "answer": result.answer,
-            "analytic": {
-                k: (v if isinstance(v, int | float) and math.isfinite(v) else str(v))
-                for k, v in result.analytic.items()
+        write_manifest(
+            folder,
+            kind="size",
+            scenario=scenario,
+            scenario_file=scenario_file,
+            seed=scenario.seed,
+            replications=result.replications,
+            started=result.started,
+            finished=result.finished,
+            command=command,
+            extra={
+                "category": question.category,
+                "target": str(question.target),
+                "from": question.from_year,
+                "to": question.to_year,
+                "confidence": question.confidence,
+                "max_units": question.max_units,
+                "once": question.once,
+                "answer": result.answer,
+                "analytic": {
+                    k: (v if isinstance(v, int | float) and math.isfinite(v) else str(v))
+                    for k, v in result.analytic.items()
+                },
             },
-            "versions": versions(),
-            "command": command,
-        }
-        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        )
+    return Path(out)

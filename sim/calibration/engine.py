@@ -140,6 +140,8 @@ class CalibrationResult:
     identifiability: pd.DataFrame | None = None
     holdout: pd.DataFrame | None = None
     wall_seconds: float = 0.0
+    started: float = 0.0  # Unix times
+    finished: float = 0.0
 
     def trials_table(self) -> pd.DataFrame:
         names = list(self.calibration.spec.parameters)
@@ -166,7 +168,7 @@ def calibrate(
     targets = calibration.targets
     fitted = targets[~targets.year.isin(holdout)].reset_index(drop=True)
     keys = target_keys(fitted)
-    result = CalibrationResult(calibration, fitted)
+    result = CalibrationResult(calibration, fitted, started=started)
     cache: dict[tuple[float, ...], Trial] = {}
 
     def values_at(unit: np.ndarray) -> dict[str, float]:
@@ -267,7 +269,8 @@ def calibrate(
     result.identifiability = identifiability(result, names, parameters)
     if holdout:
         result.holdout = result.fit[result.fit.year.isin(holdout)].reset_index(drop=True)
-    result.wall_seconds = time.time() - started
+    result.finished = time.time()
+    result.wall_seconds = result.finished - started
     return result
 
 

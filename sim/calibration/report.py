@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +10,8 @@ import pandas as pd
 
 from sim.analysis.figures import new_figure
 from sim.analysis.labels import label
-from sim.analysis.output import (
-    atomic_folder,
-    command_line,
-    git_commit,
-    versions,
-)
+from sim.analysis.output import atomic_folder
+from sim.analysis.provenance import Input, recorded_command, write_manifest
 from sim.calibration.engine import CalibrationResult
 from sim.calibration.spec import WHOLE_NUMBER_KEYS, scenario_with
 from sim.config.loader import scenario_yaml
@@ -33,7 +27,7 @@ def how_made(result: CalibrationResult, command: list[str] | None) -> list[str]:
         + ").",
         f"Base scenario: {result.calibration.scenario_file.name}; targets: {spec.targets}.",
         f"Best loss {result.best.loss:.4g} at trial {result.best.number}.",
-        "Command: " + command_line(command),
+        "Command: " + recorded_command(command),
     ]
 
 
@@ -62,23 +56,30 @@ def write_calibration(
         (folder / "figures").mkdir()
         fit_figure(result.fit, folder / "figures" / "fit.png", calibration.spec.name)
         result.fit.to_csv(folder / "figures" / "fit.csv", index=False)  # the figure's data
-        manifest = {
-            "spec": calibration.file,
-            "scenario": str(calibration.scenario_file),
-            "seed": calibration.spec.seed,
-            "budget": calibration.spec.budget,
-            "replications": calibration.spec.replications,
-            "fit_replications": calibration.spec.fit_replications,
-            "evaluations": len(result.trials),
-            "best_loss": result.best.loss,
-            "best": result.best.values,
-            "wall_seconds": round(result.wall_seconds, 1),
-            "versions": versions(),
-            "git_commit": git_commit(Path(__file__).parent),
-            "command": command if command is not None else sys.argv,
-        }
-        (folder / "manifest.json").write_text(
-            json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
+        spec = calibration.spec
+        write_manifest(
+            folder,
+            kind="calibrate",
+            scenario=calibration.base,
+            scenario_file=calibration.scenario_file,
+            seed=calibration.base.seed,
+            replications=spec.replications,
+            started=result.started,
+            finished=result.finished,
+            command=command,
+            inputs=[
+                Input("spec", spec.name, calibration.file),
+                Input("targets", None, Path(calibration.file).parent / spec.targets),
+            ],
+            extra={
+                "search_seed": spec.seed,
+                "budget": spec.budget,
+                "fit_replications": spec.fit_replications,
+                "holdout_years": list(spec.holdout_years),
+                "evaluations": len(result.trials),
+                "best_loss": result.best.loss,
+                "best": result.best.values,
+            },
         )
     return out
 
