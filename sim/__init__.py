@@ -2,22 +2,63 @@
 
 Layers, each importing only those before it: ``sim.config`` (scenario files) →
 ``sim.model`` (one replication) → ``sim.runner`` (replications, workers) →
-``sim.analysis`` (summaries, figures, result folders) → ``sim.cli`` (command line).
+``sim.analysis`` and ``sim.calibration`` (summaries, comparisons, sizing, calibration,
+result folders) → ``sim.api`` (every command as a function, exported here) → ``sim.cli``
+(the command line).
 """
 
-from sim.api import Results, Scenario, load_scenario, run, summarise, write_results
+from sim.api import (
+    Comparison,
+    Results,
+    Scenario,
+    SizingResult,
+    Sweep,
+    Tradeoff,
+    Validation,
+    calibrate,
+    compare,
+    load_scenario,
+    run,
+    size,
+    summarise,
+    sweep,
+    tradeoff,
+    validate,
+    write_calibration,
+    write_comparison,
+    write_results,
+    write_sizing,
+    write_sweep,
+    write_tradeoff,
+)
 from sim.config.errors import InputError, ScenarioError
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Comparison",
     "InputError",
     "Results",
     "Scenario",
     "ScenarioError",
+    "SizingResult",
+    "Sweep",
+    "Tradeoff",
+    "Validation",
     "__version__",
+    "calibrate",
+    "compare",
     "load_scenario",
     "run",
+    "size",
     "summarise",
+    "sweep",
+    "tradeoff",
+    "validate",
+    "write_calibration",
+    "write_comparison",
     "write_results",
+    "write_sizing",
+    "write_sweep",
+    "write_tradeoff",
 ]

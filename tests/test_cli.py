@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 
 import sim.analysis.output
 import sim.analysis.provenance
-import sim.cli
+import sim.api
 from sim.cli import main
 
 DATA = Path(__file__).parent / "data"
@@ -256,7 +256,7 @@ def test_internal_error_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         raise RuntimeError("simulated failure")
 
     monkeypatch.delenv("SIM_DEBUG", raising=False)
-    monkeypatch.setattr(sim.cli, "run_scenario", broken)
+    monkeypatch.setattr(sim.api, "run_scenario", broken)
     out = tmp_path / "out"
     result = invoke("run", TINY, "--out", out)
     assert result.exit_code == 1, (result.exit_code, result.output, result.exception)

@@ -377,12 +377,12 @@ def test_validate_reports_every_file(tmp_path: Path) -> None:
 def test_out_folder_checked_before_simulating(
     monkeypatch: pytest.MonkeyPatch, out: str, says: str
 ) -> None:
-    import sim.cli
+    import sim.api
 
     def no_run(*args: object, **kwargs: object) -> None:
         raise AssertionError("the simulation started")
 
-    monkeypatch.setattr(sim.cli, "run_scenario", no_run)
+    monkeypatch.setattr(sim.api, "run_scenario", no_run)
     stderr = assert_input_error(invoke("run", MINIMAL, "--out", out, "--force", "-q"))
     assert says in problem_line(stderr, out, "--out")
 

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from sim.analysis.sweep import expand_grid, parse_vary, run_grid, tradeoff_table
+from sim.analysis.sweep import expand_grid, parse_vary, run_grid
+from sim.analysis.tradeoff import tradeoff_table
 from sim.cli import main
 from sim.config.errors import InputError
 
@@ -144,7 +145,7 @@ def test_tradeoff_points_carry_their_policy_values() -> None:
     """Every point is labelled on the figure; policies with the same point share a label."""
     import matplotlib.pyplot as plt
 
-    from sim.analysis.sweep import _name_points
+    from sim.analysis.tradeoff import _name_points
 
     table = pd.DataFrame(
         {

@@ -11,14 +11,22 @@ independent, with the ratio of the two widths.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from sim.analysis.figures import new_figure
-from sim.analysis.labels import label
+from sim.analysis.inputs import ScenarioSource, scenario_from
+from sim.analysis.labels import check_metrics, label
+from sim.analysis.output import atomic_folder
+from sim.analysis.provenance import Input, write_manifest
 from sim.analysis.statistics import paired_interval, welch_interval
+from sim.config.errors import InputError, Problem
+from sim.config.loader import option_overrides
+from sim.config.schema import Scenario
+from sim.runner.replications import Results, run_scenario
 
 DEFAULT_METRICS = [
     "waiting",
@@ -182,36 +190,37 @@ def terminal_table(table: pd.DataFrame, base_name: str) -> str:
     return "\n".join(lines)
 
 
-def run_comparison(
-    base_file: Path,
-    alternative_files: list[Path],
-    replications: int | None,
-    jobs: int,
-    metrics: list[str] | None,
-    out: Path,
-    force: bool = False,
-    on_replication_done: Callable[[int], None] | None = None,
-    command: list[str] | None = None,
-) -> tuple[pd.DataFrame, str]:
-    """Run base and alternatives with the base's seed; write the comparison folder."""
-    from sim.analysis.labels import check_metrics
-    from sim.analysis.output import atomic_folder
-    from sim.analysis.provenance import Input, write_manifest
-    from sim.config.errors import InputError, Problem
-    from sim.config.loader import load_scenario, option_overrides
-    from sim.runner.replications import run_scenario
+@dataclass
+class Comparison:
+    """Base and alternatives run with the same random numbers, and their differences."""
 
-    base = load_scenario(base_file, option_overrides((), None, None, replications))
-    metrics = check_metrics(metrics if metrics is not None else DEFAULT_METRICS)
+    base: Results
+    alternatives: dict[str, Results]  # by the name the table uses (unique: "name'")
+    metrics: list[str]
+    table: pd.DataFrame  # compare_tables: one row per alternative, metric and year
+    base_file: Path | None = None
+    alternative_files: dict[str, Path | None] = field(default_factory=dict)
+
+    def text(self) -> str:
+        """Whole-horizon differences, readable in a terminal."""
+        return terminal_table(self.table, self.base.scenario.name)
+
+
+def load_alternatives(
+    base: Scenario, alternatives: Sequence[ScenarioSource]
+) -> tuple[dict[str, Scenario], dict[str, Path | None]]:
+    """The alternatives with the base's seed and replications, by unique name, and their
+    files; an input error unless every one has the base's years."""
     shared = [f"seed={base.seed}", f"replications={base.replications}"]
-    alternatives = {}
+    scenarios: dict[str, Scenario] = {}
+    files: dict[str, Path | None] = {}
     problems = []
-    for path in alternative_files:
-        scenario = load_scenario(path, shared)
+    for source in alternatives:
+        scenario, file = scenario_from(source, shared)
         if scenario.time != base.time:
             problems.append(
                 Problem(
-                    str(path),
+                    str(file) if file is not None else f"<{scenario.name}>",
                     "time",
                     "must equal the base's time "
                     f"({base.time.start}, {base.time.years} years, warm-up "
@@ -219,39 +228,73 @@ def run_comparison(
                 )
             )
         name = scenario.name
-        while name in alternatives or name == base.name:
+        while name in scenarios or name == base.name:
             name += "'"
-        alternatives[name] = scenario
+        scenarios[name] = scenario
+        files[name] = file
     if problems:
         raise InputError(problems)
-    base_run = run_scenario(base, None, jobs, False, on_replication_done)
+    return scenarios, files
+
+
+def compare(
+    base: ScenarioSource,
+    alternatives: Sequence[ScenarioSource],
+    replications: int | None = None,
+    jobs: int = 1,
+    metrics: Sequence[str] | None = None,
+    on_replication_done: Callable[[int], None] | None = None,
+) -> Comparison:
+    """Run base and alternatives with the base's seed and replications; compare them.
+
+    ``metrics`` are totals over groups and categories (default :data:`DEFAULT_METRICS`).
+    Every input is checked before the first replication runs.
+    """
+    base_scenario, base_file = scenario_from(base, option_overrides((), None, None, replications))
+    chosen = check_metrics(list(metrics) if metrics is not None else DEFAULT_METRICS)
+    scenarios, files = load_alternatives(base_scenario, alternatives)
+    base_run = run_scenario(base_scenario, None, jobs, False, on_replication_done)
     runs = {
-        name: run_scenario(s, None, jobs, False, on_replication_done)
-        for name, s in alternatives.items()
+        name: run_scenario(scenario, None, jobs, False, on_replication_done)
+        for name, scenario in scenarios.items()
     }
-    table = compare_tables(base_run.yearly, {n: r.yearly for n, r in runs.items()}, metrics)
+    table = compare_tables(base_run.yearly, {n: r.yearly for n, r in runs.items()}, chosen)
+    return Comparison(base_run, runs, chosen, table, base_file, files)
+
+
+def write_comparison(
+    comparison: Comparison,
+    out: str | Path,
+    force: bool = False,
+    command: Sequence[str] | None = None,
+) -> Path:
+    """``comparison.csv``, ``yearly.parquet`` (every scenario), ``figures/`` and
+    ``manifest.json`` at ``out``, written atomically; return ``out``."""
+    out = Path(out)
+    base = comparison.base
+    runs = [base, *comparison.alternatives.values()]
     with atomic_folder(out, force) as folder:
-        table.to_csv(folder / "comparison.csv", index=False)
+        comparison.table.to_csv(folder / "comparison.csv", index=False)
         every = pd.concat(
-            [base_run.yearly.assign(scenario=base.name)]
-            + [r.yearly.assign(scenario=n) for n, r in runs.items()]
+            [base.yearly.assign(scenario=base.scenario.name)]
+            + [r.yearly.assign(scenario=n) for n, r in comparison.alternatives.items()]
         )
         every.to_parquet(folder / "yearly.parquet", index=False)
-        comparison_figures(table, folder / "figures", base.name)
+        comparison_figures(comparison.table, folder / "figures", base.scenario.name)
         write_manifest(
             folder,
             kind="compare",
-            scenario=base,
-            scenario_file=base_file,
+            scenario=base.scenario,
+            scenario_file=comparison.base_file,
             seed=base.seed,
             replications=base.replications,
-            started=min(r.started for r in [base_run, *runs.values()]),
-            finished=max(r.finished for r in [base_run, *runs.values()]),
+            started=min(r.started for r in runs),
+            finished=max(r.finished for r in runs),
             command=command,
             inputs=[
-                Input("alternative", name, path)
-                for name, path in zip(alternatives, alternative_files, strict=True)
+                Input("alternative", name, comparison.alternative_files.get(name))
+                for name in comparison.alternatives
             ],
-            extra={"metrics": metrics},
+            extra={"metrics": comparison.metrics},
         )
-    return table, terminal_table(table, base.name)
+    return out

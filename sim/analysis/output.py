@@ -16,7 +16,7 @@ import platform
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from sim.analysis.figures import write_figures
@@ -169,7 +169,7 @@ def write_results(
     out: str | Path,
     force: bool = False,
     scenario_file: str | Path | None = None,
-    command: list[str] | None = None,
+    command: Sequence[str] | None = None,
     on_step: Callable[[str], None] | None = None,
 ) -> Path:
     """Write a complete result folder for ``results`` at ``out``; return ``out``."""

@@ -5,13 +5,11 @@ year from ``from_year`` (or once, in that year), such that a target (``waiting[g
 <= 10``) holds in every year from ``to_year`` to the end of the horizon with probability
 at least ``confidence`` over replications.
 
-1. **Analytic estimate.** The category as an M/M/c queue: arrivals are the approved
-   applications of the groups eligible for it (shared equally where a group has several
-   categories), service is one tenancy, whose mean follows from the groups' exit hazards,
-   self-sufficiency and contract length (below). For a wait or list-length target the
-   smallest c whose Erlang-C mean wait or list length meets it; for any other target the
-   fluid condition c ≥ λ / μ. The units to add are c minus the units the category has,
-   spread evenly over the years from ``from_year`` to ``to_year``.
+1. **Analytic estimate** (:mod:`sim.analysis.sizing_estimate`). The category as an
+   M/M/c queue: for a wait or list-length target the smallest c whose Erlang-C mean wait
+   or list length meets it; for any other target the fluid condition c ≥ λ / μ. The
+   units to add are c minus the units the category has, spread evenly over the years
+   from ``from_year`` to ``to_year``.
 2. **Simulation search.** Every candidate runs with the scenario's seed (common random
    numbers), so the probability of meeting the target is, replication by replication, in
    practice monotone in the number of units. A bisection over whole units finds the
@@ -24,7 +22,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,11 +30,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.provenance import recorded_command
+from sim.analysis.labels import METRICS
+from sim.analysis.output import atomic_folder
+from sim.analysis.provenance import recorded_command, write_manifest
+from sim.analysis.sizing_estimate import analytic_units
 from sim.analysis.statistics import mean_interval, wilson_interval
-from sim.analysis.target import Target
+from sim.analysis.target import Target, parse_target
 from sim.config.errors import InputError, Problem
-from sim.config.loader import validate_data
+from sim.config.loader import plain_data, scenario_yaml, validate_data
 from sim.config.schema import Scenario
 from sim.runner.replications import run_scenario
 
@@ -45,6 +46,10 @@ MAX_DOUBLINGS = 2  # replications grow to at most four times the start
 
 @dataclass(frozen=True)
 class SizingQuestion:
+    """Units a year (or ``once``) from ``from_year`` in ``category`` such that ``target``
+    holds in every year from ``to_year`` in at least ``confidence`` of the replications;
+    at most ``max_units``."""
+
     category: str
     target: Target
     from_year: int
@@ -54,10 +59,44 @@ class SizingQuestion:
     once: bool = False
 
 
+def sizing_question(
+    scenario: Scenario,
+    category: str,
+    target: str | Target,
+    from_year: int | None = None,
+    to_year: int | None = None,
+    confidence: float = 0.8,
+    max_units: int = 200,
+    once: bool = False,
+) -> SizingQuestion:
+    """The question, checked against the scenario: a known category, a target expression
+    over known metrics, groups and categories (parsed safely); the years default to the
+    first and last reported year."""
+    if category not in scenario.stock:
+        raise InputError(
+            [
+                Problem(
+                    "--category",
+                    category,
+                    "unknown category; allowed: " + ", ".join(scenario.stock),
+                )
+            ]
+        )
+    if isinstance(target, str):
+        target = parse_target(target, METRICS, scenario.groups, scenario.stock)
+    return SizingQuestion(
+        category,
+        target,
+        from_year or scenario.time.start,
+        to_year or scenario.time.end - 1,
+        confidence,
+        max_units,
+        once,
+    )
+
+
 def with_units(scenario: Scenario, question: SizingQuestion, units: int) -> Scenario:
     """The scenario with ``units`` a year (or once) added to the question's category."""
-    from sim.config.loader import plain_data
-
     data = plain_data(scenario)
     builds = list(data.get("builds", []))
     if units > 0:
@@ -79,108 +118,6 @@ def with_units(scenario: Scenario, question: SizingQuestion, units: int) -> Scen
     return validate_data(data, f"<{scenario.name} + {units} units>")
 
 
-# --- analytic estimate -----------------------------------------------------------------
-
-
-def mean_tenancy(scenario: Scenario, group_id: str, category: str) -> float:
-    """Approximate mean tenancy (years) of a group's household in a category."""
-    group = scenario.groups[group_id]
-    cat = scenario.stock[category]
-    base = group.breakdown_per_year + group.other_exit_per_year
-    s = 1.0 / group.self_sufficient_years if group.self_sufficient_years else 0.0
-    if cat.contract_years is not None:
-        after = cat.contract_years / 2  # self-sufficient: leaves at the contract's end
-    elif group.leave_when_able_per_year > 0:
-        after = 1.0 / group.leave_when_able_per_year
-    else:
-        after = math.inf
-    permanent = 1.0 / base if base > 0 else math.inf
-    first = 1.0 / (base + s) if base + s > 0 else math.inf
-    temporary = (
-        first + (s / (base + s)) * min(after, 1.0 / base if base > 0 else math.inf)
-        if base + s > 0
-        else math.inf
-    )
-    p = group.permanent_need
-    if p == 0:
-        return temporary
-    if p == 1:
-        return permanent
-    return p * permanent + (1 - p) * temporary
-
-
-def arrival_and_service(scenario: Scenario, category: str, year: int) -> tuple[float, float]:
-    """Approved applications a year for the category, and its mean service rate per unit."""
-    arrivals = 0.0
-    tenancy_weighted = 0.0
-    for group_id, group in scenario.groups.items():
-        if category not in group.eligible:
-            continue
-        share = 1.0 / len(group.eligible)
-        rate = group.applications_per_year.at_year(year) * group.approval * share
-        arrivals += rate
-        tenancy_weighted += rate * mean_tenancy(scenario, group_id, category)
-    if arrivals == 0:
-        return 0.0, math.inf
-    tenancy = tenancy_weighted / arrivals
-    return arrivals, (1.0 / tenancy if tenancy > 0 and math.isfinite(tenancy) else 0.0)
-
-
-def erlang_c_wait(c: int, arrival: float, service: float) -> float:
-    """Mean wait in queue of M/M/c (years); infinite when c·μ ≤ λ."""
-    if c <= 0 or c * service <= arrival:
-        return math.inf
-    a = arrival / service
-    # Erlang B by recursion, then Erlang C
-    b = 1.0
-    for k in range(1, c + 1):
-        b = a * b / (k + a * b)
-    rho = a / c
-    erlang_c = b / (1 - rho + rho * b)
-    return erlang_c / (c * service - arrival)
-
-
-def analytic_units(scenario: Scenario, question: SizingQuestion) -> dict[str, Any]:
-    """The analytic first estimate: servers c needed and units a year to add."""
-    arrival, service = arrival_and_service(scenario, question.category, question.to_year)
-    have = scenario.stock[question.category].units + sum(
-        units
-        for build in scenario.builds
-        if build.category == question.category
-        for year, units in build.schedule()
-        if year <= question.from_year
-    )
-    target = question.target
-    if arrival == 0:
-        c = 0
-    elif service == 0:
-        c = math.inf  # type: ignore[assignment]
-    else:
-        c = max(1, math.ceil(arrival / service))
-        limit = 100 * c + 1000
-        metric = target.metric
-        if metric.startswith("wait_years") or metric in ("waiting", "waiting_mean"):
-            while c < limit:
-                wait = erlang_c_wait(c, arrival, service)
-                value = wait if metric.startswith("wait_years") else arrival * wait
-                if target.holds(value):
-                    break
-                c += 1
-    years = 1 if question.once else max(1, question.to_year - question.from_year + 1)
-    needed = (c - have) if math.isfinite(c) else math.inf
-    per_year = max(0, math.ceil(needed / years)) if math.isfinite(needed) else math.inf
-    return {
-        "arrivals_per_year": arrival,
-        "service_rate": service,
-        "servers": c,
-        "units_now": have,
-        "units": per_year,
-    }
-
-
-# --- simulation search -------------------------------------------------------------------
-
-
 @dataclass
 class Evaluation:
     units: int
@@ -195,6 +132,9 @@ class Evaluation:
 
 @dataclass
 class SizingResult:
+    """The answer (``None``: not reached within ``max_units``), the analytic estimate and
+    every candidate tried."""
+
     question: SizingQuestion
     analytic: dict[str, Any]
     evaluations: dict[int, Evaluation] = field(default_factory=dict)
@@ -202,6 +142,8 @@ class SizingResult:
     replications: int = 0  # each candidate's first replications
     started: float = 0.0  # Unix times of the search
     finished: float = 0.0
+    scenario: Scenario | None = None  # the scenario the units are added to
+    scenario_file: Path | None = None
 
     def table(self) -> pd.DataFrame:
         rows = []
@@ -282,7 +224,9 @@ def size(
                 )
             ]
         )
-    result = SizingResult(question, analytic_units(scenario, question), replications=replications)
+    result = SizingResult(
+        question, analytic_units(scenario, question), replications=replications, scenario=scenario
+    )
     result.started = time.time()
     _search(scenario, question, result, jobs, on_step)
     result.finished = time.time()
@@ -389,17 +333,15 @@ def size_figure(table: pd.DataFrame, path: Any, question: SizingQuestion, captio
 
 def write_sizing(
     result: SizingResult,
-    scenario: Scenario,
-    out: Any,
+    out: str | Path,
     force: bool = False,
-    command: list[str] | None = None,
-    scenario_file: str | Path | None = None,
+    command: Sequence[str] | None = None,
 ) -> Path:
-    """size.csv, figures/size.png (+ its data), sized.yaml and manifest.json, atomically."""
-    from sim.analysis.output import atomic_folder
-    from sim.analysis.provenance import write_manifest
-    from sim.config.loader import scenario_yaml
-
+    """size.csv, figures/size.png (+ its data), sized.yaml and manifest.json at ``out``,
+    written atomically; return ``out``."""
+    out = Path(out)
+    scenario = result.scenario
+    assert scenario is not None, "a result of size() knows its scenario"
     question = result.question
     table = result.table()
     caption = (
@@ -427,7 +369,7 @@ def write_sizing(
             folder,
             kind="size",
             scenario=scenario,
-            scenario_file=scenario_file,
+            scenario_file=result.scenario_file,
             seed=scenario.seed,
             replications=result.replications,
             started=result.started,
@@ -448,4 +390,4 @@ def write_sizing(
                 },
             },
         )
-    return Path(out)
+    return out

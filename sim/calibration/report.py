@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from sim.calibration.spec import WHOLE_NUMBER_KEYS, scenario_with
 from sim.config.loader import scenario_yaml
 
 
-def how_made(result: CalibrationResult, command: list[str] | None) -> list[str]:
+def how_made(result: CalibrationResult, command: Sequence[str] | None) -> list[str]:
     spec = result.calibration.spec
     assert result.best is not None
     return [
@@ -35,8 +36,11 @@ def write_calibration(
     result: CalibrationResult,
     out: str | Path,
     force: bool = False,
-    command: list[str] | None = None,
+    command: Sequence[str] | None = None,
 ) -> Path:
+    """trials.csv, fit.csv, identifiability.csv, holdout.csv (with hold-out years),
+    best.yaml, figures/fit.png (with its data) and manifest.json at ``out``, written
+    atomically; return ``out``."""
     out = Path(out)
     calibration = result.calibration
     assert result.best is not None and result.fit is not None
@@ -84,7 +88,9 @@ def write_calibration(
     return out
 
 
-def write_overlay(result: CalibrationResult, path: str | Path, command: list[str] | None) -> Path:
+def write_overlay(
+    result: CalibrationResult, path: str | Path, command: Sequence[str] | None = None
+) -> Path:
     """A scenario that ``extends`` the base and sets the fitted values, with comments."""
     path = Path(path)
     calibration = result.calibration

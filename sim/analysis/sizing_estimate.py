@@ -1,0 +1,117 @@
+"""The analytic first estimate of ``sim size``: a category as an M/M/c queue.
+
+Arrivals are the approved applications of the groups eligible for the category (shared
+equally where a group has several categories); service is one tenancy, whose mean follows
+from the groups' exit hazards, self-sufficiency and contract length. For a wait or
+list-length target the estimate is the smallest number of units c whose Erlang-C mean wait
+or list length meets it; for any other target the fluid condition c ≥ λ / μ.
+
+>>> round(erlang_c_wait(2, 1.0, 1.0), 4)  # M/M/2 at load 1/2: C = 1/3, wait C / (cμ − λ)
+0.3333
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from sim.config.schema import Scenario
+
+if TYPE_CHECKING:
+    from sim.analysis.sizing import SizingQuestion
+
+
+def mean_tenancy(scenario: Scenario, group_id: str, category: str) -> float:
+    """Approximate mean tenancy (years) of a group's household in a category."""
+    group = scenario.groups[group_id]
+    cat = scenario.stock[category]
+    base = group.breakdown_per_year + group.other_exit_per_year
+    s = 1.0 / group.self_sufficient_years if group.self_sufficient_years else 0.0
+    if cat.contract_years is not None:
+        after = cat.contract_years / 2  # self-sufficient: leaves at the contract's end
+    elif group.leave_when_able_per_year > 0:
+        after = 1.0 / group.leave_when_able_per_year
+    else:
+        after = math.inf
+    permanent = 1.0 / base if base > 0 else math.inf
+    first = 1.0 / (base + s) if base + s > 0 else math.inf
+    temporary = (
+        first + (s / (base + s)) * min(after, 1.0 / base if base > 0 else math.inf)
+        if base + s > 0
+        else math.inf
+    )
+    p = group.permanent_need
+    if p == 0:
+        return temporary
+    if p == 1:
+        return permanent
+    return p * permanent + (1 - p) * temporary
+
+
+def arrival_and_service(scenario: Scenario, category: str, year: int) -> tuple[float, float]:
+    """Approved applications a year for the category, and its mean service rate per unit."""
+    arrivals = 0.0
+    tenancy_weighted = 0.0
+    for group_id, group in scenario.groups.items():
+        if category not in group.eligible:
+            continue
+        share = 1.0 / len(group.eligible)
+        rate = group.applications_per_year.at_year(year) * group.approval * share
+        arrivals += rate
+        tenancy_weighted += rate * mean_tenancy(scenario, group_id, category)
+    if arrivals == 0:
+        return 0.0, math.inf
+    tenancy = tenancy_weighted / arrivals
+    return arrivals, (1.0 / tenancy if tenancy > 0 and math.isfinite(tenancy) else 0.0)
+
+
+def erlang_c_wait(c: int, arrival: float, service: float) -> float:
+    """Mean wait in queue of M/M/c (years); infinite when c·μ ≤ λ."""
+    if c <= 0 or c * service <= arrival:
+        return math.inf
+    a = arrival / service
+    # Erlang B by recursion, then Erlang C
+    b = 1.0
+    for k in range(1, c + 1):
+        b = a * b / (k + a * b)
+    rho = a / c
+    erlang_c = b / (1 - rho + rho * b)
+    return erlang_c / (c * service - arrival)
+
+
+def analytic_units(scenario: Scenario, question: SizingQuestion) -> dict[str, Any]:
+    """The analytic first estimate: servers c needed and units a year to add."""
+    arrival, service = arrival_and_service(scenario, question.category, question.to_year)
+    have = scenario.stock[question.category].units + sum(
+        units
+        for build in scenario.builds
+        if build.category == question.category
+        for year, units in build.schedule()
+        if year <= question.from_year
+    )
+    target = question.target
+    if arrival == 0:
+        c = 0
+    elif service == 0:
+        c = math.inf  # type: ignore[assignment]
+    else:
+        c = max(1, math.ceil(arrival / service))
+        limit = 100 * c + 1000
+        metric = target.metric
+        if metric.startswith("wait_years") or metric in ("waiting", "waiting_mean"):
+            while c < limit:
+                wait = erlang_c_wait(c, arrival, service)
+                value = wait if metric.startswith("wait_years") else arrival * wait
+                if target.holds(value):
+                    break
+                c += 1
+    years = 1 if question.once else max(1, question.to_year - question.from_year + 1)
+    needed = (c - have) if math.isfinite(c) else math.inf
+    per_year = max(0, math.ceil(needed / years)) if math.isfinite(needed) else math.inf
+    return {
+        "arrivals_per_year": arrival,
+        "service_rate": service,
+        "servers": c,
+        "units_now": have,
+        "units": per_year,
+    }

@@ -1,0 +1,309 @@
+"""The throughput–stability trade-off (``sim tradeoff``) over a grid of policies.
+
+Every policy (grid point) runs with the scenario's seed and household records, so the
+policies share their random numbers. Per policy: throughput (new households housed per
+100 units a year) against stability (forced moves per 100 tenant-years, and the share of
+permanent-need tenants moved at least once), with the mean wait and hospits nights beside.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import MaxNLocator
+
+from sim.analysis.figures import new_figure
+from sim.analysis.inputs import ScenarioSource, scenario_from
+from sim.analysis.output import atomic_folder
+from sim.analysis.statistics import mean_interval
+from sim.analysis.sweep import (
+    Axes,
+    GridRun,
+    grid_axes,
+    point_label,
+    run_grid,
+    shown_value,
+    write_grid_manifest,
+)
+from sim.config.loader import option_overrides
+from sim.config.schema import Scenario
+
+STABILITY_YEARS = 10
+
+
+def tradeoff_table(runs: list[GridRun]) -> pd.DataFrame:
+    """Per policy: throughput, stability (two measures), mean wait and hospits nights.
+
+    Per replication, over the reported years: throughput = 100 × new allocations / unit-
+    years; forced moves per 100 tenant-years = 100 × forced moves / tenant-years; the share
+    of permanent-need tenants (tenants at some time in the first ten reported years) with
+    at least one forced move in those years; the mean wait of households housed and the
+    hospits nights per year. Means with 95 % t-intervals over replications.
+    """
+    rows = []
+    for run in runs:
+        yearly = run.results.yearly
+        totals = yearly[(yearly.group == "") & (yearly.category == "")]
+        sums = totals.pivot_table(
+            index="replication", columns="metric", values="value", aggfunc="sum"
+        )
+        years = run.scenario.time.years
+        allocations = (
+            totals[totals.metric == "allocations"].set_index(["replication", "year"]).value
+        )
+        waits = (
+            totals[totals.metric == "wait_years_mean"]
+            .set_index(["replication", "year"])
+            .value.fillna(0.0)
+        )
+        mean_wait = (waits * allocations).groupby("replication").sum() / allocations.groupby(
+            "replication"
+        ).sum()
+        measures = {
+            "throughput_per_100_units": 100 * sums.allocations / sums.unit_years,
+            "forced_moves_per_100_tenant_years": 100 * sums.forced_moves / sums.tenant_years,
+            "share_permanent_need_moved": _share_moved(run),
+            "wait_years_mean": mean_wait,
+            "hospits_nights_per_year": sums.hospits_nights / years,
+        }
+        row: dict[str, Any] = {"policy": point_label(run.point), **run.point}
+        for name, series in measures.items():
+            mean, low, high = mean_interval(np.asarray(series, dtype=float))
+            row.update({name: mean, f"{name}_ci_low": low, f"{name}_ci_high": high})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _share_moved(run: GridRun) -> pd.Series:
+    households = run.results.households
+    if households is None:
+        return pd.Series(dtype=float)
+    start = run.scenario.time.start
+    end = start + min(STABILITY_YEARS, run.scenario.time.years)
+    shares = {}
+    for replication, block in households[households.permanent_need].groupby("replication"):
+        tenants = 0
+        moved = 0
+        for moves in block.moves:
+            housed = [m for m in moves if m["kind"] in ("allocation", "transfer")]
+            if not housed:
+                continue
+            first = housed[0]["time"]
+            exits = [m["time"] for m in moves if m["kind"] == "forced_move"]
+            tenants += 1 if first < end else 0
+            moved += 1 if first < end and any(start <= t < end for t in exits) else 0
+        shares[replication] = moved / tenants if tenants else math.nan
+    return pd.Series(shares)
+
+
+def _point_keys(table: pd.DataFrame) -> list[str]:
+    """The varied keys: the columns between ``policy`` and the first measure."""
+    columns = list(table.columns)
+    return columns[columns.index("policy") + 1 : columns.index("throughput_per_100_units")]
+
+
+def _name_points(ax: Any, table: pd.DataFrame, stability: str) -> None:
+    """Write each policy's values beside its point, moved apart so that no two overlap.
+
+    Policies with the same point (e.g. every renewal rule under permanent contracts) share
+    one label, with their differing values joined by "/".
+    """
+    from adjustText import adjust_text  # imports pyplot: only when a figure is drawn
+
+    keys = _point_keys(table)
+    spots: dict[tuple[float, float], list[int]] = {}
+    for i, row in enumerate(table.itertuples()):
+        spot = (float(getattr(row, stability)), float(row.throughput_per_100_units))
+        spots.setdefault(spot, []).append(i)
+    low, high = ax.get_xlim()
+    shift = 0.02 * (high - low)  # start right of the point, clear of its marker
+    texts = []
+    for (x, y), rows in spots.items():
+        parts = []
+        for key in keys:
+            values = dict.fromkeys(shown_value(key, table[key].iloc[i]) for i in rows)
+            parts.append("/".join(values))
+        texts.append(
+            ax.text(x + shift, y, ", ".join(parts), fontsize=7.5, color="0.1", va="center")
+        )
+    points = list(spots)
+    adjust_text(
+        texts,
+        x=[x for x, _ in points],
+        y=[y for _, y in points],
+        ax=ax,
+        arrowprops={"arrowstyle": "-", "color": "0.45", "lw": 0.6},
+    )
+
+
+def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str) -> Path:
+    """Throughput against stability, with intervals; mean wait and hospits nights below."""
+
+    fig, axes = new_figure(2, 2, figsize=(15, 9.5))
+    palette = matplotlib.colormaps["tab10" if len(table) <= 10 else "tab20"]
+    colours = [palette(i % palette.N) for i in range(len(table))]
+    for ax, stability, xlabel in (
+        (axes[0, 0], "forced_moves_per_100_tenant_years", "Forced moves per 100 tenant-years"),
+        (
+            axes[0, 1],
+            "share_permanent_need_moved",
+            f"Share of permanent-need tenants moved at least once in {STABILITY_YEARS} years",
+        ),
+    ):
+        for i, row in enumerate(table.itertuples()):
+            x, y = getattr(row, stability), row.throughput_per_100_units
+            xerr = [
+                [x - getattr(row, f"{stability}_ci_low")],
+                [getattr(row, f"{stability}_ci_high") - x],
+            ]
+            yerr = [
+                [y - row.throughput_per_100_units_ci_low],
+                [row.throughput_per_100_units_ci_high - y],
+            ]
+            ax.errorbar(
+                x,
+                y,
+                xerr=xerr,
+                yerr=yerr,
+                fmt="o",
+                color=colours[i % len(colours)],
+                capsize=3,
+            )
+        ax.set_xlabel(xlabel, fontsize=9)
+        ax.set_ylabel("Throughput: new households housed\nper 100 units per year", fontsize=9)
+        ax.grid(alpha=0.3)
+        low, high = ax.get_xlim()
+        ax.set_xlim(low, high + 0.12 * (high - low))  # room for the labels of the last points
+    names = ", ".join(key.split(".")[-1] for key in _point_keys(table))
+    axes[0, 0].set_title(
+        f"Throughput against stability (up and left is better)\npoints labelled {names}",
+        fontsize=10,
+    )
+    axes[0, 1].set_title(
+        f"… for tenants whose need is permanent\npoints labelled {names}", fontsize=10
+    )
+    positions = np.arange(len(table))
+    for ax, column, xlabel in (
+        (axes[1, 0], "wait_years_mean", "Mean wait of those housed (years)"),
+        (axes[1, 1], "hospits_nights_per_year", "Hospits nights per year"),
+    ):
+        ax.barh(
+            positions,
+            table[column],
+            xerr=[
+                table[column] - table[f"{column}_ci_low"],
+                table[f"{column}_ci_high"] - table[column],
+            ],
+            color=[colours[i % len(colours)] for i in positions],
+            capsize=2,
+            alpha=0.8,
+        )
+        ax.set_yticks(positions)
+        ax.set_yticklabels(table.policy, fontsize=7)
+        ax.set_xlabel(xlabel, fontsize=9)
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.grid(alpha=0.3, axis="x")
+        ax.invert_yaxis()
+    axes[1, 0].set_title("Beside: waiting", fontsize=10)
+    axes[1, 1].set_title("Beside: hospits", fontsize=10)
+    fig.text(
+        0.01,
+        0.005,
+        caption + " Points and bars: means over replications; whiskers: 95 % intervals.",
+        fontsize=8,
+        color="0.25",
+        wrap=True,
+    )
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    for ax, stability in (
+        (axes[0, 0], "forced_moves_per_100_tenant_years"),
+        (axes[0, 1], "share_permanent_need_moved"),
+    ):
+        _name_points(ax, table, stability)  # after the layout: labels are placed on screen
+    fig.savefig(path, dpi=110)
+    return path
+
+
+OVERVIEW_COLUMNS = [
+    "policy",
+    "throughput_per_100_units",
+    "forced_moves_per_100_tenant_years",
+    "share_permanent_need_moved",
+    "wait_years_mean",
+    "hospits_nights_per_year",
+]
+
+
+@dataclass
+class Tradeoff:
+    """Policies (grid points) run with the same random numbers, and their measures."""
+
+    base: Scenario  # the scenario with its overrides, before the grid's settings
+    axes: Axes
+    runs: list[GridRun]
+    table: pd.DataFrame  # tradeoff_table
+    scenario_file: Path | None = None
+
+    def overview(self) -> pd.DataFrame:
+        """The policy names and the means of the five measures."""
+        return self.table[OVERVIEW_COLUMNS]
+
+    def caption(self) -> str:
+        """What the figure shows: scenario, replications, years and the varied keys."""
+        base = self.runs[0].scenario
+        return (
+            f"Simulated: {base.name}, {base.replications} replications per policy, "
+            f"{base.time.start}–{base.time.end - 1}, same random numbers for every "
+            f"policy; policies vary {', '.join(key for key, _ in self.axes)}."
+        )
+
+
+def tradeoff(
+    scenario: ScenarioSource,
+    vary: Mapping[str, Sequence[Any]] | Iterable[str],
+    replications: int | None = None,
+    jobs: int = 1,
+    overrides: Iterable[str] = (),
+    on_replication_done: Callable[[int], None] | None = None,
+) -> Tradeoff:
+    """Run every policy of the grid ``vary`` (see :func:`sim.analysis.sweep.grid_axes`)
+    with household records, and measure throughput against stability."""
+    axes = grid_axes(vary)
+    overrides = list(overrides)
+    base, file = scenario_from(scenario, option_overrides(overrides, None, None, replications))
+    runs = run_grid(scenario, axes, replications, jobs, True, overrides, on_replication_done)
+    return Tradeoff(base, axes, runs, tradeoff_table(runs), file)
+
+
+def write_tradeoff(
+    result: Tradeoff,
+    out: str | Path,
+    force: bool = False,
+    command: Sequence[str] | None = None,
+) -> Path:
+    """``tradeoff.csv``, ``figures/tradeoff.png`` (with its data) and ``manifest.json`` at
+    ``out``, written atomically; return ``out``."""
+    out = Path(out)
+    with atomic_folder(out, force) as folder:
+        result.table.to_csv(folder / "tradeoff.csv", index=False)
+        (folder / "figures").mkdir()
+        tradeoff_figure(result.table, folder / "figures" / "tradeoff.png", result.caption())
+        result.table.to_csv(folder / "figures" / "tradeoff.csv", index=False)
+        write_grid_manifest(
+            folder,
+            "tradeoff",
+            result.base,
+            result.scenario_file,
+            result.axes,
+            result.runs,
+            command,
+            {"stability_years": STABILITY_YEARS},
+        )
+    return out

@@ -1,0 +1,115 @@
+"""``sim calibrate``: fit a scenario's parameters to reported counts."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from sim import api
+from sim.cli.common import (
+    FORCE_OPTION,
+    JOBS_OPTION,
+    handle_errors,
+    out_option,
+    progress_bar,
+    quiet_option,
+    result_folder,
+    set_option,
+)
+
+if TYPE_CHECKING:
+    from sim.calibration import CalibrationResult
+    from sim.calibration.engine import Trial
+
+
+@click.command()
+@click.argument("spec", type=click.Path(path_type=Path))
+@click.option(
+    "--budget",
+    type=click.IntRange(min=1),
+    help="Evaluations (default: the spec's budget). Example: --budget 40",
+)
+@JOBS_OPTION
+@click.option("--seed", type=click.IntRange(min=0), help="Search seed (default: the spec's).")
+@click.option(
+    "--holdout",
+    "holdout",
+    multiple=True,
+    type=int,
+    metavar="YEAR",
+    help="Fit without this year's targets and predict them (repeatable).",
+)
+@out_option("calibrate-")
+@set_option("Override a spec key, repeatable. Example: --set replications=4")
+@click.option(
+    "--scenario-out",
+    type=click.Path(path_type=Path),
+    help="Also write the calibrated scenario (extends the base) to this file. "
+    "Example: --scenario-out scenarios/asker-calibrated.yaml",
+)
+@FORCE_OPTION
+@quiet_option("No progress bar.")
+@handle_errors
+def calibrate(
+    spec: Path,
+    budget: int | None,
+    jobs: int,
+    seed: int | None,
+    holdout: tuple[int, ...],
+    out: Path | None,
+    overrides: tuple[str, ...],
+    scenario_out: Path | None,
+    force: bool,
+    quiet: bool,
+) -> None:
+    """Fit a scenario's parameters to reported counts (calibration SPEC file).
+
+    \b
+    Example:
+      sim calibrate calibration/lorenskog.yaml --jobs 2
+      sim calibrate calibration/asker.yaml --holdout 2010 --budget 60
+    """
+    from sim.calibration import load_calibration
+
+    loaded = load_calibration(spec, budget, seed, holdout or None, overrides)
+    target = result_folder(out, f"calibrate-{loaded.spec.name}", force)
+    with progress_bar(loaded.spec.budget, "evaluations", quiet, item_show_func=lambda x: x) as bar:
+
+        def progress(trial: Trial, best: Trial) -> None:
+            bar.update(1, f"best loss {best.loss:.4g}")
+
+        result = api.calibrate(
+            loaded,
+            jobs=jobs,
+            on_trial=progress,
+            out=target,
+            force=force,
+            scenario_out=scenario_out,
+            command=sys.argv,
+        )
+    click.echo(report(result))
+    click.echo(f"results: {target}")
+
+
+def report(result: CalibrationResult) -> str:
+    """The best loss, how many targets the fit reaches, the values, hold-out predictions."""
+    fit = result.fit
+    assert fit is not None and result.best is not None
+    used = fit[fit.used_in_fit & ~fit.target.str.startswith("sum_")]
+    lines = [
+        f"best loss {result.best.loss:.4g} after {len(result.trials)} evaluations "
+        f"({result.wall_seconds:.0f} s); {int(used.inside.sum())} of {len(used)} "
+        "fitted targets inside the simulated 90 % interval"
+    ]
+    lines += [f"  {name} = {value:.4g}" for name, value in result.best.values.items()]
+    if result.holdout is not None:
+        for row in result.holdout.itertuples():
+            if row.target.startswith("sum_"):
+                lines.append(
+                    f"  hold-out {row.metric} {row.year}: observed {row.observed:g}, "
+                    f"predicted {row.simulated_mean:.1f} ({row.relative_error:+.0%})"
+                )
+    return "\n".join(lines)

@@ -1,0 +1,95 @@
+"""What the commands share: options, the result folder, progress bars, error handling.
+
+Exit codes: 0 success, 2 invalid input (scenario, option, existing output folder),
+1 internal error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from sim.analysis.output import check_out_dir, default_out_dir
+from sim.config.errors import InputError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+JOBS_OPTION = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Worker processes; 0 uses every core. Results do not depend on it.",
+)
+FORCE_OPTION = click.option("--force", is_flag=True, help="Replace the result folder if it exists.")
+
+
+def out_option(prefix: str) -> Callable[[F], F]:
+    """``--out DIR``; the default folder is ``results/<prefix><name>/<timestamp>``."""
+    return click.option(
+        "--out",
+        type=click.Path(path_type=Path),
+        help=f"Result folder (default: results/{prefix}<name>/<YYYYmmdd-HHMMSS>).",
+    )
+
+
+def set_option(help: str) -> Callable[[F], F]:
+    """``--set KEY=VALUE``, repeatable."""
+    return click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help=help)
+
+
+def quiet_option(help: str) -> Callable[[F], F]:
+    return click.option("--quiet", "-q", is_flag=True, help=help)
+
+
+def result_folder(out: Path | None, name: str, force: bool) -> Path:
+    """The folder a command writes to (``--out`` or the default), checked before any work."""
+    target = out if out is not None else default_out_dir(name)
+    check_out_dir(target, force)
+    return target
+
+
+def metric_list(text: str | None) -> list[str] | None:
+    """``--metrics M1,M2,...`` as a list (``None``: the command's default)."""
+    return [m.strip() for m in text.split(",") if m.strip()] if text else None
+
+
+def progress_bar(length: int, label: str, quiet: bool, **options: Any) -> Any:
+    """A progress bar on standard error (none with ``--quiet``)."""
+    return click.progressbar(length=length, label=label, file=sys.stderr, hidden=quiet, **options)
+
+
+def handle_errors(command: F) -> F:
+    """Input errors exit with code 2 and a plain message; other errors with code 1."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InputError as error:
+            click.echo(click.style("error: ", fg="red", bold=True) + "invalid input", err=True)
+            for problem in error.problems:
+                click.echo(f"  {problem}", err=True)
+            sys.exit(2)
+        except KeyboardInterrupt:
+            click.echo("\ninterrupted: no result folder was written", err=True)
+            sys.exit(130)
+        except (click.ClickException, click.exceptions.Exit, SystemExit):
+            raise
+        except Exception as error:  # an internal error: say so, keep the detail
+            click.echo(f"internal error: {type(error).__name__}: {error}", err=True)
+            if os.environ.get("SIM_DEBUG"):
+                traceback.print_exc()
+            else:
+                click.echo("(set SIM_DEBUG=1 to see the traceback; please report it)", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,165 @@
+"""``sim sweep`` and ``sim tradeoff``: a scenario over a grid of key values."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from sim import api
+from sim.analysis.sweep import Axes, parse_vary
+from sim.cli.common import (
+    FORCE_OPTION,
+    JOBS_OPTION,
+    F,
+    handle_errors,
+    metric_list,
+    out_option,
+    progress_bar,
+    quiet_option,
+    result_folder,
+    set_option,
+)
+from sim.config.loader import load_scenario, option_overrides
+from sim.config.schema import Scenario
+
+_VARY_HELP = (
+    "Vary a scenario key over values, repeatable: the full grid is run. Values are YAML; "
+    "a bracketed list lets a value hold commas. Example: "
+    "--vary stock.ordinary.contract_years=1,3,5 or "
+    "--vary 'groups.g.applications_per_year=[{2010: 5, 2012: 8}, 10]'"
+)
+
+
+def _grid_options(kind: str) -> Callable[[F], F]:
+    """The options `sim sweep` and `sim tradeoff` share."""
+
+    def decorate(command: F) -> F:
+        options = [
+            click.argument("scenario", type=click.Path(path_type=Path)),
+            click.option(
+                "--vary",
+                "varies",
+                multiple=True,
+                required=True,
+                metavar="KEY=V1,V2,...|KEY=[V1, V2]",
+                help=_VARY_HELP,
+            ),
+            click.option(
+                "--replications",
+                "-r",
+                type=click.IntRange(min=2),
+                help="Replications of every grid point (default: the scenario's).",
+            ),
+            JOBS_OPTION,
+            set_option("Override a scenario key at every grid point."),
+            out_option(f"{kind}-"),
+            FORCE_OPTION,
+            quiet_option("No progress bar and no table."),
+        ]
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def _grid(
+    scenario: Path, varies: tuple[str, ...], replications: int | None, overrides: tuple[str, ...]
+) -> tuple[Axes, Scenario, int]:
+    """The grid's axes, its base scenario and the replications it will run in all."""
+    axes = parse_vary(varies)
+    base = load_scenario(scenario, option_overrides(overrides, None, None, replications))
+    points = 1
+    for _, values in axes:
+        points *= len(values)
+    return axes, base, points * base.replications
+
+
+@click.command()
+@_grid_options("sweep")
+@click.option(
+    "--metrics",
+    metavar="M1,M2,...",
+    help="Metrics in the table (totals). Example: --metrics waiting,forced_moves",
+)
+@handle_errors
+def sweep(
+    scenario: Path,
+    varies: tuple[str, ...],
+    replications: int | None,
+    jobs: int,
+    overrides: tuple[str, ...],
+    out: Path | None,
+    force: bool,
+    quiet: bool,
+    metrics: str | None,
+) -> None:
+    """Run SCENARIO over a grid of key values, all with the same seeds; one table.
+
+    \b
+    Example:
+      sim sweep scenarios/lorenskog-calibrated.yaml \\
+          --vary stock.ordinary.contract_years=1,3,5 --vary policy.renewal=strict,always
+    """
+    chosen = metric_list(metrics)
+    axes, base, total = _grid(scenario, varies, replications, overrides)
+    target = result_folder(out, f"sweep-{base.name}", force)
+    with progress_bar(total, "replications", quiet) as bar:
+        result = api.sweep(
+            scenario,
+            dict(axes),
+            replications,
+            jobs,
+            chosen,
+            overrides,
+            lambda _r: bar.update(1),
+            out=target,
+            force=force,
+            command=sys.argv,
+        )
+    if not quiet:
+        click.echo(result.horizon().round(2).to_string())
+    click.echo(f"results: {target}")
+
+
+@click.command()
+@_grid_options("tradeoff")
+@handle_errors
+def tradeoff(
+    scenario: Path,
+    varies: tuple[str, ...],
+    replications: int | None,
+    jobs: int,
+    overrides: tuple[str, ...],
+    out: Path | None,
+    force: bool,
+    quiet: bool,
+) -> None:
+    """Throughput against stability for a grid of policies (figure and table).
+
+    \b
+    Example:
+      sim tradeoff scenarios/lorenskog-calibrated.yaml -j 2 \\
+          --vary stock.ordinary.contract_years=1,3,5 \\
+          --vary policy.renewal=strict,needs_based,differentiated
+    """
+    axes, base, total = _grid(scenario, varies, replications, overrides)
+    target = result_folder(out, f"tradeoff-{base.name}", force)
+    with progress_bar(total, "replications", quiet) as bar:
+        result = api.tradeoff(
+            scenario,
+            dict(axes),
+            replications,
+            jobs,
+            overrides,
+            lambda _r: bar.update(1),
+            out=target,
+            force=force,
+            command=sys.argv,
+        )
+    if not quiet:
+        click.echo(result.overview().round(2).to_string(index=False))
+    click.echo(f"results: {target}")

@@ -1,0 +1,134 @@
+"""``sim run``: one scenario, its result folder and a short summary."""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from sim import api
+from sim.analysis.labels import label
+from sim.cli.common import (
+    FORCE_OPTION,
+    JOBS_OPTION,
+    handle_errors,
+    out_option,
+    progress_bar,
+    quiet_option,
+    result_folder,
+    set_option,
+)
+from sim.config.loader import load_scenario, option_overrides
+
+SUMMARY_METRICS = [
+    "waiting",
+    "allocations",
+    "wait_years_mean",
+    "homeless_waiting",
+    "hospits_nights",
+    "forced_moves",
+    "followup_waiting",
+    "tenants",
+    "units",
+]
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option(
+    "--replications",
+    "-r",
+    type=click.IntRange(min=1),
+    help="Number of replications (default: the scenario's). Example: -r 50",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    help="Base seed (default: the scenario's). Example: --seed 2024",
+)
+@click.option(
+    "--years",
+    type=click.IntRange(min=1),
+    help="Reported years (default: the scenario's time.years). Example: --years 15",
+)
+@JOBS_OPTION
+@out_option("")
+@set_option("Override a scenario key, repeatable. Example: --set policy.renewal=strict")
+@click.option(
+    "--households",
+    is_flag=True,
+    help="Also write households.parquet: one row per household with its moves.",
+)
+@FORCE_OPTION
+@quiet_option("No progress bar and no summary table.")
+@handle_errors
+def run(
+    scenario: Path,
+    replications: int | None,
+    seed: int | None,
+    years: int | None,
+    jobs: int,
+    out: Path | None,
+    overrides: tuple[str, ...],
+    households: bool,
+    force: bool,
+    quiet: bool,
+) -> None:
+    """Run SCENARIO and write a result folder with tables and figures.
+
+    \b
+    Example:
+      sim run scenarios/flexbo.yaml --replications 50 --jobs 2
+      sim run scenarios/lorenskog.yaml --set policy.renewal=always --out results/always
+    """
+    loaded = load_scenario(scenario, option_overrides(overrides, seed, years, replications))
+    target = result_folder(out, loaded.name, force)
+    count = loaded.replications
+    if not quiet:
+        click.echo(
+            f"{loaded.name}: {count} replications of {loaded.time.start}–"
+            f"{loaded.time.end - 1} after {loaded.time.warmup_years:g} warm-up years, "
+            f"seed {loaded.seed}",
+            err=True,
+        )
+    with progress_bar(count, "replications", quiet) as bar:
+        results = api.run(
+            loaded, jobs=jobs, households=households, on_replication_done=lambda _r: bar.update(1)
+        )
+    api.write_results(results, target, force, scenario_file=scenario, command=sys.argv)
+    if not quiet:
+        click.echo(
+            summary_table(api.summarise(results), loaded.time.start, loaded.time.end - 1, count)
+        )
+    click.echo(f"results: {target}")
+
+
+def _cell(row: pd.Series | None) -> str:
+    if row is None or pd.isna(row["mean"]):
+        return "–"
+    mean, low, high = row["mean"], row["ci_low"], row["ci_high"]
+    digits = 2 if abs(mean) < 10 else 0
+    if pd.isna(low) or math.isclose(low, high):
+        return f"{mean:,.{digits}f}"
+    return f"{mean:,.{digits}f} [{low:,.{digits}f}, {high:,.{digits}f}]"
+
+
+def summary_table(summary: pd.DataFrame, first: int, last: int, replications: int) -> str:
+    """A short plain-text table: key totals in the first and last reported year."""
+    totals = summary[(summary.group == "") & (summary.category == "")]
+    lookup = {(r.metric, r.year): r for _, r in totals.iterrows()}
+    years = [first] if first == last else [first, last]
+    header = ["metric", *[str(y) for y in years]]
+    lines = [
+        [label(m, with_unit=True), *[_cell(lookup.get((m, y))) for y in years]]
+        for m in SUMMARY_METRICS
+    ]
+    widths = [max(len(str(row[i])) for row in [header, *lines]) for i in range(len(header))]
+    out = [f"\nSummary (mean [95 % CI] over {replications} replications)"]
+    out.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    out.append("  ".join("-" * w for w in widths))
+    out.extend("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in lines)
+    return "\n".join(out)
