@@ -105,11 +105,12 @@ def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, flo
 
     ``z`` is the normal quantile of the two-sided level (default 95 %). Unlike the
     normal approximation it stays inside [0, 1] and is not empty at 0 or ``n``
-    successes. With ``n = 0`` it is the whole range (0, 1).
+    successes; it always contains ``successes / n`` (also where rounding would put an
+    end a hair past it, as at ``n`` of ``n``). With ``n = 0`` it is the whole range.
     """
     if n == 0:
         return 0.0, 1.0
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    return max(0.0, min(centre - half, p)), min(1.0, max(centre + half, p))
