@@ -68,6 +68,7 @@ def test_readme_python_quickstart_runs(tmp_path: Path, monkeypatch: pytest.Monke
     for block in blocks:
         exec(compile(block, "README.md", "exec"), {})  # the project's own README
     assert (tmp_path / "results" / "quickstart" / "manifest.json").exists()
+    assert (tmp_path / "results" / "quickstart-size" / "sized.yaml").exists()
 
 
 def test_readme_cli_quickstart_commands_run(
