@@ -25,7 +25,6 @@ import pandas as pd
 
 from sim.analysis.compare import Comparison, write_comparison
 from sim.analysis.compare import compare as compare_scenarios
-from sim.analysis.inputs import ScenarioSource, scenario_from
 from sim.analysis.output import check_out_dir, write_results
 from sim.analysis.sizing import Evaluation, SizingResult, sizing_question, write_sizing
 from sim.analysis.sizing import size as size_search
@@ -36,7 +35,7 @@ from sim.analysis.target import Target
 from sim.analysis.tradeoff import Tradeoff, write_tradeoff
 from sim.analysis.tradeoff import tradeoff as tradeoff_grid
 from sim.config.errors import InputError, Problem
-from sim.config.loader import load_scenario, option_overrides
+from sim.config.loader import ScenarioSource, load_scenario, option_overrides, scenario_from
 from sim.config.schema import Scenario
 from sim.runner.replications import Results, run_scenario
 

@@ -18,13 +18,12 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis.figures import new_figure
-from sim.analysis.inputs import ScenarioSource, scenario_from
 from sim.analysis.labels import check_metrics, label
 from sim.analysis.output import atomic_folder
 from sim.analysis.provenance import Input, write_manifest
 from sim.analysis.statistics import paired_interval, welch_interval
 from sim.config.errors import InputError, Problem
-from sim.config.loader import option_overrides
+from sim.config.loader import ScenarioSource, option_overrides, scenario_from
 from sim.config.schema import Scenario
 from sim.runner.replications import Results, run_scenario
 

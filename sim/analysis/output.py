@@ -1,4 +1,4 @@
-"""Result folders (MODEL.md section 4), written atomically.
+"""Result folders (``README.md``, "What a run writes"), written atomically.
 
 Everything is written into a hidden temporary folder beside the target, which is renamed
 to the target only when complete: an interrupted run leaves no folder that looks

@@ -24,13 +24,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sim.analysis.inputs import ScenarioSource, scenario_from
 from sim.analysis.labels import check_metrics
 from sim.analysis.output import atomic_folder
 from sim.analysis.provenance import write_manifest
 from sim.analysis.statistics import mean_interval
 from sim.config.errors import InputError, Problem, brief_text
-from sim.config.loader import option_overrides
+from sim.config.loader import ScenarioSource, option_overrides, scenario_from
 from sim.config.schema import Scenario
 from sim.config.yaml_io import parse_yaml
 from sim.runner.replications import Results, run_scenario

@@ -20,7 +20,6 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from sim.analysis.figures import new_figure
-from sim.analysis.inputs import ScenarioSource, scenario_from
 from sim.analysis.output import atomic_folder
 from sim.analysis.statistics import mean_interval
 from sim.analysis.sweep import (
@@ -32,7 +31,7 @@ from sim.analysis.sweep import (
     shown_value,
     write_grid_manifest,
 )
-from sim.config.loader import option_overrides
+from sim.config.loader import ScenarioSource, option_overrides, scenario_from
 from sim.config.schema import Scenario
 
 STABILITY_YEARS = 10

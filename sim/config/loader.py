@@ -62,7 +62,7 @@ def _deep_merge(
 
 
 def _is_series(path: tuple[str, ...]) -> bool:
-    """Keys that hold a yearly series (MODEL.md section 3)."""
+    """Keys that hold a yearly series (``scenarios/README.md``, "Yearly series")."""
     return (
         len(path) == 3 and path[0] == "groups" and path[2] == "applications_per_year"
     ) or path in {("followup", "capacity"), ("emergency", "units")}
@@ -275,3 +275,24 @@ def _plain(value: Any) -> Any:
 def scenario_yaml(scenario: Scenario) -> str:
     """The scenario as YAML text that loads again to the very same scenario."""
     return yaml.safe_dump(plain_data(scenario), sort_keys=False, allow_unicode=True)
+
+
+ScenarioSource = Scenario | str | Path
+"""A :class:`Scenario`, or the path of a scenario file."""
+
+
+def scenario_from(
+    source: ScenarioSource, overrides: Iterable[str] = ()
+) -> tuple[Scenario, Path | None]:
+    """The validated scenario with ``overrides`` (``KEY=VALUE``) applied, and its file.
+
+    A file is loaded (following ``extends``); an object is copied with the overrides and
+    validated again (it is never changed). The file is ``None`` for an object.
+    """
+    overrides = list(overrides)
+    if isinstance(source, Scenario):
+        if not overrides:
+            return source, None
+        data = apply_overrides(plain_data(source), overrides, {})
+        return validate_data(data, f"<{source.name}>"), None
+    return load_scenario(source, overrides), Path(source)
