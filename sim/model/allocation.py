@@ -85,4 +85,6 @@ class Allocation:
                         return
                     if not household.on_list:
                         return
+        if household.transfer and household.dwelling is not None:
+            self.tenancies.schedule(household)  # waits in its dwelling, clocks running
         lists.wait(household)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,8 +13,10 @@ from sim.config.schema import Category, Group, Policy, Renewal
 class Dwelling:
     """One municipal dwelling (its tenant's ``dwelling`` points at it).
 
-    ``key`` is the dwelling's own random key: its j-th turnaround and j-th lottery draw
-    are hashed from it (``sim.model.streams.hashed_uniform``).
+    ``normals`` are the standard normal draws of its first turnarounds, taken from its
+    category's stream when the dwelling is made; later ones and its lottery draws are
+    hashed from its own key (``State.dwelling_key``: made on first use from its
+    category and number).
     """
 
     __slots__ = (
@@ -22,16 +25,22 @@ class Dwelling:
         "k",
         "key",
         "lotteries",
+        "normals",
         "removed",
         "rooms",
+        "serial",
         "turnarounds",
     )
 
-    def __init__(self, dwelling_id: str, k: int, rooms: int | None, key: int) -> None:
+    def __init__(
+        self, dwelling_id: str, k: int, serial: int, rooms: int | None, normals: array[float]
+    ) -> None:
         self.id = dwelling_id
         self.k = k
+        self.serial = serial
         self.rooms = rooms
-        self.key = key
+        self.key = -1  # made on first use
+        self.normals = normals
         self.available = False  # vacant and past its turnaround
         self.removed = False
         self.turnarounds = 0
@@ -58,6 +67,7 @@ class Household:
         "breakdown_left",
         "breakdown_rate",
         "breakdowns",
+        "clocks_drawn",
         "clocks_since",
         "contract_end",
         "draws",
@@ -90,11 +100,12 @@ class Household:
         "wait_epoch",
         "wait_start",
         "waiting_since",
+        "withdraw_drawn",
         "withdraw_left",
         "withdraw_rate",
     )
 
-    def __init__(self, household_id: int, g: int, base: int, draws: list[float]) -> None:
+    def __init__(self, household_id: int, g: int, base: int, draws: array[float]) -> None:
         self.id = household_id
         self.g = g
         self.base = base  # index of (g, 0) in the recorder's flat arrays
@@ -122,7 +133,10 @@ class Household:
         self.breakdowns = 0
         self.renewal_draws = 0
         self.offers = 0
-        # clocks (unit-exponential budgets left) and the rates they run at
+        # clocks (unit-exponential budgets left, read from the draws when first needed)
+        # and the rates they run at
+        self.withdraw_drawn = False
+        self.clocks_drawn = False
         self.withdraw_left = 0.0
         self.withdraw_rate = 0.0
         self.waiting_since = 0.0

@@ -32,7 +32,7 @@ from sim.model.recorder import Row
 from sim.model.shelter import Shelter
 from sim.model.state import State, Timer
 from sim.model.stock import Stock
-from sim.model.streams import BLOCK, D_APPROVAL
+from sim.model.streams import BLOCK
 from sim.model.tenancy import Tenancies
 from sim.model.waiting import WaitingLists
 
@@ -252,14 +252,16 @@ class HousingModel:
         flows = state.flows
         i = grp.g * self.recorder.width + state.K
         flows["applications"][i] += 1
-        draws = self._household_streams[grp.g].block(BLOCK)
-        if draws[D_APPROVAL] >= grp.config.approval:
+        stream = self._household_streams[grp.g]
+        if stream.peek() >= grp.config.approval:  # the first draw of its block: approval
             flows["refusals"][i] += 1
             if state.track:  # a refused household is a record, nothing more
-                state.leave(state.new_household(grp, draws), "refused")
+                state.leave(state.new_household(grp, stream.block(BLOCK)), "refused")
+            else:
+                stream.skip(BLOCK)
             return
         flows["approvals"][i] += 1
-        household = state.new_household(grp, draws)
+        household = state.new_household(grp, stream.block(BLOCK))
         self.lists.join(household, self.env.now)
         self._settle()
 

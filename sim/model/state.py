@@ -9,6 +9,7 @@ which ``HousingModel`` drains after every event.
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -24,17 +25,11 @@ from sim.model.entities import (
 )
 from sim.model.recorder import Recorder
 from sim.model.streams import (
-    D_BREAKDOWN,
     D_FOLLOWUP,
     D_HOMELESS,
-    D_LEAVE,
-    D_OTHER_EXIT,
     D_PERMANENT,
     D_ROOMS,
-    D_SELF_SUFFICIENT,
-    D_WITHDRAW,
     Streams,
-    unit_exponential,
 )
 
 
@@ -122,7 +117,7 @@ class State:
         self.placing: deque[Household] = deque()
         self.vacancies: deque[Dwelling] = deque()
 
-    def new_household(self, grp: GroupRuntime, draws: list[float]) -> Household:
+    def new_household(self, grp: GroupRuntime, draws: array[float]) -> Household:
         """A household with its attributes and clocks read from its block of draws."""
         household = Household(self.next_household_id, grp.g, grp.g * self.recorder.width, draws)
         self.next_household_id += 1
@@ -138,11 +133,6 @@ class State:
         household.permanent = draws[D_PERMANENT] < cfg.permanent_need
         household.needs_followup = draws[D_FOLLOWUP] < cfg.followup_need
         household.homeless_flag = draws[D_HOMELESS] < cfg.homeless_while_waiting
-        household.withdraw_left = unit_exponential(draws[D_WITHDRAW])
-        household.self_left = unit_exponential(draws[D_SELF_SUFFICIENT])
-        household.other_left = unit_exponential(draws[D_OTHER_EXIT])
-        household.leave_left = unit_exponential(draws[D_LEAVE])
-        household.breakdown_left = unit_exponential(draws[D_BREAKDOWN])
         if self.track:
             household.record = {
                 "replication": self.replication,
@@ -159,6 +149,13 @@ class State:
             }
             self.households.append(household)
         return household
+
+    def dwelling_key(self, dwelling: Dwelling) -> int:
+        """The dwelling's own random key (its category and number), made on first use."""
+        if dwelling.key < 0:
+            cat = self.categories[dwelling.k]
+            dwelling.key = self.streams.key(f"dwelling/{cat.id}", dwelling.serial)
+        return dwelling.key
 
     def leave(self, household: Household, destination: str) -> None:
         """The household leaves the system (to ``destination``), as far as records go."""

@@ -12,8 +12,10 @@ from sim.model.rules import turnaround_delay
 from sim.model.state import State, Timer
 from sim.model.streams import hashed_normal
 
+TURNAROUND_NORMALS = 32
+"""Turnaround draws a dwelling takes from its category's stream when it is made."""
 TURNAROUND_DRAW = 1
-"""Purpose of a dwelling's hashed turnaround draws (``streams.hashed_normal``)."""
+"""Purpose of a dwelling's later, hashed turnaround draws (``streams.hashed_normal``)."""
 
 
 class Stock:
@@ -32,10 +34,13 @@ class Stock:
         now = state.env.now
         plan = room_plan(rooms if rooms is not None else cat.config.rooms, units)
         i = state.recorder.index(state.G, cat.k)
-        for size in plan:
+        # each new unit's first turnaround draws, in the order the units are made
+        normals = state.streams[f"turnaround/{cat.id}"].normals(TURNAROUND_NORMALS * len(plan))
+        for number, size in enumerate(plan):
             cat.serial += 1
-            key = state.streams.key(f"dwelling/{cat.id}", cat.serial)
-            dwelling = Dwelling(f"{cat.id}-{cat.serial}", cat.k, size, key)
+            first = number * TURNAROUND_NORMALS
+            own = normals[first : first + TURNAROUND_NORMALS]
+            dwelling = Dwelling(f"{cat.id}-{cat.serial}", cat.k, cat.serial, size, own)
             cat.units += 1
             state.units.add(i, 1, now)
             if populate:
@@ -79,9 +84,13 @@ class Stock:
             return
         # turnaround j of a dwelling has its own draw (read only where the delay varies)
         sigma = cat.turnaround_sigma
-        normal = (
-            hashed_normal(dwelling.key, TURNAROUND_DRAW, dwelling.turnarounds) if sigma > 0 else 0.0
-        )
+        j = dwelling.turnarounds
+        if sigma <= 0.0:
+            normal = 0.0
+        elif j < TURNAROUND_NORMALS:
+            normal = dwelling.normals[j]
+        else:
+            normal = hashed_normal(state.dwelling_key(dwelling), TURNAROUND_DRAW, j)
         delay = turnaround_delay(cat.turnaround_years, sigma, cat.turnaround_shift, normal)
         dwelling.turnarounds += 1
         cat.in_turnaround[dwelling] = None

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import hashlib
 import math
+from array import array
 from typing import Final
 
 import numpy as np
 
-BUFFER = 1024
-"""Uniforms generated per call into numpy (a draw in the event loop is a list index)."""
+BUFFER = 4096
+"""Uniforms generated per call into numpy."""
 
 MASK = (1 << 64) - 1
 
@@ -85,24 +86,41 @@ class Stream:
     True
     """
 
-    __slots__ = ("_generator", "_next", "_uniforms", "name")
+    __slots__ = ("_buffer", "_generator", "_next", "name")
 
     def __init__(self, seed: int, replication: int, name: str) -> None:
         self.name = name
         key = stable_hash(name)
         sequence = np.random.SeedSequence([seed, replication, key & 0xFFFFFFFF, key >> 32])
         self._generator = np.random.Generator(np.random.PCG64(sequence))
-        self._uniforms: list[float] = []
+        self._buffer = array("d")
         self._next = 0
+
+    def _ensure(self, count: int) -> int:
+        """The index of the next value, with at least ``count`` values from it on."""
+        index = self._next
+        if index + count > len(self._buffer):
+            fresh = self._generator.random(max(BUFFER, count)).tobytes()
+            buffer = self._buffer[index:]
+            buffer.frombytes(fresh)
+            self._buffer = buffer
+            self._next = index = 0
+        return index
 
     def uniform(self) -> float:
         """A uniform number in [0, 1)."""
-        index = self._next
-        if index == len(self._uniforms):
-            self._uniforms = self._generator.random(BUFFER).tolist()
-            index = 0
+        index = self._ensure(1)
         self._next = index + 1
-        return self._uniforms[index]
+        return self._buffer[index]
+
+    def peek(self) -> float:
+        """The next uniform number, left in the stream."""
+        index = self._ensure(1)  # may replace the buffer: read it after
+        return self._buffer[index]
+
+    def skip(self, count: int) -> None:
+        """Pass over the next ``count`` numbers (a block nobody will read)."""
+        self._next = self._ensure(count) + count
 
     def exponential(self, rate: float) -> float:
         """An exponential time with the given rate; one draw always, infinite at rate 0."""
@@ -117,16 +135,17 @@ class Stream:
                 return index
         return len(cumulative) - 1
 
-    def block(self, count: int) -> list[float]:
-        """The next ``count`` uniforms, as one list."""
-        index = self._next
-        if index + count > len(self._uniforms):
-            rest = self._uniforms[index:]
-            fresh = self._generator.random(max(BUFFER, count)).tolist()
-            self._uniforms = rest + fresh
-            index = 0
+    def block(self, count: int) -> array[float]:
+        """The next ``count`` uniforms, as one compact array."""
+        index = self._ensure(count)
         self._next = index + count
-        return self._uniforms[index : index + count]
+        return self._buffer[index : index + count]
+
+    def normals(self, count: int) -> array[float]:
+        """``count`` standard normal numbers, as one compact array."""
+        values = array("d")
+        values.frombytes(self._generator.standard_normal(count).tobytes())
+        return values
 
 
 class Streams:
@@ -172,22 +191,23 @@ D_OTHER_EXIT: Final = 7  # clock: runs while housed
 D_LEAVE: Final = 8  # clock: runs while housed and able to leave
 D_DESTINATION: Final = 9
 D_BREAKDOWN: Final = 10  # repeats: the clock of breakdown j
-D_REAPPLY: Final = 14  # repeats: the decision after breakdown j
-D_RENEWAL: Final = 18  # repeats: discretionary renewal j
-D_REFUSAL: Final = 22  # repeats: offer j
-D_CONTRACT_PHASE: Final = 26  # initial tenants: where in its contract a tenant starts
-D_KEY: Final = 31
+D_REAPPLY: Final = 12  # repeats: the decision after breakdown j
+D_RENEWAL: Final = 14  # repeats: discretionary renewal j
+D_REFUSAL: Final = 16  # repeats: offer j
+D_CONTRACT_PHASE: Final = 18  # initial tenants: where in its contract a tenant starts
+# places 19 to 22 are free for draws the model may come to need
+D_KEY: Final = 23
 
-REPEATS: Final = 4
-BLOCK: Final = 32
+REPEATS: Final = 2
+BLOCK: Final = 24
 
 
-def household_key(block: list[float]) -> int:
+def household_key(block: array[float]) -> int:
     """The key a household's draws beyond its block are hashed from."""
     return int(block[D_KEY] * 18446744073709551616.0) & MASK
 
 
-def repeated(block: list[float], purpose: int, occurrence: int) -> float:
+def repeated(block: array[float], purpose: int, occurrence: int) -> float:
     """Occurrence ``occurrence`` (from 0) of a repeating draw of a household."""
     if occurrence < REPEATS:
         return block[purpose + occurrence]

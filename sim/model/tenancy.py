@@ -32,8 +32,11 @@ from sim.model.streams import (
     D_BREAKDOWN,
     D_CONTRACT_PHASE,
     D_DESTINATION,
+    D_LEAVE,
+    D_OTHER_EXIT,
     D_REAPPLY,
     D_RENEWAL,
+    D_SELF_SUFFICIENT,
     repeated,
     unit_exponential,
 )
@@ -143,6 +146,13 @@ class Tenancies:
         """
         state = self.state
         self.run_clocks(household)
+        if not household.clocks_drawn:  # the first tenancy: read the clocks from the draws
+            draws = household.draws
+            household.breakdown_left = unit_exponential(draws[D_BREAKDOWN])
+            household.other_left = unit_exponential(draws[D_OTHER_EXIT])
+            household.self_left = unit_exponential(draws[D_SELF_SUFFICIENT])
+            household.leave_left = unit_exponential(draws[D_LEAVE])
+            household.clocks_drawn = True
         household.epoch += 1
         grp = state.groups[household.g]
         followed = household.followed
@@ -247,12 +257,12 @@ class Tenancies:
         state.flows["forced_moves"][household.base + dwelling.k] += 1
         state.note_move(household, dwelling, "forced_move")
         if state.transfer_after_nonrenewal:
+            # it keeps its dwelling while it waits for another; its clocks are set when it
+            # has looked at the units available now (Allocation.place)
             household.transfer = True
             household.contract_end = None
             household.epoch += 1
             self.lists.join(household, household.seniority)
-            if household.transfer and household.dwelling is not None:
-                self.schedule(household)
             return
         self.vacate(household)
         self.followup_released(household)

@@ -13,7 +13,7 @@ from sim.model.entities import CategoryRuntime, Dwelling, Household
 from sim.model.rules import first_in_line, fits, lottery_index
 from sim.model.shelter import Shelter
 from sim.model.state import State, Timer
-from sim.model.streams import hashed_uniform
+from sim.model.streams import D_WITHDRAW, hashed_uniform, unit_exponential
 
 LOTTERY_DRAW = 2
 """Purpose of a dwelling's hashed lottery draws (``streams.hashed_uniform``)."""
@@ -81,6 +81,9 @@ class WaitingLists:
         if household.withdraw_rate > 0.0:
             return  # already running (it refused an offer and stayed on the list)
         state = self.state
+        if not household.withdraw_drawn:
+            household.withdraw_left = unit_exponential(household.draws[D_WITHDRAW])
+            household.withdraw_drawn = True
         rate = state.groups[household.g].config.withdraw_per_year
         household.waiting_since = state.env.now
         household.withdraw_rate = rate
@@ -149,7 +152,7 @@ class WaitingLists:
             ]
             if not fitting:
                 return None
-            u = hashed_uniform(dwelling.key, LOTTERY_DRAW, dwelling.lotteries)
+            u = hashed_uniform(state.dwelling_key(dwelling), LOTTERY_DRAW, dwelling.lotteries)
             dwelling.lotteries += 1
             return fitting[lottery_index(len(fitting), u)]
         return first_in_line(
