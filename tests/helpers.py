@@ -24,7 +24,7 @@ def mmc_data(
     replications: int = 4,
     seed: int = 11,
 ) -> dict[str, Any]:
-    """Scenario data that reduces to an M/M/c queue (MODEL.md section 3)."""
+    """Scenario data that reduces to an M/M/c queue (``docs/model.md``, "Validation anchors")."""
     return {
         "name": f"mmc-{c}",
         "time": {"start": 2000, "years": years, "warmup_years": warmup},

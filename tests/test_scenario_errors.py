@@ -1,10 +1,10 @@
 """Unit tests: bad scenario files give exit code 2 and a clear message, never a traceback.
 
 Every bad file lives in ``tests/data/bad/`` and (mostly) extends the small valid scenario
-``tests/data/valid_minimal.yaml``, breaking one rule of MODEL.md section 3. Each test runs
-the command line through click's CliRunner and checks that one line of stderr names the
-file, the dotted key and the rule (or the allowed values), in the form
-``FILE: KEY: MESSAGE`` printed by ``sim.cli``.
+``tests/data/valid_minimal.yaml``, breaking one rule of the data dictionary
+(``scenarios/README.md``). Each test runs the command line through click's CliRunner
+and checks that one line of stderr names the file, the dotted key and the rule (or the
+allowed values), in the form ``FILE: KEY: MESSAGE`` printed by ``sim.cli``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Theory tests: the model's exact reductions (MODEL.md section 3) against queueing formulas.
+"""Theory tests: the model's exact reductions against queueing formulas (``docs/model.md``,
+"Validation anchors").
 
 Each test runs independent replications with fixed seeds and compares the mean over
 replications with the analytic value. Tolerance, stated once: the difference must lie
