@@ -166,7 +166,8 @@ def test_long_chain_of_transfers(units: int, tmp_path: Path) -> None:
 
 def test_simpy_runs_bare_timers() -> None:
     """The protocol the engine relies on (simpy is pinned to 4.1.x in pyproject.toml):
-    ``Environment.step`` calls a scheduled object's ``callbacks`` and reads its ``_ok``."""
+    ``Environment.step`` calls a scheduled object's ``callbacks`` and reads its ``_ok``,
+    and the clock is ``Environment._now``."""
     import simpy
     from simpy.events import NORMAL
 
@@ -179,3 +180,4 @@ def test_simpy_runs_bare_timers() -> None:
     env.schedule(Timer(lambda event: seen.append((env.now, event.value)), "a"), NORMAL, 0.5)  # type: ignore[arg-type]
     env.run()
     assert seen == [(1.5, "a"), (3.5, "b")]
+    assert env._now == env.now == 3.5  # the model reads the clock as _now

@@ -31,9 +31,3 @@ def summarise(yearly: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     table["ci_high"] = table["mean"] + half
     table["n"] = table["n"].astype(int)
     return table.reset_index()[SUMMARY_COLUMNS]
-
-
-def totals(summary: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """The all-groups, all-categories rows of one metric, indexed by year."""
-    rows = summary[(summary.metric == metric) & (summary.group == "") & (summary.category == "")]
-    return rows.set_index("year")

@@ -251,9 +251,6 @@ _ALL = [
 CATALOGUE: dict[str, Metric] = {metric.name: metric for metric in _ALL}
 """Every metric by name, in the order the tables list them."""
 
-#: how the calibration derives its own metrics from the recorded ones
-DERIVED = {"nonrenewal_exits": "contract_ends - renewals", "vacancy_share": "vacant / units"}
-
 
 def of_kind(*kinds: str) -> list[str]:
     """Names of the metrics of the given kinds, in catalogue order."""

@@ -33,7 +33,7 @@ class FollowUp:
         assert dwelling is not None
         household.followed = True
         self.active += 1
-        self.state.followed.add(household.base + dwelling.k, 1, self.state.env.now)
+        self.state.followed.add(household.base + dwelling.k, 1, self.state.env._now)
 
     def release(self, household: Household) -> list[Household]:
         """End the household's follow-up (or its place in the queue); return who starts."""
@@ -45,7 +45,7 @@ class FollowUp:
         household.followed = False
         self.active -= 1
         if household.dwelling is not None:
-            self.state.followed.add(household.base + household.dwelling.k, -1, self.state.env.now)
+            self.state.followed.add(household.base + household.dwelling.k, -1, self.state.env._now)
         return self.fill()
 
     def set_capacity(self, slots: int) -> list[Household]:

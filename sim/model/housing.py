@@ -147,7 +147,7 @@ class HousingModel:
     def _schedule_new_year(self, year: int) -> None:
         # URGENT: at time Y.0 the old year closes before any other event of that instant,
         # so everything that happens at Y.0 counts in year Y
-        self.state.schedule(Timer(self._new_year, year), URGENT, year - self.env.now)
+        self.state.schedule(Timer(self._new_year, year), URGENT, year - self.env._now)
 
     def _new_year(self, event: Timer) -> None:
         """Close the previous year, then apply the new year's capacities and builds."""
@@ -160,7 +160,7 @@ class HousingModel:
         self._settle()
 
     def _close_year(self, year: int) -> None:
-        now = self.env.now
+        now = self.env._now
         if year < self.scenario.time.start:
             self.recorder.reset(now)
             return
@@ -231,7 +231,7 @@ class HousingModel:
         series = grp.config.applications_per_year
         end = self.end
         while True:
-            t = env.now
+            t = env._now
             work = stream.exponential(1.0)
             while True:
                 rate = series.at_year(math.floor(t))
@@ -243,7 +243,7 @@ class HousingModel:
                 t = boundary
                 if t >= end:
                     return
-            yield env.timeout(t - env.now)
+            yield env.timeout(t - env._now)
             self._apply(grp)
 
     def _apply(self, grp: GroupRuntime) -> None:
@@ -262,7 +262,7 @@ class HousingModel:
             return
         flows["approvals"][i] += 1
         household = state.new_household(grp, stream.block(BLOCK))
-        self.lists.join(household, self.env.now)
+        self.lists.join(household, self.env._now)
         self._settle()
 
 

@@ -22,7 +22,7 @@ class Shelter:
 
     def enter(self, household: Household) -> None:
         state = self.state
-        now = state.env.now
+        now = state.env._now
         i = household.base + state.K
         if self.in_use < self.capacity:
             self.in_use += 1
@@ -40,7 +40,7 @@ class Shelter:
         if shelter is None:
             return
         state = self.state
-        now = state.env.now
+        now = state.env._now
         i = household.base + state.K
         household.shelter = None
         if shelter == "emergency":
@@ -58,7 +58,7 @@ class Shelter:
     def fill(self) -> None:
         """Move the longest-staying hospits households into free emergency units."""
         state = self.state
-        now = state.env.now
+        now = state.env._now
         while self.hospits_queue and self.in_use < self.capacity:
             household = self.hospits_queue.popleft()
             i = household.base + state.K

@@ -37,8 +37,9 @@ class Timer:
     """A bare timed callback, lighter than a ``simpy.Timeout``.
 
     It is queued with ``Environment.schedule`` and has what ``Environment.step`` reads
-    of an event: ``callbacks`` and ``_ok`` (simpy 4.1, pinned in ``pyproject.toml``;
-    ``tests/test_engines.py`` checks the protocol).
+    of an event: ``callbacks`` and ``_ok``. The model reads the clock as ``env._now``
+    (what the ``now`` property returns, without a Python call). Both are simpy 4.1's
+    internals, pinned in ``pyproject.toml`` and checked in ``tests/test_engines.py``.
     """
 
     __slots__ = ("_ok", "callbacks", "value")
@@ -138,9 +139,9 @@ class State:
                 "replication": self.replication,
                 "household": household.id,
                 "group": grp.id,
-                "arrival": self.env.now,
+                "arrival": self.env._now,
                 "approved": True,
-                "approval": self.env.now,
+                "approval": self.env._now,
                 "permanent_need": household.permanent,
                 "followup_need": household.needs_followup,
                 "moves": [],
@@ -161,7 +162,7 @@ class State:
         """The household leaves the system (to ``destination``), as far as records go."""
         record = household.record
         if record is not None:
-            record["exit_time"] = self.env.now
+            record["exit_time"] = self.env._now
             record["destination"] = destination
             if destination == "refused":
                 record["approved"] = False
@@ -171,7 +172,7 @@ class State:
         if household.record is not None:
             household.record["moves"].append(
                 {
-                    "time": self.env.now,
+                    "time": self.env._now,
                     "dwelling": dwelling.id,
                     "category": self.categories[dwelling.k].id,
                     "kind": kind,

@@ -68,7 +68,7 @@ class Tenancies:
 
     def move_in(self, household: Household, dwelling: Dwelling) -> None:
         state = self.state
-        now = state.env.now
+        now = state.env._now
         k = dwelling.k
         cat = state.categories[k]
         is_transfer = household.transfer
@@ -114,7 +114,7 @@ class Tenancies:
         if dwelling is None:
             return
         state = self.state
-        now = state.env.now
+        now = state.env._now
         self.run_clocks(household)
         household.breakdown_rate = household.other_rate = 0.0
         household.self_rate = household.leave_rate = 0.0
@@ -129,7 +129,7 @@ class Tenancies:
 
     def run_clocks(self, household: Household) -> None:
         """Run the household's tenancy clocks down to now at the rates they have run at."""
-        now = self.state.env.now
+        now = self.state.env._now
         elapsed = now - household.clocks_since
         if elapsed > 0.0:
             household.breakdown_left -= household.breakdown_rate * elapsed
@@ -170,7 +170,7 @@ class Tenancies:
         household.other_rate = other
         household.self_rate = becoming
         household.leave_rate = leave
-        now = state.env.now
+        now = state.env._now
         until_end = INFINITY
         if contract_end is not None and not transfer:
             until_end = contract_end - now
@@ -242,7 +242,7 @@ class Tenancies:
         if renew(rule, household.self_sufficient, u, cat.renewal_probability):
             household.renewals += 1
             state.flows["renewals"][i] += 1
-            household.contract_end = state.env.now + cat.contract_years  # type: ignore[operator]
+            household.contract_end = state.env._now + cat.contract_years  # type: ignore[operator]
             self.schedule(household)
             return
         if household.self_sufficient:
@@ -291,7 +291,7 @@ class Tenancies:
         share = state.groups[household.g].config.reapply_after_breakdown
         if share > 0.0 and (share >= 1.0 or repeated(draws, D_REAPPLY, occurrence) < share):
             household.homeless_flag = True
-            self.lists.join(household, state.env.now)
+            self.lists.join(household, state.env._now)
             return
         state.flows["exits_homeless"][i] += 1
         state.leave(household, "homeless")

@@ -50,7 +50,7 @@ class WaitingLists:
         has just refused a unit) it waits at once.
         """
         state = self.state
-        now = state.env.now
+        now = state.env._now
         household.seniority = seniority
         household.wait_start = now if wait_start is None else wait_start
         key = (state.priorities[household.g], seniority, household.id)
@@ -85,7 +85,7 @@ class WaitingLists:
             household.withdraw_left = unit_exponential(household.draws[D_WITHDRAW])
             household.withdraw_drawn = True
         rate = state.groups[household.g].config.withdraw_per_year
-        household.waiting_since = state.env.now
+        household.waiting_since = state.env._now
         household.withdraw_rate = rate
         household.wait_epoch += 1
         if rate > 0.0:
@@ -98,7 +98,7 @@ class WaitingLists:
     def stop_clock(self, household: Household) -> None:
         rate = household.withdraw_rate
         if rate > 0.0:
-            household.withdraw_left -= rate * (self.state.env.now - household.waiting_since)
+            household.withdraw_left -= rate * (self.state.env._now - household.waiting_since)
             household.withdraw_rate = 0.0
         household.wait_epoch += 1
 
@@ -117,7 +117,7 @@ class WaitingLists:
         if household.transfer:
             state.transfer_waiting[household.g] -= 1
         else:
-            state.waiting.add(household.base + state.K, -1, state.env.now)
+            state.waiting.add(household.base + state.K, -1, state.env._now)
 
     def withdraw(self, household: Household, token: int) -> None:
         """The withdrawal clock ran out: the household leaves the list (and the system)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -34,7 +34,6 @@ class Results:
     wall_seconds: float = 0.0
     started: float = 0.0
     finished: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _one(args: tuple[Scenario, int, bool]) -> tuple[int, list[RowTuple], list[dict[str, Any]]]:
