@@ -34,6 +34,7 @@ from sim.config.types import (
     MAX_REPLICATIONS,
     MAX_ROOMS,
     MAX_SEED,
+    MAX_TURNAROUND_DAYS,
     MAX_UNITS,
     MAX_YEARS,
     Change,
@@ -64,6 +65,7 @@ SHARE_TOLERANCE = 1e-6
 class Allocation(StrEnum):
     seniority = "seniority"
     priority = "priority"
+    need = "need"
     lottery = "lottery"
 
 
@@ -75,9 +77,18 @@ class Renewal(StrEnum):
     discretionary = "discretionary"
 
 
-class AfterNonrenewal(StrEnum):
-    transfer = "transfer"
-    homeless = "homeless"
+NONRENEWAL = ("transfer", "private_rental", "ownership", "homeless")
+"""Where non-renewed tenants who are not self-sufficient go (``after_nonrenewal``), in the
+order the model draws them."""
+
+
+class ForcedMoverPlace(StrEnum):
+    """A forced mover's place on the list: its first approval, the day it must move, or
+    ahead of every applicant."""
+
+    keep = "keep"
+    new_date = "new_date"
+    priority = "priority"
 
 
 class RefusalPenalty(StrEnum):
@@ -188,18 +199,56 @@ class Group(Frozen):
         return value
 
 
+def destination_shares(value: Any) -> Any:
+    """``after_nonrenewal``: one destination (``transfer``) or ``{destination: share}``."""
+    if isinstance(value, str):
+        if value not in NONRENEWAL:
+            raise ValueError(
+                f"unknown destination {brief(value)}; allowed: {', '.join(NONRENEWAL)}"
+            )
+        return {value: 1.0}
+    return value
+
+
+class NeedWeights(Frozen):
+    """Points of assessed need under ``allocation: need``: the highest score is first in
+    line; a score is ``homeless`` for a homeless household, minus ``priority`` times the
+    group's ``priority``, plus ``years_waited`` per year on the list; ties by seniority."""
+
+    homeless: Factor = 1.0
+    priority: Factor = 0.0
+    years_waited: Factor = 0.0
+
+
 class Policy(Frozen):
     """How dwellings are allocated and contracts renewed."""
 
     allocation: Allocation = Allocation.seniority
+    need_weights: NeedWeights = Field(default_factory=NeedWeights)
     renewal: Renewal = Renewal.needs_based
     renewal_probability: Probability = 0.5
-    after_nonrenewal: AfterNonrenewal = AfterNonrenewal.transfer
+    after_nonrenewal: Annotated[
+        dict[str, Probability], BeforeValidator(destination_shares)
+    ] = Field(default_factory=lambda: {"transfer": 1.0})
+    reapply_after_homeless: Probability = 1.0
+    reapply_delay_years: Annotated[float, Strict(), Field(ge=0.0, le=MAX_DURATION)] = 0.0
+    forced_mover_place: ForcedMoverPlace = ForcedMoverPlace.keep
     size_match: Flag = True
     max_extra_rooms: Annotated[
         int, BeforeValidator(integral), Strict(), Field(ge=0, le=MAX_ROOMS)
     ] = 1
     max_renewals: Renewals | None = None
+
+    @field_validator("after_nonrenewal")
+    @classmethod
+    def _after_nonrenewal(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(NONRENEWAL))
+        if unknown:
+            raise ValueError(
+                f"unknown destination {brief(unknown[0])}; allowed: {', '.join(NONRENEWAL)}"
+            )
+        _check_shares(value, "after_nonrenewal")
+        return {name: value[name] for name in NONRENEWAL if name in value}
 
 
 class Refusal(Frozen):
@@ -233,6 +282,32 @@ class Emergency(Frozen):
     @classmethod
     def _parse_units(cls, value: Any) -> Any:
         return series(value, MAX_UNITS, whole=True)
+
+
+StayDays = Annotated[float, Strict(), Field(ge=1.0, le=MAX_TURNAROUND_DAYS)]
+
+
+class Homelessness(Frozen):
+    """Where homeless households on the list stay, and the homeless outside the list.
+
+    A homeless household waiting for a dwelling gets a free emergency unit if there is
+    one; otherwise it goes to paid hospits with probability ``hospits_share`` (while
+    places are free: ``hospits_capacity``) or finds its own solution (friends, family).
+    A hospits stay ends after ``hospits_stay_days`` (none: when it is housed) and the
+    household goes on in its own solution. A household that leaves the list homeless
+    (refused, withdrawn, broken-down tenancy not reapplying, non-renewed to homelessness)
+    is counted homeless outside the list for ``outside_years`` on average.
+    """
+
+    hospits_share: Probability = 1.0
+    hospits_stay_days: StayDays | None = None
+    hospits_capacity: YearlySeries | None = None
+    outside_years: Duration = 1.0
+
+    @field_validator("hospits_capacity", mode="before")
+    @classmethod
+    def _parse_capacity(cls, value: Any) -> Any:
+        return None if value is None else series(value, MAX_UNITS, whole=True)
 
 
 class Build(Frozen):
@@ -332,6 +407,7 @@ class Scenario(Frozen):
     refusal: Refusal = Field(default_factory=Refusal)
     followup: Followup = Field(default_factory=Followup)
     emergency: Emergency = Field(default_factory=Emergency)
+    homelessness: Homelessness = Field(default_factory=Homelessness)
     builds: tuple[Build, ...] = Field(default=(), max_length=MAX_BUILDS)
     costs: Costs = Field(default_factory=Costs)
 
@@ -384,6 +460,9 @@ class Scenario(Frozen):
             (("followup", "capacity"), self.followup.capacity),
             (("emergency", "units"), self.emergency.units),
         ]
+        if self.homelessness.hospits_capacity is not None:
+            capacity = self.homelessness.hospits_capacity
+            series.append((("homelessness", "hospits_capacity"), capacity))
         for loc, values in series:
             for year in values.years:
                 if not first <= year <= last:

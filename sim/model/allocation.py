@@ -48,6 +48,9 @@ class Allocation:
                 self.lists.leave(household)
                 self.shelter.leave(household)
                 state.flows["removed_after_refusal"][i] += 1
+                if household.homeless_flag:
+                    state.homeless_outside(household.g, household.draws, household.outside)
+                    household.outside += 1
                 state.leave(household, "removed_after_refusal")
             return False
         if dwelling.available:

@@ -64,6 +64,15 @@ _ALL = [
     ),
     _m("hospits_stays", "flow", "g", "stays/year", "Hospits stays begun", "Hospitsopphold"),
     _m(
+        "homeless_outside_entries",
+        "flow",
+        "g",
+        "households/year",
+        "Left homeless outside the list (refused, withdrawn, removed, broken down or "
+        "non-renewed without reapplying)",
+        "Bostedsløse utenfor ventelisten (avslag, trukket, fjernet, utkastelse)",
+    ),
+    _m(
         "emergency_stays",
         "flow",
         "g",
@@ -184,6 +193,22 @@ _ALL = [
     ),
     _m("in_emergency", "stock", "g", "households", "In emergency units", "I akuttbolig"),
     _m("in_hospits", "stock", "g", "households", "In hospits", "På hospits"),
+    _m(
+        "own_solution",
+        "stock",
+        "g",
+        "households",
+        "Homeless on the list in their own solution",
+        "Bostedsløse på ventelisten i egen løsning",
+    ),
+    _m(
+        "homeless_outside",
+        "stock",
+        "g",
+        "households",
+        "Homeless outside the list at year end",
+        "Bostedsløse utenfor ventelisten",
+    ),
     _m("tenants", "stock", "gk", "households", "Tenants at year end", "Leietakere ved årets slutt"),
     _m("followup_active", "stock", "gk", "households", "Followed up", "Med bo-oppfølging"),
     _m(

@@ -72,7 +72,9 @@ class Household:
         "contract_end",
         "draws",
         "dwelling",
+        "episodes",
         "epoch",
+        "first_in_line",
         "followed",
         "g",
         "homeless_flag",
@@ -82,10 +84,12 @@ class Household:
         "leave_rate",
         "list_key",
         "needs_followup",
+        "nonrenewals",
         "offers",
         "on_list",
         "other_left",
         "other_rate",
+        "outside",
         "permanent",
         "record",
         "renewal_draws",
@@ -96,6 +100,7 @@ class Household:
         "self_sufficient",
         "seniority",
         "shelter",
+        "shelter_epoch",
         "transfer",
         "wait_epoch",
         "wait_start",
@@ -125,7 +130,9 @@ class Household:
         self.renewals = 0
         self.epoch = 0
         self.wait_epoch = 0
-        self.shelter: str | None = None  # "emergency" or "hospits" while homeless
+        self.shelter: str | None = None  # "emergency", "hospits" or "own" while homeless
+        self.shelter_epoch = 0
+        self.first_in_line = False  # a forced mover ranked ahead of every applicant
         self.followed = False
         self.in_followup_queue = False
         self.record: dict[str, Any] | None = None
@@ -133,6 +140,9 @@ class Household:
         self.breakdowns = 0
         self.renewal_draws = 0
         self.offers = 0
+        self.episodes = 0  # homelessness episodes on the list
+        self.nonrenewals = 0  # contract ends not renewed while not self-sufficient
+        self.outside = 0  # times counted homeless outside the list
         # clocks (unit-exponential budgets left, read from the draws when first needed)
         # and the rates they run at
         self.withdraw_drawn = False

@@ -32,7 +32,7 @@ from sim.model.recorder import Row
 from sim.model.shelter import Shelter
 from sim.model.state import State, Timer
 from sim.model.stock import Stock
-from sim.model.streams import BLOCK
+from sim.model.streams import BLOCK, D_HOMELESS
 from sim.model.tenancy import Tenancies
 from sim.model.waiting import WaitingLists
 
@@ -178,13 +178,17 @@ class HousingModel:
         homeless = [0.0] * size
         in_emergency = [0.0] * size
         in_hospits = [0.0] * size
+        own_solution = [0.0] * size
+        outside = [0.0] * size
         for grp in state.groups:
             i = idx(grp.g, K)
             waiting[i] = state.waiting.level[i]
             transfer[i] = state.transfer_waiting[grp.g]
             in_emergency[i] = state.emergency.level[i]
             in_hospits[i] = state.hospits.level[i]
-            homeless[i] = in_emergency[i] + in_hospits[i]
+            own_solution[i] = state.own_solution[grp.g]
+            outside[i] = state.outside_count(grp.g)
+            homeless[i] = in_emergency[i] + in_hospits[i] + own_solution[i]
         followup_waiting = [0.0] * size
         for household in self.followup.queue:
             followup_waiting[idx(household.g, household.dwelling.k)] += 1  # type: ignore[union-attr]
@@ -200,6 +204,8 @@ class HousingModel:
             "homeless_waiting": homeless,
             "in_emergency": in_emergency,
             "in_hospits": in_hospits,
+            "own_solution": own_solution,
+            "homeless_outside": outside,
             "tenants": list(tenants),
             "followup_active": list(state.followed.level),
             "followup_waiting": followup_waiting,
@@ -212,6 +218,8 @@ class HousingModel:
         for started in self.followup.set_capacity(int(scenario.followup.capacity.at_year(year))):
             self.tenancies.schedule(started)
         self.shelter.set_capacity(int(scenario.emergency.units.at_year(year)))
+        hospits = scenario.homelessness.hospits_capacity
+        self.shelter.set_hospits_capacity(math.inf if hospits is None else hospits.at_year(year))
 
     def _apply_builds(self, year: int) -> None:
         categories = self.state.categories
@@ -255,10 +263,11 @@ class HousingModel:
         stream = self._household_streams[grp.g]
         if stream.peek() >= grp.config.approval:  # the first draw of its block: approval
             flows["refusals"][i] += 1
+            draws = stream.block(BLOCK)
+            if draws[D_HOMELESS] < grp.config.homeless_while_waiting:
+                state.homeless_outside(grp.g, draws, 0)  # refused, and without a home
             if state.track:  # a refused household is a record, nothing more
-                state.leave(state.new_household(grp, stream.block(BLOCK)), "refused")
-            else:
-                stream.skip(BLOCK)
+                state.leave(state.new_household(grp, draws), "refused")
             return
         flows["approvals"][i] += 1
         household = state.new_household(grp, stream.block(BLOCK))

@@ -19,6 +19,7 @@ BREAKDOWN: Final = 1
 OTHER_EXIT: Final = 2
 SELF_SUFFICIENT: Final = 3
 LEAVE: Final = 4
+REAPPLY: Final = 5  # not a clock: the end of a non-renewed household's time off the list
 
 
 def fits(need: int | None, rooms: int | None, size_match: bool, extra_rooms: int) -> bool:

@@ -1,69 +1,157 @@
-"""Homeless households on the list: municipal emergency units (akuttboliger), then hospits."""
+"""Homeless households on the list: emergency units (akuttboliger), paid hospits, or their
+own solution (friends, family, unpaid)."""
 
 from __future__ import annotations
 
+import math
 from collections import deque
 
+from simpy.events import NORMAL
+
 from sim.model.entities import Household
-from sim.model.state import State
+from sim.model.state import State, Timer
+from sim.model.streams import H_HOSPITS_STAY, H_SHELTER, hashed, unit_exponential
+
+EMERGENCY = "emergency"
+HOSPITS = "hospits"
+OWN = "own"
 
 
 class Shelter:
-    """Emergency units while there are free ones; paid hospits for the rest.
+    """Where each homeless household on the list stays while it waits.
 
-    A freed emergency unit takes the household that has stayed longest in hospits.
+    A household that becomes homeless on the list takes a free emergency unit; if there
+    is none, it goes to hospits with probability ``hospits_share`` (its own draw for
+    each episode), else to its own solution. Hospits may be full (``hospits_capacity``):
+    then the household is in its own solution and takes the next free place, in turn. A
+    hospits stay ends after its drawn length (``hospits_stay_days``), and the household
+    goes on in its own solution. A freed emergency unit takes the household that has
+    stayed longest in hospits, else the one longest in its own solution.
     """
 
     def __init__(self, state: State) -> None:
         self.state = state
         self.capacity = 0
         self.in_use = 0
-        self.hospits_queue: deque[Household] = deque()
+        self.hospits_capacity = math.inf
+        self.hospits_queue: deque[Household] = deque()  # in hospits, longest first
+        self.own: dict[Household, None] = {}  # in their own solution, longest first
+        self.wanting: deque[Household] = deque()  # own solution while hospits is full
 
     def enter(self, household: Household) -> None:
+        """A homeless household on the list needs somewhere to stay tonight."""
         state = self.state
-        now = state.env._now
-        i = household.base + state.K
+        episode = household.episodes
+        household.episodes += 1
         if self.in_use < self.capacity:
-            self.in_use += 1
-            household.shelter = "emergency"
-            state.emergency.add(i, 1, now)
-            state.flows["emergency_stays"][i] += 1
+            self._to_emergency(household)
+        elif hashed(household.draws, H_SHELTER, episode) < state.hospits_share:
+            if len(self.hospits_queue) < self.hospits_capacity:
+                self._to_hospits(household)
+            else:
+                self._to_own(household)
+                self.wanting.append(household)
         else:
-            household.shelter = "hospits"
-            self.hospits_queue.append(household)
-            state.hospits.add(i, 1, now)
-            state.flows["hospits_stays"][i] += 1
+            self._to_own(household)
 
     def leave(self, household: Household) -> None:
-        shelter = household.shelter
-        if shelter is None:
-            return
-        state = self.state
-        now = state.env._now
-        i = household.base + state.K
-        household.shelter = None
-        if shelter == "emergency":
-            self.in_use -= 1
-            state.emergency.add(i, -1, now)
+        """The household is no longer homeless on the list (housed or gone)."""
+        shelter = self._take(household)
+        if shelter == EMERGENCY:
             self.fill()
-        else:
-            self.hospits_queue.remove(household)
-            state.hospits.add(i, -1, now)
+        elif shelter == HOSPITS:
+            self.fill_hospits()
 
     def set_capacity(self, units: int) -> None:
         self.capacity = units
         self.fill()
 
+    def set_hospits_capacity(self, places: float) -> None:
+        self.hospits_capacity = places
+        self.fill_hospits()
+
     def fill(self) -> None:
-        """Move the longest-staying hospits households into free emergency units."""
+        """Move the longest-staying hospits, then own-solution households into free
+        emergency units."""
+        while self.in_use < self.capacity:
+            if self.hospits_queue:
+                household = self.hospits_queue[0]
+            elif self.own:
+                household = next(iter(self.own))
+            else:
+                return
+            shelter = self._take(household)
+            self._to_emergency(household)
+            if shelter == HOSPITS:
+                self.fill_hospits()
+
+    def fill_hospits(self) -> None:
+        """Give free hospits places to those who wanted one, in turn."""
+        while self.wanting and len(self.hospits_queue) < self.hospits_capacity:
+            household = self.wanting.popleft()
+            self._take(household)
+            self._to_hospits(household)
+
+    # --- one household's moves ------------------------------------------------------
+
+    def _to_emergency(self, household: Household) -> None:
+        state = self.state
+        i = household.base + state.K
+        self.in_use += 1
+        household.shelter = EMERGENCY
+        state.emergency.add(i, 1, state.env._now)
+        state.flows["emergency_stays"][i] += 1
+
+    def _to_hospits(self, household: Household) -> None:
         state = self.state
         now = state.env._now
-        while self.hospits_queue and self.in_use < self.capacity:
-            household = self.hospits_queue.popleft()
-            i = household.base + state.K
+        i = household.base + state.K
+        household.shelter = HOSPITS
+        self.hospits_queue.append(household)
+        state.hospits.add(i, 1, now)
+        state.flows["hospits_stays"][i] += 1
+        mean = state.hospits_stay_years
+        if mean is not None:
+            # the stay's length: the household's own draw for this episode
+            u = hashed(household.draws, H_HOSPITS_STAY, household.episodes - 1)
+            delay = mean * unit_exponential(u)
+            if now + delay < state.end:
+                token = (household, household.shelter_epoch)
+                state.schedule(Timer(self._on_stay_end, token), NORMAL, delay)
+
+    def _to_own(self, household: Household) -> None:
+        household.shelter = OWN
+        self.own[household] = None
+        self.state.own_solution[household.g] += 1
+
+    def _take(self, household: Household) -> str | None:
+        """Take the household out of where it stays; return where that was."""
+        shelter = household.shelter
+        if shelter is None:
+            return None
+        state = self.state
+        now = state.env._now
+        i = household.base + state.K
+        household.shelter = None
+        household.shelter_epoch += 1
+        if shelter == EMERGENCY:
+            self.in_use -= 1
+            state.emergency.add(i, -1, now)
+        elif shelter == HOSPITS:
+            self.hospits_queue.remove(household)
             state.hospits.add(i, -1, now)
-            self.in_use += 1
-            household.shelter = "emergency"
-            state.emergency.add(i, 1, now)
-            state.flows["emergency_stays"][i] += 1
+        else:
+            del self.own[household]
+            state.own_solution[household.g] -= 1
+            if household in self.wanting:
+                self.wanting.remove(household)
+        return shelter
+
+    def _on_stay_end(self, event: Timer) -> None:
+        """A hospits stay has reached its length: the household goes on on its own."""
+        household, token = event.value
+        if token != household.shelter_epoch or household.shelter != HOSPITS:
+            return
+        self._take(household)
+        self._to_own(household)
+        self.fill_hospits()

@@ -9,6 +9,8 @@ which ``HousingModel`` drains after every event.
 
 from __future__ import annotations
 
+import heapq
+import math
 from array import array
 from collections import deque
 from collections.abc import Callable
@@ -16,12 +18,13 @@ from typing import Any
 
 import simpy
 
-from sim.config.schema import AfterNonrenewal, Allocation, Scenario
+from sim.config.schema import NONRENEWAL, Allocation, ForcedMoverPlace, Policy, Scenario
 from sim.model.entities import (
     CategoryRuntime,
     Dwelling,
     GroupRuntime,
     Household,
+    cumulative,
 )
 from sim.model.recorder import Recorder
 from sim.model.streams import (
@@ -29,7 +32,10 @@ from sim.model.streams import (
     D_HOMELESS,
     D_PERMANENT,
     D_ROOMS,
+    H_OUTSIDE,
     Streams,
+    hashed,
+    unit_exponential,
 )
 
 
@@ -94,18 +100,17 @@ class State:
         self.hospits = rec.integrals["hospits_nights"]
         self.emergency = rec.integrals["emergency_nights"]
 
-        policy = scenario.policy
-        self.allocation = policy.allocation
-        self.size_match = policy.size_match
-        self.max_extra_rooms = policy.max_extra_rooms
-        self.max_renewals = policy.max_renewals
-        self.transfer_after_nonrenewal = policy.after_nonrenewal is AfterNonrenewal.transfer
         self.refusal_probability = scenario.refusal.probability
         self.refusal_penalty = scenario.refusal.penalty.value
-        self.priorities = [
-            float(grp.config.priority) if policy.allocation is Allocation.priority else 0.0
-            for grp in self.groups
-        ]
+        self.set_policy(scenario.policy)
+        homelessness = scenario.homelessness
+        self.hospits_share = homelessness.hospits_share
+        stay = homelessness.hospits_stay_days
+        self.hospits_stay_years = None if stay is None else stay / 365.0
+        self.outside_years = homelessness.outside_years
+        # the homeless outside the list, by group: a heap of the times they stop counting
+        self.outside: list[list[float]] = [[] for _ in range(self.G)]
+        self.own_solution = [0] * self.G
         # P(ownership) of a self-sufficient leaver, by name: never by the mapping's order
         self.exit_bounds = [grp.config.exit_to.get("ownership", 0.0) for grp in self.groups]
 
@@ -117,6 +122,59 @@ class State:
         # available now, and units that have just become available
         self.placing: deque[Household] = deque()
         self.vacancies: deque[Dwelling] = deque()
+
+    def set_policy(self, policy: Policy) -> None:
+        """The allocation and non-renewal rules in force (they may change over time)."""
+        self.allocation = policy.allocation
+        self.size_match = policy.size_match
+        self.max_extra_rooms = policy.max_extra_rooms
+        self.max_renewals = policy.max_renewals
+        weights = policy.need_weights
+        by_need = policy.allocation is Allocation.need
+        self.need_homeless = weights.homeless if by_need else 0.0
+        self.need_years = weights.years_waited if by_need else 0.0
+        factor = 1.0 if policy.allocation is Allocation.priority else 0.0
+        if by_need:
+            factor = weights.priority
+        self.priorities = [float(grp.config.priority) * factor for grp in self.groups]
+        shares = {d: policy.after_nonrenewal.get(d, 0.0) for d in NONRENEWAL}
+        self.nonrenewal_to, self.nonrenewal_bounds = cumulative(shares)
+        self.reapply_after_homeless = policy.reapply_after_homeless
+        self.reapply_delay = policy.reapply_delay_years
+        self.forced_mover_place = policy.forced_mover_place
+        self.forced_first = policy.forced_mover_place is ForcedMoverPlace.priority
+
+    def rank(self, household: Household, seniority: float) -> float:
+        """The first part of a household's place on the lists (lower is earlier):
+        under ``priority`` the group's priority, under ``need`` minus its score without
+        the years waited that all share; a forced mover with ``priority`` goes first."""
+        if household.first_in_line and self.forced_first:
+            return -math.inf
+        rank = self.priorities[household.g]
+        if household.homeless_flag:
+            rank -= self.need_homeless
+        return rank + self.need_years * seniority
+
+    def homeless_outside(
+        self, g: int, draws: array[float], occurrence: int, until: float | None = None
+    ) -> None:
+        """A household homeless outside the list: counted until ``until`` or, by default,
+        for an exponential time with mean ``outside_years``."""
+        now = self.env._now
+        self.flows["homeless_outside_entries"][g * self.recorder.width + self.K] += 1
+        if until is None:
+            until = now + self.outside_years * unit_exponential(
+                hashed(draws, H_OUTSIDE, occurrence)
+            )
+        heapq.heappush(self.outside[g], until)
+
+    def outside_count(self, g: int) -> int:
+        """The homeless outside the list now (those no longer counted are dropped)."""
+        heap = self.outside[g]
+        now = self.env._now
+        while heap and heap[0] <= now:
+            heapq.heappop(heap)
+        return len(heap)
 
     def new_household(self, grp: GroupRuntime, draws: array[float]) -> Household:
         """A household with its attributes and clocks read from its block of draws."""

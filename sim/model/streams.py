@@ -202,9 +202,24 @@ REPEATS: Final = 2
 BLOCK: Final = 24
 
 
+# Purposes of draws that are hashed from the household's key from the first occurrence on:
+# rare events, so no place in the block; the occurrence is the household's count of them.
+H_SHELTER: Final = 32  # homelessness episode j: hospits or its own solution
+H_HOSPITS_STAY: Final = 33  # the length of hospits stay j
+H_NONRENEWAL: Final = 34  # non-renewal j: where the household goes
+H_REAPPLY_NONRENEWAL: Final = 35  # non-renewal j to homelessness: whether it reapplies
+H_REAPPLY_DELAY: Final = 36  # ... and after how long
+H_OUTSIDE: Final = 37  # time j homeless outside the list: how long it is counted
+
+
 def household_key(block: array[float]) -> int:
     """The key a household's draws beyond its block are hashed from."""
     return int(block[D_KEY] * 18446744073709551616.0) & MASK
+
+
+def hashed(block: array[float], purpose: int, occurrence: int) -> float:
+    """Occurrence ``occurrence`` of a household's hashed draw for ``purpose`` (``H_*``)."""
+    return hashed_uniform(household_key(block), purpose, occurrence)
 
 
 def repeated(block: array[float], purpose: int, occurrence: int) -> float:

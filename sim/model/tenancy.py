@@ -13,7 +13,7 @@ from typing import Any
 
 from simpy.events import NORMAL
 
-from sim.config.schema import Renewal
+from sim.config.schema import ForcedMoverPlace, Renewal
 from sim.model.entities import Dwelling, Household
 from sim.model.followup import FollowUp
 from sim.model.rules import (
@@ -21,6 +21,7 @@ from sim.model.rules import (
     CONTRACT_END,
     NOTHING,
     OTHER_EXIT,
+    REAPPLY,
     SELF_SUFFICIENT,
     first_event,
     renew,
@@ -37,6 +38,10 @@ from sim.model.streams import (
     D_REAPPLY,
     D_RENEWAL,
     D_SELF_SUFFICIENT,
+    H_NONRENEWAL,
+    H_REAPPLY_DELAY,
+    H_REAPPLY_NONRENEWAL,
+    hashed,
     repeated,
     unit_exponential,
 )
@@ -165,7 +170,7 @@ class Tenancies:
             becoming = grp.self_sufficiency_followed if followed else grp.self_sufficiency_rate
         contract_end = household.contract_end
         transfer = household.transfer
-        leave = grp.leave_when_able if able and contract_end is None and not transfer else 0.0
+        leave = grp.leave_when_able if able and not transfer else 0.0
         household.breakdown_rate = breakdown
         household.other_rate = other
         household.self_rate = becoming
@@ -190,7 +195,12 @@ class Tenancies:
         state.schedule(Timer(self.on_event, (household, household.epoch, kind)), NORMAL, delay)
 
     def fire(self, household: Household, token: int, kind: int) -> None:
-        """A tenancy timer: the contract end, or the clock that ran out first."""
+        """A tenancy timer: the contract end, or the clock that ran out first (or the end
+        of a non-renewed household's time outside the list)."""
+        if kind == REAPPLY:
+            if token == household.epoch:
+                self.reapply(household)
+            return
         if token != household.epoch or household.dwelling is None:
             return
         self.run_clocks(household)
@@ -251,23 +261,67 @@ class Tenancies:
         self.forced_move(household)
 
     def forced_move(self, household: Household) -> None:
+        """A contract not renewed for a tenant who is not self-sufficient: the household
+        goes where its own draw sends it (``policy.after_nonrenewal``)."""
         state = self.state
         dwelling = household.dwelling
         assert dwelling is not None
-        state.flows["forced_moves"][household.base + dwelling.k] += 1
+        i = household.base + dwelling.k
+        state.flows["forced_moves"][i] += 1
         state.note_move(household, dwelling, "forced_move")
-        if state.transfer_after_nonrenewal:
+        occurrence = household.nonrenewals
+        household.nonrenewals += 1
+        draws = household.draws
+        u = hashed(draws, H_NONRENEWAL, occurrence)
+        destination = "transfer"
+        for name, bound in zip(state.nonrenewal_to, state.nonrenewal_bounds, strict=True):
+            if u < bound:
+                destination = name
+                break
+        if destination == "transfer":
             # it keeps its dwelling while it waits for another; its clocks are set when it
             # has looked at the units available now (Allocation.place)
             household.transfer = True
             household.contract_end = None
             household.epoch += 1
-            self.lists.join(household, household.seniority)
+            self.rejoin(household)
+            return
+        if destination != "homeless":
+            self.end(household, f"exits_{destination}", destination)
             return
         self.vacate(household)
         self.followup_released(household)
         household.homeless_flag = True
-        self.lists.join(household, household.seniority)
+        household.epoch += 1
+        if hashed(draws, H_REAPPLY_NONRENEWAL, occurrence) >= state.reapply_after_homeless:
+            state.flows["exits_homeless"][i] += 1
+            state.homeless_outside(household.g, draws, household.outside)
+            household.outside += 1
+            state.leave(household, "homeless")
+            return
+        delay = state.reapply_delay * unit_exponential(hashed(draws, H_REAPPLY_DELAY, occurrence))
+        if delay <= 0.0:
+            self.rejoin(household)
+            return
+        now = state.env._now
+        state.homeless_outside(household.g, draws, household.outside, until=now + delay)
+        household.outside += 1
+        if now + delay < state.end:
+            state.schedule(
+                Timer(self.on_event, (household, household.epoch, REAPPLY)), NORMAL, delay
+            )
+
+    def reapply(self, household: Household) -> None:
+        """A non-renewed household, homeless outside the list, applies again."""
+        self.rejoin(household)
+
+    def rejoin(self, household: Household) -> None:
+        """A forced mover joins the lists at the place ``forced_mover_place`` gives it."""
+        state = self.state
+        place = state.forced_mover_place
+        household.first_in_line = place is ForcedMoverPlace.priority
+        seniority = state.env._now if place is ForcedMoverPlace.new_date else household.seniority
+        self.lists.join(household, seniority)
 
     def breakdown(self, household: Household) -> None:
         state = self.state
@@ -294,6 +348,8 @@ class Tenancies:
             self.lists.join(household, state.env._now)
             return
         state.flows["exits_homeless"][i] += 1
+        state.homeless_outside(household.g, draws, household.outside)
+        household.outside += 1
         state.leave(household, "homeless")
 
     def leave_to_market(self, household: Household) -> None:

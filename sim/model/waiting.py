@@ -53,7 +53,7 @@ class WaitingLists:
         now = state.env._now
         household.seniority = seniority
         household.wait_start = now if wait_start is None else wait_start
-        key = (state.priorities[household.g], seniority, household.id)
+        key = (state.rank(household, seniority), seniority, household.id)
         household.list_key = key
         household.on_list = True
         entry = (*key, household)
@@ -68,6 +68,19 @@ class WaitingLists:
             state.placing.append(household)
         else:
             self.wait(household)
+
+    def rekey(self) -> None:
+        """Put every list in the order of the allocation rule now in force."""
+        state = self.state
+        for cat in state.categories:
+            for entry in cat.waiting:
+                household = entry[3]
+                household.list_key = (
+                    state.rank(household, household.seniority),
+                    household.seniority,
+                    household.id,
+                )
+            cat.waiting = sorted((*entry[3].list_key, entry[3]) for entry in cat.waiting)  # type: ignore[misc]
 
     def wait(self, household: Household) -> None:
         """Still waiting: the homeless need a bed tonight, and the withdrawal clock runs."""
@@ -114,6 +127,7 @@ class WaitingLists:
             del waiting[index]
         household.on_list = False
         self.stop_clock(household)
+        household.first_in_line = False
         if household.transfer:
             state.transfer_waiting[household.g] -= 1
         else:
@@ -126,8 +140,12 @@ class WaitingLists:
         self.leave(household)
         household.withdraw_left = 0.0
         self.shelter.leave(household)
-        self.state.flows["withdrawals"][household.base + self.state.K] += 1
-        self.state.leave(household, "withdrawn")
+        state = self.state
+        state.flows["withdrawals"][household.base + state.K] += 1
+        if household.homeless_flag:
+            state.homeless_outside(household.g, household.draws, household.outside)
+            household.outside += 1
+        state.leave(household, "withdrawn")
 
     def fits(self, household: Household, dwelling: Dwelling) -> bool:
         state = self.state
