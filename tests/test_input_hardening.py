@@ -501,7 +501,7 @@ def test_set_replaces_a_list_item_and_merges_a_mapping() -> None:
     )
     assert scenario.builds[0].units_per_year == 1 and scenario.builds[0].units is None
     assert scenario.stock["ordinary"].units == 12
-    assert scenario.stock["ordinary"].contract_years == 3  # merged, not replaced
+    assert scenario.stock["ordinary"].contract_years.at_year(2010) == 3  # merged, not replaced
 
 
 @pytest.mark.parametrize(

@@ -15,22 +15,34 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from sim.config.schema import Scenario
+from sim.config.schema import Scenario, mean_of
 
 if TYPE_CHECKING:
     from sim.analysis.sizing import SizingQuestion
 
 
-def mean_tenancy(scenario: Scenario, group_id: str, category: str) -> float:
-    """Approximate mean tenancy (years) of a group's household in a category."""
+def mean_tenancy(
+    scenario: Scenario, group_id: str, category: str, year: int | None = None
+) -> float:
+    """Approximate mean tenancy (years) of a group's household in a category, under the
+    contracts of ``year`` (default: the last reported year); durations by their means."""
     group = scenario.groups[group_id]
     cat = scenario.stock[category]
-    base = group.breakdown_per_year + group.other_exit_per_year
-    s = 1.0 / group.self_sufficient_years if group.self_sufficient_years else 0.0
-    if cat.contract_years is not None:
-        after = cat.contract_years / 2  # self-sufficient: leaves at the contract's end
-    elif group.leave_when_able_per_year > 0:
-        after = 1.0 / group.leave_when_able_per_year
+    year = scenario.time.end - 1 if year is None else year
+    other = group.tenancy_years
+    base = group.breakdown_per_year + (
+        1.0 / mean_of(other) if other is not None else group.other_exit_per_year  # type: ignore[operator]
+    )
+    ready = mean_of(group.self_sufficient_years)
+    s = 1.0 / ready if ready else 0.0
+    contract = cat.contract_years.at_year(year)
+    leave = group.leave_when_able_per_year
+    if contract is not None:
+        # self-sufficient: leaves at the contract's end (on average half a contract
+        # away) or when able, whichever comes first
+        after = contract / 2 if leave <= 0 else min(contract / 2, 1.0 / leave)
+    elif leave > 0:
+        after = 1.0 / leave
     else:
         after = math.inf
     permanent = 1.0 / base if base > 0 else math.inf
@@ -58,7 +70,7 @@ def arrival_and_service(scenario: Scenario, category: str, year: int) -> tuple[f
         share = 1.0 / len(group.eligible)
         rate = group.applications_per_year.at_year(year) * group.approval * share
         arrivals += rate
-        tenancy_weighted += rate * mean_tenancy(scenario, group_id, category)
+        tenancy_weighted += rate * mean_tenancy(scenario, group_id, category, year)
     if arrivals == 0:
         return 0.0, math.inf
     tenancy = tenancy_weighted / arrivals

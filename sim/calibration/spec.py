@@ -174,7 +174,7 @@ def load_calibration(
             CalibrationInputError,
         ) from None
     base_data.setdefault("name", scenario_file.stem)
-    base = validate_data(base_data, str(scenario_file), origins)
+    base = validate_data(base_data, str(scenario_file), origins, scenario_file.parent)
     problems = []
     for key, parameter in spec.parameters.items():
         problems += _check_parameter(key, parameter, base_data, shown)
@@ -380,4 +380,5 @@ def apply_parameters(data: dict[str, Any], values: dict[str, float]) -> dict[str
 
 def scenario_with(calibration: Calibration, values: dict[str, float]) -> Scenario:
     data = apply_parameters(calibration.base_data, values)
-    return validate_data(data, str(calibration.scenario_file))
+    folder = calibration.scenario_file.parent
+    return validate_data(data, str(calibration.scenario_file), base_dir=folder)

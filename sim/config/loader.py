@@ -61,11 +61,30 @@ def _deep_merge(
     return merged
 
 
+WHOLE_KEYS = {
+    ("followup", "capacity"),
+    ("followup", "length_years"),
+    ("emergency", "units"),
+    ("homelessness", "hospits_capacity"),
+    ("homelessness", "hospits_stay_days"),
+    ("policy", "allocation"),
+    ("policy", "renewal"),
+    ("policy", "after_nonrenewal"),
+    ("policy", "forced_mover_place"),
+}
+"""Keys whose mapping is one value (a series, a distribution, shares) under ``extends``."""
+WHOLE_GROUP_KEYS = {"applications_per_year", "self_sufficient_years", "tenancy_years"}
+WHOLE_CATEGORY_KEYS = {"contract_years", "renewal"}
+
+
 def _is_series(path: tuple[str, ...]) -> bool:
-    """Keys that hold a yearly series (``scenarios/README.md``, "Yearly series")."""
-    return (
-        len(path) == 3 and path[0] == "groups" and path[2] == "applications_per_year"
-    ) or path in {("followup", "capacity"), ("emergency", "units")}
+    """Keys whose mapping replaces the parent's whole: a yearly series (``scenarios/
+    README.md``, "Yearly series"), a distribution, or destination shares."""
+    if len(path) == 3 and path[0] == "groups":
+        return path[2] in WHOLE_GROUP_KEYS
+    if len(path) == 3 and path[0] == "stock":
+        return path[2] in WHOLE_CATEGORY_KEYS
+    return path in WHOLE_KEYS
 
 
 def _forget_below(origins: Origins, path: tuple[str, ...]) -> None:
@@ -240,16 +259,23 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
     """
     data, origins = merge_scenario(path, overrides)
     data.setdefault("name", Path(path).stem)
-    return validate_data(data, str(path), origins)
+    return validate_data(data, str(path), origins, Path(path).parent)
 
 
 def validate_data(
-    data: dict[str, Any], file: str = "<scenario>", origins: Origins | None = None
+    data: dict[str, Any],
+    file: str = "<scenario>",
+    origins: Origins | None = None,
+    base_dir: Path | None = None,
 ) -> Scenario:
-    """Validate merged scenario data into a frozen :class:`Scenario`."""
+    """Validate merged scenario data into a frozen :class:`Scenario`.
+
+    ``base_dir`` is the folder files named in the scenario (observed durations) are
+    read from: the scenario file's folder; by default the current folder.
+    """
     origins = origins or {}
     try:
-        return Scenario.model_validate(data)
+        return Scenario.model_validate(data, context={"base_dir": base_dir or Path.cwd()})
     except ValidationError as error:
         problems = [problem_from_pydantic(item, data, file, origins) for item in error.errors()]
         unique = list(dict.fromkeys(problems))

@@ -9,6 +9,7 @@ dead time in days.
 from __future__ import annotations
 
 import math
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -21,8 +22,10 @@ from pydantic import (
     model_validator,
 )
 
+from sim.config.dates import iso_date, model_time
+from sim.config.durations import DurationSpec
 from sim.config.errors import brief
-from sim.config.series import YearlySeries, series
+from sim.config.series import Stepwise, YearlySeries, series, stepwise
 from sim.config.types import (
     MAX_APPLICATIONS,
     MAX_BUILDS,
@@ -37,6 +40,7 @@ from sim.config.types import (
     MAX_TURNAROUND_DAYS,
     MAX_UNITS,
     MAX_YEARS,
+    MIN_DURATION,
     Change,
     Days,
     Duration,
@@ -105,6 +109,58 @@ def _check_shares(value: dict[Any, float] | None, what: str) -> None:
         raise ValueError(f"{what} shares must sum to 1 (they sum to {total:g})")
 
 
+def one_of(kind: type[StrEnum]) -> Any:
+    """The parser of one value of an enum (for a :class:`Stepwise` of it)."""
+    allowed = ", ".join(member.value for member in kind)
+
+    def parse(value: Any) -> Any:
+        if isinstance(value, kind):
+            return value
+        if isinstance(value, str) and value in kind.__members__:
+            return kind(value)
+        raise ValueError(f"{brief(value)} is not allowed; allowed: {allowed}")
+
+    return parse
+
+
+def optional_one_of(kind: type[StrEnum]) -> Any:
+    parse = one_of(kind)
+    return lambda value: None if value is None else parse(value)
+
+
+def contract_length(value: Any) -> float | None:
+    """A contract length in years, or ``None`` (permanent)."""
+    if value is None:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not MIN_DURATION <= value <= MAX_DURATION
+    ):
+        raise ValueError(
+            f"{brief(value)} is not allowed; must be a number of years >= {MIN_DURATION:g} "
+            f"and <= {MAX_DURATION:g}, or null (permanent)"
+        )
+    return float(value)
+
+
+def steps(parse: Any) -> BeforeValidator:
+    """A key that takes one value or a ``{year-or-date: value}`` series of them."""
+    return BeforeValidator(lambda value: stepwise(value, parse))
+
+
+# a duration: a number (the mean of an exponential) or a distribution
+DurationOrSpec = Duration | DurationSpec
+
+
+def mean_of(value: float | DurationSpec | None) -> float | None:
+    """The mean of a duration key (``None`` stays ``None``)."""
+    if value is None or isinstance(value, float | int):
+        return value
+    return value.mean
+
+
 class Time(Frozen):
     """Simulated span: ``warmup_years`` before ``start``, then ``years`` reported years."""
 
@@ -128,8 +184,12 @@ class Category(Frozen):
 
     label: Label = ""
     units: Units
-    contract_years: Duration | None = None
-    renewal: Renewal | None = None
+    contract_years: Annotated[Stepwise[float | None], steps(contract_length)] = (
+        Stepwise.constant(None)
+    )
+    renewal: Annotated[Stepwise[Renewal | None], steps(optional_one_of(Renewal))] = (
+        Stepwise.constant(None)
+    )
     renewal_probability: Probability | None = None
     turnaround_days: Days = 0.0
     turnaround_cv: Variation = 0.5
@@ -157,13 +217,14 @@ class Group(Frozen):
     transfer_to: tuple[str, ...] | None = Field(default=None, max_length=MAX_ENTRIES)
     rooms: RoomShares | None = None
     permanent_need: Probability = 0.0
-    self_sufficient_years: Duration | None = None
+    self_sufficient_years: DurationOrSpec | None = None
     followup_need: Probability = 0.0
     withdraw_per_year: Rate = 0.0
     homeless_while_waiting: Probability = 0.0
     breakdown_per_year: Rate = 0.0
     reapply_after_breakdown: Probability = 0.0
     other_exit_per_year: Rate = 0.0
+    tenancy_years: DurationOrSpec | None = None
     leave_when_able_per_year: Rate = 0.0
     exit_to: dict[str, Probability] = Field(default_factory=lambda: {"private_rental": 1.0})
     priority: Priority = 0
@@ -191,6 +252,15 @@ class Group(Frozen):
         _check_shares(value, "exit_to")
         return {destination: value.get(destination, 0.0) for destination in EXITS}
 
+    @model_validator(mode="after")
+    def _one_exit_clock(self) -> Group:
+        if self.tenancy_years is not None and self.other_exit_per_year > 0:
+            raise ValueError(
+                "give either other_exit_per_year (a rate) or tenancy_years (a duration), "
+                "not both"
+            )
+        return self
+
     @field_validator("eligible", "transfer_to")
     @classmethod
     def _no_duplicates(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
@@ -199,15 +269,29 @@ class Group(Frozen):
         return value
 
 
-def destination_shares(value: Any) -> Any:
+def nonrenewal_shares(value: Any) -> dict[str, float]:
     """``after_nonrenewal``: one destination (``transfer``) or ``{destination: share}``."""
+    allowed = ", ".join(NONRENEWAL)
     if isinstance(value, str):
-        if value not in NONRENEWAL:
-            raise ValueError(
-                f"unknown destination {brief(value)}; allowed: {', '.join(NONRENEWAL)}"
-            )
-        return {value: 1.0}
-    return value
+        value = {value: 1.0}
+    if not isinstance(value, dict) or not value:
+        raise ValueError(
+            f"must be a destination or a {{destination: share}} mapping, got {brief(value)}; "
+            f"allowed destinations: {allowed}"
+        )
+    unknown = sorted((str(key) for key in set(value) - set(NONRENEWAL)), key=str)
+    if unknown:
+        raise ValueError(f"unknown destination {brief(unknown[0])}; allowed: {allowed}")
+    for key, share in value.items():
+        if (
+            isinstance(share, bool)
+            or not isinstance(share, int | float)
+            or not math.isfinite(share)
+            or not 0.0 <= share <= 1.0
+        ):
+            raise ValueError(f"share of {key} must be a number 0 to 1, got {brief(share)}")
+    _check_shares(value, "after_nonrenewal")
+    return {name: float(value[name]) for name in NONRENEWAL if name in value}
 
 
 class NeedWeights(Frozen):
@@ -223,32 +307,27 @@ class NeedWeights(Frozen):
 class Policy(Frozen):
     """How dwellings are allocated and contracts renewed."""
 
-    allocation: Allocation = Allocation.seniority
+    allocation: Annotated[Stepwise[Allocation], steps(one_of(Allocation))] = (
+        Stepwise.constant(Allocation.seniority)
+    )
     need_weights: NeedWeights = Field(default_factory=NeedWeights)
-    renewal: Renewal = Renewal.needs_based
+    renewal: Annotated[Stepwise[Renewal], steps(one_of(Renewal))] = Stepwise.constant(
+        Renewal.needs_based
+    )
     renewal_probability: Probability = 0.5
-    after_nonrenewal: Annotated[
-        dict[str, Probability], BeforeValidator(destination_shares)
-    ] = Field(default_factory=lambda: {"transfer": 1.0})
+    after_nonrenewal: Annotated[Stepwise[dict[str, float]], steps(nonrenewal_shares)] = (
+        Stepwise.constant({"transfer": 1.0})
+    )
     reapply_after_homeless: Probability = 1.0
     reapply_delay_years: Annotated[float, Strict(), Field(ge=0.0, le=MAX_DURATION)] = 0.0
-    forced_mover_place: ForcedMoverPlace = ForcedMoverPlace.keep
+    forced_mover_place: Annotated[Stepwise[ForcedMoverPlace], steps(one_of(ForcedMoverPlace))] = (
+        Stepwise.constant(ForcedMoverPlace.keep)
+    )
     size_match: Flag = True
     max_extra_rooms: Annotated[
         int, BeforeValidator(integral), Strict(), Field(ge=0, le=MAX_ROOMS)
     ] = 1
     max_renewals: Renewals | None = None
-
-    @field_validator("after_nonrenewal")
-    @classmethod
-    def _after_nonrenewal(cls, value: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(value) - set(NONRENEWAL))
-        if unknown:
-            raise ValueError(
-                f"unknown destination {brief(unknown[0])}; allowed: {', '.join(NONRENEWAL)}"
-            )
-        _check_shares(value, "after_nonrenewal")
-        return {name: value[name] for name in NONRENEWAL if name in value}
 
 
 class Refusal(Frozen):
@@ -266,6 +345,7 @@ class Followup(Frozen):
     self_sufficiency_factor: Annotated[
         float, Strict(), Field(ge=1.0 / MAX_FACTOR, le=MAX_FACTOR)
     ] = 1.0
+    length_years: DurationOrSpec | None = None
 
     @field_validator("capacity", mode="before")
     @classmethod
@@ -300,7 +380,7 @@ class Homelessness(Frozen):
     """
 
     hospits_share: Probability = 1.0
-    hospits_stay_days: StayDays | None = None
+    hospits_stay_days: StayDays | DurationSpec | None = None
     hospits_capacity: YearlySeries | None = None
     outside_years: Duration = 1.0
 
@@ -320,6 +400,7 @@ class Build(Frozen):
 
     category: str
     year: Year | None = None
+    on: Annotated[date, Strict()] | None = Field(default=None, alias="date")
     units: Change | None = None
     from_year: Year | None = Field(default=None, alias="from")
     to_year: Year | None = Field(default=None, alias="to")
@@ -336,7 +417,10 @@ class Build(Frozen):
 
     @model_validator(mode="after")
     def _one_form(self) -> Build:
-        one_off = self.year is not None or self.units is not None
+        if self.year is not None and self.on is not None:
+            raise ValueError("give either year or date for a one-off build, not both")
+        when = self.year if self.on is None else self.on
+        one_off = when is not None or self.units is not None
         spread = (
             self.from_year is not None
             or self.to_year is not None
@@ -344,16 +428,19 @@ class Build(Frozen):
         )
         if one_off and spread:
             raise ValueError(
-                "use either year + units (one-off) or from + to + units_per_year, not both"
+                "use either year (or date) + units (one-off) or from + to + units_per_year, "
+                "not both"
             )
-        if one_off and (self.year is None or self.units is None):
-            raise ValueError("a one-off build needs both year and units")
+        if one_off and (when is None or self.units is None):
+            raise ValueError("a one-off build needs units and a year (or a date)")
         if spread and (
             self.from_year is None or self.to_year is None or self.units_per_year is None
         ):
             raise ValueError("a spread build needs from, to and units_per_year")
         if not one_off and not spread:
-            raise ValueError("a build needs year + units or from + to + units_per_year")
+            raise ValueError(
+                "a build needs year (or date) + units, or from + to + units_per_year"
+            )
         if (
             spread
             and self.to_year is not None
@@ -363,19 +450,41 @@ class Build(Frozen):
             raise ValueError("to must not be before from")
         return self
 
-    def schedule(self) -> list[tuple[int, int]]:
-        """(calendar year when the units arrive, units) pairs, lead time applied."""
+    @field_validator("on", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        if isinstance(value, datetime):
+            raise ValueError(f"date {brief(value)} has a time of day; give the day only")
+        if isinstance(value, date) or value is None:
+            return value
+        if isinstance(value, str):
+            return iso_date(value)
+        raise ValueError(f"must be a date written YYYY-MM-DD (e.g. 2011-09-01), got {brief(value)}")
+
+    def schedule(self) -> list[tuple[float, int]]:
+        """(model time when the units arrive, units) pairs, lead time applied: the start
+        of a year, or a date (``year: 2011-09-01``)."""
+        lead = self.lead_time_years
+        if self.on is not None and self.units is not None:
+            day = self.on
+            try:
+                arrival = day.replace(year=day.year + lead)
+            except ValueError:  # 29 February, and the arrival year is not a leap year
+                arrival = day.replace(year=day.year + lead, day=28)
+            return [(model_time(arrival), self.units)]
         if self.year is not None and self.units is not None:
-            return [(self.year + self.lead_time_years, self.units)]
+            return [(float(self.year + lead), self.units)]
         assert self.from_year is not None and self.to_year is not None
         assert self.units_per_year is not None
         return [
-            (year + self.lead_time_years, self.units_per_year)
+            (float(year + lead), self.units_per_year)
             for year in range(self.from_year, self.to_year + 1)
         ]
 
     @property
     def decided_years(self) -> list[int]:
+        if self.on is not None:
+            return [self.on.year]
         if self.year is not None:
             return [self.year]
         assert self.from_year is not None and self.to_year is not None
@@ -449,16 +558,27 @@ class Scenario(Frozen):
             for year in build.decided_years:
                 if not first <= year <= last:
                     raise CrossReferenceError(
-                        ("builds", index, "year" if build.year is not None else "from"),
+                        ("builds", index, "year" if build.year is not None else
+                         "date" if build.on is not None else "from"),
                         f"year {year} lies outside {span}",
                     )
-        series: list[tuple[tuple[str | int, ...], YearlySeries]] = [
+        series: list[tuple[tuple[str | int, ...], YearlySeries | Stepwise[Any]]] = [
             (("groups", g, "applications_per_year"), grp.applications_per_year)
             for g, grp in self.groups.items()
         ]
         series += [
             (("followup", "capacity"), self.followup.capacity),
             (("emergency", "units"), self.emergency.units),
+        ]
+        policy = self.policy
+        series += [
+            (("policy", key), getattr(policy, key))
+            for key in ("allocation", "renewal", "after_nonrenewal", "forced_mover_place")
+        ]
+        series += [
+            (("stock", k, key), getattr(cat, key))
+            for k, cat in self.stock.items()
+            for key in ("contract_years", "renewal")
         ]
         if self.homelessness.hospits_capacity is not None:
             capacity = self.homelessness.hospits_capacity

@@ -16,6 +16,7 @@ from pathlib import Path
 MODULES = (
     "catalogue",
     "streams",
+    "durations",
     "entities",
     "recorder",
     "rules",

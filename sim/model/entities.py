@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.config.schema import Category, Group, Policy, Renewal
+from sim.model.durations import Standardised, exponential, mean, sampler
 
 
 class Dwelling:
@@ -76,6 +77,7 @@ class Household:
         "epoch",
         "first_in_line",
         "followed",
+        "followups",
         "g",
         "homeless_flag",
         "id",
@@ -134,6 +136,7 @@ class Household:
         self.shelter_epoch = 0
         self.first_in_line = False  # a forced mover ranked ahead of every applicant
         self.followed = False
+        self.followups = 0  # follow-up spells begun
         self.in_followup_queue = False
         self.record: dict[str, Any] | None = None
         # occurrences of the repeating draws used so far
@@ -192,6 +195,9 @@ class GroupRuntime:
     other_exit: float = 0.0
     self_sufficiency_followed: float = 0.0
     leave_when_able: float = 0.0
+    # the standardised durations of the self-sufficiency and other-exit clocks
+    self_sufficiency_spell: Standardised = field(default_factory=exponential)
+    other_exit_spell: Standardised = field(default_factory=exponential)
 
     @classmethod
     def build(
@@ -205,7 +211,10 @@ class GroupRuntime:
     ) -> GroupRuntime:
         eligible = [category_index[c] for c in group.eligible]
         transfer_to = [category_index[c] for c in (group.transfer_to or group.eligible)]
-        rate = 1.0 / group.self_sufficient_years if group.self_sufficient_years else 0.0
+        ready = group.self_sufficient_years
+        rate = 1.0 / mean(ready) if ready is not None else 0.0
+        other = group.tenancy_years
+        other_rate = 1.0 / mean(other) if other is not None else group.other_exit_per_year
         room_keys, room_bounds = cumulative(group.rooms or {})
         return cls(
             g,
@@ -218,9 +227,11 @@ class GroupRuntime:
             room_bounds,
             breakdown=group.breakdown_per_year,
             breakdown_followed=group.breakdown_per_year * breakdown_factor,
-            other_exit=group.other_exit_per_year,
+            other_exit=other_rate,
             self_sufficiency_followed=rate * self_sufficiency_factor,
             leave_when_able=group.leave_when_able_per_year,
+            self_sufficiency_spell=sampler(ready),
+            other_exit_spell=sampler(other),
         )
 
 
@@ -246,25 +257,38 @@ class CategoryRuntime:
     serial: int = 0
 
     @classmethod
-    def build(cls, k: int, category_id: str, category: Category, policy: Policy) -> CategoryRuntime:
-        """Precompute the contract rule and the lognormal turnaround parameters."""
-        renewal = category.renewal or policy.renewal
+    def build(
+        cls, k: int, category_id: str, category: Category, policy: Policy, time: float
+    ) -> CategoryRuntime:
+        """Precompute the lognormal turnaround parameters; the contract rule in force at
+        ``time``."""
         probability = category.renewal_probability
         if probability is None:
             probability = policy.renewal_probability
         sigma2 = math.log(1.0 + category.turnaround_cv**2)
-        return cls(
+        runtime = cls(
             k,
             category_id,
             category,
-            category.contract_years,
-            renewal,
+            None,
+            Renewal.needs_based,
             probability,
-            renewal is Renewal.differentiated,
+            False,
             category.turnaround_days / 365.0,
             math.sqrt(sigma2),
             0.5 * sigma2,
         )
+        runtime.set_contracts(policy, time)
+        return runtime
+
+    def set_contracts(self, policy: Policy, time: float) -> None:
+        """The contract length and renewal rule in force at ``time`` (for contracts that
+        begin or end from then on)."""
+        category = self.config
+        self.contract_years = category.contract_years.at_time(time)
+        renewal = category.renewal.at_time(time) or policy.renewal.at_time(time)
+        self.renewal = renewal
+        self.differentiated = renewal is Renewal.differentiated
 
 
 def room_plan(rooms: int | dict[int, float] | None, units: int) -> list[int | None]:

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from simpy.events import NORMAL
 
 from sim.model.entities import Household
-from sim.model.state import State
+from sim.model.state import State, Timer
+from sim.model.streams import H_FOLLOWUP_LENGTH, hashed
 
 
 class FollowUp:
     """A tenant who needs follow-up takes a free slot at move-in or waits in the queue.
+    A spell lasts until the tenant is self-sufficient or leaves or, with
+    ``followup.length_years``, until its drawn length (``on_end`` handles that timer).
 
     Starting follow-up changes a tenant's hazards, so the methods that may start it return
     the households whose follow-up started: the caller sets their clocks anew.
     """
 
-    def __init__(self, state: State) -> None:
+    def __init__(self, state: State, on_end: Callable[[Any], None]) -> None:
         self.state = state
+        self.on_end = on_end
         self.capacity = 0
         self.active = 0
         self.queue: deque[Household] = deque()
@@ -31,9 +39,19 @@ class FollowUp:
     def start(self, household: Household) -> None:
         dwelling = household.dwelling
         assert dwelling is not None
+        state = self.state
         household.followed = True
+        household.followups += 1
         self.active += 1
-        self.state.followed.add(household.base + dwelling.k, 1, self.state.env._now)
+        now = state.env._now
+        state.followed.add(household.base + dwelling.k, 1, now)
+        length = state.followup_years
+        if length is not None:  # the spell's length: the household's own draw for it
+            u = hashed(household.draws, H_FOLLOWUP_LENGTH, household.followups - 1)
+            delay = length * state.followup_spell.quantile(u)
+            if now + delay < state.end:
+                token = (household, household.followups)
+                state.schedule(Timer(self.on_end, token), NORMAL, delay)
 
     def release(self, household: Household) -> list[Household]:
         """End the household's follow-up (or its place in the queue); return who starts."""

@@ -51,18 +51,19 @@ class HousingModel:
         self.env = state.env
         self.recorder = state.recorder
         self.shelter = Shelter(state)
-        self.followup = FollowUp(state)
+        self.followup = FollowUp(state, self._on_followup_end)
         self.lists = WaitingLists(state, self.shelter, self._on_withdraw)
         self.stock = Stock(state, self._on_turnaround_done)
         self.tenancies = Tenancies(
             state, self.lists, self.shelter, self.followup, self.stock, self._on_tenancy_event
         )
         self.allocation = Allocation(state, self.lists, self.shelter, self.tenancies)
-        self.builds_by_year: dict[int, list[tuple[int, int, Any]]] = {}
+        # stock changes by the time they take effect (a year's start, or a date)
+        self.builds_at: dict[float, list[tuple[int, int, Any]]] = {}
         for build in scenario.builds:
             k = state.category_index[build.category]
-            for year, units in build.schedule():
-                self.builds_by_year.setdefault(year, []).append((k, units, build.rooms))
+            for time, units in build.schedule():
+                self.builds_at.setdefault(time, []).append((k, units, build.rooms))
         # streams used in the hot loop, looked up once; each is consumed by one process
         self._arrival_streams = [state.streams[f"arrivals/{grp.id}"] for grp in state.groups]
         self._household_streams = [state.streams[f"household/{grp.id}"] for grp in state.groups]
@@ -82,12 +83,15 @@ class HousingModel:
         self._set_capacities(first_year)
         populate(state, self.stock, self.lists, self.tenancies)
         self._settle()
-        for year in sorted(y for y in self.builds_by_year if y <= first_year):
-            self._apply_builds(year)
+        for time in sorted(t for t in self.builds_at if t <= first_year):
+            self._apply_builds(time)
         for grp in state.groups:
             self.env.process(self._arrivals(grp))
         if first_year + 1 < self.end:
             self._schedule_new_year(first_year + 1)
+        for time in self._dated_changes():
+            delay = max(time - self.t0, 0.0)
+            self.state.schedule(Timer(self._dated_change, time), URGENT, delay)
         self.env.run(until=self.end)
         self._close_year(int(self.end) - 1)
         return self.recorder.rows
@@ -138,6 +142,11 @@ class HousingModel:
         self.tenancies.fire(household, token, kind)
         self._settle()
 
+    def _on_followup_end(self, event: Timer) -> None:
+        household, token = event.value
+        self.tenancies.followup_over(household, token)
+        self._settle()
+
     def _on_turnaround_done(self, event: Timer) -> None:
         self.stock.turnaround_done(event.value)
         self._settle()
@@ -154,10 +163,41 @@ class HousingModel:
         year: int = event.value
         self._close_year(year - 1)
         self._set_capacities(year)
+        self._set_policy(year)
         self._apply_builds(year)
         if year + 1 < self.end:
             self._schedule_new_year(year + 1)
         self._settle()
+
+    def _dated_changes(self) -> list[float]:
+        """Times within a year (dates) at which a capacity, a policy or the stock changes;
+        changes at a year's start are made by ``_new_year``."""
+        scenario = self.scenario
+        policy = scenario.policy
+        timed: list[Any] = [scenario.followup.capacity, scenario.emergency.units]
+        if scenario.homelessness.hospits_capacity is not None:
+            timed.append(scenario.homelessness.hospits_capacity)
+        timed += [policy.allocation, policy.renewal, policy.after_nonrenewal]
+        timed.append(policy.forced_mover_place)
+        for cat in scenario.stock.values():
+            timed += [cat.contract_years, cat.renewal]
+        times = {t for series in timed for t in series.change_times()}
+        times.update(self.builds_at)
+        first = math.floor(self.t0)
+        return sorted(t for t in times if first < t < self.end and not float(t).is_integer())
+
+    def _dated_change(self, event: Timer) -> None:
+        time: float = event.value
+        self._set_capacities(time)
+        self._set_policy(time)
+        self._apply_builds(time)
+        self._settle()
+
+    def _set_policy(self, time: float) -> None:
+        """Put the policy of ``time`` in force; re-order the lists if the allocation rule
+        changed."""
+        if self.state.set_policy(self.scenario.policy, time):
+            self.lists.rekey()
 
     def _close_year(self, year: int) -> None:
         now = self.env._now
@@ -213,17 +253,17 @@ class HousingModel:
             "vacant": vacant,
         }
 
-    def _set_capacities(self, year: int) -> None:
+    def _set_capacities(self, time: float) -> None:
         scenario = self.scenario
-        for started in self.followup.set_capacity(int(scenario.followup.capacity.at_year(year))):
+        for started in self.followup.set_capacity(int(scenario.followup.capacity.at_time(time))):
             self.tenancies.schedule(started)
-        self.shelter.set_capacity(int(scenario.emergency.units.at_year(year)))
+        self.shelter.set_capacity(int(scenario.emergency.units.at_time(time)))
         hospits = scenario.homelessness.hospits_capacity
-        self.shelter.set_hospits_capacity(math.inf if hospits is None else hospits.at_year(year))
+        self.shelter.set_hospits_capacity(math.inf if hospits is None else hospits.at_time(time))
 
-    def _apply_builds(self, year: int) -> None:
+    def _apply_builds(self, time: float) -> None:
         categories = self.state.categories
-        for k, units, rooms in self.builds_by_year.pop(year, []):
+        for k, units, rooms in self.builds_at.pop(time, []):
             if units >= 0:
                 self.stock.add_units(categories[k], units, rooms)
             else:

@@ -10,7 +10,7 @@ from simpy.events import NORMAL
 
 from sim.model.entities import Household
 from sim.model.state import State, Timer
-from sim.model.streams import H_HOSPITS_STAY, H_SHELTER, hashed, unit_exponential
+from sim.model.streams import H_HOSPITS_STAY, H_SHELTER, hashed
 
 EMERGENCY = "emergency"
 HOSPITS = "hospits"
@@ -114,7 +114,7 @@ class Shelter:
         if mean is not None:
             # the stay's length: the household's own draw for this episode
             u = hashed(household.draws, H_HOSPITS_STAY, household.episodes - 1)
-            delay = mean * unit_exponential(u)
+            delay = mean * state.hospits_stay.quantile(u)
             if now + delay < state.end:
                 token = (household, household.shelter_epoch)
                 state.schedule(Timer(self._on_stay_end, token), NORMAL, delay)

@@ -19,6 +19,7 @@ from typing import Any
 import simpy
 
 from sim.config.schema import NONRENEWAL, Allocation, ForcedMoverPlace, Policy, Scenario
+from sim.model.durations import mean, sampler
 from sim.model.entities import (
     CategoryRuntime,
     Dwelling,
@@ -73,7 +74,7 @@ class State:
         category_index = {cid: k for k, cid in enumerate(scenario.stock)}
         self.category_index = category_index
         self.categories = [
-            CategoryRuntime.build(k, cid, cat, scenario.policy)
+            CategoryRuntime.build(k, cid, cat, scenario.policy, self.t0)
             for k, (cid, cat) in enumerate(scenario.stock.items())
         ]
         self.groups = [
@@ -102,11 +103,16 @@ class State:
 
         self.refusal_probability = scenario.refusal.probability
         self.refusal_penalty = scenario.refusal.penalty.value
-        self.set_policy(scenario.policy)
+        self.allocation = scenario.policy.allocation.at_time(self.t0)
+        self.set_policy(scenario.policy, self.t0)
         homelessness = scenario.homelessness
         self.hospits_share = homelessness.hospits_share
         stay = homelessness.hospits_stay_days
-        self.hospits_stay_years = None if stay is None else stay / 365.0
+        self.hospits_stay_years = None if stay is None else mean(stay) / 365.0
+        self.hospits_stay = sampler(stay)
+        length = scenario.followup.length_years
+        self.followup_years = None if length is None else mean(length)
+        self.followup_spell = sampler(length)
         self.outside_years = homelessness.outside_years
         # the homeless outside the list, by group: a heap of the times they stop counting
         self.outside: list[list[float]] = [[] for _ in range(self.G)]
@@ -123,26 +129,34 @@ class State:
         self.placing: deque[Household] = deque()
         self.vacancies: deque[Dwelling] = deque()
 
-    def set_policy(self, policy: Policy) -> None:
-        """The allocation and non-renewal rules in force (they may change over time)."""
-        self.allocation = policy.allocation
+    def set_policy(self, policy: Policy, time: float) -> bool:
+        """Put in force the allocation and non-renewal rules of ``time``; True if the
+        allocation rule changed (the lists then need a new order)."""
+        allocation = policy.allocation.at_time(time)
+        changed = allocation is not self.allocation
+        self.allocation = allocation
+        for cat in self.categories:
+            cat.set_contracts(policy, time)
         self.size_match = policy.size_match
         self.max_extra_rooms = policy.max_extra_rooms
         self.max_renewals = policy.max_renewals
         weights = policy.need_weights
-        by_need = policy.allocation is Allocation.need
+        by_need = allocation is Allocation.need
         self.need_homeless = weights.homeless if by_need else 0.0
         self.need_years = weights.years_waited if by_need else 0.0
-        factor = 1.0 if policy.allocation is Allocation.priority else 0.0
+        factor = 1.0 if allocation is Allocation.priority else 0.0
         if by_need:
             factor = weights.priority
         self.priorities = [float(grp.config.priority) * factor for grp in self.groups]
-        shares = {d: policy.after_nonrenewal.get(d, 0.0) for d in NONRENEWAL}
+        after = policy.after_nonrenewal.at_time(time)
+        shares = {d: after.get(d, 0.0) for d in NONRENEWAL}
         self.nonrenewal_to, self.nonrenewal_bounds = cumulative(shares)
         self.reapply_after_homeless = policy.reapply_after_homeless
         self.reapply_delay = policy.reapply_delay_years
-        self.forced_mover_place = policy.forced_mover_place
-        self.forced_first = policy.forced_mover_place is ForcedMoverPlace.priority
+        place = policy.forced_mover_place.at_time(time)
+        self.forced_mover_place = place
+        self.forced_first = place is ForcedMoverPlace.priority
+        return changed
 
     def rank(self, household: Household, seniority: float) -> float:
         """The first part of a household's place on the lists (lower is earlier):

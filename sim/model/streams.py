@@ -210,6 +210,7 @@ H_NONRENEWAL: Final = 34  # non-renewal j: where the household goes
 H_REAPPLY_NONRENEWAL: Final = 35  # non-renewal j to homelessness: whether it reapplies
 H_REAPPLY_DELAY: Final = 36  # ... and after how long
 H_OUTSIDE: Final = 37  # time j homeless outside the list: how long it is counted
+H_FOLLOWUP_LENGTH: Final = 38  # the length of follow-up spell j
 
 
 def household_key(block: array[float]) -> int:

@@ -151,15 +151,20 @@ class Tenancies:
         """
         state = self.state
         self.run_clocks(household)
+        grp = state.groups[household.g]
         if not household.clocks_drawn:  # the first tenancy: read the clocks from the draws
             draws = household.draws
             household.breakdown_left = unit_exponential(draws[D_BREAKDOWN])
-            household.other_left = unit_exponential(draws[D_OTHER_EXIT])
-            household.self_left = unit_exponential(draws[D_SELF_SUFFICIENT])
             household.leave_left = unit_exponential(draws[D_LEAVE])
+            exit_spell, ready_spell = grp.other_exit_spell, grp.self_sufficiency_spell
+            if state.populating:  # an initial tenant is somewhere in its spells
+                household.other_left = exit_spell.residual(draws[D_OTHER_EXIT])
+                household.self_left = ready_spell.residual(draws[D_SELF_SUFFICIENT])
+            else:
+                household.other_left = exit_spell.quantile(draws[D_OTHER_EXIT])
+                household.self_left = ready_spell.quantile(draws[D_SELF_SUFFICIENT])
             household.clocks_drawn = True
         household.epoch += 1
-        grp = state.groups[household.g]
         followed = household.followed
         breakdown = grp.breakdown_followed if followed else grp.breakdown
         other = grp.other_exit
@@ -214,6 +219,14 @@ class Tenancies:
             self.become_self_sufficient(household)
         else:
             self.leave_to_market(household)
+
+    def followup_over(self, household: Household, token: int) -> None:
+        """A follow-up spell has reached its length: the tenant goes on without it."""
+        if token != household.followups or not household.followed:
+            return
+        self.followup_released(household)
+        if household.dwelling is not None:
+            self.schedule(household)
 
     def followup_released(self, household: Household) -> None:
         """End the household's follow-up; set anew the clocks of those whose starts."""

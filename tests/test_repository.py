@@ -1,0 +1,58 @@
+"""The repository stands alone: no file refers to a path outside it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SKIP_DIRS = {".git", "results", "build", "dist", ".ci-venv", ".ci-results", "__pycache__"}
+TEXT = {".py", ".md", ".yaml", ".yml", ".toml", ".csv", ".txt", ".cfg", ".ini", ""}
+LINK = re.compile(r"\]\(([^)#\s]+)")
+OUTSIDE = re.compile(r"\.\./shared|/work/")
+
+
+def files() -> list[Path]:
+    found = []
+    for path in ROOT.rglob("*"):
+        parts = path.relative_to(ROOT).parts[:-1]
+        if (
+            set(parts) & SKIP_DIRS
+            or any(part.endswith(".egg-info") for part in parts)
+            or any(part.startswith(".") and part != ".ci" for part in parts)  # caches, venvs
+        ):
+            continue
+        if path.is_file() and path.suffix in TEXT and path.stat().st_size < 2_000_000:
+            found.append(path)
+    return found
+
+
+def test_the_repository_has_files_to_check() -> None:
+    names = {path.name for path in files()}
+    assert {"README.md", "model.md", "flexbo.yaml", "pyproject.toml"} <= names
+
+
+def test_no_file_names_a_path_outside_the_repository() -> None:
+    offenders = []
+    for path in files():
+        if path == Path(__file__).resolve():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for number, line in enumerate(text.splitlines(), 1):
+            if OUTSIDE.search(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:80]}")
+    assert offenders == []
+
+
+def test_every_relative_link_in_the_documentation_stays_inside() -> None:
+    offenders = []
+    for path in files():
+        if path.suffix != ".md":
+            continue
+        for target in LINK.findall(path.read_text(encoding="utf-8")):
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            resolved = (path.parent / target).resolve()
+            if not resolved.is_relative_to(ROOT):
+                offenders.append(f"{path.relative_to(ROOT)}: {target}")
+    assert offenders == []
