@@ -33,6 +33,8 @@ DEFAULT_METRICS = [
     "wait_years_mean",
     "homeless_waiting",
     "in_hospits",
+    "own_solution",
+    "homeless_outside",
     "hospits_nights",
     "forced_moves",
     "transfers",

@@ -64,6 +64,10 @@ def _replication_values(args: tuple[Scenario, int, list[TargetKey]]) -> list[flo
             value = values.get((year, "contract_ends", group, category), math.nan) - values.get(
                 (year, "renewals", group, category), math.nan
             )
+        elif metric == "homeless_total":
+            value = values.get((year, "homeless_waiting", group, category), math.nan) + values.get(
+                (year, "homeless_outside", group, category), math.nan
+            )
         elif metric == "vacancy_share":
             units = values.get((year, "units", group, category), math.nan)
             vacant = values.get((year, "vacant", group, category), math.nan)

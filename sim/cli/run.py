@@ -28,7 +28,12 @@ SUMMARY_METRICS = [
     "allocations",
     "wait_years_mean",
     "homeless_waiting",
+    "in_emergency",
+    "in_hospits",
+    "own_solution",
+    "homeless_outside",
     "hospits_nights",
+    "cost_hospits",
     "forced_moves",
     "followup_waiting",
     "tenants",
@@ -125,6 +130,7 @@ def summary_table(summary: pd.DataFrame, first: int, last: int, replications: in
     lines = [
         [label(m, with_unit=True), *[_cell(lookup.get((m, y))) for y in years]]
         for m in SUMMARY_METRICS
+        if any((m, y) in lookup for y in years)  # a cost only where its price is given
     ]
     widths = [max(len(str(row[i])) for row in [header, *lines]) for i in range(len(header))]
     out = [f"\nSummary (mean [95 % CI] over {replications} replications)"]

@@ -30,7 +30,13 @@ class Metric:
 
 
 # counts among the metrics that are not flows or stocks
-_COUNTS = {"hospits_nights", "emergency_nights", "vacant_unit_days", "nonrenewal_exits"}
+_COUNTS = {
+    "hospits_nights",
+    "emergency_nights",
+    "vacant_unit_days",
+    "nonrenewal_exits",
+    "homeless_total",
+}
 
 
 def _m(
@@ -271,6 +277,14 @@ _ALL = [
         "Kontrakter som ikke ble fornyet",
     ),
     _m("vacancy_share", "derived", "k", "share", "Vacant share of the units", "Andel ledige"),
+    _m(
+        "homeless_total",
+        "derived",
+        "g",
+        "households",
+        "Homeless at year end, on the list and outside it",
+        "Bostedsløse ved årets slutt, på og utenfor ventelisten",
+    ),
 ]
 
 CATALOGUE: dict[str, Metric] = {metric.name: metric for metric in _ALL}
