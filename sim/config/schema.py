@@ -9,23 +9,35 @@ dead time in days.
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
     BeforeValidator,
-    ConfigDict,
     Field,
     Strict,
     field_validator,
     model_validator,
 )
 
-from sim.config.dates import iso_date, model_time
+from sim.config.builds import Build
+from sim.config.choices import (
+    NONRENEWAL,
+    Allocation,
+    DurationOrSpec,
+    ForcedMoverPlace,
+    RefusalPenalty,
+    Renewal,
+    check_shares,
+    contract_length,
+    mean_of,
+    nonrenewal_shares,
+    one_of,
+    optional_one_of,
+    steps,
+)
 from sim.config.durations import DurationSpec
 from sim.config.errors import brief
-from sim.config.series import Stepwise, YearlySeries, series, stepwise
+from sim.config.series import Stepwise, YearlySeries, series
 from sim.config.types import (
     MAX_APPLICATIONS,
     MAX_BUILDS,
@@ -40,8 +52,6 @@ from sim.config.types import (
     MAX_TURNAROUND_DAYS,
     MAX_UNITS,
     MAX_YEARS,
-    MIN_DURATION,
-    Change,
     Days,
     Duration,
     Factor,
@@ -49,7 +59,6 @@ from sim.config.types import (
     Frozen,
     Households,
     Label,
-    LeadYears,
     Price,
     Priority,
     Probability,
@@ -63,102 +72,20 @@ from sim.config.types import (
     integral,
 )
 
-SHARE_TOLERANCE = 1e-6
-
-
-class Allocation(StrEnum):
-    seniority = "seniority"
-    priority = "priority"
-    need = "need"
-    lottery = "lottery"
-
-
-class Renewal(StrEnum):
-    always = "always"
-    needs_based = "needs_based"
-    strict = "strict"
-    differentiated = "differentiated"
-    discretionary = "discretionary"
-
-
-NONRENEWAL = ("transfer", "private_rental", "ownership", "homeless")
-"""Where non-renewed tenants who are not self-sufficient go (``after_nonrenewal``), in the
-order the model draws them."""
-
-
-class ForcedMoverPlace(StrEnum):
-    """A forced mover's place on the list: its first approval, the day it must move, or
-    ahead of every applicant."""
-
-    keep = "keep"
-    new_date = "new_date"
-    priority = "priority"
-
-
-class RefusalPenalty(StrEnum):
-    keep = "keep"
-    back_of_queue = "back_of_queue"
-    removed = "removed"
-
-
-def _check_shares(value: dict[Any, float] | None, what: str) -> None:
-    if value is None:
-        return
-    total = sum(value.values())
-    if abs(total - 1.0) > SHARE_TOLERANCE:
-        raise ValueError(f"{what} shares must sum to 1 (they sum to {total:g})")
-
-
-def one_of(kind: type[StrEnum]) -> Any:
-    """The parser of one value of an enum (for a :class:`Stepwise` of it)."""
-    allowed = ", ".join(member.value for member in kind)
-
-    def parse(value: Any) -> Any:
-        if isinstance(value, kind):
-            return value
-        if isinstance(value, str) and value in kind.__members__:
-            return kind(value)
-        raise ValueError(f"{brief(value)} is not allowed; allowed: {allowed}")
-
-    return parse
-
-
-def optional_one_of(kind: type[StrEnum]) -> Any:
-    parse = one_of(kind)
-    return lambda value: None if value is None else parse(value)
-
-
-def contract_length(value: Any) -> float | None:
-    """A contract length in years, or ``None`` (permanent)."""
-    if value is None:
-        return None
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or not MIN_DURATION <= value <= MAX_DURATION
-    ):
-        raise ValueError(
-            f"{brief(value)} is not allowed; must be a number of years >= {MIN_DURATION:g} "
-            f"and <= {MAX_DURATION:g}, or null (permanent)"
-        )
-    return float(value)
-
-
-def steps(parse: Any) -> BeforeValidator:
-    """A key that takes one value or a ``{year-or-date: value}`` series of them."""
-    return BeforeValidator(lambda value: stepwise(value, parse))
-
-
-# a duration: a number (the mean of an exponential) or a distribution
-DurationOrSpec = Duration | DurationSpec
-
-
-def mean_of(value: float | DurationSpec | None) -> float | None:
-    """The mean of a duration key (``None`` stays ``None``)."""
-    if value is None or isinstance(value, float | int):
-        return value
-    return value.mean
+__all__ = [
+    "EXITS",
+    "NONRENEWAL",
+    "Allocation",
+    "Build",
+    "Category",
+    "ForcedMoverPlace",
+    "Group",
+    "Policy",
+    "RefusalPenalty",
+    "Renewal",
+    "Scenario",
+    "mean_of",
+]
 
 
 class Time(Frozen):
@@ -199,7 +126,7 @@ class Category(Frozen):
     @classmethod
     def _rooms(cls, value: int | dict[int, float] | None) -> int | dict[int, float] | None:
         if isinstance(value, dict):
-            _check_shares(value, "rooms")
+            check_shares(value, "rooms")
         return value
 
 
@@ -238,7 +165,7 @@ class Group(Frozen):
     @field_validator("rooms")
     @classmethod
     def _rooms(cls, value: dict[int, float] | None) -> dict[int, float] | None:
-        _check_shares(value, "rooms")
+        check_shares(value, "rooms")
         return value
 
     @field_validator("exit_to")
@@ -249,7 +176,7 @@ class Group(Frozen):
             raise ValueError(
                 f"unknown destination {brief(unknown[0])}; allowed: {', '.join(EXITS)}"
             )
-        _check_shares(value, "exit_to")
+        check_shares(value, "exit_to")
         return {destination: value.get(destination, 0.0) for destination in EXITS}
 
     @model_validator(mode="after")
@@ -267,31 +194,6 @@ class Group(Frozen):
         if value is not None and len(set(value)) != len(value):
             raise ValueError("lists a category twice")
         return value
-
-
-def nonrenewal_shares(value: Any) -> dict[str, float]:
-    """``after_nonrenewal``: one destination (``transfer``) or ``{destination: share}``."""
-    allowed = ", ".join(NONRENEWAL)
-    if isinstance(value, str):
-        value = {value: 1.0}
-    if not isinstance(value, dict) or not value:
-        raise ValueError(
-            f"must be a destination or a {{destination: share}} mapping, got {brief(value)}; "
-            f"allowed destinations: {allowed}"
-        )
-    unknown = sorted((str(key) for key in set(value) - set(NONRENEWAL)), key=str)
-    if unknown:
-        raise ValueError(f"unknown destination {brief(unknown[0])}; allowed: {allowed}")
-    for key, share in value.items():
-        if (
-            isinstance(share, bool)
-            or not isinstance(share, int | float)
-            or not math.isfinite(share)
-            or not 0.0 <= share <= 1.0
-        ):
-            raise ValueError(f"share of {key} must be a number 0 to 1, got {brief(share)}")
-    _check_shares(value, "after_nonrenewal")
-    return {name: float(value[name]) for name in NONRENEWAL if name in value}
 
 
 class NeedWeights(Frozen):
@@ -388,107 +290,6 @@ class Homelessness(Frozen):
     @classmethod
     def _parse_capacity(cls, value: Any) -> Any:
         return None if value is None else series(value, MAX_UNITS, whole=True)
-
-
-class Build(Frozen):
-    """A change to the stock: a one-off ``year``/``units`` or ``from``..``to``/``units_per_year``.
-
-    Negative units remove dwellings (vacant ones first).
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    category: str
-    year: Year | None = None
-    on: Annotated[date, Strict()] | None = Field(default=None, alias="date")
-    units: Change | None = None
-    from_year: Year | None = Field(default=None, alias="from")
-    to_year: Year | None = Field(default=None, alias="to")
-    units_per_year: Change | None = None
-    lead_time_years: LeadYears = 0
-    rooms: Rooms | RoomShares | None = None
-
-    @field_validator("rooms")
-    @classmethod
-    def _rooms(cls, value: int | dict[int, float] | None) -> int | dict[int, float] | None:
-        if isinstance(value, dict):
-            _check_shares(value, "rooms")
-        return value
-
-    @model_validator(mode="after")
-    def _one_form(self) -> Build:
-        if self.year is not None and self.on is not None:
-            raise ValueError("give either year or date for a one-off build, not both")
-        when = self.year if self.on is None else self.on
-        one_off = when is not None or self.units is not None
-        spread = (
-            self.from_year is not None
-            or self.to_year is not None
-            or self.units_per_year is not None
-        )
-        if one_off and spread:
-            raise ValueError(
-                "use either year (or date) + units (one-off) or from + to + units_per_year, "
-                "not both"
-            )
-        if one_off and (when is None or self.units is None):
-            raise ValueError("a one-off build needs units and a year (or a date)")
-        if spread and (
-            self.from_year is None or self.to_year is None or self.units_per_year is None
-        ):
-            raise ValueError("a spread build needs from, to and units_per_year")
-        if not one_off and not spread:
-            raise ValueError(
-                "a build needs year (or date) + units, or from + to + units_per_year"
-            )
-        if (
-            spread
-            and self.to_year is not None
-            and self.from_year is not None
-            and self.to_year < self.from_year
-        ):
-            raise ValueError("to must not be before from")
-        return self
-
-    @field_validator("on", mode="before")
-    @classmethod
-    def _date(cls, value: Any) -> Any:
-        if isinstance(value, datetime):
-            raise ValueError(f"date {brief(value)} has a time of day; give the day only")
-        if isinstance(value, date) or value is None:
-            return value
-        if isinstance(value, str):
-            return iso_date(value)
-        raise ValueError(f"must be a date written YYYY-MM-DD (e.g. 2011-09-01), got {brief(value)}")
-
-    def schedule(self) -> list[tuple[float, int]]:
-        """(model time when the units arrive, units) pairs, lead time applied: the start
-        of a year, or a date (``year: 2011-09-01``)."""
-        lead = self.lead_time_years
-        if self.on is not None and self.units is not None:
-            day = self.on
-            try:
-                arrival = day.replace(year=day.year + lead)
-            except ValueError:  # 29 February, and the arrival year is not a leap year
-                arrival = day.replace(year=day.year + lead, day=28)
-            return [(model_time(arrival), self.units)]
-        if self.year is not None and self.units is not None:
-            return [(float(self.year + lead), self.units)]
-        assert self.from_year is not None and self.to_year is not None
-        assert self.units_per_year is not None
-        return [
-            (float(year + lead), self.units_per_year)
-            for year in range(self.from_year, self.to_year + 1)
-        ]
-
-    @property
-    def decided_years(self) -> list[int]:
-        if self.on is not None:
-            return [self.on.year]
-        if self.year is not None:
-            return [self.year]
-        assert self.from_year is not None and self.to_year is not None
-        return [self.from_year, self.to_year]
 
 
 class Costs(Frozen):
