@@ -32,12 +32,19 @@ def asker() -> pd.DataFrame:
     return fit_of("asker.yaml", "asker-calibrated.yaml")
 
 
-def test_asker_table_7_cells_inside_the_90_percent_interval(asker: pd.DataFrame) -> None:
-    cells = asker[
-        asker.metric.isin(["waiting", "allocations"]) & ~asker.target.str.startswith("sum_")
+def table_7(fit: pd.DataFrame) -> pd.DataFrame:
+    """The 36 cells of Table 7: waiting lists and allocations of six rows in 2008-2010."""
+    return fit[
+        fit.metric.isin(["waiting", "allocations"])
+        & ~fit.target.str.startswith("sum_")
+        & (fit.category != "refugee")  # refugee settlements (l. 1756-1757) are not in Table 7
     ]
+
+
+def test_asker_table_7_cells_inside_the_90_percent_interval(asker: pd.DataFrame) -> None:
+    cells = table_7(asker)
     assert len(cells) == 36
-    assert cells.inside.sum() >= 27, cells[~cells.inside][["target", "observed", "simulated_mean"]]
+    assert cells.inside.sum() >= 32, cells[~cells.inside][["target", "observed", "simulated_mean"]]
 
 
 def test_asker_total_waiting_list_within_15_percent_each_year(asker: pd.DataFrame) -> None:
@@ -45,6 +52,21 @@ def test_asker_total_waiting_list_within_15_percent_each_year(asker: pd.DataFram
     assert sorted(totals.year) == [2008, 2009, 2010]
     assert (totals.relative_error.abs() <= 0.15).all(), totals[
         ["year", "observed", "simulated_mean"]
+    ]
+
+
+def test_asker_held_out_2010_totals_within_10_percent(asker: pd.DataFrame) -> None:
+    # 2010 is not fitted (calibration/asker.yaml, holdout_years): its totals are predictions
+    spec = load_calibration(ROOT / "calibration" / "asker.yaml").spec
+    assert 2010 in spec.holdout_years
+    totals = asker[
+        asker.target.isin(["sum_waiting_2010", "sum_allocations_2010"])
+        | (asker.target.str.startswith("sum_") & (asker.year == 2010))
+    ]
+    totals = totals[totals.metric.isin(["waiting", "allocations"])]
+    assert len(totals) == 2, totals
+    assert (totals.relative_error.abs() <= 0.10).all(), totals[
+        ["target", "observed", "simulated_mean"]
     ]
 
 
@@ -70,3 +92,26 @@ def test_flexbo_builds_on_the_calibrated_lorenskog() -> None:
     flexbo = load_scenario(ROOT / "scenarios" / "flexbo.yaml")
     calibrated = load_scenario(ROOT / "scenarios" / "lorenskog-calibrated.yaml")
     assert flexbo.groups["disadvantaged"] == calibrated.groups["disadvantaged"]
+
+
+def test_lorenskog_permanent_need_tenants_move_at_most_six_times_in_ten_years() -> None:
+    # the report's cases of tenants sent round six similar dwellings in ten years
+    # (l. 2901-2904) are an upper reference: the typical permanent-need tenant housed
+    # through 2008-2017 is forced to move less often
+    from sim.model.housing import run_replication
+
+    calibrated = load_scenario(ROOT / "scenarios" / "lorenskog-calibrated.yaml")
+    start, end = calibrated.time.start, calibrated.time.start + 10
+    counts = []
+    for replication in range(4):
+        _, records = run_replication(calibrated, replication, track_households=True)
+        for record in records:
+            moves = record["moves"]
+            housed = [m for m in moves if m["time"] <= start]
+            gone = record["exit_time"] is not None and record["exit_time"] < end
+            if not record["permanent_need"] or not housed or gone:
+                continue
+            forced = [m for m in moves if m["kind"] == "forced_move" and start <= m["time"] < end]
+            counts.append(len(forced))
+    assert len(counts) > 200
+    assert float(pd.Series(counts).median()) <= 6
