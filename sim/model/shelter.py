@@ -45,7 +45,9 @@ class Shelter:
         household.episodes += 1
         if self.in_use < self.capacity:
             self._to_emergency(household)
-        elif hashed(household.draws, H_SHELTER, episode) < state.hospits_share:
+        elif state.hospits_share >= 1.0 or (
+            hashed(household.draws, H_SHELTER, episode) < state.hospits_share
+        ):  # a hashed draw shifts no other draw: it is made only where it decides
             if len(self.hospits_queue) < self.hospits_capacity:
                 self._to_hospits(household)
             else:

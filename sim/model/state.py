@@ -151,6 +151,9 @@ class State:
         after = policy.after_nonrenewal.at_time(time)
         shares = {d: after.get(d, 0.0) for d in NONRENEWAL}
         self.nonrenewal_to, self.nonrenewal_bounds = cumulative(shares)
+        # the destination when one has all the share ("" when it takes a draw)
+        certain = [d for d in NONRENEWAL if shares[d] >= 1.0]
+        self.nonrenewal_only = certain[0] if certain else ""
         self.reapply_after_homeless = policy.reapply_after_homeless
         self.reapply_delay = policy.reapply_delay_years
         place = policy.forced_mover_place.at_time(time)

@@ -285,12 +285,14 @@ class Tenancies:
         occurrence = household.nonrenewals
         household.nonrenewals += 1
         draws = household.draws
-        u = hashed(draws, H_NONRENEWAL, occurrence)
-        destination = "transfer"
-        for name, bound in zip(state.nonrenewal_to, state.nonrenewal_bounds, strict=True):
-            if u < bound:
-                destination = name
-                break
+        destination = state.nonrenewal_only
+        if not destination:  # shares: the household's own draw (hashed: made only here)
+            u = hashed(draws, H_NONRENEWAL, occurrence)
+            destination = "transfer"
+            for name, bound in zip(state.nonrenewal_to, state.nonrenewal_bounds, strict=True):
+                if u < bound:
+                    destination = name
+                    break
         if destination == "transfer":
             # it keeps its dwelling while it waits for another; its clocks are set when it
             # has looked at the units available now (Allocation.place)
