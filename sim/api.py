@@ -37,6 +37,7 @@ from sim.analysis.tradeoff import tradeoff as tradeoff_grid
 from sim.config.errors import InputError, Problem
 from sim.config.loader import ScenarioSource, load_scenario, option_overrides, scenario_from
 from sim.config.schema import Scenario
+from sim.runner.pool import Jobs
 from sim.runner.replications import Results, run_scenario
 
 if TYPE_CHECKING:  # the calibration package is imported when it is used
@@ -49,7 +50,7 @@ def run(
     replications: int | None = None,
     seed: int | None = None,
     years: int | None = None,
-    jobs: int = 1,
+    jobs: Jobs = 1,
     households: bool = False,
     overrides: Iterable[str] = (),
     on_replication_done: Callable[[int], None] | None = None,
@@ -104,7 +105,7 @@ def compare(
     base: ScenarioSource,
     alternatives: Sequence[ScenarioSource],
     replications: int | None = None,
-    jobs: int = 1,
+    jobs: Jobs = 1,
     metrics: Sequence[str] | None = None,
     on_replication_done: Callable[[int], None] | None = None,
     *,
@@ -130,7 +131,7 @@ def sweep(
     scenario: ScenarioSource,
     vary: Mapping[str, Sequence[Any]] | Iterable[str],
     replications: int | None = None,
-    jobs: int = 1,
+    jobs: Jobs = 1,
     metrics: Sequence[str] | None = None,
     overrides: Iterable[str] = (),
     on_replication_done: Callable[[int], None] | None = None,
@@ -156,7 +157,7 @@ def tradeoff(
     scenario: ScenarioSource,
     vary: Mapping[str, Sequence[Any]] | Iterable[str],
     replications: int | None = None,
-    jobs: int = 1,
+    jobs: Jobs = 1,
     overrides: Iterable[str] = (),
     on_replication_done: Callable[[int], None] | None = None,
     *,
@@ -186,7 +187,7 @@ def size(
     max_units: int = 200,
     once: bool = False,
     replications: int | None = None,
-    jobs: int = 1,
+    jobs: Jobs = 1,
     overrides: Iterable[str] = (),
     on_step: Callable[[Evaluation], None] | None = None,
     *,

@@ -20,6 +20,7 @@ import matplotlib, numpy
 # the dependencies first: what they set when imported is theirs (scipy adds warning filters)
 import click, matplotlib.figure, matplotlib.ticker, pandas, pyarrow, pydantic, simpy, yaml
 import scipy.optimize, scipy.stats, scipy.stats.qmc
+import altair, streamlit, streamlit.web.cli  # the app's (an extra; the test extra has it)
 
 def state():
     root = logging.getLogger()

@@ -25,6 +25,7 @@ from sim.analysis.statistics import paired_interval, welch_interval
 from sim.config.errors import InputError, Problem
 from sim.config.loader import ScenarioSource, option_overrides, scenario_from
 from sim.config.schema import Scenario
+from sim.runner.pool import Jobs
 from sim.runner.replications import Results, run_scenario
 
 DEFAULT_METRICS = [
@@ -242,7 +243,7 @@ def compare(
     base: ScenarioSource,
     alternatives: Sequence[ScenarioSource],
     replications: int | None = None,
-    jobs: int = 1,
+    jobs: Jobs = 1,
     metrics: Sequence[str] | None = None,
     on_replication_done: Callable[[int], None] | None = None,
 ) -> Comparison:

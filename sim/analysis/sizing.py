@@ -39,6 +39,7 @@ from sim.analysis.target import Target, parse_target
 from sim.config.errors import InputError, Problem
 from sim.config.loader import plain_data, scenario_yaml, validate_data
 from sim.config.schema import Scenario
+from sim.runner.pool import Jobs
 from sim.runner.replications import run_scenario
 
 MAX_DOUBLINGS = 2  # replications grow to at most four times the start
@@ -184,7 +185,7 @@ def evaluate(
     question: SizingQuestion,
     units: int,
     replications: int,
-    jobs: int,
+    jobs: Jobs,
     previous: Evaluation | None = None,
 ) -> Evaluation:
     """Run (more) replications with ``units`` and count those that meet the target."""
@@ -210,7 +211,7 @@ def size(
     scenario: Scenario,
     question: SizingQuestion,
     replications: int,
-    jobs: int = 1,
+    jobs: Jobs = 1,
     on_step: Callable[[Evaluation], None] | None = None,
 ) -> SizingResult:
     """The smallest units a year (or once) meeting the target; ``None`` if not within max."""
@@ -237,7 +238,7 @@ def _search(
     scenario: Scenario,
     question: SizingQuestion,
     result: SizingResult,
-    jobs: int,
+    jobs: Jobs,
     on_step: Callable[[Evaluation], None] | None,
 ) -> None:
     """The bisection of the module's docstring; fills ``result`` in place."""

@@ -32,6 +32,7 @@ from sim.config.errors import InputError, Problem, brief_text
 from sim.config.loader import ScenarioSource, option_overrides, scenario_from
 from sim.config.schema import Scenario
 from sim.config.yaml_io import parse_yaml
+from sim.runner.pool import Jobs
 from sim.runner.replications import Results, run_scenario
 
 Axes = list[tuple[str, list[Any]]]
@@ -161,7 +162,7 @@ def run_grid(
     source: ScenarioSource,
     axes: Axes,
     replications: int | None = None,
-    jobs: int = 1,
+    jobs: Jobs = 1,
     households: bool = False,
     overrides: Iterable[str] = (),
     on_replication_done: Callable[[int], None] | None = None,
@@ -244,7 +245,7 @@ def sweep(
     scenario: ScenarioSource,
     vary: Mapping[str, Sequence[Any]] | Iterable[str],
     replications: int | None = None,
-    jobs: int = 1,
+    jobs: Jobs = 1,
     metrics: Sequence[str] | None = None,
     overrides: Iterable[str] = (),
     on_replication_done: Callable[[int], None] | None = None,

@@ -33,6 +33,7 @@ from sim.analysis.sweep import (
 )
 from sim.config.loader import ScenarioSource, option_overrides, scenario_from
 from sim.config.schema import Scenario
+from sim.runner.pool import Jobs
 
 STABILITY_YEARS = 10
 
@@ -268,7 +269,7 @@ def tradeoff(
     scenario: ScenarioSource,
     vary: Mapping[str, Sequence[Any]] | Iterable[str],
     replications: int | None = None,
-    jobs: int = 1,
+    jobs: Jobs = 1,
     overrides: Iterable[str] = (),
     on_replication_done: Callable[[int], None] | None = None,
 ) -> Tradeoff:

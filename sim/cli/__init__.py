@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from sim.cli.app import app as app_command
 from sim.cli.calibrate import calibrate as calibrate_command
 from sim.cli.compare import compare as compare_command
 from sim.cli.grid import sweep as sweep_command
@@ -55,6 +56,7 @@ for _command in (
     sweep_command,
     tradeoff_command,
     size_command,
+    app_command,
 ):
     main.add_command(_command)
 

@@ -89,6 +89,11 @@ class DurationSpec(Frozen):
                 f"got {brief(column)}"
             )
         context = info.context if isinstance(info.context, dict) else {}
+        if not context.get("read_files", True):
+            raise ValueError(
+                "file is not allowed here: text from a browser names no file on the server; "
+                "give the durations as values: [...]"
+            )
         base = Path(context.get("base_dir") or ".")
         rest = {key: value for key, value in data.items() if key not in ("file", "column")}
         return {**rest, "values": read_durations(file, column.strip(), base)}

@@ -77,6 +77,11 @@ WHOLE_GROUP_KEYS = {"applications_per_year", "self_sufficient_years", "tenancy_y
 WHOLE_CATEGORY_KEYS = {"contract_years", "renewal"}
 
 
+def overlay(data: dict[str, Any], top: Mapping[str, Any], file: str) -> dict[str, Any]:
+    """``top`` merged onto scenario data as ``extends`` merges a file onto its parent."""
+    return _deep_merge(data, top, {}, file)
+
+
 def _is_series(path: tuple[str, ...]) -> bool:
     """Keys whose mapping replaces the parent's whole: a yearly series (``scenarios/
     README.md``, "Yearly series"), a distribution, or destination shares."""
@@ -267,15 +272,19 @@ def validate_data(
     file: str = "<scenario>",
     origins: Origins | None = None,
     base_dir: Path | None = None,
+    read_files: bool = True,
 ) -> Scenario:
     """Validate merged scenario data into a frozen :class:`Scenario`.
 
     ``base_dir`` is the folder files named in the scenario (observed durations) are
-    read from: the scenario file's folder; by default the current folder.
+    read from: the scenario file's folder; by default the current folder. With
+    ``read_files`` false, a scenario that names a file is an input error (text from a
+    browser may not read the server's files).
     """
     origins = origins or {}
+    context = {"base_dir": base_dir or Path.cwd(), "read_files": read_files}
     try:
-        return Scenario.model_validate(data, context={"base_dir": base_dir or Path.cwd()})
+        return Scenario.model_validate(data, context=context)
     except ValidationError as error:
         problems = [problem_from_pydantic(item, data, file, origins) for item in error.errors()]
         unique = list(dict.fromkeys(problems))

@@ -4,6 +4,10 @@
 Results come back in task order whatever the number of workers. On any exception, an
 interrupt (Ctrl-C) or a termination signal turned into one, the workers are stopped at
 once rather than left to finish their queue.
+
+A long-lived pool (the app keeps one warm between runs) is opened once with
+:meth:`WorkerPool.open` and passed wherever ``jobs`` is taken (:data:`Jobs`): the runs
+use its workers and leave it open.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -23,8 +28,13 @@ def resolve_jobs(jobs: int) -> int:
     return (os.cpu_count() or 1) if jobs == 0 else max(1, jobs)
 
 
+def _import_engine() -> None:
+    """Worker initializer: import the engine before the first task arrives."""
+    import sim.runner.replications  # noqa: F401
+
+
 def _start_pool(processes: int) -> Any:
-    return multiprocessing.get_context("spawn").Pool(processes)
+    return multiprocessing.get_context("spawn").Pool(processes, initializer=_import_engine)
 
 
 class WorkerPool:
@@ -35,10 +45,18 @@ class WorkerPool:
         self.processes = min(wanted, tasks) if tasks is not None else wanted
         self._pool: Any = None
 
-    def __enter__(self) -> WorkerPool:
-        if self.processes > 1:
+    def open(self) -> WorkerPool:
+        """Start the workers (none for one process); :meth:`close` stops them."""
+        if self.processes > 1 and self._pool is None:
             self._pool = _start_pool(self.processes)
         return self
+
+    def close(self) -> None:
+        """Stop the workers at once (their queue is dropped)."""
+        self.__exit__(RuntimeError, None, None)
+
+    def __enter__(self) -> WorkerPool:
+        return self.open()
 
     def imap(self, function: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
         """``function`` over ``tasks``, results in task order."""
@@ -60,3 +78,15 @@ class WorkerPool:
             self._pool.terminate()
         self._pool.join()
         self._pool = None
+
+
+Jobs = int | WorkerPool
+"""Worker processes (``--jobs``: 0 means every core), or an open :class:`WorkerPool`."""
+
+
+def pool_for(jobs: Jobs, tasks: int | None = None) -> AbstractContextManager[WorkerPool]:
+    """``with pool_for(jobs, n) as pool``: a pool of ``jobs`` workers that is closed after
+    the block, or the open pool given as ``jobs``, which stays open."""
+    if isinstance(jobs, WorkerPool):
+        return nullcontext(jobs)
+    return WorkerPool(jobs, tasks)

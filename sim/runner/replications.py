@@ -15,7 +15,7 @@ import pandas as pd
 
 from sim.config.schema import Scenario
 from sim.model.housing import run_replication
-from sim.runner.pool import WorkerPool
+from sim.runner.pool import Jobs, pool_for
 
 YEARLY_COLUMNS = ["replication", "year", "group", "category", "metric", "value"]
 
@@ -46,14 +46,15 @@ def _one(args: tuple[Scenario, int, bool]) -> tuple[int, list[RowTuple], list[di
 def run_scenario(
     scenario: Scenario,
     replications: int | None = None,
-    jobs: int = 1,
+    jobs: Jobs = 1,
     track_households: bool = False,
     on_replication_done: Callable[[int], None] | None = None,
     first: int = 0,
 ) -> Results:
     """Simulate ``replications`` replications (default: the scenario's own number).
 
-    ``jobs`` > 1 runs them in that many worker processes; ``jobs`` = 0 uses every core.
+    ``jobs`` > 1 runs them in that many worker processes; ``jobs`` = 0 uses every core;
+    an open :class:`~sim.runner.pool.WorkerPool` lends its workers.
     ``on_replication_done`` is called after each finished replication (for progress bars).
     """
     count = replications if replications is not None else scenario.replications
@@ -62,7 +63,7 @@ def run_scenario(
     started = time.time()
     tasks = [(scenario, r, track_households) for r in range(first, first + count)]
     outputs: dict[int, tuple[list[RowTuple], list[dict[str, Any]]]] = {}
-    with WorkerPool(jobs, len(tasks)) as pool:
+    with pool_for(jobs, len(tasks)) as pool:
         for replication, table, records in pool.imap(_one, tasks):
             outputs[replication] = (table, records)
             if on_replication_done is not None:

@@ -1,0 +1,223 @@
+"""The compare, units-needed and about pages."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import pandas as pd
+import streamlit as st
+
+from sim.analysis.compare import Comparison
+from sim.analysis.sizing import sizing_question
+from sim.analysis.sizing_estimate import analytic_units
+from sim.app import about
+from sim.app import controls as ctl
+from sim.app.session import Chosen, chosen, language, runner, show_input_error
+from sim.app.text import metric, say
+from sim.config.errors import InputError
+from sim.config.loader import load_scenario
+from sim.model.catalogue import CATALOGUE
+
+SENTENCE_METRICS = (
+    "waiting",
+    "homeless_waiting",
+    "hospits_nights",
+    "forced_moves",
+    "allocations",
+    "wait_years_mean",
+)
+"""The comparison's results told in words, in this order."""
+
+CONTROLS = "controls"
+
+
+def sentence(row: pd.Series, lang: str) -> str:
+    """A paired difference in plain words: "about 12 fewer …, 95 % interval 8 to 16"."""
+    name = metric(str(row.metric), lang)
+    year = str(row.year)
+    difference, low, high = float(row.difference), float(row.ci_low), float(row.ci_high)
+    if not (math.isfinite(low) and math.isfinite(high)) or low <= 0 <= high:
+        return say("no_change", lang, metric=name, year=year, diff=difference, low=low, high=high)
+    direction = say("fewer" if difference < 0 else "more", lang)
+    bounds = sorted((abs(low), abs(high)))
+    amount = abs(difference)
+    digits = 0 if amount >= 10 else 1 if amount >= 0.1 else 2
+    return say(
+        "difference",
+        lang,
+        metric=name,
+        year=year,
+        amount=amount,
+        direction=direction,
+        unit=CATALOGUE[str(row.metric)].unit,
+        low=bounds[0],
+        high=bounds[1],
+        digits=digits,
+    )
+
+
+def _alternative(base: Chosen, choice: str) -> tuple[object, str]:
+    """The alternative scenario and its name: the trade-off page's policy or a file."""
+    if choice == CONTROLS:
+        wanted = st.session_state.get(f"controls:{base.name}")
+        found = ctl.changes(base.scenario, wanted) if wanted is not None else []
+        if not found:
+            return None, ""
+        return ctl.apply(base.scenario, found), ""
+    return load_scenario(base.policies[choice]), choice
+
+
+def show_compare(replications: int) -> None:
+    lang = language()
+    base = chosen()
+    st.write(say("compare_intro", lang))
+    options = [CONTROLS, *base.policies]
+    choice = st.selectbox(
+        say("alternative", lang),
+        options,
+        format_func=lambda name: say("alt_controls", lang) if name == CONTROLS else name,
+        key=f"{base.name}:alternative",
+    )
+    key = f"comparison:{base.name}"
+    if st.button(say("compare_run", lang), type="primary", key="compare"):
+        try:
+            alternative, _ = _alternative(base, choice)
+            if alternative is None:
+                st.warning(say("same_scenario", lang))
+            else:
+                with st.spinner(say("running", lang, n=2 * replications)):
+                    result = runner().compare(base.scenario, alternative, replications)  # type: ignore[arg-type]
+                st.session_state[key] = result
+        except InputError as error:
+            show_input_error(error)
+    comparison: Comparison | None = st.session_state.get(key)
+    if comparison is None:
+        return
+    table = comparison.table
+    years = [year for year in dict.fromkeys(table.year) if year != "all"]
+    year = st.select_slider(say("compare_year", lang), years, value=years[-1], key="compare_year")
+    chosen_rows = table[(table.year == year) & table.metric.isin(SENTENCE_METRICS)]
+    order = {name: i for i, name in enumerate(SENTENCE_METRICS)}
+    for _, row in chosen_rows.sort_values("metric", key=lambda m: m.map(order)).iterrows():
+        st.markdown(f"- {sentence(row, lang)}")
+    with st.expander(say("compare_table", lang)):
+        shown = table.copy()
+        shown.insert(1, "label", [metric(name, lang) for name in shown.metric])
+        st.dataframe(shown.round(3), hide_index=True)
+
+
+def show_units(replications: int) -> None:
+    lang = language()
+    base = chosen()
+    scenario = base.scenario
+    st.write(say("units_intro", lang))
+    left, right = st.columns(2)
+    categories = list(scenario.stock)
+    groups = list(scenario.groups)
+    first, last = scenario.time.start, scenario.time.end - 1
+    with left:
+        category = st.selectbox(
+            say("units_category", lang),
+            categories,
+            index=categories.index(ctl.contract_category(scenario)),
+            key=f"{base.name}:size_category",
+        )
+        eligible = [g for g in groups if category in scenario.groups[g].eligible] or groups
+        group = st.selectbox(say("units_group", lang), eligible, key=f"{base.name}:size_group")
+        measure = st.selectbox(
+            say("units_metric", lang),
+            ("waiting", "wait_years_mean"),
+            format_func=lambda name: metric(name, lang, with_unit=True),
+            key=f"{base.name}:size_metric",
+        )
+        limit = st.number_input(
+            say("units_limit", lang), 0.0, 10_000.0, value=5.0, key=f"{base.name}:size_limit"
+        )
+    with right:
+        start = st.number_input(
+            say("units_from", lang), first, last, value=first, key=f"{base.name}:size_from"
+        )
+        end = st.number_input(
+            say("units_to", lang), first, last, value=last, key=f"{base.name}:size_to"
+        )
+        confidence = st.slider(
+            say("units_confidence", lang), 0.5, 0.95, 0.8, 0.05, key=f"{base.name}:size_conf"
+        )
+    try:
+        target = f"{measure}[group={group}] <= {limit:g}"
+        question = sizing_question(
+            scenario, category, target, int(start), int(end), float(confidence)
+        )
+        estimate = analytic_units(scenario, question)
+        if estimate["arrivals_per_year"] == 0:
+            st.info(say("analytic_none", lang))
+        else:
+            st.info(
+                say(
+                    "analytic",
+                    lang,
+                    units=estimate["units"],
+                    servers=estimate["servers"],
+                    have=estimate["units_now"],
+                    arrivals=estimate["arrivals_per_year"],
+                )
+            )
+        if st.button(say("simulate", lang), key="simulate"):
+            began = time.perf_counter()
+            with st.spinner(say("running", lang, n=replications)):
+                result = runner().size(scenario, question, replications)
+            seconds = time.perf_counter() - began
+            if result.answer is None:
+                st.warning(say("simulated_none", lang, max=question.max_units))
+            else:
+                st.success(
+                    say(
+                        "simulated",
+                        lang,
+                        units=result.answer,
+                        confidence=confidence,
+                        seconds=seconds,
+                    )
+                )
+            with st.expander(say("tried", lang)):
+                st.dataframe(result.table().round(3), hide_index=True)
+    except InputError as error:
+        show_input_error(error)
+
+
+def show_about() -> None:
+    lang = language()
+    base = chosen()
+    st.write(say("about_intro", lang))
+    st.caption(say("about_app", lang))
+    if base.file is None:
+        st.info(say("about_pasted", lang))
+        return
+    dictionary = about.data_dictionary(base.file.parent)
+    find = st.text_input(say("about_filter", lang), key="about_filter", max_chars=100)
+    for i, notes in enumerate(about.assumptions(base.file)):
+        with st.expander(say("about_file", lang, file=notes.name), expanded=i == 0):
+            if notes.header:
+                st.markdown(f"**{say('about_header', lang)}**")
+                st.text(notes.header)
+            rows = []
+            for row in notes.keys:
+                meaning, unit = about.meaning(row.key, dictionary)
+                rows.append(
+                    {
+                        say("about_key", lang): row.key,
+                        say("about_value", lang): row.value,
+                        say("about_source", lang): row.source,
+                        say("about_meaning", lang): f"{meaning} ({unit})" if unit else meaning,
+                    }
+                )
+            frame = pd.DataFrame(rows)
+            if find:
+                frame = frame[_matches(frame, find.lower())]
+            st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def _matches(frame: pd.DataFrame, needle: str) -> pd.Series:
+    """Rows with ``needle`` in any cell (lower case)."""
+    return frame.apply(lambda row: any(needle in str(cell).lower() for cell in row), axis=1)

@@ -1,0 +1,78 @@
+"""The app's page script, run by Streamlit (``sim app``; ``streamlit run`` works too).
+
+Guarded by ``if __name__ == "__main__"``: worker processes started from the app import
+this file again under another name and must not draw the page.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from sim.app import other_pages, tradeoff_page
+from sim.app.session import PASTED_KEY, baselines, chosen, language, show_input_error
+from sim.app.sources import MAX_PASTE_BYTES, pasted_scenario
+from sim.app.text import LANGUAGES, say
+from sim.config.errors import InputError
+
+PAGES = ("page_tradeoff", "page_compare", "page_units", "page_about")
+
+
+def _use_pasted(text: str, upload: bytes | None) -> None:
+    lang = language()
+    base = chosen()
+    try:
+        scenario = pasted_scenario(upload if upload is not None else text, base.scenario)
+    except InputError as error:
+        show_input_error(error)
+        return
+    st.session_state[PASTED_KEY] = scenario
+    st.session_state["baseline"] = scenario.name
+    st.success(say("pasted_ok", lang, name=scenario.name))
+
+
+def sidebar() -> int:
+    """Language, baseline, replications and pasted text; returns the replications."""
+    with st.sidebar:
+        st.radio(
+            say("language", language()),
+            list(LANGUAGES),
+            format_func=LANGUAGES.__getitem__,
+            key="language",
+            horizontal=True,
+        )
+        lang = language()
+        names = list(baselines())
+        pasted = st.session_state.get(PASTED_KEY)
+        if pasted is not None:
+            names.append(pasted.name)
+        st.selectbox(say("baseline", lang), names, key="baseline", help=say("baseline_help", lang))
+        replications = st.slider(say("replications", lang), 2, 30, 8, key="replications")
+        with st.expander(say("paste_title", lang)):
+            st.caption(say("paste_help", lang, limit=MAX_PASTE_BYTES))
+            with st.form("paste", clear_on_submit=False, border=False):
+                text = st.text_area(say("paste_text", lang), key="paste_text", height=160)
+                upload = st.file_uploader(say("upload", lang), type=["yaml", "yml"], key="upload")
+                submitted = st.form_submit_button(say("use_pasted", lang))
+            if submitted:
+                _use_pasted(text, upload.getvalue() if upload is not None else None)
+    return int(replications)
+
+
+def main() -> None:
+    st.set_page_config(page_title="sim", layout="wide")
+    replications = sidebar()
+    lang = language()
+    st.title(say("title", lang))
+    tabs = st.tabs([say(page, lang) for page in PAGES])
+    with tabs[0]:
+        tradeoff_page.show(replications)
+    with tabs[1]:
+        other_pages.show_compare(replications)
+    with tabs[2]:
+        other_pages.show_units(replications)
+    with tabs[3]:
+        other_pages.show_about()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,245 @@
+"""Every label of the app in English (``en``) and Norwegian bokmål (``no``).
+
+Metric names come from the one metric catalogue (:func:`sim.analysis.labels.label`); the
+words of the page are here, one entry per text, both languages side by side.
+
+>>> say("run", "no")
+'Kjør'
+>>> say("points", "en", n=3)
+'3 points'
+"""
+
+from __future__ import annotations
+
+from sim.analysis.labels import label
+
+LANGUAGES = {"en": "English", "no": "Norsk (bokmål)"}
+
+TEXT: dict[str, tuple[str, str]] = {
+    # frame
+    "title": (
+        "Social housing: throughput or stable homes?",
+        "Kommunale boliger: gjennomstrømning eller stabile hjem?",
+    ),
+    "language": ("Language / Språk", "Språk / Language"),
+    "page": ("Page", "Side"),
+    "page_tradeoff": ("Trade-off", "Avveiing"),
+    "page_compare": ("Compare", "Sammenlign"),
+    "page_units": ("Units needed", "Boligbehov"),
+    "page_about": ("About the model", "Om modellen"),
+    "baseline": ("Baseline", "Utgangspunkt"),
+    "baseline_help": (
+        "A calibrated municipality, a file named at start-up, or pasted text",
+        "En kalibrert kommune, en fil oppgitt ved oppstart, eller innlimt tekst",
+    ),
+    "pasted": ("Pasted or uploaded scenario", "Innlimt eller opplastet scenario"),
+    "paste_title": ("Your own scenario (YAML)", "Eget scenario (YAML)"),
+    "paste_help": (
+        "Paste scenario YAML, merged onto the chosen baseline (no extends, no files); "
+        "at most {limit:,} bytes",
+        "Lim inn scenario-YAML, lagt over valgt utgangspunkt (uten extends og filer); "
+        "høyst {limit:,} byte",
+    ),
+    "paste_text": ("Scenario text", "Scenariotekst"),
+    "upload": ("… or upload a .yaml file", "… eller last opp en .yaml-fil"),
+    "use_pasted": ("Check and use", "Kontroller og bruk"),
+    "pasted_ok": (
+        "Scenario {name!r} is valid and selected.",
+        "Scenario {name!r} er gyldig og valgt.",
+    ),
+    "input_error": ("The scenario was not accepted:", "Scenarioet ble ikke godtatt:"),
+    "replications": ("Replications per run", "Replikasjoner per kjøring"),
+    # trade-off page
+    "controls": ("Policy", "Politikk"),
+    "category": ("Dwellings the contract rules apply to", "Boligene kontraktsreglene gjelder"),
+    "contract": ("Contract length", "Kontraktslengde"),
+    "permanent": ("permanent", "fast"),
+    "years_n": ("{n:g} years", "{n:g} år"),
+    "year_1": ("1 year", "1 år"),
+    "renewal": ("Renewal at contract end", "Fornyelse ved kontraktsslutt"),
+    "renewal_always": ("always renewed", "alltid fornyet"),
+    "renewal_needs_based": ("renewed unless self-sufficient", "fornyet med mindre selvhjulpen"),
+    "renewal_strict": ("strict: never renewed", "streng: aldri fornyet"),
+    "renewal_differentiated": (
+        "differentiated: permanent need gets permanent contracts",
+        "differensiert: varig behov gir fast kontrakt",
+    ),
+    "renewal_discretionary": ("at discretion (probability)", "etter skjønn (sannsynlighet)"),
+    "renewal_probability": ("Probability of renewal", "Sannsynlighet for fornyelse"),
+    "after": ("Non-renewed tenants go to", "Ikke-fornyede leietakere flytter til"),
+    "after_baseline": ("as in the baseline", "som i utgangspunktet"),
+    "after_transfer": ("another municipal dwelling", "en annen kommunal bolig"),
+    "after_private_rental": ("the private rental market", "privat leiemarked"),
+    "after_ownership": ("ownership", "eie"),
+    "after_homeless": ("homelessness", "bostedsløshet"),
+    "followup": ("Follow-up team (households at once)", "Bo-oppfølging (husstander samtidig)"),
+    "double_followup": ("Double the follow-up team", "Doble bo-oppfølgingen"),
+    "units_per_year": (
+        "New units a year (from the first year)",
+        "Nye boliger per år (fra første år)",
+    ),
+    "flexbo": ("Flexbo units (ready in the first year)", "Flexboliger (klare første år)"),
+    "flexbo_group": ("Flexbo units are for", "Flexboligene er for"),
+    "run": ("Run", "Kjør"),
+    "reset": ("Reset the chart", "Nullstill diagrammet"),
+    "full_grid": ("Show the full grid", "Vis hele rutenettet"),
+    "full_grid_help": (
+        "Every contract length (1, 3, 5 years, permanent) with every renewal rule "
+        "(strict, discretionary, needs-based, differentiated), as sim tradeoff runs it",
+        "Alle kontraktslengder (1, 3, 5 år, fast) med alle fornyelsesregler (streng, "
+        "skjønn, behovsbasert, differensiert), slik sim tradeoff kjører dem",
+    ),
+    "running": ("Running {n} replications …", "Kjører {n} replikasjoner …"),
+    "grid_running": ("Running point {i} of {n} …", "Kjører punkt {i} av {n} …"),
+    "ran": (
+        "{label}: {reps} replications in {seconds:.1f} s{cached}.",
+        "{label}: {reps} replikasjoner på {seconds:.1f} s{cached}.",
+    ),
+    "cached": (" (from the cache)", " (fra hurtigbufferen)"),
+    "points": ("{n} points", "{n} punkter"),
+    "no_points": (
+        "Set a policy and press Run: each run adds a point to the chart.",
+        "Velg en politikk og trykk Kjør: hver kjøring legger et punkt til diagrammet.",
+    ),
+    "chart_title": ("Throughput against stability", "Gjennomstrømning mot stabilitet"),
+    "chart_caption": (
+        "Points: means over replications; whiskers: 95 % intervals. Up and to the left "
+        "is better. Every run uses the same random numbers.",
+        "Punkter: gjennomsnitt over replikasjoner; streker: 95 % intervaller. Opp og til "
+        "venstre er bedre. Alle kjøringer bruker de samme tilfeldige tallene.",
+    ),
+    "throughput": (
+        "Throughput: new households housed per 100 units a year",
+        "Gjennomstrømning: nye husstander bosatt per 100 boliger per år",
+    ),
+    "forced_per_100": ("Forced moves per 100 tenant-years", "Tvungne flyttinger per 100 leieår"),
+    "share_moved": (
+        "Share of permanent-need tenants moved at least once in {years} years",
+        "Andel leietakere med varig behov flyttet minst én gang på {years} år",
+    ),
+    "over_time": ("Over time (the runs on the chart)", "Over tid (kjøringene i diagrammet)"),
+    "year": ("Year", "År"),
+    "run_label": ("Run", "Kjøring"),
+    "mean_interval": ("mean and 95 % interval", "gjennomsnitt og 95 % intervall"),
+    "table": ("The points as a table", "Punktene som tabell"),
+    "label_baseline": ("baseline", "utgangspunkt"),
+    "label_contract": ("contracts: {value}", "kontrakter: {value}"),
+    "label_renewal": ("renewal: {value}", "fornyelse: {value}"),
+    "label_after": ("non-renewed → {value}", "ikke fornyet → {value}"),
+    "label_followup": ("follow-up {value}", "bo-oppfølging {value}"),
+    "label_units": ("+{value} units/year", "+{value} boliger/år"),
+    "label_flexbo": ("+{value} flexbo", "+{value} flexboliger"),
+    # compare page
+    "compare_intro": (
+        "The baseline against one alternative, both run with the same random numbers: "
+        "differences are paired by replication.",
+        "Utgangspunktet mot ett alternativ, begge kjørt med de samme tilfeldige tallene: "
+        "forskjellene er parvise per replikasjon.",
+    ),
+    "alternative": ("Alternative", "Alternativ"),
+    "alt_controls": ("the policy set on the trade-off page", "politikken valgt på avveiingssiden"),
+    "compare_run": ("Compare", "Sammenlign"),
+    "compare_year": ("Year to describe", "År som beskrives"),
+    "fewer": ("fewer", "færre"),
+    "more": ("more", "flere"),
+    "no_change": (
+        "{metric} in {year}: no clear difference ({diff:+.1f}, 95 % interval {low:.1f} "
+        "to {high:.1f}).",
+        "{metric} i {year}: ingen klar forskjell ({diff:+.1f}, 95 % intervall {low:.1f} "
+        "til {high:.1f}).",
+    ),
+    "difference": (
+        "{metric} in {year}: about {amount:.{digits}f} {direction} ({unit}), 95 % interval "
+        "{low:.{digits}f} to {high:.{digits}f}.",
+        "{metric} i {year}: omtrent {amount:.{digits}f} {direction} ({unit}), 95 % intervall "
+        "{low:.{digits}f} til {high:.{digits}f}.",
+    ),
+    "compare_table": ("Every metric and year", "Alle mål og år"),
+    "same_scenario": (
+        "The alternative is the baseline itself: change a control on the trade-off page "
+        "or choose a policy file.",
+        "Alternativet er utgangspunktet selv: endre noe på avveiingssiden eller velg en "
+        "politikkfil.",
+    ),
+    # units page
+    "units_intro": (
+        "The smallest number of units a year such that the target holds in every year from "
+        "the last year on, in the chosen share of replications (as sim size).",
+        "Det minste antall boliger per år som gjør at målet nås hvert år fra siste år, i "
+        "valgt andel av replikasjonene (som sim size).",
+    ),
+    "units_category": ("Dwellings to build", "Boliger som bygges"),
+    "units_group": ("Target group", "Målgruppe"),
+    "units_metric": ("Measure", "Mål"),
+    "units_limit": ("At most", "Høyst"),
+    "units_from": ("Building from", "Bygging fra"),
+    "units_to": ("Target met from", "Målet nås fra"),
+    "units_confidence": ("Share of replications meeting it", "Andel replikasjoner som når det"),
+    "analytic": (
+        "Analytic estimate (Erlang C, the category as one queue): {units} units a year "
+        "({servers} dwellings needed against {have} now; {arrivals:.1f} arrivals a year).",
+        "Analytisk anslag (Erlang C, kategorien som én kø): {units} boliger per år "
+        "({servers} boliger trengs mot {have} nå; {arrivals:.1f} ankomster per år).",
+    ),
+    "analytic_none": (
+        "No analytic estimate: nobody arrives to this category.",
+        "Ikke noe analytisk anslag: ingen kommer til denne kategorien.",
+    ),
+    "simulate": ("Simulate the answer", "Simuler svaret"),
+    "simulated": (
+        "Simulated: {units} units a year meet the target in at least {confidence:.0%} of "
+        "the replications ({seconds:.0f} s).",
+        "Simulert: {units} boliger per år når målet i minst {confidence:.0%} av "
+        "replikasjonene ({seconds:.0f} s).",
+    ),
+    "simulated_none": (
+        "Simulated: not reached with up to {max} units a year.",
+        "Simulert: ikke nådd med opptil {max} boliger per år.",
+    ),
+    "tried": ("Every number of units tried", "Alle antall boliger som ble prøvd"),
+    # about page
+    "about_intro": (
+        "Where every number of the chosen baseline comes from: the comment beside it in "
+        "the scenario file (a report line, or an assumption), and what the key means.",
+        "Hvor hvert tall i valgt utgangspunkt kommer fra: kommentaren ved siden av i "
+        "scenariofilen (en linje i rapporten, eller en antagelse), og hva nøkkelen betyr.",
+    ),
+    "about_file": ("File {file}", "Fil {file}"),
+    "about_key": ("Key", "Nøkkel"),
+    "about_value": ("Value", "Verdi"),
+    "about_source": ("Source or assumption", "Kilde eller antagelse"),
+    "about_meaning": ("Meaning", "Betydning"),
+    "about_filter": ("Find a key or a word", "Finn en nøkkel eller et ord"),
+    "about_header": ("What the file says about itself", "Hva filen sier om seg selv"),
+    "about_pasted": (
+        "A pasted scenario has no comments to show; its numbers are your own.",
+        "Et innlimt scenario har ingen kommentarer; tallene er dine egne.",
+    ),
+    "about_app": (
+        "Flexbo units added in the app have permanent contracts and 21 days between "
+        "tenants, as scenarios/flexbo.yaml (assumptions); new units a year are added to "
+        "the chosen dwellings in every reported year.",
+        "Flexboliger lagt til i appen har faste kontrakter og 21 dagers tomgang mellom "
+        "leietakere, som scenarios/flexbo.yaml (antagelser); nye boliger per år legges "
+        "til valgte boliger hvert rapportert år.",
+    ),
+}
+
+
+def say(key: str, language: str, **values: object) -> str:
+    """The text ``key`` in ``language`` (``en`` or ``no``), filled with ``values``."""
+    english, norwegian = TEXT[key]
+    text = norwegian if language == "no" else english
+    return text.format(**values) if values else text
+
+
+def metric(name: str, language: str, with_unit: bool = False) -> str:
+    """A metric's label from the metric catalogue."""
+    return label(name, language, with_unit)
+
+
+def contract(years: float | None, language: str) -> str:
+    """``1 year``, ``3 years``, ``permanent``."""
+    if years is None:
+        return say("permanent", language)
+    return say("year_1", language) if years == 1 else say("years_n", language, n=years)

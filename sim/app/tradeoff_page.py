@@ -1,0 +1,229 @@
+"""The trade-off page: set a policy, run it, and watch the throughput–stability chart
+gain a point per run."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from sim.analysis.tradeoff import STABILITY_YEARS
+from sim.app import controls as ctl
+from sim.app.charts import over_time_chart, points_frame, tradeoff_chart
+from sim.app.runs import Point
+from sim.app.session import Chosen, chosen, language, runner, show_input_error
+from sim.app.text import contract, metric, say
+from sim.config.errors import InputError
+
+GRID_CONTRACTS: tuple[float | None, ...] = (1.0, 3.0, 5.0, None)
+GRID_RENEWALS = ("strict", "discretionary", "needs_based", "differentiated")
+"""The grid of ``sim tradeoff`` in the README: contract lengths times renewal rules."""
+
+
+def change_label(found: list[ctl.Change], lang: str) -> str:
+    """What changed, in words: ``1 year contracts, renewal: strict, +15 flexbo``."""
+    if not found:
+        return say("label_baseline", lang)
+    parts = []
+    for change in found:
+        if change.key == "contract_years":
+            parts.append(say("label_contract", lang, value=contract(change.value, lang)))
+        elif change.key == "renewal":
+            rule, probability = change.value
+            text = say(f"renewal_{rule}", lang).split(":")[0].split(" (")[0]
+            if probability is not None:
+                text = f"{text} {probability:.0%}"
+            parts.append(say("label_renewal", lang, value=text))
+        elif change.key == "after_nonrenewal":
+            parts.append(say("label_after", lang, value=say(f"after_{change.value}", lang)))
+        elif change.key == "followup_capacity":
+            parts.append(say("label_followup", lang, value=change.value))
+        elif change.key == "units_per_year":
+            parts.append(say("label_units", lang, value=change.value))
+        elif change.key == "flexbo_units":
+            parts.append(say("label_flexbo", lang, value=change.value[0]))
+    return ", ".join(parts)
+
+
+def _points(name: str) -> list[tuple[list[ctl.Change], Point]]:
+    store: dict[str, list[tuple[list[ctl.Change], Point]]] = st.session_state.setdefault(
+        "points", {}
+    )
+    return store.setdefault(name, [])
+
+
+def _key(base: Chosen, name: str) -> str:
+    """Widget keys per baseline: each baseline keeps its own settings."""
+    return f"{base.name}:{name}"
+
+
+def _double_followup(key: str) -> None:
+    st.session_state[key] = min(ctl.MAX_UNITS, 2 * int(st.session_state.get(key, 0)))
+
+
+def read_controls(base: Chosen, lang: str) -> ctl.Controls:
+    """Draw the controls (starting at the baseline's values) and return their values."""
+    scenario = base.scenario
+    categories = list(scenario.stock)
+    category = st.selectbox(
+        say("category", lang),
+        categories,
+        index=categories.index(ctl.contract_category(scenario)),
+        key=_key(base, "category"),
+    )
+    start = ctl.baseline_controls(scenario, category)
+    lengths = list(dict.fromkeys([start.contract_years, *ctl.CONTRACT_CHOICES]))
+    lengths.sort(key=lambda years: float("inf") if years is None else years)
+    contract_years = st.selectbox(
+        say("contract", lang),
+        lengths,
+        index=lengths.index(start.contract_years),
+        format_func=lambda years: contract(years, lang),
+        key=_key(base, f"contract:{category}"),
+    )
+    renewal = st.selectbox(
+        say("renewal", lang),
+        ctl.RENEWALS,
+        index=ctl.RENEWALS.index(start.renewal),
+        format_func=lambda rule: say(f"renewal_{rule}", lang),
+        key=_key(base, f"renewal:{category}"),
+    )
+    probability = start.renewal_probability
+    if renewal == "discretionary":
+        probability = st.slider(
+            say("renewal_probability", lang),
+            0.0,
+            1.0,
+            value=start.renewal_probability,
+            step=0.05,
+            key=_key(base, f"probability:{category}"),
+        )
+    after = st.selectbox(
+        say("after", lang),
+        ctl.DESTINATIONS,
+        format_func=lambda where: say(f"after_{where}", lang),
+        key=_key(base, "after"),
+    )
+    followup_key = _key(base, "followup")
+    st.session_state.setdefault(followup_key, start.followup_capacity)
+    followup = st.number_input(say("followup", lang), 0, ctl.MAX_UNITS, step=1, key=followup_key)
+    st.button(
+        say("double_followup", lang),
+        on_click=_double_followup,
+        args=(followup_key,),
+        key=_key(base, "double"),
+    )
+    units = st.number_input(
+        say("units_per_year", lang), 0, ctl.MAX_UNITS, value=0, step=1, key=_key(base, "units")
+    )
+    flexbo = st.number_input(
+        say("flexbo", lang), 0, ctl.MAX_UNITS, value=0, step=1, key=_key(base, "flexbo")
+    )
+    groups = list(scenario.groups)
+    group = st.selectbox(
+        say("flexbo_group", lang),
+        groups,
+        index=groups.index(start.flexbo_group),
+        key=_key(base, "flexbo_group"),
+    )
+    return ctl.Controls(
+        category=category,
+        contract_years=contract_years,
+        renewal=renewal,
+        renewal_probability=float(probability),
+        after_nonrenewal=after,
+        followup_capacity=int(followup),
+        units_per_year=int(units),
+        flexbo_units=int(flexbo),
+        flexbo_group=group,
+    )
+
+
+def _run(base: Chosen, found: list[ctl.Change], replications: int, lang: str) -> None:
+    scenario = ctl.apply(base.scenario, found)
+    settings = tuple(setting for change in found for setting in change.settings)
+    label = change_label(found, "en")
+    with st.spinner(say("running", lang, n=replications)):
+        point = runner().point(scenario, label, settings, replications)
+    _points(base.name).append((found, point))
+
+
+def _run_grid(base: Chosen, category: str, replications: int, lang: str) -> None:
+    """Every point of the README's ``sim tradeoff`` grid, for the chosen dwellings."""
+    start = ctl.baseline_controls(base.scenario, category)
+    grid = list(itertools.product(GRID_CONTRACTS, GRID_RENEWALS))
+    progress = st.progress(0.0)
+    for i, (years, rule) in enumerate(grid, start=1):
+        progress.progress(i / len(grid), say("grid_running", lang, i=i, n=len(grid)))
+        wanted = replace(start, contract_years=years, renewal=rule)
+        _run(base, ctl.changes(base.scenario, wanted), replications, lang)
+    progress.empty()
+
+
+def show(replications: int) -> None:
+    """The page."""
+    lang = language()
+    base = chosen()
+    left, right = st.columns([1, 2.4], gap="large")
+    with left:
+        st.subheader(say("controls", lang))
+        wanted = read_controls(base, lang)
+        st.session_state[f"controls:{base.name}"] = wanted  # the compare page's alternative
+        run = st.button(say("run", lang), type="primary", key="run")
+        reset = st.button(say("reset", lang), key="reset")
+        grid = st.button(say("full_grid", lang), help=say("full_grid_help", lang), key="grid")
+    try:
+        if reset:
+            _points(base.name).clear()
+        if run:
+            _run(base, ctl.changes(base.scenario, wanted), replications, lang)
+        if grid:
+            _run_grid(base, wanted.category, replications, lang)
+    except InputError as error:
+        with right:
+            show_input_error(error)
+    history = _points(base.name)
+    shown = [replace(point, label=change_label(found, lang)) for found, point in history]
+    with right:
+        _draw(shown, lang)
+
+
+def _draw(points: list[Point], lang: str) -> None:
+    if not points:
+        st.info(say("no_points", lang))
+        return
+    last = points[-1]
+    cached = say("cached", lang) if last.cached else ""
+    st.caption(
+        say(
+            "ran",
+            lang,
+            label=last.label,
+            reps=last.replications,
+            seconds=last.seconds,
+            cached=cached,
+        )
+    )
+    st.markdown(f"**{say('points', lang, n=len(points))}**")
+    st.altair_chart(tradeoff_chart(points, lang), key="tradeoff_chart")
+    st.caption(say("chart_caption", lang))
+    st.subheader(say("over_time", lang))
+    st.altair_chart(over_time_chart(points, lang), key="over_time_chart")
+    with st.expander(say("table", lang)):
+        st.dataframe(_table(points, lang), hide_index=True)
+
+
+def _table(points: list[Point], lang: str) -> pd.DataFrame:
+    frame = points_frame(points)
+    columns: dict[str, Any] = {
+        "label": say("run_label", lang),
+        "throughput_per_100_units": say("throughput", lang),
+        "forced_moves_per_100_tenant_years": say("forced_per_100", lang),
+        "share_permanent_need_moved": say("share_moved", lang, years=STABILITY_YEARS),
+        "wait_years_mean": metric("wait_years_mean", lang, with_unit=True),
+        "hospits_nights_per_year": metric("hospits_nights", lang, with_unit=True),
+    }
+    return frame[list(columns)].rename(columns=columns).round(3)
