@@ -9,25 +9,28 @@ from __future__ import annotations
 import streamlit as st
 
 from sim.app import other_pages, tradeoff_page
-from sim.app.session import PASTED_KEY, baselines, chosen, language, show_input_error
+from sim.app.session import PASTED_KEY, baselines, chosen, language, runner, show_input_error
 from sim.app.sources import MAX_PASTE_BYTES, pasted_scenario
 from sim.app.text import LANGUAGES, say
 from sim.config.errors import InputError
 
+PASTE_ERROR = "paste_error"
 PAGES = ("page_tradeoff", "page_compare", "page_units", "page_about")
 
 
-def _use_pasted(text: str, upload: bytes | None) -> None:
-    lang = language()
-    base = chosen()
+def _use_pasted() -> None:
+    """Form callback (runs before the widgets are drawn): check the pasted or uploaded
+    text and select it as the baseline, or keep the error for the form to show."""
+    upload = st.session_state.get("upload")
+    text = upload.getvalue() if upload is not None else st.session_state.get("paste_text", "")
+    st.session_state.pop(PASTE_ERROR, None)
     try:
-        scenario = pasted_scenario(upload if upload is not None else text, base.scenario)
+        scenario = pasted_scenario(text, chosen().scenario)
     except InputError as error:
-        show_input_error(error)
+        st.session_state[PASTE_ERROR] = error
         return
     st.session_state[PASTED_KEY] = scenario
     st.session_state["baseline"] = scenario.name
-    st.success(say("pasted_ok", lang, name=scenario.name))
 
 
 def sidebar() -> int:
@@ -50,16 +53,20 @@ def sidebar() -> int:
         with st.expander(say("paste_title", lang)):
             st.caption(say("paste_help", lang, limit=MAX_PASTE_BYTES))
             with st.form("paste", clear_on_submit=False, border=False):
-                text = st.text_area(say("paste_text", lang), key="paste_text", height=160)
-                upload = st.file_uploader(say("upload", lang), type=["yaml", "yml"], key="upload")
-                submitted = st.form_submit_button(say("use_pasted", lang))
-            if submitted:
-                _use_pasted(text, upload.getvalue() if upload is not None else None)
+                st.text_area(say("paste_text", lang), key="paste_text", height=160)
+                st.file_uploader(say("upload", lang), type=["yaml", "yml"], key="upload")
+                submitted = st.form_submit_button(say("use_pasted", lang), on_click=_use_pasted)
+            error = st.session_state.get(PASTE_ERROR)
+            if isinstance(error, InputError):
+                show_input_error(error)
+            elif submitted and PASTED_KEY in st.session_state:
+                st.success(say("pasted_ok", lang, name=st.session_state[PASTED_KEY].name))
     return int(replications)
 
 
 def main() -> None:
     st.set_page_config(page_title="sim", layout="wide")
+    runner()  # the first page of the server starts the worker pool
     replications = sidebar()
     lang = language()
     st.title(say("title", lang))

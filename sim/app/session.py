@@ -23,6 +23,7 @@ def runner() -> Runner:
     """The server's one runner (its worker pool is started on the first run)."""
     shared = Runner(STARTUP.jobs)
     atexit.register(shared.close)
+    _ = shared.pool  # start the workers now: they are warm by the first click on Run
     return shared
 
 

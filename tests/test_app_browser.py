@@ -1,0 +1,169 @@
+"""``sim app`` in a real browser: started on 127.0.0.1, driven by Playwright in headless
+Chromium (Debian's ``chromium``; no browser is downloaded), a control moved, the chart
+waited for, a screenshot saved; then Ctrl-C stops the server and its workers.
+
+Marked ``browser`` (needs ``pip install ".[browser]"`` and ``chromium``; CI installs
+both). The same code makes the README's screenshot and times the runs::
+
+    python tests/test_app_browser.py docs/app/sim-app.png
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def start_app(port: int) -> subprocess.Popen[str]:
+    """``sim app`` in its own session (so that every process it starts can be found)."""
+    sim = shutil.which("sim") or str(Path(sys.executable).parent / "sim")
+    return subprocess.Popen(
+        [sim, "app", "--port", str(port), "--jobs", "2"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def wait_healthy(url: str, process: subprocess.Popen[str], seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(
+                f"sim app ended: {process.stdout.read() if process.stdout else ''}"
+            )
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError("sim app did not answer")
+
+
+def drive(url: str, screenshot: Path) -> dict[str, float]:
+    """Run the baseline, move a control (15 flexbo units), run again; wait for each new
+    point on the chart; save a screenshot. Returns the seconds from each click to the
+    point's appearance."""
+    from playwright.sync_api import sync_playwright
+
+    timings: dict[str, float] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1600, "height": 1300})
+        page.goto(url, wait_until="domcontentloaded")
+        run = page.get_by_role("button", name="Run", exact=True)
+        run.wait_for(timeout=120_000)
+        time.sleep(3)  # the worker pool starts with the first page; let it warm up
+        for name, count in (("baseline", 1), ("control", 2)):
+            if name == "control":
+                flexbo = page.get_by_label("Flexbo units (ready in the first year)")
+                flexbo.fill("15")
+                flexbo.press("Enter")
+                page.wait_for_timeout(500)
+            began = time.perf_counter()
+            run.click()
+            page.get_by_text(f"{count} points", exact=True).wait_for(timeout=120_000)
+            page.locator(".vega-embed").first.wait_for(timeout=60_000)
+            timings[name] = time.perf_counter() - began
+        page.wait_for_timeout(1000)  # the charts' drawing settles
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(screenshot), full_page=False)
+        browser.close()
+    return timings
+
+
+def stop(process: subprocess.Popen[str]) -> int:
+    """Ctrl-C (SIGINT) to the server, as in a terminal; its return code."""
+    process.send_signal(signal.SIGINT)
+    return process.wait(timeout=60)
+
+
+def session_alive(session: int) -> list[int]:
+    """Processes still in the server's session."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getsid(int(entry.name)) == session:
+                    alive.append(int(entry.name))
+            except OSError:
+                continue
+    return alive
+
+
+@pytest.mark.browser
+def test_sim_app_in_a_browser(tmp_path) -> None:
+    pytest.importorskip("playwright")
+    if chromium() is None:
+        pytest.skip("chromium is not installed (CI installs Debian's chromium)")
+    port = free_port()
+    process = start_app(port)
+    session = process.pid
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url, process)
+        shot = tmp_path / "sim-app.png"
+        timings = drive(url, shot)
+        assert shot.stat().st_size > 20_000
+        print(f"seconds from click to point: {timings}")
+    finally:
+        code = stop(process)
+    output = process.stdout.read() if process.stdout else ""
+    assert f"serving at http://127.0.0.1:{port}" in output
+    assert "Traceback" not in output, output
+    assert code == 0, output
+    deadline = time.monotonic() + 10
+    while session_alive(session) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not session_alive(session)  # no server or worker process left behind
+    listening = socket.socket()
+    assert listening.connect_ex(("127.0.0.1", port)) != 0
+    listening.close()
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/app/sim-app.png")
+    port = free_port()
+    server = start_app(port)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", server)
+        seconds = drive(f"http://127.0.0.1:{port}", target)
+    finally:
+        stop(server)
+    print(f"screenshot: {target}")
+    for step, value in seconds.items():
+        print(f"{step}: {value:.2f} s from the click on Run to the new point on the chart")

@@ -1,0 +1,238 @@
+"""The app's pages under Streamlit's AppTest: every control changes what it should, the
+trade-off chart gains a point per run, the language switch changes the labels, bad input
+shows a message and no traceback.
+
+Runs are serial (``jobs`` 1) on ``tests/data/app-small.yaml`` with 2 replications, except
+where a shipped baseline is the point.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest
+
+from sim.app.sources import STARTUP, Startup
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = ROOT / "sim" / "app" / "page.py"
+SMALL = ROOT / "tests" / "data" / "app-small.yaml"
+
+
+@pytest.fixture
+def app(monkeypatch):
+    startup = Startup(ROOT / "scenarios", [SMALL], 1)
+    for name in ("folder", "files", "jobs"):
+        monkeypatch.setattr(STARTUP, name, getattr(startup, name))
+    test = AppTest.from_file(str(PAGE), default_timeout=300)
+    test.run()
+    assert not test.exception
+    return test
+
+
+def small(app: AppTest) -> AppTest:
+    app.selectbox(key="baseline").set_value("app-small")
+    app.slider(key="replications").set_value(2)
+    return app.run()
+
+
+def run(app: AppTest) -> AppTest:
+    app.button(key="run").click()
+    app.run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    return app
+
+
+def points(app: AppTest, baseline: str = "app-small") -> list:
+    return app.session_state["points"][baseline]
+
+
+def chart_rows(app: AppTest) -> int:
+    """Rows of the data behind the trade-off chart (one per point)."""
+    chart = app.get("vega_lite_chart")[0].proto
+    return sum(pa.ipc.open_stream(d.data.data).read_all().num_rows for d in chart.datasets)
+
+
+def test_the_chart_gains_a_point_per_run_and_reset_clears_it(app) -> None:
+    small(app)
+    assert not app.get("vega_lite_chart")
+    assert any("press Run" in info.value for info in app.info)
+    run(app)
+    assert chart_rows(app) == 1 and len(points(app)) == 1
+    app.selectbox(key="app-small:contract:ordinary").set_value(3.0)
+    run(app)
+    assert chart_rows(app) == 2
+    assert "**2 points**" in [m.value for m in app.markdown]
+    assert points(app)[-1][1].label == "contracts: 3 years"
+    run(app)  # the same settings again: answered from the cache, still a new point
+    assert chart_rows(app) == 3 and points(app)[-1][1].cached
+    app.button(key="reset").click()
+    app.run()
+    assert not app.get("vega_lite_chart") and points(app) == []
+
+
+CONTROLS = [
+    ("app-small:contract:ordinary", "selectbox", 5.0, "stock.ordinary.contract_years=5.0"),
+    ("app-small:renewal:ordinary", "selectbox", "strict", "stock.ordinary.renewal=strict"),
+    ("app-small:after", "selectbox", "private_rental", "policy.after_nonrenewal=private_rental"),
+    ("app-small:followup", "number_input", 40, "followup.capacity=40"),
+    ("app-small:units", "number_input", 6, '"units_per_year": 6'),
+    ("app-small:flexbo", "number_input", 12, '"category": "flexbo", "year": 2008, "units": 12'),
+]
+
+
+@pytest.mark.parametrize(("key", "kind", "value", "setting"), CONTROLS)
+def test_every_control_changes_what_it_should(app, key, kind, value, setting) -> None:
+    small(app)
+    getattr(app, kind)(key=key).set_value(value)
+    run(app)
+    settings = points(app)[-1][1].settings
+    assert any(setting in text for text in settings), settings
+    assert len(points(app)) == 1
+
+
+def test_renewal_probability_and_the_doubling_button(app) -> None:
+    small(app)
+    app.slider(key="app-small:probability:ordinary").set_value(0.3)
+    app.button(key="app-small:double").click()
+    app.run()
+    assert app.number_input(key="app-small:followup").value == 30
+    run(app)
+    settings = points(app)[-1][1].settings
+    assert "stock.ordinary.renewal_probability=0.3" in settings
+    assert "followup.capacity=30" in settings
+    assert points(app)[-1][1].label == "renewal: at discretion 30%, follow-up 30"
+    app.selectbox(key="app-small:renewal:ordinary").set_value("always")
+    app.run()
+    assert not [s for s in app.slider if s.key == "app-small:probability:ordinary"]
+
+
+def test_strict_renewal_moves_more_tenants_than_needs_based(app) -> None:
+    """Same random numbers in both runs: strict one-year contracts move far more tenants
+    (about 40 against 1 forced moves per 100 tenant-years in the README's grid)."""
+    small(app)
+    app.selectbox(key="app-small:renewal:ordinary").set_value("needs_based")
+    run(app)
+    app.selectbox(key="app-small:renewal:ordinary").set_value("strict")
+    run(app)
+    (_, needs), (_, strict) = points(app)
+    moves = "forced_moves_per_100_tenant_years"
+    assert strict.measures[f"{moves}_ci_low"] > needs.measures[f"{moves}_ci_high"]
+
+
+def test_language_switch_changes_the_labels(app) -> None:
+    small(app)
+    run(app)
+    assert app.button(key="run").label == "Run"
+    assert app.title[0].value.startswith("Social housing")
+    app.radio(key="language").set_value("no")
+    app.run()
+    assert app.button(key="run").label == "Kjør"
+    assert app.title[0].value.startswith("Kommunale boliger")
+    assert app.selectbox(key="app-small:renewal:ordinary").label == "Fornyelse ved kontraktsslutt"
+    assert points(app)[-1][1].label == "baseline"  # stored in English, shown in the language
+    over_time = app.get("vega_lite_chart")[1].proto
+    titles = [panel["title"] for panel in json.loads(over_time.spec)["hconcat"]]
+    assert titles == ["Venteliste ved årets slutt", "Tvungne flyttinger", "Hospitsdøgn"]
+    labels = set()
+    for data in over_time.datasets:
+        labels |= set(pa.ipc.open_stream(data.data.data).read_all().column("label").to_pylist())
+    assert labels == {"1. utgangspunkt"}
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("policy: {renewal: sometimes}", "allowed"),
+        (
+            "a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+            "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+            "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n",
+            "aliases",
+        ),
+        ("extends: /etc/passwd", "extends"),
+        ("stock: [1, 2", "pasted text"),
+    ],
+)
+def test_bad_pasted_text_shows_a_message_and_no_traceback(app, text, words) -> None:
+    app.text_area(key="paste_text").input(text)
+    app.button[-1].click()  # the form's submit button
+    app.run()
+    assert not app.exception
+    assert app.error and words in app.error[0].value, [e.value for e in app.error]
+    assert app.selectbox(key="baseline").value == "lorenskog-calibrated"
+
+
+def test_good_pasted_text_becomes_a_baseline(app) -> None:
+    small(app)
+    app.text_area(key="paste_text").input("policy:\n  renewal: strict\n")
+    app.button[-1].click()
+    app.run()
+    assert not app.error and not app.exception
+    assert app.selectbox(key="baseline").value == "app-small-pasted"
+    run(app)
+    assert len(points(app, "app-small-pasted")) == 1
+    assert any("no comments" in info.value for info in app.info)  # the about page
+
+
+def test_full_grid_runs_the_tradeoff_grid(app) -> None:
+    small(app)
+    app.button(key="grid").click()
+    app.run()
+    assert not app.exception and not app.error
+    labels = [point.label for _, point in points(app)]
+    assert len(labels) == 16 and chart_rows(app) == 16
+    assert "contracts: permanent, renewal: strict" in labels
+
+
+def test_compare_page_tells_paired_differences_in_words(app) -> None:
+    small(app)
+    app.selectbox(key="app-small:renewal:ordinary").set_value("strict")
+    app.run()
+    app.button(key="compare").click()
+    app.run()
+    assert not app.exception and not app.error
+    sentences = [m.value for m in app.markdown if m.value.startswith("- ")]
+    assert len(sentences) == 6
+    assert any("Forced moves in 2010: about" in s and "more" in s for s in sentences), sentences
+    assert all("95 % interval" in s for s in sentences)
+
+
+def test_compare_page_with_a_policy_file(app) -> None:
+    app.slider(key="replications").set_value(2)
+    app.run()
+    app.selectbox(key="lorenskog-calibrated:alternative").set_value("lorenskog-renewal-strict")
+    app.button(key="compare").click()
+    app.run()
+    assert not app.exception and not app.error
+    sentences = [m.value for m in app.markdown if m.value.startswith("- ")]
+    assert len(sentences) == 6 and all("2020" in s for s in sentences)
+
+
+def test_units_page_estimates_at_once_and_simulates_on_request(app) -> None:
+    small(app)
+    assert any("Erlang C" in info.value for info in app.info)
+    app.number_input(key="app-small:size_limit").set_value(60.0)
+    app.run()
+    app.button(key="simulate").click()
+    app.run()
+    assert not app.exception and not app.error
+    assert app.success and "units a year meet the target" in app.success[0].value
+
+
+def test_about_page_shows_sources(app) -> None:
+    texts = [frame.value for frame in app.dataframe]
+    cited = [frame for frame in texts if "Source or assumption" in frame.columns]
+    assert len(cited) == 2  # lorenskog-calibrated.yaml and lorenskog.yaml
+    sources = " ".join(cited[1]["Source or assumption"])
+    assert "l. 1600" in sources and "assumption" in sources
+    app.text_input(key="about_filter").input("hospits_share")
+    app.run()
+    filtered = [f.value for f in app.dataframe if "Source or assumption" in f.value.columns]
+    assert 0 < len(filtered[1]) < 5
