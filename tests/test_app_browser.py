@@ -35,6 +35,10 @@ CHROMIUM_FLAGS = [
 ]
 
 
+WARM_UP = 8.0
+"""Seconds between opening the page and the first click (the workers start meanwhile)."""
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -87,7 +91,7 @@ def drive(url: str, screenshot: Path) -> dict[str, float]:
         page.goto(url, wait_until="domcontentloaded")
         run = page.get_by_role("button", name="Run", exact=True)
         run.wait_for(timeout=120_000)
-        time.sleep(3)  # the worker pool starts with the first page; let it warm up
+        time.sleep(WARM_UP)  # the worker pool starts with the first page; let it warm up
         for name, count in (("baseline", 1), ("control", 2)):
             if name == "control":
                 flexbo = page.get_by_label("Flexbo units (ready in the first year)")
@@ -99,6 +103,8 @@ def drive(url: str, screenshot: Path) -> dict[str, float]:
             page.get_by_text(f"{count} points", exact=True).wait_for(timeout=120_000)
             page.locator(".vega-embed").first.wait_for(timeout=60_000)
             timings[name] = time.perf_counter() - began
+            said = page.get_by_text("replications in", exact=False).first.inner_text()
+            timings[f"{name} (server)"] = float(said.split(" in ")[-1].split(" s")[0])
         page.wait_for_timeout(1000)  # the charts' drawing settles
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(screenshot), full_page=False)

@@ -146,8 +146,7 @@ def _run(base: Chosen, found: list[ctl.Change], replications: int, lang: str) ->
     scenario = ctl.apply(base.scenario, found)
     settings = tuple(setting for change in found for setting in change.settings)
     label = change_label(found, "en")
-    with st.spinner(say("running", lang, n=replications)):
-        point = runner().point(scenario, label, settings, replications)
+    point = runner().point(scenario, label, settings, replications)
     _points(base.name).append((found, point))
 
 
@@ -163,8 +162,9 @@ def _run_grid(base: Chosen, category: str, replications: int, lang: str) -> None
     progress.empty()
 
 
+@st.fragment
 def show(replications: int) -> None:
-    """The page."""
+    """The page; a fragment, so that a click here redraws this page only."""
     lang = language()
     base = chosen()
     left, right = st.columns([1, 2.4], gap="large")
@@ -178,6 +178,7 @@ def show(replications: int) -> None:
     try:
         if reset:
             _points(base.name).clear()
+            st.session_state.pop("charts", None)  # ids of the cleared runs may be reused
         if run:
             _run(base, ctl.changes(base.scenario, wanted), replications, lang)
         if grid:
@@ -185,16 +186,33 @@ def show(replications: int) -> None:
     except InputError as error:
         with right:
             show_input_error(error)
-    history = _points(base.name)
-    shown = [replace(point, label=change_label(found, lang)) for found, point in history]
     with right:
-        _draw(shown, lang)
+        _draw(_points(base.name), lang)
 
 
-def _draw(points: list[Point], lang: str) -> None:
-    if not points:
+def _charts(history: list[tuple[list[ctl.Change], Point]], lang: str) -> tuple[Any, Any]:
+    """The two charts, made once per set of runs and language (redrawing the page after
+    another control is moved reuses them)."""
+    key = (tuple(id(point) for _, point in history), lang)
+    cache = st.session_state.setdefault("charts", {})
+    if key not in cache:
+        cache.clear()
+        points = _shown(history, lang)
+        cache[key] = (tradeoff_chart(points, lang), over_time_chart(points, lang))
+    return cache[key]  # type: ignore[no-any-return]
+
+
+def _shown(history: list[tuple[list[ctl.Change], Point]], lang: str) -> list[Point]:
+    """The runs labelled in the page's language."""
+    return [replace(point, label=change_label(found, lang)) for found, point in history]
+
+
+def _draw(history: list[tuple[list[ctl.Change], Point]], lang: str) -> None:
+    if not history:
         st.info(say("no_points", lang))
         return
+    tradeoff, over_time = _charts(history, lang)
+    points = _shown(history, lang)
     last = points[-1]
     cached = say("cached", lang) if last.cached else ""
     st.caption(
@@ -208,10 +226,10 @@ def _draw(points: list[Point], lang: str) -> None:
         )
     )
     st.markdown(f"**{say('points', lang, n=len(points))}**")
-    st.altair_chart(tradeoff_chart(points, lang), key="tradeoff_chart")
+    st.vega_lite_chart(tradeoff[0], tradeoff[1], key="tradeoff_chart")
     st.caption(say("chart_caption", lang))
     st.subheader(say("over_time", lang))
-    st.altair_chart(over_time_chart(points, lang), key="over_time_chart")
+    st.vega_lite_chart(over_time[0], over_time[1], key="over_time_chart")
     with st.expander(say("table", lang)):
         st.dataframe(_table(points, lang), hide_index=True)
 
