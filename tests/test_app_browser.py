@@ -10,17 +10,14 @@ both). The same code makes the README's screenshot and times the runs::
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from app_server import free_port, session_alive, start_app, stop, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_FLAGS = [
@@ -39,43 +36,8 @@ WARM_UP = 8.0
 """Seconds between opening the page and the first click (the workers start meanwhile)."""
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def start_app(port: int) -> subprocess.Popen[str]:
-    """``sim app`` in its own session (so that every process it starts can be found)."""
-    sim = shutil.which("sim") or str(Path(sys.executable).parent / "sim")
-    return subprocess.Popen(
-        [sim, "app", "--port", str(port), "--jobs", "2"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-
-
-def wait_healthy(url: str, process: subprocess.Popen[str], seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(
-                f"sim app ended: {process.stdout.read() if process.stdout else ''}"
-            )
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.read().strip() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError("sim app did not answer")
 
 
 def drive(url: str, screenshot: Path) -> dict[str, float]:
@@ -100,7 +62,7 @@ def drive(url: str, screenshot: Path) -> dict[str, float]:
                 page.wait_for_timeout(500)
             began = time.perf_counter()
             run.click()
-            page.get_by_text(f"{count} points", exact=True).wait_for(timeout=120_000)
+            page.get_by_text(f"Points on the chart: {count}", exact=True).wait_for(timeout=120_000)
             page.locator(".vega-embed").first.wait_for(timeout=60_000)
             timings[name] = time.perf_counter() - began
             said = page.get_by_text("replications in", exact=False).first.inner_text()
@@ -110,25 +72,6 @@ def drive(url: str, screenshot: Path) -> dict[str, float]:
         page.screenshot(path=str(screenshot), full_page=False)
         browser.close()
     return timings
-
-
-def stop(process: subprocess.Popen[str]) -> int:
-    """Ctrl-C (SIGINT) to the server, as in a terminal; its return code."""
-    process.send_signal(signal.SIGINT)
-    return process.wait(timeout=60)
-
-
-def session_alive(session: int) -> list[int]:
-    """Processes still in the server's session."""
-    alive = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if os.getsid(int(entry.name)) == session:
-                    alive.append(int(entry.name))
-            except OSError:
-                continue
-    return alive
 
 
 @pytest.mark.browser

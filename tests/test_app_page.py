@@ -72,7 +72,7 @@ def test_the_chart_gains_a_point_per_run_and_reset_clears_it(app) -> None:
     app.selectbox(key="app-small:contract:ordinary").set_value(3.0)
     run(app)
     assert chart_rows(app) == 2
-    assert "**2 points**" in [m.value for m in app.markdown]
+    assert "**Points on the chart: 2**" in [m.value for m in app.markdown]
     assert points(app)[-1][1].label == "contracts: 3 years"
     run(app)  # the same settings again: answered from the cache, still a new point
     assert chart_rows(app) == 3 and points(app)[-1][1].cached

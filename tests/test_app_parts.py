@@ -17,9 +17,10 @@ import pytest
 from sim.app import about, controls
 from sim.app.runs import Runner
 from sim.app.sources import MAX_PASTE_BYTES, Startup, find_baselines, pasted_scenario
-from sim.app.text import TEXT
+from sim.app.text import TEXT, UNITS_NO
 from sim.config.errors import InputError
 from sim.config.loader import load_scenario
+from sim.model.catalogue import CATALOGUE
 from sim.runner.replications import run_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -199,3 +200,36 @@ def test_every_label_in_both_languages() -> None:
         assert english.strip() and norwegian.strip(), key
         names = {f for _, f, _, _ in fields.parse(english) if f}
         assert names == {f for _, f, _, _ in fields.parse(norwegian) if f}, key
+
+
+def test_every_unit_in_norwegian() -> None:
+    assert {metric.unit for metric in CATALOGUE.values()} <= set(UNITS_NO)
+
+
+def test_comparison_sentences() -> None:
+    other_pages = pytest.importorskip("sim.app.other_pages")
+
+    def row(metric: str, difference: float, low: float, high: float) -> pd.Series:
+        return pd.Series(
+            {
+                "metric": metric,
+                "year": "2015",
+                "difference": difference,
+                "ci_low": low,
+                "ci_high": high,
+            }
+        )
+
+    assert other_pages.sentence(row("waiting", -12.2, -16.4, -8.1), "en") == (
+        "Waiting list at year end in 2015: about 12 fewer (households), 95 % interval 8 to 16."
+    )
+    assert other_pages.sentence(row("waiting", 3.0, 1.0, 5.0), "no") == (
+        "Venteliste ved årets slutt i 2015: omtrent 3.0 flere (husstander), "
+        "95 % intervall 1.0 til 5.0."
+    )
+    assert "no clear difference (-1.0, 95 % interval -3.0 to 1.0)" in other_pages.sentence(
+        row("forced_moves", -1.0, -3.0, 1.0), "en"
+    )
+    assert "about 0.8 lower (years), 95 % interval 0.6 to 0.9" in other_pages.sentence(
+        row("wait_years_mean", -0.8, -0.9, -0.6), "en"
+    )

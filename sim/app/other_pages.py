@@ -14,7 +14,7 @@ from sim.analysis.sizing_estimate import analytic_units
 from sim.app import about
 from sim.app import controls as ctl
 from sim.app.session import Chosen, chosen, language, runner, show_input_error
-from sim.app.text import metric, say
+from sim.app.text import metric, say, unit
 from sim.config.errors import InputError
 from sim.config.loader import load_scenario
 from sim.model.catalogue import CATALOGUE
@@ -39,7 +39,9 @@ def sentence(row: pd.Series, lang: str) -> str:
     difference, low, high = float(row.difference), float(row.ci_low), float(row.ci_high)
     if not (math.isfinite(low) and math.isfinite(high)) or low <= 0 <= high:
         return say("no_change", lang, metric=name, year=year, diff=difference, low=low, high=high)
-    direction = say("fewer" if difference < 0 else "more", lang)
+    counted = CATALOGUE[str(row.metric)].count
+    words = ("fewer", "more") if counted else ("lower", "higher")
+    direction = say(words[0] if difference < 0 else words[1], lang)
     bounds = sorted((abs(low), abs(high)))
     amount = abs(difference)
     digits = 0 if amount >= 10 else 1 if amount >= 0.1 else 2
@@ -50,7 +52,7 @@ def sentence(row: pd.Series, lang: str) -> str:
         year=year,
         amount=amount,
         direction=direction,
-        unit=CATALOGUE[str(row.metric)].unit,
+        unit=unit(str(row.metric), lang),
         low=bounds[0],
         high=bounds[1],
         digits=digits,

@@ -6,12 +6,13 @@ words of the page are here, one entry per text, both languages side by side.
 >>> say("run", "no")
 'Kjør'
 >>> say("points", "en", n=3)
-'3 points'
+'Points on the chart: 3'
 """
 
 from __future__ import annotations
 
 from sim.analysis.labels import label
+from sim.model.catalogue import CATALOGUE
 
 LANGUAGES = {"en": "English", "no": "Norsk (bokmål)"}
 
@@ -96,7 +97,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "{label}: {reps} replikasjoner på {seconds:.1f} s{cached}.",
     ),
     "cached": (" (from the cache)", " (fra hurtigbufferen)"),
-    "points": ("{n} points", "{n} punkter"),
+    "points": ("Points on the chart: {n}", "Punkter i diagrammet: {n}"),
     "no_points": (
         "Set a policy and press Run: each run adds a point to the chart.",
         "Velg en politikk og trykk Kjør: hver kjøring legger et punkt til diagrammet.",
@@ -142,6 +143,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare_year": ("Year to describe", "År som beskrives"),
     "fewer": ("fewer", "færre"),
     "more": ("more", "flere"),
+    "lower": ("lower", "lavere"),
+    "higher": ("higher", "høyere"),
     "no_change": (
         "{metric} in {year}: no clear difference ({diff:+.1f}, 95 % interval {low:.1f} "
         "to {high:.1f}).",
@@ -236,6 +239,31 @@ def say(key: str, language: str, **values: object) -> str:
 def metric(name: str, language: str, with_unit: bool = False) -> str:
     """A metric's label from the metric catalogue."""
     return label(name, language, with_unit)
+
+
+UNITS_NO = {
+    "households": "husstander",
+    "households/year": "husstander/år",
+    "offers/year": "tilbud/år",
+    "stays/year": "opphold/år",
+    "contracts/year": "kontrakter/år",
+    "dwellings": "boliger",
+    "dwellings/year": "boliger/år",
+    "nights/year": "døgn/år",
+    "days/year": "døgn/år",
+    "years": "år",
+    "per 100 tenant-years": "per 100 leieår",
+    "per 100 units/year": "per 100 boliger/år",
+    "share": "andel",
+    "NOK/year": "kr/år",
+}
+"""The catalogue's units in Norwegian."""
+
+
+def unit(name: str, language: str) -> str:
+    """A metric's unit from the catalogue, in the language."""
+    english = CATALOGUE[name].unit if name in CATALOGUE else ""
+    return UNITS_NO.get(english, english) if language == "no" else english
 
 
 def contract(years: float | None, language: str) -> str:

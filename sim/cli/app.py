@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import socket
-import sys
 from pathlib import Path
 
 import click
@@ -87,12 +86,9 @@ def app(port: int, host: str, scenarios: tuple[Path, ...], jobs: int) -> None:
     try:
         from streamlit.web import cli as streamlit_cli
     except ImportError:
-        click.echo(
-            click.style("error: ", fg="red", bold=True)
-            + f"sim app needs Streamlit, an optional extra; install it with: {INSTALL}",
-            err=True,
-        )
-        sys.exit(2)
+        raise InputError(
+            [Problem("sim app", "", f"needs Streamlit, an optional extra: {INSTALL}")]
+        ) from None
     from sim.app.sources import Startup, configure, find_baselines
 
     startup = Startup(Path("scenarios"), list(scenarios), jobs)
