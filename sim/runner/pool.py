@@ -42,7 +42,7 @@ def _prepare_worker() -> None:
     cycles less often (this process is the pool's own)."""
     import gc
 
-    import sim.runner.replications  # noqa: F401
+    import sim.model.housing  # noqa: F401
 
     _, older, oldest = gc.get_threshold()
     gc.set_threshold(WORKER_GC_THRESHOLD, older, oldest)
