@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from sim.cli.common import handle_errors
+from sim.cli.common import handle_errors, jobs_option
 from sim.config.errors import InputError, Problem
 
 INSTALL = 'python -m pip install ".[app]"'
@@ -65,14 +65,7 @@ def _check_address(host: str, port: int) -> None:
     help="A scenario file to offer as a baseline, besides the calibrated municipalities "
     "in ./scenarios (repeatable).",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Worker processes kept warm for runs; 0: two, or one on a one-core machine.",
-)
+@jobs_option(0, "Worker processes kept warm for runs; 0: two, or one on a one-core machine.")
 @handle_errors
 def app(port: int, host: str, scenarios: tuple[Path, ...], jobs: int) -> None:
     """Serve the seminar app: throughput against stable homes, live, in a browser.

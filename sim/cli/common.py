@@ -21,14 +21,23 @@ from sim.config.errors import InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-JOBS_OPTION = click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="Worker processes; 0 uses every core. Results do not depend on it.",
-)
+
+def jobs_option(
+    default: int = 1,
+    help: str = "Worker processes; 0 uses every core. Results do not depend on it.",
+) -> Callable[[F], F]:
+    """``--jobs/-j N``: worker processes."""
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=0),
+        default=default,
+        show_default=True,
+        help=help,
+    )
+
+
+JOBS_OPTION = jobs_option()
 FORCE_OPTION = click.option("--force", is_flag=True, help="Replace the result folder if it exists.")
 
 
