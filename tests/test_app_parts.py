@@ -168,7 +168,7 @@ def test_runner_caches_and_its_pool_gives_the_serial_numbers(base) -> None:
         again = runner.point(base, "baseline", (), 3)
         assert not first.cached and again.cached
         assert first.measures == again.measures
-        pooled, _ = runner.results(base, 3)
+        pooled = runner.results(base, 3)
         pd.testing.assert_frame_equal(pooled.yearly, serial.yearly)
         assert runner._pool is not None and runner._pool.processes == 2
     finally:

@@ -3,7 +3,8 @@ the trade-off chart.
 
 One :class:`Runner` serves every browser session of a server. Its worker processes are
 started once (spawned, with the engine imported) and lent to every run; a run of settings
-already simulated (the same scenario and replications) is answered from a bounded cache.
+already simulated (the same scenario and replications) is answered from a bounded cache
+of its measures.
 Results are the same as ``sim run`` gives for the scenario, whatever the workers.
 """
 
@@ -31,7 +32,8 @@ from sim.runner.replications import Results, run_scenario
 OVER_TIME = ("waiting", "forced_moves", "hospits_nights")
 """Metrics drawn over time beside the trade-off chart (totals)."""
 
-CACHE_SIZE = 64
+CACHE_SIZE = 1000
+"""Runs whose measures are remembered (a few kilobytes each)."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,9 @@ class Runner:
     def __init__(self, jobs: int = 0) -> None:
         self.workers = min(resolve_jobs(jobs), 2 if jobs == 0 else resolve_jobs(jobs))
         self._pool: WorkerPool | None = None
-        self._cache: OrderedDict[tuple[str, int], Results] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, int], tuple[dict[str, Any], pd.DataFrame]] = (
+            OrderedDict()
+        )
         self._lock = threading.Lock()
 
     @property
@@ -86,19 +90,9 @@ class Runner:
         scenario: Scenario,
         replications: int,
         on_replication_done: Callable[[int], None] | None = None,
-    ) -> tuple[Results, bool]:
-        """The scenario's results with household records, and whether they were cached."""
-        key = (scenario_yaml(scenario), replications)
-        with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key], True
-        results = run_scenario(scenario, replications, self.pool, True, on_replication_done)
-        with self._lock:
-            self._cache[key] = results
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return results, False
+    ) -> Results:
+        """The scenario's results with household records, from the warm workers."""
+        return run_scenario(scenario, replications, self.pool, True, on_replication_done)
 
     def point(
         self,
@@ -108,16 +102,32 @@ class Runner:
         replications: int,
         on_replication_done: Callable[[int], None] | None = None,
     ) -> Point:
-        """Run (or recall) the scenario and measure it as ``sim tradeoff`` does."""
+        """Run the scenario and measure it as ``sim tradeoff`` does; settings run before
+        (the same scenario and replications) are answered from the cache, which keeps
+        the measures only (a few kilobytes a run, not the results)."""
         started = time.perf_counter()
-        results, cached = self.results(scenario, replications, on_replication_done)
-        table = tradeoff_table([GridRun({"settings": label}, scenario, results)])
-        measures = table.iloc[0].to_dict()
+        key = (scenario_yaml(scenario), replications)
+        with self._lock:
+            known = self._cache.get(key)
+            if known is not None:
+                self._cache.move_to_end(key)
+        if known is None:
+            results = self.results(scenario, replications, on_replication_done)
+            table = tradeoff_table([GridRun({"settings": label}, scenario, results)])
+            known = (table.iloc[0].to_dict(), over_time(results))
+            with self._lock:
+                self._cache[key] = known
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+            cached = False
+        else:
+            cached = True
+        measures, series = known
         return Point(
             label,
             settings,
-            measures,
-            over_time(results),
+            dict(measures),
+            series.copy(),
             replications,
             time.perf_counter() - started,
             cached,
