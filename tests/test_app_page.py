@@ -203,6 +203,12 @@ def test_compare_page_tells_paired_differences_in_words(app) -> None:
     assert len(sentences) == 6
     assert any("Forced moves in 2010: about" in s and "more" in s for s in sentences), sentences
     assert all("95 % interval" in s for s in sentences)
+    app.radio(key="language").set_value("no")
+    app.run()
+    sentences = [m.value for m in app.markdown if m.value.startswith("- ")]
+    assert any(s.startswith("- Tvungne flyttinger i 2010: omtrent") for s in sentences)
+    columns = [list(frame.value.columns) for frame in app.dataframe]
+    assert ["Mål", "År", "Utgangspunkt, gjennomsnitt"] in [c[:3] for c in columns]
 
 
 def test_compare_page_with_a_policy_file(app) -> None:

@@ -70,6 +70,41 @@ def _alternative(base: Chosen, choice: str) -> tuple[object, str]:
     return load_scenario(base.policies[choice]), choice
 
 
+def comparison_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The paired differences with headers and measure names in the language."""
+    shown = pd.DataFrame(
+        {
+            say("col_metric", lang): [metric(name, lang) for name in table.metric],
+            say("col_year", lang): [
+                say("all_years", lang) if year == "all" else year for year in table.year
+            ],
+            say("col_base", lang): table.base_mean,
+            say("col_alternative", lang): table.alternative_mean,
+            say("col_difference", lang): table.difference,
+            say("col_low", lang): table.ci_low,
+            say("col_high", lang): table.ci_high,
+            say("col_replications", lang): table.n,
+        }
+    )
+    return shown.round(3)
+
+
+def sizing_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The units tried, with headers in the language."""
+    shown = pd.DataFrame(
+        {
+            say("col_units", lang): table.units,
+            say("col_value", lang): table.metric_mean,
+            say("col_low", lang): table.metric_ci_low,
+            say("col_high", lang): table.metric_ci_high,
+            say("col_probability", lang): table.probability,
+            say("col_replications", lang): table.replications,
+            say("col_chosen", lang): table.chosen,
+        }
+    )
+    return shown.round(3)
+
+
 def show_compare(replications: int) -> None:
     lang = language()
     base = chosen()
@@ -104,9 +139,7 @@ def show_compare(replications: int) -> None:
     for _, row in chosen_rows.sort_values("metric", key=lambda m: m.map(order)).iterrows():
         st.markdown(f"- {sentence(row, lang)}")
     with st.expander(say("compare_table", lang)):
-        shown = table.copy()
-        shown.insert(1, "label", [metric(name, lang) for name in shown.metric])
-        st.dataframe(shown.round(3), hide_index=True)
+        st.dataframe(comparison_table(table, lang), hide_index=True)
 
 
 def show_units(replications: int) -> None:
@@ -183,7 +216,7 @@ def show_units(replications: int) -> None:
                     )
                 )
             with st.expander(say("tried", lang)):
-                st.dataframe(result.table().round(3), hide_index=True)
+                st.dataframe(sizing_table(result.table(), lang), hide_index=True)
     except InputError as error:
         show_input_error(error)
 
