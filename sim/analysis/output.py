@@ -71,6 +71,30 @@ def check_out_dir(out: Path, force: bool) -> None:
         ) from None
 
 
+def atomic_file(out: Path, text: str, force: bool = False) -> Path:
+    """Write ``text`` to the file ``out`` at once (a temporary file in its folder, then
+    renamed); an input error if it exists without ``force``, is a folder, or its folder
+    does not exist."""
+
+    def problem(message: str) -> OutputExistsError:
+        return OutputExistsError([Problem(brief_text(str(out), 200), "--out", message)])
+
+    if out.is_dir():
+        raise problem("is a folder; name a file")
+    if out.exists() and not force:
+        raise problem("exists already; choose another file or add --force to replace it")
+    if not out.parent.is_dir():
+        raise problem(f"cannot be written: no folder {brief_text(str(out.parent), 120)}")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{out.name[:40]}.", dir=out.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, out)
+    except OSError as error:
+        raise problem(f"cannot be written ({error.strerror or error})") from None
+    return out
+
+
 INCOMPLETE = ".incomplete-"
 """Marks a result folder being written: ``.<name>.incomplete-<pid>.<host>-<random>``."""
 

@@ -99,6 +99,8 @@ def _header(text: str) -> str:
     """The comment block at the top of a file."""
     lines = []
     for line in text.splitlines():
+        if line.startswith("# yaml-language-server:"):  # for editors, not readers
+            continue
         if line.startswith("#"):
             lines.append(line.lstrip("#").strip())
         elif line.strip():

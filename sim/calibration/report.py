@@ -15,6 +15,7 @@ from sim.analysis.output import atomic_folder
 from sim.analysis.provenance import Input, recorded_command, write_manifest
 from sim.calibration.engine import CalibrationResult
 from sim.calibration.spec import WHOLE_NUMBER_KEYS, scenario_with
+from sim.config.json_schema import editor_line, schema_named_by
 from sim.config.loader import scenario_yaml
 
 
@@ -98,7 +99,9 @@ def write_overlay(
     base = calibration.scenario_file.resolve()
     extends = os.path.relpath(base, path.resolve().parent)
     verdicts = result.identifiability.set_index("parameter")
-    lines = [f"# {line}" for line in how_made(result, command)]
+    schema = schema_named_by(base)
+    lines = [editor_line(schema, path.resolve().parent)] if schema is not None else []
+    lines += [f"# {line}" for line in how_made(result, command)]
     lines += [
         "# Every value below was fitted; the sources of all other numbers are in the",
         f"# base scenario {base.name}. Do not edit by hand: re-run the command.",

@@ -20,6 +20,7 @@ from sim.cli.compare import compare as compare_command
 from sim.cli.grid import sweep as sweep_command
 from sim.cli.grid import tradeoff as tradeoff_command
 from sim.cli.run import run as run_command
+from sim.cli.schema import schema as schema_command
 from sim.cli.size import size as size_command
 from sim.cli.validate import validate as validate_command
 
@@ -57,6 +58,7 @@ for _command in (
     tradeoff_command,
     size_command,
     app_command,
+    schema_command,
 ):
     main.add_command(_command)
 
