@@ -188,6 +188,22 @@ def _running(pid: int) -> bool:
     return True
 
 
+CSV_MAX_ROWS = 1_048_575
+"""Most rows of a ``yearly.csv`` written by default: a spreadsheet's row limit (Excel:
+1,048,576 rows, one of them the header). ``yearly.parquet`` always has every row."""
+
+
+def yearly_csv_wanted(rows: int, yearly_csv: bool | None) -> bool:
+    """Whether ``yearly.csv`` is written: as asked, or by default if a spreadsheet opens it.
+
+    >>> yearly_csv_wanted(1_000, None), yearly_csv_wanted(2_000_000, None)
+    (True, False)
+    >>> yearly_csv_wanted(2_000_000, True), yearly_csv_wanted(1_000, False)
+    (True, False)
+    """
+    return rows <= CSV_MAX_ROWS if yearly_csv is None else yearly_csv
+
+
 def write_results(
     results: Results,
     out: str | Path,
@@ -195,15 +211,24 @@ def write_results(
     scenario_file: str | Path | None = None,
     command: Sequence[str] | None = None,
     on_step: Callable[[str], None] | None = None,
+    yearly_csv: bool | None = None,
 ) -> Path:
-    """Write a complete result folder for ``results`` at ``out``; return ``out``."""
+    """Write a complete result folder for ``results`` at ``out``; return ``out``.
+
+    ``yearly.parquet`` and ``summary.csv`` are always written; ``yearly.csv`` (every
+    replication's rows) only if it has at most :data:`CSV_MAX_ROWS` rows, unless
+    ``yearly_csv`` says otherwise (``True``: always, ``False``: never). The manifest
+    records whether it was written.
+    """
     out = Path(out)
     scenario = results.scenario
     with atomic_folder(out, force) as folder:
         yearly = results.yearly
         if on_step:
             on_step("tables")
-        yearly.to_csv(folder / "yearly.csv", index=False)
+        csv = yearly_csv_wanted(len(yearly), yearly_csv)
+        if csv:
+            yearly.to_csv(folder / "yearly.csv", index=False)
         yearly.to_parquet(folder / "yearly.parquet", index=False)
         summary = summarise(yearly)
         summary.to_csv(folder / "summary.csv", index=False)
@@ -232,6 +257,10 @@ def write_results(
             started=results.started,
             finished=results.finished,
             command=command,
-            extra={"households": results.households is not None},
+            extra={
+                "households": results.households is not None,
+                "yearly_csv": csv,
+                "yearly_rows": len(yearly),
+            },
         )
     return out

@@ -11,6 +11,7 @@ import pandas as pd
 
 from sim import api
 from sim.analysis.labels import label
+from sim.analysis.output import CSV_MAX_ROWS, yearly_csv_wanted
 from sim.cli.common import (
     FORCE_OPTION,
     JOBS_OPTION,
@@ -67,6 +68,12 @@ SUMMARY_METRICS = [
     is_flag=True,
     help="Also write households.parquet: one row per household with its moves.",
 )
+@click.option(
+    "--yearly-csv/--no-yearly-csv",
+    default=None,
+    help="Write yearly.csv (every replication's rows) or not. Default: only if it has at "
+    "most 1,048,575 rows, the most a spreadsheet opens; yearly.parquet has every row.",
+)
 @FORCE_OPTION
 @quiet_option("No progress bar and no summary table.")
 @handle_errors
@@ -79,6 +86,7 @@ def run(
     out: Path | None,
     overrides: tuple[str, ...],
     households: bool,
+    yearly_csv: bool | None,
     force: bool,
     quiet: bool,
 ) -> None:
@@ -103,7 +111,17 @@ def run(
         results = api.run(
             loaded, jobs=jobs, households=households, on_replication_done=lambda _r: bar.update(1)
         )
-    api.write_results(results, target, force, scenario_file=scenario, command=sys.argv)
+    api.write_results(
+        results, target, force, scenario_file=scenario, command=sys.argv, yearly_csv=yearly_csv
+    )
+    rows = len(results.yearly)
+    if not yearly_csv_wanted(rows, yearly_csv) and yearly_csv is None:
+        click.echo(
+            f"yearly.csv not written: {rows:,} rows, more than a spreadsheet opens "
+            f"({CSV_MAX_ROWS:,}); yearly.parquet has every row, summary.csv the summary "
+            "(--yearly-csv writes it anyway)",
+            err=True,
+        )
     if not quiet:
         click.echo(
             summary_table(api.summarise(results), loaded.time.start, loaded.time.end - 1, count)

@@ -1,0 +1,57 @@
+"""Result folders stay openable: ``yearly.csv`` is written only up to a spreadsheet's row
+limit unless asked for; ``yearly.parquet`` and ``summary.csv`` are always there, and the
+manifest says what was written."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from helpers import DATA, invoke
+
+import sim.analysis.output as output
+import sim.cli.run as run_command
+from sim.config.loader import load_scenario
+from sim.runner.replications import run_scenario
+
+
+@pytest.fixture(scope="module")
+def results():
+    return run_scenario(load_scenario(DATA / "tiny.yaml"), replications=2)
+
+
+def test_the_limit_is_a_spreadsheets() -> None:
+    assert output.CSV_MAX_ROWS == 2**20 - 1
+
+
+@pytest.mark.parametrize(
+    ("limit", "asked", "written"),
+    [(10**9, None, True), (10, None, False), (10, True, True), (10**9, False, False)],
+)
+def test_yearly_csv_by_size_or_on_request(
+    results, tmp_path, monkeypatch, limit, asked, written
+) -> None:
+    monkeypatch.setattr(output, "CSV_MAX_ROWS", limit)
+    folder = output.write_results(results, tmp_path / "out", yearly_csv=asked)
+    assert (folder / "yearly.csv").exists() == written
+    assert (folder / "summary.csv").exists() and (folder / "yearly.parquet").exists()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["extra"]["yearly_csv"] == written
+    assert manifest["extra"]["yearly_rows"] == len(results.yearly)
+    parquet = pd.read_parquet(folder / "yearly.parquet")
+    assert len(parquet) == len(results.yearly)
+
+
+def test_sim_run_says_why_the_csv_is_missing(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(output, "CSV_MAX_ROWS", 10)
+    monkeypatch.setattr(run_command, "CSV_MAX_ROWS", 10)
+    result = invoke("run", DATA / "tiny.yaml", "-r", "2", "--quiet", "--out", tmp_path / "a")
+    assert result.exit_code == 0, result.output
+    assert "yearly.csv not written" in result.stderr and "--yearly-csv" in result.stderr
+    assert not (tmp_path / "a" / "yearly.csv").exists()
+    forced = invoke(
+        "run", DATA / "tiny.yaml", "-r", "2", "--quiet", "--yearly-csv", "--out", tmp_path / "b"
+    )
+    assert forced.exit_code == 0 and "not written" not in forced.stderr
+    assert (tmp_path / "b" / "yearly.csv").exists()
