@@ -8,8 +8,7 @@ optional dependency: ``pip install ".[app]"``.
 - :mod:`sim.app.runs`: runs with a warm worker pool and a cache of repeated settings;
 - :mod:`sim.app.sources`: the baselines the browser may choose by name, and pasted or
   uploaded scenario text, checked like any scenario file;
-- :mod:`sim.app.about`: the assumptions with their sources, from the scenario files'
-  comments and the data dictionary;
 - :mod:`sim.app.text`: every label in English and Norwegian (bokmål);
-- :mod:`sim.app.charts`, :mod:`sim.app.pages`, :mod:`sim.app.page`: what is drawn.
+- :mod:`sim.app.charts`, :mod:`sim.app.tradeoff_page`, :mod:`sim.app.other_pages`,
+  :mod:`sim.app.page`: what is drawn (the about page reads :mod:`sim.config.comments`).
 """

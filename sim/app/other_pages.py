@@ -11,10 +11,10 @@ import streamlit as st
 from sim.analysis.compare import Comparison
 from sim.analysis.sizing import sizing_question
 from sim.analysis.sizing_estimate import analytic_units
-from sim.app import about
 from sim.app import controls as ctl
 from sim.app.session import Chosen, chosen, language, runner, show_input_error
 from sim.app.text import metric, say, unit
+from sim.config import comments as about
 from sim.config.errors import InputError
 from sim.config.loader import load_scenario
 from sim.model.catalogue import CATALOGUE

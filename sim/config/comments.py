@@ -1,4 +1,5 @@
-"""Where a scenario's numbers come from: the comments of its files and the data dictionary.
+"""Where a scenario's numbers come from: the comments of its files and the data dictionary
+(the app's about page and the reports' assumptions read them here).
 
 Every number in a shipped scenario file carries a comment with its report line or the
 word "assumption"; :func:`assumptions` reads them back per key (with the comment lines
