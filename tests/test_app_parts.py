@@ -14,10 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sim.analysis.labels import UNITS_NO
 from sim.app import controls
 from sim.app.runs import Runner
 from sim.app.sources import MAX_PASTE_BYTES, Startup, find_baselines, pasted_scenario
-from sim.app.text import TEXT, UNITS_NO
+from sim.app.text import TEXT
 from sim.config import comments as about
 from sim.config.errors import InputError
 from sim.config.loader import load_scenario

@@ -13,7 +13,32 @@ from matplotlib.ticker import MaxNLocator
 
 from sim.analysis.labels import label
 
-BAND_NOTE = "lines: mean over {n} replications; bands: 10th–90th percentile"
+TEXT: dict[str, tuple[str, str]] = {
+    "year": ("Year", "År"),
+    "households": ("Households", "Husstander"),
+    "households_per_year": ("Households per year", "Husstander per år"),
+    "nights_per_year": ("Nights per year", "Døgn per år"),
+    "all_groups": ("all groups", "alle grupper"),
+    "waiting": ("Waiting list at year end, by group", "Venteliste ved årets slutt, etter gruppe"),
+    "allocations": (
+        "New allocations per year, by dwelling category",
+        "Nye tildelinger per år, etter boligkategori",
+    ),
+    "homeless": ("Homeless on the list at year end", "Bostedsløse på ventelisten ved årets slutt"),
+    "nights": ("Nights in hospits and emergency units", "Døgn på hospits og i akuttboliger"),
+    "followup": ("Follow-up (bo-oppfølging) at year end", "Bo-oppfølging ved årets slutt"),
+    "band_note": (
+        "lines: mean over {n} replications; bands: 10th–90th percentile",
+        "linjer: gjennomsnitt over {n} replikasjoner; bånd: 10.–90. persentil",
+    ),
+}
+"""The figures' own words in English and Norwegian (metric names: the catalogue)."""
+
+
+
+def _say(key: str, language: str) -> str:
+    english, norwegian = TEXT[key]
+    return norwegian if language == "no" else english
 
 
 def new_figure(
@@ -42,9 +67,11 @@ def _band(ax: Axes, rows: pd.DataFrame, name: str) -> None:
     ax.fill_between(rows.year, rows.p10, rows.p90, alpha=0.2, color=line.get_color())
 
 
-def _finish(fig: Figure, ax: Axes, title: str, ylabel: str, note: str, path: Path) -> None:
+def _finish(
+    fig: Figure, ax: Axes, title: str, ylabel: str, note: str, path: Path, language: str = "en"
+) -> None:
     ax.set_title(title)
-    ax.set_xlabel("Year")
+    ax.set_xlabel(_say("year", language))
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
@@ -79,18 +106,21 @@ def write_figures(
     groups: list[str],
     categories: list[str],
     replications: int,
+    language: str = "en",
 ) -> list[Path]:
-    """Write the four standard figures into ``folder``; return their paths."""
+    """Write the four standard figures into ``folder``, in English (``en``) or Norwegian
+    (``no``); return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
-    note = f"{scenario_name}: " + BAND_NOTE.format(n=replications)
+    lang = language
+    note = f"{scenario_name}: " + _say("band_note", lang).format(n=replications)
     written = []
 
     fig, ax = new_figure()
     for group in groups:
         _band(ax, _series(summary, "waiting", group=group), group)
-    _band(ax, _series(summary, "waiting"), "all groups")
+    _band(ax, _series(summary, "waiting"), _say("all_groups", lang))
     path = folder / "waiting_list.png"
-    _finish(fig, ax, "Waiting list at year end, by group", "Households", note, path)
+    _finish(fig, ax, _say("waiting", lang), _say("households", lang), note, path, lang)
     _data(summary, ["waiting"], path, category="")
     written.append(path)
 
@@ -98,25 +128,23 @@ def write_figures(
     for category in categories:
         _band(ax, _series(summary, "allocations", category=category), category)
     path = folder / "allocations.png"
-    _finish(
-        fig, ax, "New allocations per year, by dwelling category", "Households per year", note, path
-    )
+    _finish(fig, ax, _say("allocations", lang), _say("households_per_year", lang), note, path, lang)
     _data(summary, ["allocations"], path, group="")
     written.append(path)
 
     fig, axes = new_figure(1, 2, figsize=(11, 4.5))
     for metric in ("homeless_waiting", "in_hospits", "in_emergency"):
-        _band(axes[0], _series(summary, metric), label(metric))
-    axes[0].set_title("Homeless on the list at year end")
-    axes[0].set_xlabel("Year")
-    axes[0].set_ylabel("Households")
+        _band(axes[0], _series(summary, metric), label(metric, lang))
+    axes[0].set_title(_say("homeless", lang))
+    axes[0].set_xlabel(_say("year", lang))
+    axes[0].set_ylabel(_say("households", lang))
     axes[0].set_ylim(bottom=0)
     axes[0].grid(alpha=0.3)
     axes[0].legend(fontsize=8)
     for metric in ("hospits_nights", "emergency_nights"):
-        _band(axes[1], _series(summary, metric), label(metric))
+        _band(axes[1], _series(summary, metric), label(metric, lang))
     path = folder / "homeless_hospits.png"
-    _finish(fig, axes[1], "Nights in hospits and emergency units", "Nights per year", note, path)
+    _finish(fig, axes[1], _say("nights", lang), _say("nights_per_year", lang), note, path, lang)
     _data(
         summary,
         ["homeless_waiting", "in_hospits", "in_emergency", "hospits_nights", "emergency_nights"],
@@ -128,9 +156,9 @@ def write_figures(
 
     fig, ax = new_figure()
     for metric in ("followup_active", "followup_waiting"):
-        _band(ax, _series(summary, metric), label(metric))
+        _band(ax, _series(summary, metric), label(metric, lang))
     path = folder / "followup.png"
-    _finish(fig, ax, "Follow-up (bo-oppfølging) at year end", "Households", note, path)
+    _finish(fig, ax, _say("followup", lang), _say("households", lang), note, path, lang)
     _data(summary, ["followup_active", "followup_waiting"], path, group="", category="")
     written.append(path)
     return written

@@ -12,6 +12,31 @@ METRICS: dict[str, tuple[str, str, str]] = {
 }
 
 
+UNITS_NO = {
+    "households": "husstander",
+    "households/year": "husstander/år",
+    "offers/year": "tilbud/år",
+    "stays/year": "opphold/år",
+    "contracts/year": "kontrakter/år",
+    "dwellings": "boliger",
+    "dwellings/year": "boliger/år",
+    "nights/year": "døgn/år",
+    "days/year": "døgn/år",
+    "years": "år",
+    "per 100 tenant-years": "per 100 leieår",
+    "per 100 units/year": "per 100 boliger/år",
+    "share": "andel",
+    "NOK/year": "kr/år",
+}
+"""The catalogue's units in Norwegian."""
+
+
+def unit(metric: str, language: str = "en") -> str:
+    """A metric's unit from the catalogue, in English (``en``) or Norwegian (``no``)."""
+    english = CATALOGUE[metric].unit if metric in CATALOGUE else ""
+    return UNITS_NO.get(english, english) if language == "no" else english
+
+
 def label(metric: str, language: str = "en", with_unit: bool = False) -> str:
     """The metric's display label in English (``en``) or Norwegian bokmål (``no``)."""
     entry = CATALOGUE.get(metric)
@@ -19,7 +44,8 @@ def label(metric: str, language: str = "en", with_unit: bool = False) -> str:
         (entry.english, entry.norwegian, entry.unit) if entry else (metric, metric, "")
     )
     text = norwegian if language == "no" else english
-    return f"{text} ({unit})" if with_unit and unit else text
+    shown = UNITS_NO.get(unit, unit) if language == "no" else unit
+    return f"{text} ({shown})" if with_unit and shown else text
 
 
 def check_metrics(names: list[str], option: str = "--metrics") -> list[str]:

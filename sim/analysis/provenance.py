@@ -36,6 +36,8 @@ DEPENDENCIES = [
     "PyYAML",
     "pyarrow",
     "adjustText",
+    "XlsxWriter",
+    "Jinja2",
 ]
 
 CORE_FIELDS = (

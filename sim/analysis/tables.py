@@ -10,6 +10,24 @@ from sim.analysis.statistics import t_half_width
 KEYS = ["year", "group", "category", "metric"]
 SUMMARY_COLUMNS = [*KEYS, "mean", "sd", "ci_low", "ci_high", "p10", "p50", "p90", "n"]
 
+KEY_METRICS = [
+    "waiting",
+    "allocations",
+    "wait_years_mean",
+    "homeless_waiting",
+    "in_emergency",
+    "in_hospits",
+    "own_solution",
+    "homeless_outside",
+    "hospits_nights",
+    "cost_hospits",
+    "forced_moves",
+    "followup_waiting",
+    "tenants",
+    "units",
+]
+"""The totals a run's summary leads with (``sim run``'s table, a report's overview)."""
+
 
 def summarise(yearly: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     """One row per year, group, category and metric over replications.

@@ -9,11 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from sim.analysis.compare import Comparison
+from sim.analysis.labels import unit
 from sim.analysis.sizing import sizing_question
 from sim.analysis.sizing_estimate import analytic_units
 from sim.app import controls as ctl
 from sim.app.session import Chosen, chosen, language, runner, show_input_error
-from sim.app.text import metric, say, unit
+from sim.app.text import metric, say
 from sim.config import comments as about
 from sim.config.errors import InputError
 from sim.config.loader import load_scenario

@@ -12,7 +12,6 @@ words of the page are here, one entry per text, both languages side by side.
 from __future__ import annotations
 
 from sim.analysis.labels import label
-from sim.model.catalogue import CATALOGUE
 
 LANGUAGES = {"en": "English", "no": "Norsk (bokmål)"}
 
@@ -252,31 +251,6 @@ def say(key: str, language: str, **values: object) -> str:
 def metric(name: str, language: str, with_unit: bool = False) -> str:
     """A metric's label from the metric catalogue."""
     return label(name, language, with_unit)
-
-
-UNITS_NO = {
-    "households": "husstander",
-    "households/year": "husstander/år",
-    "offers/year": "tilbud/år",
-    "stays/year": "opphold/år",
-    "contracts/year": "kontrakter/år",
-    "dwellings": "boliger",
-    "dwellings/year": "boliger/år",
-    "nights/year": "døgn/år",
-    "days/year": "døgn/år",
-    "years": "år",
-    "per 100 tenant-years": "per 100 leieår",
-    "per 100 units/year": "per 100 boliger/år",
-    "share": "andel",
-    "NOK/year": "kr/år",
-}
-"""The catalogue's units in Norwegian."""
-
-
-def unit(name: str, language: str) -> str:
-    """A metric's unit from the catalogue, in the language."""
-    english = CATALOGUE[name].unit if name in CATALOGUE else ""
-    return UNITS_NO.get(english, english) if language == "no" else english
 
 
 def contract(years: float | None, language: str) -> str:

@@ -19,6 +19,7 @@ from sim.cli.calibrate import calibrate as calibrate_command
 from sim.cli.compare import compare as compare_command
 from sim.cli.grid import sweep as sweep_command
 from sim.cli.grid import tradeoff as tradeoff_command
+from sim.cli.report import report as report_command
 from sim.cli.run import run as run_command
 from sim.cli.schema import schema as schema_command
 from sim.cli.size import size as size_command
@@ -59,6 +60,7 @@ for _command in (
     size_command,
     app_command,
     schema_command,
+    report_command,
 ):
     main.add_command(_command)
 

@@ -12,6 +12,7 @@ import pandas as pd
 from sim import api
 from sim.analysis.labels import label
 from sim.analysis.output import CSV_MAX_ROWS, yearly_csv_wanted
+from sim.analysis.tables import KEY_METRICS
 from sim.cli.common import (
     FORCE_OPTION,
     JOBS_OPTION,
@@ -22,24 +23,8 @@ from sim.cli.common import (
     result_folder,
     set_option,
 )
+from sim.cli.report import report_options, write_report
 from sim.config.loader import load_scenario, option_overrides
-
-SUMMARY_METRICS = [
-    "waiting",
-    "allocations",
-    "wait_years_mean",
-    "homeless_waiting",
-    "in_emergency",
-    "in_hospits",
-    "own_solution",
-    "homeless_outside",
-    "hospits_nights",
-    "cost_hospits",
-    "forced_moves",
-    "followup_waiting",
-    "tenants",
-    "units",
-]
 
 
 @click.command()
@@ -74,6 +59,7 @@ SUMMARY_METRICS = [
     help="Write yearly.csv (every replication's rows) or not. Default: only if it has at "
     "most 1,048,575 rows, the most a spreadsheet opens; yearly.parquet has every row.",
 )
+@report_options
 @FORCE_OPTION
 @quiet_option("No progress bar and no summary table.")
 @handle_errors
@@ -87,6 +73,9 @@ def run(
     overrides: tuple[str, ...],
     households: bool,
     yearly_csv: bool | None,
+    with_report: bool,
+    lang: str,
+    formats: str,
     force: bool,
     quiet: bool,
 ) -> None:
@@ -96,7 +85,12 @@ def run(
     Example:
       sim run scenarios/flexbo.yaml --replications 50 --jobs 2
       sim run scenarios/lorenskog.yaml --set policy.renewal=always --out results/always
+      sim run scenarios/flexbo.yaml --report --lang nb
     """
+    if with_report:
+        from sim.report import parse_formats
+
+        parse_formats(formats)  # a bad --format is an input error before the run
     loaded = load_scenario(scenario, option_overrides(overrides, seed, years, replications))
     target = result_folder(out, loaded.name, force)
     count = loaded.replications
@@ -127,6 +121,8 @@ def run(
             summary_table(api.summarise(results), loaded.time.start, loaded.time.end - 1, count)
         )
     click.echo(f"results: {target}")
+    if with_report:
+        write_report(target, lang, formats)
 
 
 def _cell(row: pd.Series | None) -> str:
@@ -147,7 +143,7 @@ def summary_table(summary: pd.DataFrame, first: int, last: int, replications: in
     header = ["metric", *[str(y) for y in years]]
     lines = [
         [label(m, with_unit=True), *[_cell(lookup.get((m, y))) for y in years]]
-        for m in SUMMARY_METRICS
+        for m in KEY_METRICS
         if any((m, y) in lookup for y in years)  # a cost only where its price is given
     ]
     widths = [max(len(str(row[i])) for row in [header, *lines]) for i in range(len(header))]

@@ -1,0 +1,74 @@
+"""``sim report``: the workbook and web page of a result folder, in English or Norwegian."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from sim.cli.common import FORCE_OPTION, handle_errors
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+LANG_OPTION = click.option(
+    "--lang",
+    type=click.Choice(["en", "nb"]),
+    default="en",
+    show_default=True,
+    help="Language of the report: English or Norwegian bokmål.",
+)
+FORMAT_OPTION = click.option(
+    "--format",
+    "formats",
+    default="xlsx,html",
+    show_default=True,
+    metavar="xlsx,html",
+    help="Report files to write, comma-separated.",
+)
+
+
+def report_options(command: F) -> F:
+    """``--report``, ``--lang`` and ``--format`` for a command that writes a result folder."""
+    command = FORMAT_OPTION(command)
+    command = LANG_OPTION(command)
+    return click.option(
+        "--report",
+        "with_report",
+        is_flag=True,
+        help="Also write report.xlsx and report.html into the result folder.",
+    )(command)
+
+
+def write_report(folder: Path, language: str, formats: str, force: bool = False) -> None:
+    """Make the report of ``folder`` and say what was written and how long it took."""
+    from sim.report import make_report, parse_formats
+
+    started = time.perf_counter()
+    written = make_report(folder, language, parse_formats(formats), force)
+    seconds = time.perf_counter() - started
+    for path in written:
+        click.echo(f"report: {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    click.echo(f"report written in {seconds:.1f} s", err=True)
+
+
+@click.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@LANG_OPTION
+@FORMAT_OPTION
+@FORCE_OPTION
+@handle_errors
+def report(folder: Path, lang: str, formats: str, force: bool) -> None:
+    """Write report.xlsx and report.html into the result FOLDER of a sim run.
+
+    The report is made from what the folder holds, so it can be remade at any time, in
+    English or Norwegian (bokmål).
+
+    \b
+    Example:
+      sim report results/flexbo/20261130-101500 --lang nb
+      sim report results/flexbo/20261130-101500 --format html --force
+    """
+    write_report(folder, lang, formats, force)

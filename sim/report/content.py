@@ -1,0 +1,256 @@
+"""What a report says, read from a result folder only (so that it can be remade later):
+its manifest, ``summary.csv``, the merged scenario, and the comments of the scenario
+files it names, in English or Norwegian.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.analysis.figures import write_figures
+from sim.analysis.labels import label
+from sim.analysis.tables import KEY_METRICS
+from sim.config.comments import assumptions, data_dictionary, meaning
+from sim.config.errors import InputError, Problem
+from sim.config.loader import read_yaml
+from sim.model.catalogue import CATALOGUE
+from sim.report.words import FAMILIES, say, unit
+
+LANGUAGES = {"en": "en", "nb": "no"}
+"""``--lang`` values and the catalogue's language codes."""
+
+REPORTED_KINDS = ("run",)
+"""Result folders a report is made of (the other commands' folders: not yet)."""
+
+
+@dataclass
+class Report:
+    """Everything a workbook or a web page of a run shows."""
+
+    language: str  # the catalogue's code: en or no
+    folder: Path
+    manifest: dict[str, Any]
+    scenario: dict[str, Any]  # the merged scenario that was run
+    summary: pd.DataFrame
+    key_figures: pd.DataFrame  # totals of KEY_METRICS in the first and last year
+    families: dict[str, pd.DataFrame] = field(default_factory=dict)  # wide by year
+    assumptions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    figures: dict[str, bytes] = field(default_factory=dict)  # PNG by name
+
+    @property
+    def first_year(self) -> int:
+        return int(self.manifest["years"][0])
+
+    @property
+    def last_year(self) -> int:
+        return int(self.manifest["years"][1])
+
+    def provenance(self) -> list[tuple[str, str]]:
+        """(label, value) rows: what was run, how, with which versions."""
+        m = self.manifest
+        lang = self.language
+        return [
+            (say("scenario", lang), str(m.get("scenario", ""))),
+            (say("scenario_file", lang), str(m.get("scenario_file") or "")),
+            (say("scenario_sha256", lang), str(m.get("scenario_sha256") or "")),
+            (say("years", lang), f"{self.first_year}–{self.last_year}"),
+            (say("warmup", lang), f"{m.get('warmup_years', 0):g}"),
+            (say("replications", lang), str(m.get("replications", ""))),
+            (say("seed", lang), str(m.get("seed", ""))),
+            (say("version", lang), str(m.get("versions", {}).get("sim-housing", ""))),
+            (say("commit", lang), str(m.get("git_commit") or "")),
+            (say("command", lang), str(m.get("command") or "")),
+            (say("started", lang), str(m.get("started", ""))),
+            (say("wall_seconds", lang), f"{m.get('wall_seconds', 0):g}"),
+        ]
+
+
+def _folder_error(folder: Path, message: str) -> InputError:
+    return InputError([Problem(str(folder), "", message)])
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """The folder's manifest; an input error if it is not a result folder of a run."""
+    path = folder / "manifest.json"
+    if not folder.is_dir():
+        raise _folder_error(folder, "is not a folder; give a result folder (results/...)")
+    if not path.is_file():
+        raise _folder_error(folder, "has no manifest.json: not a result folder of sim")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise _folder_error(folder, f"manifest.json cannot be read ({error})") from None
+    if not isinstance(manifest, dict) or "kind" not in manifest:
+        raise _folder_error(folder, "manifest.json is not a manifest of sim")
+    if manifest["kind"] not in REPORTED_KINDS:
+        raise _folder_error(
+            folder,
+            f"holds a {manifest['kind']!r} result; reports are made of: "
+            + ", ".join(REPORTED_KINDS),
+        )
+    return manifest
+
+
+def key_figures(summary: pd.DataFrame, first: int, last: int, language: str) -> pd.DataFrame:
+    """Totals of the key metrics in the first and last reported year with 95 % intervals."""
+    totals = summary[(summary.group == "") & (summary.category == "")]
+    rows = []
+    for name in KEY_METRICS:
+        for year in dict.fromkeys((first, last)):
+            found = totals[(totals.metric == name) & (totals.year == year)]
+            if found.empty:
+                continue
+            row = found.iloc[0]
+            rows.append(
+                {
+                    "metric": name,
+                    "label": label(name, language),
+                    "unit": unit(name, language),
+                    "year": year,
+                    "mean": float(row["mean"]),
+                    "ci_low": float(row["ci_low"]),
+                    "ci_high": float(row["ci_high"]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def family_tables(summary: pd.DataFrame, language: str) -> dict[str, pd.DataFrame]:
+    """Per metric family (catalogue kind): one row per metric, group, category and
+    statistic (mean, 95 % interval ends), one column per year."""
+    tables = {}
+    for family, kinds in FAMILIES.items():
+        names = [n for n, m in CATALOGUE.items() if m.kind in kinds]
+        rows = summary[summary.metric.isin(names)]
+        if rows.empty:
+            continue
+        long = rows.melt(
+            id_vars=["metric", "group", "category", "year"],
+            value_vars=["mean", "ci_low", "ci_high"],
+            var_name="statistic",
+        )
+        wide = long.pivot_table(
+            index=["metric", "group", "category", "statistic"],
+            columns="year",
+            values="value",
+            aggfunc="first",
+        ).reset_index()
+        order = {name: i for i, name in enumerate(names)}
+        statistics = {"mean": 0, "ci_low": 1, "ci_high": 2}
+        wide = wide.sort_values(
+            ["metric", "group", "category", "statistic"],
+            key=lambda column: (
+                column.map(order)
+                if column.name == "metric"
+                else column.map(statistics)
+                if column.name == "statistic"
+                else column
+            ),
+        )
+        wide.insert(1, "label", [label(n, language) for n in wide.metric])
+        wide.insert(2, "unit", [unit(n, language) for n in wide.metric])
+        wide["statistic"] = [say(f"stat_{s}", language) for s in wide.statistic]
+        wide.columns = [str(c) for c in wide.columns]
+        tables[family] = wide.reset_index(drop=True)
+    return tables
+
+
+def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """(dotted key, value text) for every leaf of the scenario; a mapping with number keys
+    (a yearly series, room shares) is one value."""
+    if isinstance(value, dict) and value and not all(isinstance(k, int) for k in value):
+        rows = []
+        for key, item in value.items():
+            rows += _flatten(item, f"{prefix}.{key}" if prefix else str(key))
+        return rows
+    if isinstance(value, list) and value and all(isinstance(i, dict) for i in value):
+        rows = []
+        for index, item in enumerate(value):
+            rows += _flatten(item, f"{prefix}.{index}")
+        return rows
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return [(prefix, text.strip('"') if isinstance(value, str) else text)]
+
+
+def assumption_table(
+    scenario: dict[str, Any], scenario_file: Path | None, language: str
+) -> pd.DataFrame:
+    """Every key of the merged scenario with its value, the comment beside it in the
+    scenario file (or a file it extends) where there is one, and its meaning."""
+    comments: dict[str, tuple[str, str]] = {}
+    dictionary: dict[str, tuple[str, str]] = {}
+    if scenario_file is not None and scenario_file.is_file():
+        try:
+            for notes in assumptions(scenario_file):
+                for row in notes.keys:
+                    if row.source and row.key not in comments:
+                        comments[row.key] = (row.source, notes.name)
+        except InputError:
+            comments = {}
+        dictionary = data_dictionary(scenario_file.parent)
+    rows = []
+    for key, value in _flatten(scenario):
+        source, file = comments.get(key, ("", ""))
+        rows.append(
+            {
+                say("key", language): key,
+                say("value", language): value,
+                say("source", language): source,
+                say("file", language): file,
+                say("meaning", language): meaning(key, dictionary)[0],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def figures(report: Report) -> dict[str, bytes]:
+    """The run's four figures redrawn from its summary in the report's language."""
+    groups = list(report.scenario.get("groups", {}))
+    categories = list(report.scenario.get("stock", {}))
+    with tempfile.TemporaryDirectory() as temporary:
+        paths = write_figures(
+            report.summary,
+            Path(temporary),
+            str(report.manifest.get("scenario", "")),
+            groups,
+            categories,
+            int(report.manifest.get("replications", 0)),
+            report.language,
+        )
+        return {path.stem: path.read_bytes() for path in paths}
+
+
+def load_report(folder: str | Path, language: str = "en") -> Report:
+    """Read a result folder of ``sim run`` into a report in ``en`` or ``nb``."""
+    folder = Path(folder)
+    if language not in LANGUAGES:
+        raise InputError(
+            [Problem("--lang", language, "unknown language; allowed: " + ", ".join(LANGUAGES))]
+        )
+    lang = LANGUAGES[language]
+    manifest = read_manifest(folder)
+    for needed in ("summary.csv", "scenario.resolved.yaml"):
+        if not (folder / needed).is_file():
+            raise _folder_error(folder, f"has no {needed}; run the command again")
+    summary = pd.read_csv(folder / "summary.csv", keep_default_na=False, na_values=[""])
+    summary["group"] = summary["group"].fillna("").astype(str)
+    summary["category"] = summary["category"].fillna("").astype(str)
+    scenario = read_yaml(folder / "scenario.resolved.yaml")
+    file = manifest.get("scenario_file")
+    report = Report(lang, folder, manifest, scenario, summary, pd.DataFrame())
+    report.key_figures = key_figures(summary, report.first_year, report.last_year, lang)
+    report.families = family_tables(summary, lang)
+    report.assumptions = assumption_table(scenario, Path(file) if file else None, lang)
+    report.figures = figures(report)
+    return report
+
+
+def png_stream(data: bytes) -> io.BytesIO:
+    return io.BytesIO(data)

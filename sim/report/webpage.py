@@ -1,0 +1,236 @@
+"""``report.html``: the report as one self-contained web page to mail or print.
+
+Jinja2 with autoescaping renders it; figures are embedded as ``data:`` URIs and the page
+names no other host, so it opens offline, on a phone, and prints to PDF. Every number
+carries its exact value in ``data-value`` beside the rounded text a reader sees.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+
+from sim.report.content import Report
+from sim.report.words import say
+
+TEMPLATE = """<!DOCTYPE html>
+<html lang="{{ html_lang }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }}</title>
+<style>
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto;
+       max-width: 62rem; padding: 1rem; line-height: 1.45; color: #1d2430; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem;
+     border-bottom: 1px solid #ccd; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; font-size: 0.9rem; margin: 0.5rem 0; }
+th, td { border: 1px solid #ccd; padding: 0.25rem 0.5rem; vertical-align: top; }
+th { background: #e8edf5; text-align: left; }
+td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+img { max-width: 100%; height: auto; display: block; margin: 0.5rem 0 1.5rem; }
+.note { color: #555; font-size: 0.85rem; }
+details { margin: 0.5rem 0; } summary { cursor: pointer; font-weight: 600; }
+@media print { details { display: block; } details > summary { display: none; }
+  h2 { break-after: avoid; } img, table { break-inside: avoid; } body { max-width: none; } }
+</style>
+</head>
+<body>
+<h1>{{ title }}</h1>
+<p>{{ question }}</p>
+{% if description %}<p class="note">{{ description }}</p>{% endif %}
+
+<h2>{{ words.key_figures }}</h2>
+<ul>
+{% for sentence in sentences %}<li>{{ sentence }}</li>
+{% endfor %}</ul>
+<div class="scroll"><table id="key-figures">
+<tr><th>{{ words.metric }}</th><th>{{ words.unit }}</th><th>{{ words.year }}</th>
+<th>{{ words.mean }}</th><th>{{ words.interval }}</th></tr>
+{% for row in key_rows %}<tr data-metric="{{ row.metric }}" data-year="{{ row.year }}">
+<td>{{ row.label }}</td><td>{{ row.unit }}</td><td class="n">{{ row.year }}</td>
+<td class="n" data-value="{{ row.mean_value }}">{{ row.mean }}</td>
+<td class="n">{{ row.low }} – {{ row.high }}</td></tr>
+{% endfor %}</table></div>
+
+<h2>{{ words.how_to_read }}</h2>
+<p>{{ words.how_to_read_text }}</p>
+
+<h2>{{ words.figures }}</h2>
+{% for name, uri in figures %}<img alt="{{ name }}" src="{{ uri }}">
+{% endfor %}
+
+<h2>{{ words.summary }}</h2>
+{% for family in families %}
+<details{% if loop.first %} open{% endif %}><summary>{{ family.title }}</summary>
+<div class="scroll"><table class="summary" data-family="{{ family.name }}">
+<tr>{% for column in family.columns %}<th>{{ column }}</th>{% endfor %}</tr>
+{% for row in family.rows %}<tr data-metric="{{ row.metric }}" data-group="{{ row.group }}"
+ data-category="{{ row.category }}">
+<td>{{ row.label }}</td><td>{{ row.unit }}</td><td>{{ row.group_shown }}</td>
+<td>{{ row.category_shown }}</td>
+{% for cell in row.cells %}<td class="n" data-year="{{ cell.year }}"
+ data-value="{{ cell.value }}">{{ cell.text }}</td>{% endfor %}</tr>
+{% endfor %}</table></div></details>
+{% endfor %}
+
+<h2>{{ words.assumptions }}</h2>
+<p>{{ words.assumptions_text }}</p>
+<details><summary>{{ words.assumptions }} ({{ assumptions.rows | length }})</summary>
+<div class="scroll"><table id="assumptions">
+<tr>{% for column in assumptions.columns %}<th>{{ column }}</th>{% endfor %}</tr>
+{% for row in assumptions.rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>
+{% endfor %}</table></div></details>
+
+<h2>{{ words.provenance }}</h2>
+<div class="scroll"><table id="provenance">
+{% for key, value in provenance %}<tr><th>{{ key }}</th><td>{{ value }}</td></tr>
+{% endfor %}</table></div>
+<p class="note">{{ made_by }}</p>
+</body>
+</html>
+"""
+
+
+def number(value: float, language: str, digits: int | None = None) -> str:
+    """A number as a reader of the language writes it: ``1,234.5`` or ``1 234,5``.
+
+    >>> number(1234.56, "en"), number(12.34, "no"), number(0.1234, "no")
+    ('1,235', '12,3', '0,12')
+    >>> number(1234.56, "no") == "1\\u00a0235"
+    True
+    """
+    if not math.isfinite(value):
+        return "–"
+    if digits is None:
+        digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+    text = f"{value:,.{digits}f}"
+    if language == "no":
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    return text
+
+
+def _sentences(report: Report) -> list[str]:
+    lang = report.language
+    figures = report.key_figures
+    out = []
+    for name in dict.fromkeys(figures.metric):
+        rows = figures[figures.metric == name]
+        parts = [
+            f"{number(r.mean, lang)} {r.unit} {say('in_year', lang, year=r.year)} "
+            f"({say('interval', lang)} {number(r.ci_low, lang)}–{number(r.ci_high, lang)})"
+            for r in rows.itertuples()
+        ]
+        out.append(f"{rows.iloc[0].label}: " + "; ".join(parts))
+    return out
+
+
+def _family(report: Report, name: str, table: pd.DataFrame) -> dict[str, Any]:
+    lang = report.language
+    years = [c for c in table.columns if c.isdigit()]
+    means = table[table.statistic == say("stat_mean", lang)]
+    everything = say("all", lang)
+    rows = [
+        {
+            "metric": r["metric"],
+            "label": r["label"],
+            "unit": r["unit"],
+            "group": r["group"],
+            "category": r["category"],
+            "group_shown": r["group"] or everything,
+            "category_shown": r["category"] or everything,
+            "cells": [
+                {"year": y, "value": repr(float(r[y])), "text": number(float(r[y]), lang)}
+                for y in years
+            ],
+        }
+        for _, r in means.iterrows()
+    ]
+    columns = [
+        say("metric", lang),
+        say("unit", lang),
+        say("group", lang),
+        say("category", lang),
+        *years,
+    ]
+    return {"name": name, "title": say(f"family_{name}", lang), "columns": columns, "rows": rows}
+
+
+def render(report: Report) -> str:
+    """The page's HTML text."""
+    lang = report.language
+    name = str(report.manifest.get("scenario", ""))
+    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    template = environment.from_string(TEMPLATE)
+    key_rows = [
+        {
+            "metric": r.metric,
+            "label": r.label,
+            "unit": r.unit,
+            "year": r.year,
+            "mean": number(r.mean, lang),
+            "mean_value": repr(float(r.mean)),
+            "low": number(r.ci_low, lang),
+            "high": number(r.ci_high, lang),
+        }
+        for r in report.key_figures.itertuples()
+    ]
+    figures = [
+        (figure, "data:image/png;base64," + base64.b64encode(png).decode("ascii"))
+        for figure, png in report.figures.items()
+    ]
+    words = {
+        key: say(key, lang)
+        for key in (
+            "key_figures",
+            "metric",
+            "unit",
+            "year",
+            "mean",
+            "interval",
+            "how_to_read",
+            "how_to_read_text",
+            "figures",
+            "summary",
+            "assumptions",
+            "assumptions_text",
+            "provenance",
+        )
+    }
+    assumptions = report.assumptions
+    return template.render(
+        html_lang="nb" if lang == "no" else "en",
+        title=say("title", lang, name=name),
+        question=say(
+            "question",
+            lang,
+            name=name,
+            first=report.first_year,
+            last=report.last_year,
+            n=report.manifest.get("replications", ""),
+        ),
+        description=str(report.scenario.get("description", "")).strip(),
+        words=words,
+        sentences=_sentences(report),
+        key_rows=key_rows,
+        figures=figures,
+        families=[_family(report, n, t) for n, t in report.families.items()],
+        assumptions={
+            "columns": list(assumptions.columns),
+            "rows": assumptions.astype(str).values.tolist(),
+        },
+        provenance=report.provenance(),
+        made_by=say("made_by", lang, folder=report.folder.as_posix()),
+    )
+
+
+def write_page(report: Report, path: Path) -> Path:
+    """Write ``report.html`` at ``path`` (the caller makes it atomic)."""
+    path.write_text(render(report), encoding="utf-8")
+    return path
