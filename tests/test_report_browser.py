@@ -1,0 +1,66 @@
+"""``report.html`` in a real browser: headless Chromium (Debian's package) prints it to
+PDF and draws it to PNG; the page count and image size are those of a real report.
+Marked ``browser``; CI installs chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from helpers import DATA, invoke
+
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_report_prints_and_draws(tmp_path, lang) -> None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("chromium is not installed (CI installs Debian's chromium)")
+    folder = tmp_path / "run"
+    result = invoke(
+        "run",
+        DATA / "tiny.yaml",
+        "-r",
+        "3",
+        "--quiet",
+        "--out",
+        folder,
+        "--report",
+        "--lang",
+        lang,
+        "--format",
+        "html",
+    )
+    assert result.exit_code == 0, result.output
+    page = (folder / "report.html").as_uri()
+    pdf, png = tmp_path / "report.pdf", tmp_path / "report.png"
+    profile = f"--user-data-dir={tmp_path / 'profile'}"
+    subprocess.run(
+        [chromium, *FLAGS, profile, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    subprocess.run(
+        [chromium, *FLAGS, profile, "--window-size=420,900", f"--screenshot={png}", page],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+    assert 3 <= pages <= 60, pages  # figures, tables and assumptions: a few pages
+    assert pdf.stat().st_size > 100_000  # the four figures are in it
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
