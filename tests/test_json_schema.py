@@ -114,3 +114,19 @@ def test_editor_line_is_relative_to_the_file(tmp_path: Path) -> None:
     file.write_text(line + "\nname: x\n", encoding="utf-8")
     assert schema_named_by(file).resolve() == SCHEMA_FILE.resolve()
     assert schema_named_by(SCHEMA_FILE.parent / "policies" / "asker-contract-1y.yaml")
+
+
+def test_sim_schema_prints_and_writes_without_overwriting(tmp_path: Path) -> None:
+    from helpers import assert_input_error, invoke
+
+    printed = invoke("schema")
+    assert printed.exit_code == 0 and printed.stdout == schema_text()
+    target = tmp_path / "scenario.schema.json"
+    assert invoke("schema", "--out", target).exit_code == 0
+    assert target.read_text(encoding="utf-8") == schema_text()
+    target.write_text("{}", encoding="utf-8")
+    assert "--force" in assert_input_error(invoke("schema", "--out", target))
+    assert target.read_text(encoding="utf-8") == "{}"
+    assert invoke("schema", "--out", target, "--force").exit_code == 0
+    assert target.read_text(encoding="utf-8") == schema_text()
+    assert "no folder" in assert_input_error(invoke("schema", "--out", tmp_path / "x" / "s.json"))

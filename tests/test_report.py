@@ -191,6 +191,13 @@ def test_page_is_self_contained_and_holds_the_summary(folders, lang) -> None:
     assert ("Slik leser du rapporten" in text) == (lang == "nb")
 
 
+def test_report_files_have_the_folders_permissions(folders) -> None:
+    folder = folders["en"]
+    mode = (folder / "manifest.json").stat().st_mode & 0o777
+    for name in ("report.xlsx", "report.html"):
+        assert (folder / name).stat().st_mode & 0o777 == mode
+
+
 def test_an_existing_report_is_kept_without_force(folders) -> None:
     folder = folders["en"]
     before = (folder / "report.html").read_bytes()

@@ -71,6 +71,17 @@ def check_out_dir(out: Path, force: bool) -> None:
         ) from None
 
 
+def file_mode(path: Path) -> int:
+    """The permissions a file written at ``path`` gets: those of the file it replaces,
+    else what ``open`` would give (0666 less the umask), never mkstemp's private 0600."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def atomic_file(out: Path, text: str, force: bool = False) -> Path:
     """Write ``text`` to the file ``out`` at once (a temporary file in its folder, then
     renamed); an input error if it exists without ``force``, is a folder, or its folder
@@ -89,6 +100,7 @@ def atomic_file(out: Path, text: str, force: bool = False) -> Path:
         handle, temporary = tempfile.mkstemp(prefix=f".{out.name[:40]}.", dir=out.parent)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
+        os.chmod(temporary, file_mode(out))
         os.replace(temporary, out)
     except OSError as error:
         raise problem(f"cannot be written ({error.strerror or error})") from None

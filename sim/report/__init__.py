@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from sim.analysis.output import file_mode
 from sim.config.errors import InputError, Problem
 from sim.report.content import LANGUAGES, Report, load_report
 from sim.report.webpage import write_page
@@ -71,6 +72,7 @@ def make_report(
         os.close(handle)
         try:
             FORMATS[name][1](report, Path(temporary))
+            os.chmod(temporary, file_mode(folder / "manifest.json"))
             os.replace(temporary, target)
         finally:
             if os.path.exists(temporary):
