@@ -11,9 +11,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from sim.analysis.labels import label
+from sim.analysis.labels import Phrases, label, phrase
 
-TEXT: dict[str, tuple[str, str]] = {
+TEXT: Phrases = {
     "year": ("Year", "År"),
     "households": ("Households", "Husstander"),
     "households_per_year": ("Households per year", "Husstander per år"),
@@ -37,8 +37,7 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 def _say(key: str, language: str) -> str:
-    english, norwegian = TEXT[key]
-    return norwegian if language == "no" else english
+    return phrase(TEXT, key, language)
 
 
 def new_figure(

@@ -12,6 +12,22 @@ METRICS: dict[str, tuple[str, str, str]] = {
 }
 
 
+Phrases = dict[str, tuple[str, str]]
+"""Texts by key, each as (English, Norwegian bokmål)."""
+
+
+def phrase(phrases: Phrases, key: str, language: str, **values: object) -> str:
+    """The text ``key`` of ``phrases`` in English (``en``) or Norwegian (``no``), filled
+    with ``values``; the one way the app, the reports and the figures pick a language.
+
+    >>> phrase({"run": ("Run", "Kjør")}, "run", "no")
+    'Kjør'
+    """
+    english, norwegian = phrases[key]
+    text = norwegian if language == "no" else english
+    return text.format(**values) if values else text
+
+
 UNITS_NO = {
     "households": "husstander",
     "households/year": "husstander/år",

@@ -11,11 +11,11 @@ words of the page are here, one entry per text, both languages side by side.
 
 from __future__ import annotations
 
-from sim.analysis.labels import label
+from sim.analysis.labels import Phrases, label, phrase
 
 LANGUAGES = {"en": "English", "no": "Norsk (bokmål)"}
 
-TEXT: dict[str, tuple[str, str]] = {
+TEXT: Phrases = {
     # frame
     "title": (
         "Social housing: throughput or stable homes?",
@@ -243,9 +243,8 @@ TEXT: dict[str, tuple[str, str]] = {
 
 def say(key: str, language: str, **values: object) -> str:
     """The text ``key`` in ``language`` (``en`` or ``no``), filled with ``values``."""
-    english, norwegian = TEXT[key]
-    text = norwegian if language == "no" else english
-    return text.format(**values) if values else text
+    return phrase(TEXT, key, language, **values)
+
 
 
 def metric(name: str, language: str, with_unit: bool = False) -> str:

@@ -7,7 +7,7 @@ and units come from the metric catalogue (:mod:`sim.analysis.labels`).
 
 from __future__ import annotations
 
-from sim.analysis.labels import unit
+from sim.analysis.labels import Phrases, phrase, unit
 
 __all__ = ["FAMILIES", "TEXT", "say", "unit"]
 
@@ -20,7 +20,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 }
 """Metric families (the catalogue's kinds), one summary sheet each."""
 
-TEXT: dict[str, tuple[str, str]] = {
+TEXT: Phrases = {
     "title": ("Simulation report: {name}", "Simuleringsrapport: {name}"),
     "overview": ("Overview", "Oversikt"),
     "question": (
@@ -108,6 +108,4 @@ TEXT: dict[str, tuple[str, str]] = {
 
 def say(key: str, language: str, **values: object) -> str:
     """The text ``key`` in ``language`` (``en`` or ``no``), filled with ``values``."""
-    english, norwegian = TEXT[key]
-    text = norwegian if language == "no" else english
-    return text.format(**values) if values else text
+    return phrase(TEXT, key, language, **values)
