@@ -61,7 +61,7 @@ class Runner:
     """Runs scenarios on a pool kept warm between runs, remembering recent results."""
 
     def __init__(self, jobs: int = 0) -> None:
-        self.workers = min(resolve_jobs(jobs), 2 if jobs == 0 else resolve_jobs(jobs))
+        self.workers = min(resolve_jobs(0), 2) if jobs == 0 else resolve_jobs(jobs)
         self._pool: WorkerPool | None = None
         self._cache: OrderedDict[tuple[str, int], tuple[dict[str, Any], pd.DataFrame]] = (
             OrderedDict()

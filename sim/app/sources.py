@@ -118,7 +118,6 @@ def pasted_scenario(text: str | bytes, base: Scenario) -> Scenario:
             "remove the extends line",
         )
     merged: dict[str, Any] = overlay(plain_data(base), data, PASTED)
-    merged.setdefault("name", f"{base.name}-pasted")
     if "name" not in data:
         merged["name"] = f"{base.name}-pasted"[:64]
     return validate_data(merged, PASTED, read_files=False)

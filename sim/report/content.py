@@ -5,7 +5,6 @@ files it names, in English or Norwegian.
 
 from __future__ import annotations
 
-import io
 import json
 import tempfile
 from dataclasses import dataclass, field
@@ -51,6 +50,27 @@ class Report:
     @property
     def last_year(self) -> int:
         return int(self.manifest["years"][1])
+
+    @property
+    def name(self) -> str:
+        return str(self.manifest.get("scenario", ""))
+
+    def title(self) -> str:
+        return say("title", self.language, name=self.name)
+
+    def question(self) -> str:
+        """What the report answers: the scenario, its years and replications."""
+        return say(
+            "question",
+            self.language,
+            name=self.name,
+            first=self.first_year,
+            last=self.last_year,
+            n=self.manifest.get("replications", ""),
+        )
+
+    def description(self) -> str:
+        return str(self.scenario.get("description", "")).strip()
 
     def provenance(self) -> list[tuple[str, str]]:
         """(label, value) rows: what was run, how, with which versions."""
@@ -142,17 +162,12 @@ def family_tables(summary: pd.DataFrame, language: str) -> dict[str, pd.DataFram
             values="value",
             aggfunc="first",
         ).reset_index()
-        order = {name: i for i, name in enumerate(names)}
+        rank = {name: i for i, name in enumerate(names)}
         statistics = {"mean": 0, "ci_low": 1, "ci_high": 2}
-        wide = wide.sort_values(
-            ["metric", "group", "category", "statistic"],
-            key=lambda column: (
-                column.map(order)
-                if column.name == "metric"
-                else column.map(statistics)
-                if column.name == "statistic"
-                else column
-            ),
+        wide = (
+            wide.assign(_m=wide.metric.map(rank), _s=wide.statistic.map(statistics))
+            .sort_values(["_m", "group", "category", "_s"])
+            .drop(columns=["_m", "_s"])
         )
         wide.insert(1, "label", [label(n, language) for n in wide.metric])
         wide.insert(2, "unit", [unit(n, language) for n in wide.metric])
@@ -218,7 +233,7 @@ def figures(report: Report) -> dict[str, bytes]:
         paths = write_figures(
             report.summary,
             Path(temporary),
-            str(report.manifest.get("scenario", "")),
+            report.name,
             groups,
             categories,
             int(report.manifest.get("replications", 0)),
@@ -251,6 +266,3 @@ def load_report(folder: str | Path, language: str = "en") -> Report:
     report.figures = figures(report)
     return report
 
-
-def png_stream(data: bytes) -> io.BytesIO:
-    return io.BytesIO(data)

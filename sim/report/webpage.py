@@ -165,7 +165,6 @@ def _family(report: Report, name: str, table: pd.DataFrame) -> dict[str, Any]:
 def render(report: Report) -> str:
     """The page's HTML text."""
     lang = report.language
-    name = str(report.manifest.get("scenario", ""))
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = environment.from_string(TEMPLATE)
     key_rows = [
@@ -206,16 +205,9 @@ def render(report: Report) -> str:
     assumptions = report.assumptions
     return template.render(
         html_lang="nb" if lang == "no" else "en",
-        title=say("title", lang, name=name),
-        question=say(
-            "question",
-            lang,
-            name=name,
-            first=report.first_year,
-            last=report.last_year,
-            n=report.manifest.get("replications", ""),
-        ),
-        description=str(report.scenario.get("description", "")).strip(),
+        title=report.title(),
+        question=report.question(),
+        description=report.description(),
         words=words,
         sentences=_sentences(report),
         key_rows=key_rows,

@@ -61,21 +61,9 @@ def _table(
 def _overview(book: Any, report: Report, formats: dict[str, Any]) -> None:
     lang = report.language
     sheet = book.add_worksheet(say("overview", lang)[:31])
-    name = str(report.manifest.get("scenario", ""))
-    sheet.write(0, 0, say("title", lang, name=name), formats["title"])
-    sheet.write(
-        1,
-        0,
-        say(
-            "question",
-            lang,
-            name=name,
-            first=report.first_year,
-            last=report.last_year,
-            n=report.manifest.get("replications", ""),
-        ),
-    )
-    description = str(report.scenario.get("description", "")).strip()
+    sheet.write(0, 0, report.title(), formats["title"])
+    sheet.write(1, 0, report.question())
+    description = report.description()
     if description:
         sheet.merge_range(2, 0, 2, 5, description, formats["wrap"])
         sheet.set_row(2, 15 * (1 + len(description) // 110))
@@ -98,7 +86,7 @@ def _overview(book: Any, report: Report, formats: dict[str, Any]) -> None:
         sheet.write_string(row + offset, 1, value)
     row += len(report.provenance()) + 2
     sheet.write(row, 0, say("how_to_read", lang), formats["bold"])
-    sheet.merge_range(row + 1, 0, row + 8, 5, say("how_to_read_text", lang), formats["wrap_top"])
+    sheet.merge_range(row + 1, 0, row + 8, 5, say("how_to_read_text", lang), formats["wrap"])
 
 
 def _families(book: Any, report: Report, formats: dict[str, Any]) -> None:
@@ -156,7 +144,6 @@ def write_workbook(report: Report, path: Path) -> Path:
         "number": book.add_format({"num_format": NUMBER}),
         "integer": book.add_format({"num_format": "0"}),
         "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
-        "wrap_top": book.add_format({"text_wrap": True, "valign": "top"}),
     }
     _overview(book, report, formats)
     _families(book, report, formats)
