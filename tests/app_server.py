@@ -1,4 +1,5 @@
-"""Start and stop ``sim app`` as a user does, for the app's server tests."""
+"""Start and stop ``sim app`` as a user does, and find headless Chromium, for the
+server and browser tests."""
 
 from __future__ import annotations
 
@@ -13,6 +14,23 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+"""Headless Chromium on a machine without a network: no background requests."""
+
+
+def chromium() -> str | None:
+    """Debian's chromium, if installed."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def free_port() -> int:

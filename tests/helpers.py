@@ -183,3 +183,20 @@ def backtest_table(scenario_file: Path) -> str:
 
     results = run_scenario(load_scenario(scenario_file), jobs=1)
     return str(results.yearly.to_csv(index=False, lineterminator="\n"))
+
+
+def run_with_report(folder: Path, language: str, *more: str) -> Result:
+    """``sim run tests/data/tiny.yaml`` (3 replications) with ``--report`` into ``folder``."""
+    return invoke(
+        "run",
+        DATA / "tiny.yaml",
+        "-r",
+        "3",
+        "--quiet",
+        "--out",
+        folder,
+        "--report",
+        "--lang",
+        language,
+        *more,
+    )

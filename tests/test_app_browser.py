@@ -10,34 +10,27 @@ both). The same code makes the README's screenshot and times the runs::
 
 from __future__ import annotations
 
-import shutil
 import socket
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from app_server import free_port, session_alive, start_app, stop, wait_healthy
+from app_server import (
+    CHROMIUM_FLAGS,
+    chromium,
+    free_port,
+    session_alive,
+    start_app,
+    stop,
+    wait_healthy,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 WARM_UP = 8.0
 """Seconds between opening the page and the first click (the workers start meanwhile)."""
-
-
-def chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def drive(url: str, screenshot: Path) -> dict[str, float]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from helpers import DATA, assert_input_error, invoke
+from helpers import DATA, assert_input_error, invoke, run_with_report
 
 from sim.model.catalogue import CATALOGUE
 
@@ -48,18 +48,7 @@ def folders(tmp_path_factory) -> dict[str, Path]:
     out = {}
     for lang in ("en", "nb"):
         folder = tmp_path_factory.mktemp(lang) / "run"
-        result = invoke(
-            "run",
-            DATA / "tiny.yaml",
-            "-r",
-            "3",
-            "--quiet",
-            "--out",
-            folder,
-            "--report",
-            "--lang",
-            lang,
-        )
+        result = run_with_report(folder, lang)
         assert result.exit_code == 0, result.output
         assert f"report: {folder / 'report.xlsx'}" in result.stdout
         out[lang] = folder

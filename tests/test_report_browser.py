@@ -5,57 +5,40 @@ Marked ``browser``; CI installs chromium."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import pytest
-from helpers import DATA, invoke
-
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from app_server import CHROMIUM_FLAGS, chromium
+from helpers import run_with_report
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["en", "nb"])
 def test_report_prints_and_draws(tmp_path, lang) -> None:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
+    browser = chromium()
+    if browser is None:
         pytest.skip("chromium is not installed (CI installs Debian's chromium)")
     folder = tmp_path / "run"
-    result = invoke(
-        "run",
-        DATA / "tiny.yaml",
-        "-r",
-        "3",
-        "--quiet",
-        "--out",
-        folder,
-        "--report",
-        "--lang",
-        lang,
-        "--format",
-        "html",
-    )
+    result = run_with_report(folder, lang, "--format", "html")
     assert result.exit_code == 0, result.output
     page = (folder / "report.html").as_uri()
     pdf, png = tmp_path / "report.pdf", tmp_path / "report.png"
     profile = f"--user-data-dir={tmp_path / 'profile'}"
     subprocess.run(
-        [chromium, *FLAGS, profile, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page],
+        [
+            browser,
+            *CHROMIUM_FLAGS,
+            profile,
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            page,
+        ],
         check=True,
         capture_output=True,
         timeout=120,
     )
     subprocess.run(
-        [chromium, *FLAGS, profile, "--window-size=420,900", f"--screenshot={png}", page],
+        [browser, *CHROMIUM_FLAGS, profile, "--window-size=420,900", f"--screenshot={png}", page],
         check=True,
         capture_output=True,
         timeout=120,
