@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, Strict, field_validator, model_validator
 
-from sim.config.choices import check_shares
+from sim.config.choices import DwellingRooms
 from sim.config.dates import iso_date, model_time
 from sim.config.errors import brief
-from sim.config.types import Change, Frozen, LeadYears, Rooms, RoomShares, Year
+from sim.config.types import Change, Frozen, LeadYears, Year
 
 
 class Build(Frozen):
@@ -29,14 +29,7 @@ class Build(Frozen):
     to_year: Year | None = Field(default=None, alias="to")
     units_per_year: Change | None = None
     lead_time_years: LeadYears = 0
-    rooms: Rooms | RoomShares | None = None
-
-    @field_validator("rooms")
-    @classmethod
-    def _rooms(cls, value: int | dict[int, float] | None) -> int | dict[int, float] | None:
-        if isinstance(value, dict):
-            check_shares(value, "rooms")
-        return value
+    rooms: DwellingRooms = None
 
     @model_validator(mode="after")
     def _one_form(self) -> Build:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from sim.config.durations import DurationSpec
 from sim.config.errors import brief
 from sim.config.series import stepwise
-from sim.config.types import MAX_DURATION, MIN_DURATION, Duration
+from sim.config.types import MAX_DURATION, MIN_DURATION, Duration, Rooms, RoomShares
 
 SHARE_TOLERANCE = 1e-6
 
@@ -58,6 +58,16 @@ def check_shares(value: dict[Any, float] | None, what: str) -> None:
     total = sum(value.values())
     if abs(total - 1.0) > SHARE_TOLERANCE:
         raise ValueError(f"{what} shares must sum to 1 (they sum to {total:g})")
+
+
+def _room_shares(value: Any) -> Any:
+    if isinstance(value, dict):
+        check_shares(value, "rooms")
+    return value
+
+
+DwellingRooms = Annotated[Rooms | RoomShares | None, AfterValidator(_room_shares)]
+"""Rooms of dwellings (a category's or a build's): one count, or shares summing to 1."""
 
 
 def one_of(kind: type[StrEnum]) -> Any:

@@ -24,6 +24,7 @@ from sim.config.choices import (
     NONRENEWAL,
     Allocation,
     DurationOrSpec,
+    DwellingRooms,
     ForcedMoverPlace,
     RefusalPenalty,
     Renewal,
@@ -64,7 +65,6 @@ from sim.config.types import (
     Probability,
     Rate,
     Renewals,
-    Rooms,
     RoomShares,
     Units,
     Variation,
@@ -120,14 +120,7 @@ class Category(Frozen):
     renewal_probability: Probability | None = None
     turnaround_days: Days = 0.0
     turnaround_cv: Variation = 0.5
-    rooms: Rooms | RoomShares | None = None
-
-    @field_validator("rooms")
-    @classmethod
-    def _rooms(cls, value: int | dict[int, float] | None) -> int | dict[int, float] | None:
-        if isinstance(value, dict):
-            check_shares(value, "rooms")
-        return value
+    rooms: DwellingRooms = None
 
 
 EXITS = ("ownership", "private_rental")
