@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -200,3 +201,26 @@ def run_with_report(folder: Path, language: str, *more: str) -> Result:
         language,
         *more,
     )
+
+
+class ReportPage(HTMLParser):
+    """The URLs, images and numeric cells (with their row's data attributes) of a report page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.images: list[str] = []
+        self.cells: list[dict[str, str]] = []
+        self.rows: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        for key in ("src", "href", "action", "data"):
+            if key in values:
+                self.urls.append(values[key])
+        if tag == "img":
+            self.images.append(values.get("src", ""))
+        if tag == "tr":
+            self.rows.append(values)
+        if tag == "td" and "data-value" in values:
+            self.cells.append({**self.rows[-1], **values})

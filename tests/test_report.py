@@ -8,13 +8,12 @@ from __future__ import annotations
 import json
 import math
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
-from helpers import DATA, assert_input_error, invoke, run_with_report
+from helpers import DATA, ReportPage, assert_input_error, invoke, run_with_report
 
 from sim.model.catalogue import CATALOGUE
 
@@ -128,32 +127,11 @@ def test_norwegian_workbook_has_no_english_metric_label(folders) -> None:
     assert found == []
 
 
-class Page(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-        self.images: list[str] = []
-        self.cells: list[dict[str, str]] = []
-        self.rows: list[dict[str, str]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v or "" for k, v in attrs}
-        for key in ("src", "href", "action", "data"):
-            if key in values:
-                self.urls.append(values[key])
-        if tag == "img":
-            self.images.append(values.get("src", ""))
-        if tag == "tr":
-            self.rows.append(values)
-        if tag == "td" and "data-value" in values:
-            self.cells.append({**self.rows[-1], **values})
-
-
 @pytest.mark.parametrize("lang", ["en", "nb"])
 def test_page_is_self_contained_and_holds_the_summary(folders, lang) -> None:
     folder = folders[lang]
     text = (folder / "report.html").read_text(encoding="utf-8")
-    page = Page()
+    page = ReportPage()
     page.feed(text)
     assert len(page.images) == 4
     assert all(src.startswith("data:image/png;base64,") for src in page.images)
@@ -209,10 +187,3 @@ def test_an_existing_report_is_kept_without_force(folders) -> None:
 def test_bad_report_input_exits_2(folders, args, words) -> None:
     args = [arg.format(en=folders["en"]) for arg in args]
     assert words in assert_input_error(invoke(*args))
-
-
-def test_other_kinds_of_folder_are_refused(tmp_path) -> None:
-    folder = tmp_path / "c"
-    folder.mkdir()
-    (folder / "manifest.json").write_text(json.dumps({"kind": "compare"}))
-    assert "reports are made of: run" in assert_input_error(invoke("report", folder))

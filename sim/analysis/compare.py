@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.figures import new_figure
-from sim.analysis.labels import check_metrics, label
-from sim.analysis.output import atomic_folder
+from sim.analysis.figures import new_figure, say
+from sim.analysis.labels import check_metrics, label, unit
+from sim.analysis.output import atomic_folder, write_resolved
 from sim.analysis.provenance import Input, write_manifest
 from sim.analysis.statistics import paired_interval, welch_interval
 from sim.config.errors import InputError, Problem
@@ -117,8 +117,11 @@ def compare_tables(
     return table
 
 
-def comparison_figures(table: pd.DataFrame, folder: Path, base_name: str) -> list[Path]:
-    """Per metric: the paired difference by year with its 95 % interval; CSV beside PNG."""
+def comparison_figures(
+    table: pd.DataFrame, folder: Path, base_name: str, language: str = "en"
+) -> list[Path]:
+    """Per metric: the paired difference by year with its 95 % interval; CSV beside PNG.
+    Texts in English (``en``) or Norwegian (``no``)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     yearly = table[table.year != HORIZON].copy()
@@ -129,23 +132,15 @@ def comparison_figures(table: pd.DataFrame, folder: Path, base_name: str) -> lis
             line = ax.plot(rows.year, rows.difference, marker="o", markersize=3, label=name)[0]
             ax.fill_between(rows.year, rows.ci_low, rows.ci_high, alpha=0.2, color=line.get_color())
         ax.axhline(0, color="0.3", linewidth=0.8)
-        ax.set_title(f"{label(str(metric))}: alternative − {base_name}")
-        ax.set_xlabel("Year")
-        ax.set_ylabel(
-            f"Difference ({label(str(metric), with_unit=True).split('(')[-1]}"
-            if "(" in label(str(metric), with_unit=True)
-            else "Difference"
-        )
+        name = label(str(metric), language)
+        ax.set_title(say("difference_title", language, metric=name, base=base_name))
+        ax.set_xlabel(say("year", language))
+        shown_unit = unit(str(metric), language)
+        difference = say("difference", language)
+        ax.set_ylabel(f"{difference} ({shown_unit})" if shown_unit else difference)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-        fig.text(
-            0.01,
-            0.01,
-            "lines: mean paired difference over replications (common random "
-            "numbers); bands: 95 % t-interval",
-            fontsize=7,
-            color="0.35",
-        )
+        fig.text(0.01, 0.01, say("difference_note", language), fontsize=7, color="0.35")
         fig.tight_layout(rect=(0, 0.03, 1, 1))
         path = folder / f"difference_{metric}.png"
         fig.savefig(path, dpi=110)
@@ -277,6 +272,7 @@ def write_comparison(
     runs = [base, *comparison.alternatives.values()]
     with atomic_folder(out, force) as folder:
         comparison.table.to_csv(folder / "comparison.csv", index=False)
+        write_resolved(folder, base.scenario)
         every = pd.concat(
             [base.yearly.assign(scenario=base.scenario.name)]
             + [r.yearly.assign(scenario=n) for n, r in comparison.alternatives.items()]

@@ -31,13 +31,85 @@ TEXT: Phrases = {
         "lines: mean over {n} replications; bands: 10th–90th percentile",
         "linjer: gjennomsnitt over {n} replikasjoner; bånd: 10.–90. persentil",
     ),
+    # sim compare
+    "difference_title": ("{metric}: alternative − {base}", "{metric}: alternativ − {base}"),
+    "difference": ("Difference", "Forskjell"),
+    "difference_note": (
+        "lines: mean paired difference over replications (common random numbers); "
+        "bands: 95 % t-interval",
+        "linjer: gjennomsnittlig parvis forskjell over replikasjoner (felles tilfeldige "
+        "tall); bånd: 95 % t-intervall",
+    ),
+    # sim tradeoff
+    "tradeoff_title": (
+        "Throughput against stability (up and left is better)\npoints labelled {names}",
+        "Gjennomstrømning mot stabilitet (opp og til venstre er bedre)\npunktene merket {names}",
+    ),
+    "tradeoff_permanent": (
+        "… for tenants whose need is permanent\npoints labelled {names}",
+        "… for leietakere med varig behov\npunktene merket {names}",
+    ),
+    "beside_waiting": ("Beside: waiting", "Ved siden av: venting"),
+    "beside_hospits": ("Beside: hospits", "Ved siden av: hospits"),
+    "tradeoff_note": (
+        "Points and bars: means over replications; whiskers: 95 % intervals.",
+        "Punkter og søyler: gjennomsnitt over replikasjoner; streker: 95 % intervaller.",
+    ),
+    "tradeoff_caption": (
+        "Simulated: {name}, {n} replications per policy, {first}–{last}, same random "
+        "numbers for every policy; policies vary {keys}.",
+        "Simulert: {name}, {n} replikasjoner per politikk, {first}–{last}, de samme "
+        "tilfeldige tallene for hver politikk; politikkene varierer {keys}.",
+    ),
+    # sim size
+    "size_probability": (
+        "probability of meeting the target (95 % interval)",
+        "sannsynlighet for å nå målet (95 % intervall)",
+    ),
+    "size_required": ("required probability {p}", "påkrevd sannsynlighet {p}"),
+    "size_chosen": ("chosen: {units}", "valgt: {units}"),
+    "size_x_yearly": (
+        "Units added to {category} a year from {year}",
+        "Boliger lagt til {category} per år fra {year}",
+    ),
+    "size_x_once": (
+        "Units added to {category} once in {year}",
+        "Boliger lagt til {category} én gang i {year}",
+    ),
+    "size_y": ("Share of replications meeting the target", "Andel replikasjoner som når målet"),
+    "size_title": ("{target} in every year from {year}", "{target} i hvert år fra {year}"),
+    "size_caption": (
+        "{name}: each point is {n}+ replications with the same random numbers; bars: 95 % "
+        "Wilson intervals.",
+        "{name}: hvert punkt er {n}+ replikasjoner med de samme tilfeldige tallene; "
+        "streker: 95 % Wilson-intervaller.",
+    ),
+    # sim calibrate
+    "fit_simulated": ("simulated (90 % interval)", "simulert (90 % intervall)"),
+    "fit_range": ("reported range", "rapportert spenn"),
+    "fit_observed": ("observed", "observert"),
+    "fit_held_out": ("held out", "holdt utenfor"),
+    "fit_all": ("all", "alle"),
+    "fit_title": (
+        "{name}: observed (x) against simulated; {inside} of {n} inside the simulated 90 % "
+        "interval",
+        "{name}: observert (x) mot simulert; {inside} av {n} innenfor det simulerte 90 "
+        "%-intervallet",
+    ),
+    # sim sweep
+    "sweep_note": (
+        "lines: mean over {n} replications per point (the same random numbers); bands: "
+        "95 % t-interval",
+        "linjer: gjennomsnitt over {n} replikasjoner per punkt (de samme tilfeldige "
+        "tallene); bånd: 95 % t-intervall",
+    ),
 }
 """The figures' own words in English and Norwegian (metric names: the catalogue)."""
 
 
-
-def _say(key: str, language: str) -> str:
-    return phrase(TEXT, key, language)
+def say(key: str, language: str, **values: object) -> str:
+    """A figure's text ``key`` in ``language`` (``en`` or ``no``)."""
+    return phrase(TEXT, key, language, **values)
 
 
 def new_figure(
@@ -70,7 +142,7 @@ def _finish(
     fig: Figure, ax: Axes, title: str, ylabel: str, note: str, path: Path, language: str = "en"
 ) -> None:
     ax.set_title(title)
-    ax.set_xlabel(_say("year", language))
+    ax.set_xlabel(say("year", language))
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
@@ -111,15 +183,15 @@ def write_figures(
     (``no``); return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     lang = language
-    note = f"{scenario_name}: " + _say("band_note", lang).format(n=replications)
+    note = f"{scenario_name}: " + say("band_note", lang).format(n=replications)
     written = []
 
     fig, ax = new_figure()
     for group in groups:
         _band(ax, _series(summary, "waiting", group=group), group)
-    _band(ax, _series(summary, "waiting"), _say("all_groups", lang))
+    _band(ax, _series(summary, "waiting"), say("all_groups", lang))
     path = folder / "waiting_list.png"
-    _finish(fig, ax, _say("waiting", lang), _say("households", lang), note, path, lang)
+    _finish(fig, ax, say("waiting", lang), say("households", lang), note, path, lang)
     _data(summary, ["waiting"], path, category="")
     written.append(path)
 
@@ -127,23 +199,23 @@ def write_figures(
     for category in categories:
         _band(ax, _series(summary, "allocations", category=category), category)
     path = folder / "allocations.png"
-    _finish(fig, ax, _say("allocations", lang), _say("households_per_year", lang), note, path, lang)
+    _finish(fig, ax, say("allocations", lang), say("households_per_year", lang), note, path, lang)
     _data(summary, ["allocations"], path, group="")
     written.append(path)
 
     fig, axes = new_figure(1, 2, figsize=(11, 4.5))
     for metric in ("homeless_waiting", "in_hospits", "in_emergency"):
         _band(axes[0], _series(summary, metric), label(metric, lang))
-    axes[0].set_title(_say("homeless", lang))
-    axes[0].set_xlabel(_say("year", lang))
-    axes[0].set_ylabel(_say("households", lang))
+    axes[0].set_title(say("homeless", lang))
+    axes[0].set_xlabel(say("year", lang))
+    axes[0].set_ylabel(say("households", lang))
     axes[0].set_ylim(bottom=0)
     axes[0].grid(alpha=0.3)
     axes[0].legend(fontsize=8)
     for metric in ("hospits_nights", "emergency_nights"):
         _band(axes[1], _series(summary, metric), label(metric, lang))
     path = folder / "homeless_hospits.png"
-    _finish(fig, axes[1], _say("nights", lang), _say("nights_per_year", lang), note, path, lang)
+    _finish(fig, axes[1], say("nights", lang), say("nights_per_year", lang), note, path, lang)
     _data(
         summary,
         ["homeless_waiting", "in_hospits", "in_emergency", "hospits_nights", "emergency_nights"],
@@ -157,7 +229,7 @@ def write_figures(
     for metric in ("followup_active", "followup_waiting"):
         _band(ax, _series(summary, metric), label(metric, lang))
     path = folder / "followup.png"
-    _finish(fig, ax, _say("followup", lang), _say("households", lang), note, path, lang)
+    _finish(fig, ax, say("followup", lang), say("households", lang), note, path, lang)
     _data(summary, ["followup_active", "followup_waiting"], path, group="", category="")
     written.append(path)
     return written

@@ -64,6 +64,41 @@ def label(metric: str, language: str = "en", with_unit: bool = False) -> str:
     return f"{text} ({shown})" if with_unit and shown else text
 
 
+TRADEOFF_MEASURES: Phrases = {
+    "throughput_per_100_units": (
+        "Throughput: new households housed per 100 units a year",
+        "Gjennomstrømning: nye husstander bosatt per 100 boliger per år",
+    ),
+    "forced_moves_per_100_tenant_years": (
+        "Forced moves per 100 tenant-years",
+        "Tvungne flyttinger per 100 leieår",
+    ),
+    "share_permanent_need_moved": (
+        "Share of permanent-need tenants moved at least once in {years} years",
+        "Andel leietakere med varig behov flyttet minst én gang på {years} år",
+    ),
+}
+"""The trade-off's own measures (``sim tradeoff``, the app) in English and Norwegian; its
+other two are catalogue metrics (``TRADEOFF_METRICS``)."""
+
+TRADEOFF_METRICS = {
+    "wait_years_mean": "wait_years_mean",
+    "hospits_nights_per_year": "hospits_nights",
+}
+
+
+def measure_label(name: str, language: str = "en", years: int = 10) -> str:
+    """A trade-off measure's label (a catalogue metric's label with its unit for the
+    others).
+
+    >>> measure_label("forced_moves_per_100_tenant_years", "no")
+    'Tvungne flyttinger per 100 leieår'
+    """
+    if name in TRADEOFF_MEASURES:
+        return phrase(TRADEOFF_MEASURES, name, language, years=years)
+    return label(TRADEOFF_METRICS.get(name, name), language, with_unit=True)
+
+
 def check_metrics(names: list[str], option: str = "--metrics") -> list[str]:
     """``names`` if every one is a metric of the catalogue, else an input error (exit 2)."""
     from difflib import get_close_matches

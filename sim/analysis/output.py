@@ -24,6 +24,7 @@ from sim.analysis.provenance import write_manifest
 from sim.analysis.tables import summarise
 from sim.config.errors import InputError, Problem, brief_text
 from sim.config.loader import scenario_yaml
+from sim.config.schema import Scenario
 from sim.runner.replications import Results
 
 
@@ -216,6 +217,14 @@ def yearly_csv_wanted(rows: int, yearly_csv: bool | None) -> bool:
     return rows <= CSV_MAX_ROWS if yearly_csv is None else yearly_csv
 
 
+def write_resolved(folder: Path, scenario: Scenario) -> None:
+    """``scenario.resolved.yaml``: the fully merged scenario that was run (a report's
+    assumptions are read from it)."""
+    with open(folder / "scenario.resolved.yaml", "w", encoding="utf-8") as handle:
+        handle.write(f"# Fully merged scenario as run ({scenario.name}).\n")
+        handle.write(scenario_yaml(scenario))
+
+
 def write_results(
     results: Results,
     out: str | Path,
@@ -246,9 +255,7 @@ def write_results(
         summary.to_csv(folder / "summary.csv", index=False)
         if results.households is not None:
             results.households.to_parquet(folder / "households.parquet", index=False)
-        with open(folder / "scenario.resolved.yaml", "w", encoding="utf-8") as handle:
-            handle.write(f"# Fully merged scenario as run ({scenario.name}).\n")
-            handle.write(scenario_yaml(scenario))
+        write_resolved(folder, scenario)
         if on_step:
             on_step("figures")
         write_figures(

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.labels import METRICS
-from sim.analysis.output import atomic_folder
+from sim.analysis.output import atomic_folder, write_resolved
 from sim.analysis.provenance import recorded_command, write_manifest
 from sim.analysis.sizing_estimate import analytic_units
 from sim.analysis.statistics import mean_interval, wilson_interval
@@ -287,9 +287,12 @@ def _search(
     result.answer = high
 
 
-def size_figure(table: pd.DataFrame, path: Any, question: SizingQuestion, caption: str) -> None:
-    """Probability of meeting the target against units, the chosen value marked."""
-    from sim.analysis.figures import new_figure
+def size_figure(
+    table: pd.DataFrame, path: Any, question: SizingQuestion, caption: str, language: str = "en"
+) -> None:
+    """Probability of meeting the target against units, the chosen value marked; texts in
+    English (``en``) or Norwegian (``no``)."""
+    from sim.analysis.figures import new_figure, say
 
     fig, ax = new_figure(figsize=(8, 4.8))
     ax.errorbar(
@@ -301,13 +304,13 @@ def size_figure(table: pd.DataFrame, path: Any, question: SizingQuestion, captio
         ],
         fmt="o-",
         capsize=3,
-        label="probability of meeting the target (95 % interval)",
+        label=say("size_probability", language),
     )
     ax.axhline(
         question.confidence,
         color="tab:red",
         linestyle="--",
-        label=f"required probability {question.confidence:g}",
+        label=say("size_required", language, p=f"{question.confidence:g}"),
     )
     chosen = table[table.chosen]
     if not chosen.empty:
@@ -318,18 +321,27 @@ def size_figure(table: pd.DataFrame, path: Any, question: SizingQuestion, captio
             facecolors="none",
             edgecolors="tab:red",
             zorder=3,
-            label=f"chosen: {int(chosen.units.iloc[0])}",
+            label=say("size_chosen", language, units=int(chosen.units.iloc[0])),
         )
-    what = "once" if question.once else "a year"
-    ax.set_xlabel(f"Units added to {question.category} {what} from {question.from_year}")
-    ax.set_ylabel("Share of replications meeting the target")
+    xlabel = "size_x_once" if question.once else "size_x_yearly"
+    ax.set_xlabel(say(xlabel, language, category=question.category, year=question.from_year))
+    ax.set_ylabel(say("size_y", language))
     ax.set_ylim(-0.03, 1.03)
-    ax.set_title(f"{question.target} in every year from {question.to_year}", fontsize=10)
+    ax.set_title(
+        say("size_title", language, target=question.target, year=question.to_year), fontsize=10
+    )
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
     fig.text(0.01, 0.01, caption, fontsize=7, color="0.3")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     fig.savefig(path, dpi=110)
+
+
+def size_caption(name: str, table: pd.DataFrame, language: str = "en") -> str:
+    """The size figure's caption: the scenario and the fewest replications of a point."""
+    from sim.analysis.figures import say
+
+    return say("size_caption", language, name=name, n=int(table.replications.min()))
 
 
 def write_sizing(
@@ -345,12 +357,10 @@ def write_sizing(
     assert scenario is not None, "a result of size() knows its scenario"
     question = result.question
     table = result.table()
-    caption = (
-        f"{scenario.name}: each point is {int(table.replications.min())}+ replications "
-        "with the same random numbers; bars: 95 % Wilson intervals."
-    )
+    caption = size_caption(scenario.name, table)
     with atomic_folder(out, force) as folder:
         table.to_csv(folder / "size.csv", index=False)
+        write_resolved(folder, scenario)
         (folder / "figures").mkdir()
         size_figure(table, folder / "figures" / "size.png", question, caption)
         table.to_csv(folder / "figures" / "size.csv", index=False)

@@ -25,7 +25,7 @@ import pandas as pd
 import yaml
 
 from sim.analysis.labels import check_metrics
-from sim.analysis.output import atomic_folder
+from sim.analysis.output import atomic_folder, write_resolved
 from sim.analysis.provenance import write_manifest
 from sim.analysis.statistics import mean_interval
 from sim.config.errors import InputError, Problem, brief_text
@@ -223,6 +223,47 @@ def sweep_table(runs: list[GridRun], metrics: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+SWEEP_COLUMNS = ("metric", "year", "mean", "ci_low", "ci_high", "n")
+"""The columns of ``sweep.csv`` after the varied keys."""
+
+
+def sweep_figure(
+    table: pd.DataFrame, path: Path, name: str, replications: int, language: str = "en"
+) -> Path:
+    """One panel per metric: every grid point's mean by year with its 95 % interval.
+    Texts in English (``en``) or Norwegian (``no``)."""
+    from sim.analysis.figures import new_figure, say
+    from sim.analysis.labels import label
+
+    keys = [c for c in table.columns if c not in SWEEP_COLUMNS]
+    yearly = table[table.year.astype(str) != "all"].copy()
+    yearly["year"] = yearly.year.astype(int)
+    yearly["point"] = [
+        ", ".join(f"{k.split('.')[-1]}={shown_value(k, v)}" for k, v in zip(keys, row, strict=True))
+        for row in yearly[keys].itertuples(index=False)
+    ]
+    metrics = list(dict.fromkeys(yearly.metric))
+    columns = min(2, len(metrics))
+    rows = (len(metrics) + columns - 1) // columns
+    fig, axes = new_figure(rows, columns, figsize=(6.5 * columns, 3.4 * rows), squeeze=False)
+    for ax, metric in zip(axes.flat, metrics, strict=False):
+        for point, block in yearly[yearly.metric == metric].groupby("point", sort=False):
+            line = ax.plot(block.year, block["mean"], marker="o", markersize=3, label=point)[0]
+            ax.fill_between(
+                block.year, block.ci_low, block.ci_high, alpha=0.15, color=line.get_color()
+            )
+        ax.set_title(label(metric, language, with_unit=True), fontsize=9)
+        ax.grid(alpha=0.3)
+    for ax in list(axes.flat)[len(metrics) :]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=7)
+    fig.suptitle(name, fontsize=10)
+    fig.text(0.01, 0.005, say("sweep_note", language, n=replications), fontsize=7, color="0.35")
+    fig.tight_layout(rect=(0, 0.02, 1, 1))
+    fig.savefig(path, dpi=100)
+    return path
+
+
 @dataclass
 class Sweep:
     """A grid of scenario variants run with the same random numbers, and its table."""
@@ -263,10 +304,15 @@ def sweep(
 def write_sweep(
     sweep: Sweep, out: str | Path, force: bool = False, command: Sequence[str] | None = None
 ) -> Path:
-    """``sweep.csv`` and ``manifest.json`` at ``out``, written atomically; return ``out``."""
+    """``sweep.csv``, ``figures/sweep.png`` (with its data) and ``manifest.json`` at
+    ``out``, written atomically; return ``out``."""
     out = Path(out)
     with atomic_folder(out, force) as folder:
         sweep.table.to_csv(folder / "sweep.csv", index=False)
+        (folder / "figures").mkdir()
+        figure = folder / "figures" / "sweep.png"
+        sweep_figure(sweep.table, figure, sweep.base.name, sweep.base.replications)
+        sweep.table.to_csv(figure.with_suffix(".csv"), index=False)
         write_grid_manifest(
             folder,
             "sweep",
@@ -290,7 +336,9 @@ def write_grid_manifest(
     command: Sequence[str] | None,
     extra: Mapping[str, Any],
 ) -> None:
-    """The manifest of a grid's folder: the base scenario, and the grid under ``extra``."""
+    """The manifest of a grid's folder (and its base scenario as run): the base
+    scenario, and the grid under ``extra``."""
+    write_resolved(folder, base)
     write_manifest(
         folder,
         kind=kind,

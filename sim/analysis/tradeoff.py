@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from sim.analysis.figures import new_figure
+from sim.analysis.figures import new_figure, say
+from sim.analysis.labels import measure_label
 from sim.analysis.output import atomic_folder
 from sim.analysis.statistics import mean_interval
 from sim.analysis.sweep import (
@@ -143,20 +144,19 @@ def _name_points(ax: Any, table: pd.DataFrame, stability: str) -> None:
     )
 
 
-def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str) -> Path:
-    """Throughput against stability, with intervals; mean wait and hospits nights below."""
+def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str, language: str = "en") -> Path:
+    """Throughput against stability, with intervals; mean wait and hospits nights below.
+    Texts in English (``en``) or Norwegian (``no``)."""
 
     fig, axes = new_figure(2, 2, figsize=(15, 9.5))
     palette = matplotlib.colormaps["tab10" if len(table) <= 10 else "tab20"]
     colours = [palette(i % palette.N) for i in range(len(table))]
-    for ax, stability, xlabel in (
-        (axes[0, 0], "forced_moves_per_100_tenant_years", "Forced moves per 100 tenant-years"),
-        (
-            axes[0, 1],
-            "share_permanent_need_moved",
-            f"Share of permanent-need tenants moved at least once in {STABILITY_YEARS} years",
-        ),
+    throughput = measure_label("throughput_per_100_units", language).replace(": ", ":\n", 1)
+    for ax, stability in (
+        (axes[0, 0], "forced_moves_per_100_tenant_years"),
+        (axes[0, 1], "share_permanent_need_moved"),
     ):
+        xlabel = measure_label(stability, language, STABILITY_YEARS)
         for i, row in enumerate(table.itertuples()):
             x, y = getattr(row, stability), row.throughput_per_100_units
             xerr = [
@@ -177,23 +177,16 @@ def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str) -> Path:
                 capsize=3,
             )
         ax.set_xlabel(xlabel, fontsize=9)
-        ax.set_ylabel("Throughput: new households housed\nper 100 units per year", fontsize=9)
+        ax.set_ylabel(throughput, fontsize=9)
         ax.grid(alpha=0.3)
         low, high = ax.get_xlim()
         ax.set_xlim(low, high + 0.12 * (high - low))  # room for the labels of the last points
     names = ", ".join(key.split(".")[-1] for key in _point_keys(table))
-    axes[0, 0].set_title(
-        f"Throughput against stability (up and left is better)\npoints labelled {names}",
-        fontsize=10,
-    )
-    axes[0, 1].set_title(
-        f"… for tenants whose need is permanent\npoints labelled {names}", fontsize=10
-    )
+    axes[0, 0].set_title(say("tradeoff_title", language, names=names), fontsize=10)
+    axes[0, 1].set_title(say("tradeoff_permanent", language, names=names), fontsize=10)
     positions = np.arange(len(table))
-    for ax, column, xlabel in (
-        (axes[1, 0], "wait_years_mean", "Mean wait of those housed (years)"),
-        (axes[1, 1], "hospits_nights_per_year", "Hospits nights per year"),
-    ):
+    for ax, column in ((axes[1, 0], "wait_years_mean"), (axes[1, 1], "hospits_nights_per_year")):
+        xlabel = measure_label(column, language)
         ax.barh(
             positions,
             table[column],
@@ -211,12 +204,12 @@ def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str) -> Path:
         ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.grid(alpha=0.3, axis="x")
         ax.invert_yaxis()
-    axes[1, 0].set_title("Beside: waiting", fontsize=10)
-    axes[1, 1].set_title("Beside: hospits", fontsize=10)
+    axes[1, 0].set_title(say("beside_waiting", language), fontsize=10)
+    axes[1, 1].set_title(say("beside_hospits", language), fontsize=10)
     fig.text(
         0.01,
         0.005,
-        caption + " Points and bars: means over replications; whiskers: 95 % intervals.",
+        caption + " " + say("tradeoff_note", language),
         fontsize=8,
         color="0.25",
         wrap=True,
@@ -255,13 +248,17 @@ class Tradeoff:
         """The policy names and the means of the five measures."""
         return self.table[OVERVIEW_COLUMNS]
 
-    def caption(self) -> str:
+    def caption(self, language: str = "en") -> str:
         """What the figure shows: scenario, replications, years and the varied keys."""
         base = self.runs[0].scenario
-        return (
-            f"Simulated: {base.name}, {base.replications} replications per policy, "
-            f"{base.time.start}–{base.time.end - 1}, same random numbers for every "
-            f"policy; policies vary {', '.join(key for key, _ in self.axes)}."
+        return say(
+            "tradeoff_caption",
+            language,
+            name=base.name,
+            n=base.replications,
+            first=base.time.start,
+            last=base.time.end - 1,
+            keys=", ".join(key for key, _ in self.axes),
         )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.analysis.labels import measure_label
 from sim.analysis.tradeoff import STABILITY_YEARS
 from sim.app.runs import OVER_TIME, Point
 from sim.app.text import metric, say
@@ -55,16 +56,12 @@ def tradeoff_chart(points: Sequence[Point], language: str) -> tuple[pd.DataFrame
     every point with its 95 % intervals both ways and its run number."""
     data = points_frame(points)
     colour = _colour(list(data.label), language, legend=True)
-    throughput = say("throughput", language)
+    throughput = measure_label(THROUGHPUT, language)
     y_scale = {"zero": False, "padding": 20}
     panels = []
     for stability in STABILITY:
         share = stability == STABILITY[1]
-        title = (
-            say("share_moved", language, years=STABILITY_YEARS)
-            if share
-            else say("forced_per_100", language)
-        )
+        title = measure_label(stability, language, STABILITY_YEARS)
         x = _quantity(
             stability,
             title=title,

@@ -108,15 +108,6 @@ TEXT: Phrases = {
         "Punkter: gjennomsnitt over replikasjoner; streker: 95 % intervaller. Opp og til "
         "venstre er bedre. Alle kjøringer bruker de samme tilfeldige tallene.",
     ),
-    "throughput": (
-        "Throughput: new households housed per 100 units a year",
-        "Gjennomstrømning: nye husstander bosatt per 100 boliger per år",
-    ),
-    "forced_per_100": ("Forced moves per 100 tenant-years", "Tvungne flyttinger per 100 leieår"),
-    "share_moved": (
-        "Share of permanent-need tenants moved at least once in {years} years",
-        "Andel leietakere med varig behov flyttet minst én gang på {years} år",
-    ),
     "over_time": ("Over time (the runs on the chart)", "Over tid (kjøringene i diagrammet)"),
     "year": ("Year", "År"),
     "run_label": ("Run", "Kjøring"),

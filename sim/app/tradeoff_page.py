@@ -10,12 +10,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from sim.analysis.labels import measure_label
 from sim.analysis.tradeoff import STABILITY_YEARS
 from sim.app import controls as ctl
-from sim.app.charts import over_time_chart, points_frame, tradeoff_chart
+from sim.app.charts import MEASURES, over_time_chart, points_frame, tradeoff_chart
 from sim.app.runs import Point
 from sim.app.session import Chosen, chosen, language, runner, show_input_error
-from sim.app.text import contract, metric, say
+from sim.app.text import contract, say
 from sim.config.errors import InputError
 
 GRID_CONTRACTS: tuple[float | None, ...] = (1.0, 3.0, 5.0, None)
@@ -238,10 +239,6 @@ def _table(points: list[Point], lang: str) -> pd.DataFrame:
     frame = points_frame(points)
     columns: dict[str, Any] = {
         "label": say("run_label", lang),
-        "throughput_per_100_units": say("throughput", lang),
-        "forced_moves_per_100_tenant_years": say("forced_per_100", lang),
-        "share_permanent_need_moved": say("share_moved", lang, years=STABILITY_YEARS),
-        "wait_years_mean": metric("wait_years_mean", lang, with_unit=True),
-        "hospits_nights_per_year": metric("hospits_nights", lang, with_unit=True),
+        **{name: measure_label(name, lang, STABILITY_YEARS) for name in MEASURES},
     }
     return frame[list(columns)].rename(columns=columns).round(3)

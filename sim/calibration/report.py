@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.analysis.figures import new_figure
+from sim.analysis.figures import new_figure, say
 from sim.analysis.labels import label
 from sim.analysis.output import atomic_folder
 from sim.analysis.provenance import Input, recorded_command, write_manifest
@@ -148,8 +148,9 @@ def _overlay_lines(
     return lines
 
 
-def fit_figure(fit: pd.DataFrame, path: Path, name: str) -> None:
-    """Observed against simulated (mean and 90 % interval), one panel per metric."""
+def fit_figure(fit: pd.DataFrame, path: Path, name: str, language: str = "en") -> None:
+    """Observed against simulated (mean and 90 % interval), one panel per metric; texts in
+    English (``en``) or Norwegian (``no``)."""
     metrics = list(dict.fromkeys(fit.metric))
     columns = min(3, len(metrics))
     rows = (len(metrics) + columns - 1) // columns
@@ -158,7 +159,7 @@ def fit_figure(fit: pd.DataFrame, path: Path, name: str) -> None:
         block = fit[fit.metric == metric].reset_index(drop=True)
         x = range(len(block))
         ticks = [
-            f"{(g or c or 'all')} {y}"
+            f"{(g or c or say('fit_all', language))} {y}"
             for g, c, y in zip(block.group, block.category, block.year, strict=True)
         ]
         ax.errorbar(
@@ -171,7 +172,7 @@ def fit_figure(fit: pd.DataFrame, path: Path, name: str) -> None:
             fmt="o",
             color="tab:blue",
             capsize=3,
-            label="simulated (90 % interval)",
+            label=say("fit_simulated", language),
         )
         has_range = block.low.notna() & block.high.notna()
         ax.vlines(
@@ -181,9 +182,16 @@ def fit_figure(fit: pd.DataFrame, path: Path, name: str) -> None:
             color="black",
             linewidth=3,
             alpha=0.4,
-            label="reported range",
+            label=say("fit_range", language),
         )
-        ax.scatter(x, block.observed, color="black", marker="x", zorder=3, label="observed")
+        ax.scatter(
+            x,
+            block.observed,
+            color="black",
+            marker="x",
+            zorder=3,
+            label=say("fit_observed", language),
+        )
         held = ~block.used_in_fit
         if held.any():
             ax.scatter(
@@ -193,20 +201,16 @@ def fit_figure(fit: pd.DataFrame, path: Path, name: str) -> None:
                 edgecolors="red",
                 s=120,
                 zorder=4,
-                label="held out",
+                label=say("fit_held_out", language),
             )
         ax.set_xticks(list(x))
         ax.set_xticklabels(ticks, rotation=60, ha="right", fontsize=7)
-        ax.set_title(label(metric, with_unit=True), fontsize=9)
+        ax.set_title(label(metric, language, with_unit=True), fontsize=9)
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(metrics) :]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=7)
     inside = int(fit.inside.sum())
-    fig.suptitle(
-        f"{name}: observed (x) against simulated; {inside} of {len(fit)} inside "
-        "the simulated 90 % interval",
-        fontsize=10,
-    )
+    fig.suptitle(say("fit_title", language, name=name, inside=inside, n=len(fit)), fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=100)

@@ -19,6 +19,7 @@ from sim.cli.common import (
     result_folder,
     set_option,
 )
+from sim.cli.report import check_formats, report_options, write_report
 
 if TYPE_CHECKING:
     from sim.calibration import CalibrationResult
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     help="Also write the calibrated scenario (extends the base) to this file. "
     "Example: --scenario-out scenarios/asker-calibrated.yaml",
 )
+@report_options
 @FORCE_OPTION
 @quiet_option("No progress bar.")
 @handle_errors
@@ -62,6 +64,9 @@ def calibrate(
     out: Path | None,
     overrides: tuple[str, ...],
     scenario_out: Path | None,
+    with_report: bool,
+    lang: str,
+    formats: str,
     force: bool,
     quiet: bool,
 ) -> None:
@@ -74,6 +79,7 @@ def calibrate(
     """
     from sim.calibration import load_calibration
 
+    check_formats(with_report, formats)
     loaded = load_calibration(spec, budget, seed, holdout or None, overrides)
     target = result_folder(out, f"calibrate-{loaded.spec.name}", force)
     with progress_bar(loaded.spec.budget, "evaluations", quiet, item_show_func=lambda x: x) as bar:
@@ -92,6 +98,8 @@ def calibrate(
         )
     click.echo(report(result))
     click.echo(f"results: {target}")
+    if with_report:
+        write_report(target, lang, formats)
 
 
 def report(result: CalibrationResult) -> str:

@@ -18,6 +18,7 @@ from sim.cli.common import (
     quiet_option,
     result_folder,
 )
+from sim.cli.report import check_formats, report_options, write_report
 from sim.config.loader import load_scenario, option_overrides
 
 
@@ -38,6 +39,7 @@ from sim.config.loader import load_scenario, option_overrides
     "Example: --metrics waiting,hospits_nights",
 )
 @out_option("compare-")
+@report_options
 @FORCE_OPTION
 @quiet_option("No progress bar and no table.")
 @handle_errors
@@ -48,6 +50,9 @@ def compare(
     jobs: int,
     metrics: str | None,
     out: Path | None,
+    with_report: bool,
+    lang: str,
+    formats: str,
     force: bool,
     quiet: bool,
 ) -> None:
@@ -61,6 +66,7 @@ def compare(
       sim compare scenarios/lorenskog-calibrated.yaml scenarios/flexbo.yaml
       sim compare scenarios/asker-calibrated.yaml scenarios/policies/asker-*.yaml -j 2
     """
+    check_formats(with_report, formats)
     loaded_base = load_scenario(base, option_overrides((), None, None, replications))
     target = result_folder(out, f"compare-{loaded_base.name}", force)
     total = loaded_base.replications * (1 + len(alternatives))
@@ -79,3 +85,5 @@ def compare(
     if not quiet:
         click.echo(comparison.text())
     click.echo(f"results: {target}")
+    if with_report:
+        write_report(target, lang, formats)

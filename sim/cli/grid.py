@@ -22,6 +22,7 @@ from sim.cli.common import (
     result_folder,
     set_option,
 )
+from sim.cli.report import check_formats, report_options, write_report
 from sim.config.loader import load_scenario, option_overrides
 from sim.config.schema import Scenario
 
@@ -56,6 +57,7 @@ def _grid_options(kind: str) -> Callable[[F], F]:
             JOBS_OPTION,
             set_option("Override a scenario key at every grid point."),
             out_option(f"{kind}-"),
+            report_options,
             FORCE_OPTION,
             quiet_option("No progress bar and no table."),
         ]
@@ -93,6 +95,9 @@ def sweep(
     jobs: int,
     overrides: tuple[str, ...],
     out: Path | None,
+    with_report: bool,
+    lang: str,
+    formats: str,
     force: bool,
     quiet: bool,
     metrics: str | None,
@@ -105,6 +110,7 @@ def sweep(
           --vary stock.ordinary.contract_years=1,3,5 --vary policy.renewal=strict,always
     """
     chosen = metric_list(metrics)
+    check_formats(with_report, formats)
     axes, base, total = _grid(scenario, varies, replications, overrides)
     target = result_folder(out, f"sweep-{base.name}", force)
     with progress_bar(total, "replications", quiet) as bar:
@@ -123,6 +129,8 @@ def sweep(
     if not quiet:
         click.echo(result.horizon().round(2).to_string())
     click.echo(f"results: {target}")
+    if with_report:
+        write_report(target, lang, formats)
 
 
 @click.command()
@@ -135,6 +143,9 @@ def tradeoff(
     jobs: int,
     overrides: tuple[str, ...],
     out: Path | None,
+    with_report: bool,
+    lang: str,
+    formats: str,
     force: bool,
     quiet: bool,
 ) -> None:
@@ -146,6 +157,7 @@ def tradeoff(
           --vary stock.ordinary.contract_years=1,3,5 \\
           --vary policy.renewal=strict,needs_based,differentiated
     """
+    check_formats(with_report, formats)
     axes, base, total = _grid(scenario, varies, replications, overrides)
     target = result_folder(out, f"tradeoff-{base.name}", force)
     with progress_bar(total, "replications", quiet) as bar:
@@ -163,3 +175,5 @@ def tradeoff(
     if not quiet:
         click.echo(result.overview().round(2).to_string(index=False))
     click.echo(f"results: {target}")
+    if with_report:
+        write_report(target, lang, formats)

@@ -42,6 +42,14 @@ def report_options(command: F) -> F:
     )(command)
 
 
+def check_formats(with_report: bool, formats: str) -> None:
+    """A bad ``--format`` is an input error before anything runs."""
+    if with_report:
+        from sim.report import parse_formats
+
+        parse_formats(formats)
+
+
 def write_report(folder: Path, language: str, formats: str, force: bool = False) -> None:
     """Make the report of ``folder`` and say what was written and how long it took."""
     from sim.report import make_report, parse_formats
@@ -61,7 +69,8 @@ def write_report(folder: Path, language: str, formats: str, force: bool = False)
 @FORCE_OPTION
 @handle_errors
 def report(folder: Path, lang: str, formats: str, force: bool) -> None:
-    """Write report.xlsx and report.html into the result FOLDER of a sim run.
+    """Write report.xlsx and report.html into a result FOLDER of sim run, compare, sweep,
+    tradeoff, size or calibrate.
 
     The report is made from what the folder holds, so it can be remade at any time, in
     English or Norwegian (bokmål).
@@ -70,5 +79,6 @@ def report(folder: Path, lang: str, formats: str, force: bool) -> None:
     Example:
       sim report results/flexbo/20261130-101500 --lang nb
       sim report results/flexbo/20261130-101500 --format html --force
+      sim report results/compare-lorenskog-calibrated/20261130-102000 --lang nb
     """
     write_report(folder, lang, formats, force)

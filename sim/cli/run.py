@@ -23,7 +23,7 @@ from sim.cli.common import (
     result_folder,
     set_option,
 )
-from sim.cli.report import report_options, write_report
+from sim.cli.report import check_formats, report_options, write_report
 from sim.config.loader import load_scenario, option_overrides
 
 
@@ -87,10 +87,7 @@ def run(
       sim run scenarios/lorenskog.yaml --set policy.renewal=always --out results/always
       sim run scenarios/flexbo.yaml --report --lang nb
     """
-    if with_report:
-        from sim.report import parse_formats
-
-        parse_formats(formats)  # a bad --format is an input error before the run
+    check_formats(with_report, formats)
     loaded = load_scenario(scenario, option_overrides(overrides, seed, years, replications))
     target = result_folder(out, loaded.name, force)
     count = loaded.replications

@@ -19,6 +19,7 @@ from sim.cli.common import (
     result_folder,
     set_option,
 )
+from sim.cli.report import check_formats, report_options, write_report
 from sim.config.loader import load_scenario, option_overrides
 
 
@@ -69,6 +70,7 @@ from sim.config.loader import load_scenario, option_overrides
 @JOBS_OPTION
 @set_option("Override a scenario key, repeatable.")
 @out_option("size-")
+@report_options
 @FORCE_OPTION
 @quiet_option("No progress lines.")
 @handle_errors
@@ -85,6 +87,9 @@ def size(
     jobs: int,
     overrides: tuple[str, ...],
     out: Path | None,
+    with_report: bool,
+    lang: str,
+    formats: str,
     force: bool,
     quiet: bool,
 ) -> None:
@@ -95,6 +100,7 @@ def size(
       sim size scenarios/asker-calibrated.yaml --category ordinary --from 2012 --to 2015 \\
           --target "wait_years_mean[group=disadvantaged] <= 0.5" --jobs 2
     """
+    check_formats(with_report, formats)
     loaded = load_scenario(scenario, option_overrides(overrides, None, None, replications))
     target_dir = result_folder(out, f"size-{loaded.name}", force)
 
@@ -125,6 +131,8 @@ def size(
     )
     click.echo(report(result))
     click.echo(f"results: {target_dir}")
+    if with_report:
+        write_report(target_dir, lang, formats)
 
 
 def report(result: SizingResult) -> str:

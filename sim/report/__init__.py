@@ -1,10 +1,10 @@
 """Reports planners open: ``report.xlsx`` and ``report.html`` in a result folder, in
-English or Norwegian (``sim report``, ``sim run --report``).
+English or Norwegian (``sim report``, and ``--report`` on every command that writes a
+result folder).
 
-A report is made only from what the folder holds (manifest, summary, merged scenario;
-the comments of the scenario file it names, where that file still exists), so it can be
-remade later. Reports are made of ``sim run`` folders; the other commands' folders are
-refused with a clear message.
+A report is made only from what the folder holds (manifest, its tables, the merged
+scenario; the comments of the scenario file it names, where that file still exists), so
+it can be remade later.
 """
 
 from __future__ import annotations

@@ -20,28 +20,53 @@ from sim.config.comments import assumptions, data_dictionary, meaning
 from sim.config.errors import InputError, Problem
 from sim.config.loader import read_yaml
 from sim.model.catalogue import CATALOGUE
-from sim.report.words import FAMILIES, say, unit
+from sim.report.kinds import BUILDERS
+from sim.report.words import FAMILIES, number, say, unit
 
 LANGUAGES = {"en": "en", "nb": "no"}
 """``--lang`` values and the catalogue's language codes."""
 
-REPORTED_KINDS = ("run",)
-"""Result folders a report is made of (the other commands' folders: not yet)."""
+REPORTED_KINDS = ("run", *BUILDERS)
+"""Result folders a report is made of: every command's that writes one."""
+
+SCENARIO_FILES = ("scenario.resolved.yaml", "best.yaml")
+"""Where a folder keeps the scenario it ran (a calibration: its best fit)."""
+
+
+@dataclass
+class Table:
+    """A table of a report: a sheet of the workbook, a section of the page."""
+
+    key: str  # stable name (the page's data-table)
+    title: str  # in the report's language
+    frame: pd.DataFrame  # headers in the report's language; numbers as numbers
+    note: str = ""
 
 
 @dataclass
 class Report:
-    """Everything a workbook or a web page of a run shows."""
+    """Everything a workbook or a web page of a result folder shows."""
 
     language: str  # the catalogue's code: en or no
     folder: Path
     manifest: dict[str, Any]
-    scenario: dict[str, Any]  # the merged scenario that was run
-    summary: pd.DataFrame
+    scenario: dict[str, Any]  # the merged scenario that was run ({} if not kept)
+    summary: pd.DataFrame  # sim run's summary.csv (empty for the other kinds)
     key_figures: pd.DataFrame  # totals of KEY_METRICS in the first and last year
     families: dict[str, pd.DataFrame] = field(default_factory=dict)  # wide by year
     assumptions: pd.DataFrame = field(default_factory=pd.DataFrame)
     figures: dict[str, bytes] = field(default_factory=dict)  # PNG by name
+    heading: str = ""  # the title, if not a run's
+    asks: str = ""  # the question, if not a run's
+    sentences: list[str] = field(default_factory=list)  # the answer in words
+    tables: list[Table] = field(default_factory=list)  # the kind's own tables
+
+    @property
+    def kind(self) -> str:
+        return str(self.manifest.get("kind", "run"))
+
+    def add_table(self, key: str, title: str, frame: pd.DataFrame) -> None:
+        self.tables.append(Table(key, title, frame.reset_index(drop=True)))
 
     @property
     def first_year(self) -> int:
@@ -56,10 +81,12 @@ class Report:
         return str(self.manifest.get("scenario", ""))
 
     def title(self) -> str:
-        return say("title", self.language, name=self.name)
+        return self.heading or say("title", self.language, name=self.name)
 
     def question(self) -> str:
         """What the report answers: the scenario, its years and replications."""
+        if self.asks:
+            return self.asks
         return say(
             "question",
             self.language,
@@ -140,6 +167,21 @@ def key_figures(summary: pd.DataFrame, first: int, last: int, language: str) -> 
                 }
             )
     return pd.DataFrame(rows)
+
+
+def key_sentences(figures: pd.DataFrame, language: str) -> list[str]:
+    """A sentence per key metric: its mean and interval in the first and last year."""
+    out = []
+    for name in dict.fromkeys(figures.metric):
+        rows = figures[figures.metric == name]
+        parts = [
+            f"{number(r.mean, language)} {r.unit} {say('in_year', language, year=r.year)} "
+            f"({say('interval', language)} {number(r.ci_low, language)}–"
+            f"{number(r.ci_high, language)})"
+            for r in rows.itertuples()
+        ]
+        out.append(f"{rows.iloc[0].label}: " + "; ".join(parts))
+    return out
 
 
 def family_tables(summary: pd.DataFrame, language: str) -> dict[str, pd.DataFrame]:
@@ -242,8 +284,28 @@ def figures(report: Report) -> dict[str, bytes]:
         return {path.stem: path.read_bytes() for path in paths}
 
 
+def _read_summary(folder: Path) -> pd.DataFrame:
+    if not (folder / "summary.csv").is_file():
+        raise _folder_error(folder, "has no summary.csv; run the command again")
+    summary = pd.read_csv(folder / "summary.csv", keep_default_na=False, na_values=[""])
+    summary["group"] = summary["group"].fillna("").astype(str)
+    summary["category"] = summary["category"].fillna("").astype(str)
+    return summary
+
+
+def _read_scenario(folder: Path, kind: str) -> dict[str, Any]:
+    """The scenario the folder ran; a run's must be there, the others' may be missing
+    (folders written before they kept it)."""
+    for name in SCENARIO_FILES:
+        if (folder / name).is_file():
+            return read_yaml(folder / name)
+    if kind == "run":
+        raise _folder_error(folder, "has no scenario.resolved.yaml; run the command again")
+    return {}
+
+
 def load_report(folder: str | Path, language: str = "en") -> Report:
-    """Read a result folder of ``sim run`` into a report in ``en`` or ``nb``."""
+    """Read a result folder of any command into a report in ``en`` or ``nb``."""
     folder = Path(folder)
     if language not in LANGUAGES:
         raise InputError(
@@ -251,18 +313,18 @@ def load_report(folder: str | Path, language: str = "en") -> Report:
         )
     lang = LANGUAGES[language]
     manifest = read_manifest(folder)
-    for needed in ("summary.csv", "scenario.resolved.yaml"):
-        if not (folder / needed).is_file():
-            raise _folder_error(folder, f"has no {needed}; run the command again")
-    summary = pd.read_csv(folder / "summary.csv", keep_default_na=False, na_values=[""])
-    summary["group"] = summary["group"].fillna("").astype(str)
-    summary["category"] = summary["category"].fillna("").astype(str)
-    scenario = read_yaml(folder / "scenario.resolved.yaml")
-    file = manifest.get("scenario_file")
+    kind = str(manifest["kind"])
+    summary = _read_summary(folder) if kind == "run" else pd.DataFrame()
+    scenario = _read_scenario(folder, kind)
     report = Report(lang, folder, manifest, scenario, summary, pd.DataFrame())
-    report.key_figures = key_figures(summary, report.first_year, report.last_year, lang)
-    report.families = family_tables(summary, lang)
-    report.assumptions = assumption_table(scenario, Path(file) if file else None, lang)
-    report.figures = figures(report)
+    if kind == "run":
+        report.key_figures = key_figures(summary, report.first_year, report.last_year, lang)
+        report.sentences = key_sentences(report.key_figures, lang)
+        report.families = family_tables(summary, lang)
+        report.figures = figures(report)
+    else:
+        BUILDERS[kind](report)
+    file = manifest.get("scenario_file")
+    if scenario:
+        report.assumptions = assumption_table(scenario, Path(file) if file else None, lang)
     return report
-

@@ -8,15 +8,14 @@ carries its exact value in ``data-value`` beside the rounded text a reader sees.
 from __future__ import annotations
 
 import base64
-import math
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import pandas as pd
 
-from sim.report.content import Report
-from sim.report.words import say
+from sim.report.content import Report, Table
+from sim.report.words import number, say
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="{{ html_lang }}">
@@ -33,6 +32,7 @@ h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem;
 table { border-collapse: collapse; font-size: 0.9rem; margin: 0.5rem 0; }
 th, td { border: 1px solid #ccd; padding: 0.25rem 0.5rem; vertical-align: top; }
 th { background: #e8edf5; text-align: left; }
+td.long { min-width: 22rem; }
 td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 img { max-width: 100%; height: auto; display: block; margin: 0.5rem 0 1.5rem; }
 .note { color: #555; font-size: 0.85rem; }
@@ -46,18 +46,18 @@ details { margin: 0.5rem 0; } summary { cursor: pointer; font-weight: 600; }
 <p>{{ question }}</p>
 {% if description %}<p class="note">{{ description }}</p>{% endif %}
 
-<h2>{{ words.key_figures }}</h2>
-<ul>
+<h2>{% if key_rows %}{{ words.key_figures }}{% else %}{{ words.answer }}{% endif %}</h2>
+<ul id="answer">
 {% for sentence in sentences %}<li>{{ sentence }}</li>
 {% endfor %}</ul>
-<div class="scroll"><table id="key-figures">
+{% if key_rows %}<div class="scroll"><table id="key-figures">
 <tr><th>{{ words.metric }}</th><th>{{ words.unit }}</th><th>{{ words.year }}</th>
 <th>{{ words.mean }}</th><th>{{ words.interval }}</th></tr>
 {% for row in key_rows %}<tr data-metric="{{ row.metric }}" data-year="{{ row.year }}">
 <td>{{ row.label }}</td><td>{{ row.unit }}</td><td class="n">{{ row.year }}</td>
 <td class="n" data-value="{{ row.mean_value }}">{{ row.mean }}</td>
 <td class="n">{{ row.low }} – {{ row.high }}</td></tr>
-{% endfor %}</table></div>
+{% endfor %}</table></div>{% endif %}
 
 <h2>{{ words.how_to_read }}</h2>
 <p>{{ words.how_to_read_text }}</p>
@@ -66,7 +66,19 @@ details { margin: 0.5rem 0; } summary { cursor: pointer; font-weight: 600; }
 {% for name, uri in figures %}<img alt="{{ name }}" src="{{ uri }}">
 {% endfor %}
 
-<h2>{{ words.summary }}</h2>
+{% for table in tables %}
+<h2>{{ table.title }}</h2>
+{% if table.note %}<p class="note">{{ table.note }}</p>{% endif %}
+<div class="scroll"><table class="result" data-table="{{ table.key }}">
+<tr>{% for column in table.columns %}<th>{{ column }}</th>{% endfor %}</tr>
+{% for row in table.rows %}<tr>{% for cell in row %}{% if cell.number %}<td class="n"
+ data-value="{{ cell.value }}">{{ cell.text }}</td>{% else %}<td
+{%- if cell.text | length > 60 %} class="long"{% endif %}>{{ cell.text }}</td>{% endif %}
+{%- endfor %}</tr>
+{% endfor %}</table></div>
+{% endfor %}
+
+{% if families %}<h2>{{ words.summary }}</h2>{% endif %}
 {% for family in families %}
 <details{% if loop.first %} open{% endif %}><summary>{{ family.title }}</summary>
 <div class="scroll"><table class="summary" data-family="{{ family.name }}">
@@ -81,12 +93,13 @@ details { margin: 0.5rem 0; } summary { cursor: pointer; font-weight: 600; }
 {% endfor %}
 
 <h2>{{ words.assumptions }}</h2>
+{% if not assumptions.rows %}<p>{{ words.no_scenario }}</p>{% else %}
 <p>{{ words.assumptions_text }}</p>
 <details><summary>{{ words.assumptions }} ({{ assumptions.rows | length }})</summary>
 <div class="scroll"><table id="assumptions">
 <tr>{% for column in assumptions.columns %}<th>{{ column }}</th>{% endfor %}</tr>
 {% for row in assumptions.rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>
-{% endfor %}</table></div></details>
+{% endfor %}</table></div></details>{% endif %}
 
 <h2>{{ words.provenance }}</h2>
 <div class="scroll"><table id="provenance">
@@ -96,39 +109,6 @@ details { margin: 0.5rem 0; } summary { cursor: pointer; font-weight: 600; }
 </body>
 </html>
 """
-
-
-def number(value: float, language: str, digits: int | None = None) -> str:
-    """A number as a reader of the language writes it: ``1,234.5`` or ``1 234,5``.
-
-    >>> number(1234.56, "en"), number(12.34, "no"), number(0.1234, "no")
-    ('1,235', '12,3', '0,12')
-    >>> number(1234.56, "no") == "1\\u00a0235"
-    True
-    """
-    if not math.isfinite(value):
-        return "–"
-    if digits is None:
-        digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
-    text = f"{value:,.{digits}f}"
-    if language == "no":
-        text = text.replace(",", "\u00a0").replace(".", ",")
-    return text
-
-
-def _sentences(report: Report) -> list[str]:
-    lang = report.language
-    figures = report.key_figures
-    out = []
-    for name in dict.fromkeys(figures.metric):
-        rows = figures[figures.metric == name]
-        parts = [
-            f"{number(r.mean, lang)} {r.unit} {say('in_year', lang, year=r.year)} "
-            f"({say('interval', lang)} {number(r.ci_low, lang)}–{number(r.ci_high, lang)})"
-            for r in rows.itertuples()
-        ]
-        out.append(f"{rows.iloc[0].label}: " + "; ".join(parts))
-    return out
 
 
 def _family(report: Report, name: str, table: pd.DataFrame) -> dict[str, Any]:
@@ -160,6 +140,27 @@ def _family(report: Report, name: str, table: pd.DataFrame) -> dict[str, Any]:
         *years,
     ]
     return {"name": name, "title": say(f"family_{name}", lang), "columns": columns, "rows": rows}
+
+
+def _cell(value: Any, language: str) -> dict[str, Any]:
+    """A cell of a table: a number keeps its exact value beside the rounded text."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return {"number": False, "text": "" if value is None else str(value)}
+    if isinstance(value, int):
+        return {"number": True, "value": str(value), "text": str(value)}
+    return {"number": True, "value": repr(float(value)), "text": number(value, language)}
+
+
+def _table(table: Table, language: str) -> dict[str, Any]:
+    return {
+        "key": table.key,
+        "title": table.title,
+        "note": table.note,
+        "columns": [str(c) for c in table.frame.columns],
+        "rows": [
+            [_cell(value, language) for value in row] for row in table.frame.itertuples(index=False)
+        ],
+    }
 
 
 def render(report: Report) -> str:
@@ -200,6 +201,8 @@ def render(report: Report) -> str:
             "assumptions",
             "assumptions_text",
             "provenance",
+            "answer",
+            "no_scenario",
         )
     }
     assumptions = report.assumptions
@@ -209,10 +212,11 @@ def render(report: Report) -> str:
         question=report.question(),
         description=report.description(),
         words=words,
-        sentences=_sentences(report),
+        sentences=report.sentences,
         key_rows=key_rows,
         figures=figures,
         families=[_family(report, n, t) for n, t in report.families.items()],
+        tables=[_table(table, lang) for table in report.tables],
         assumptions={
             "columns": list(assumptions.columns),
             "rows": assumptions.astype(str).values.tolist(),

@@ -7,9 +7,11 @@ and units come from the metric catalogue (:mod:`sim.analysis.labels`).
 
 from __future__ import annotations
 
+import math
+
 from sim.analysis.labels import Phrases, phrase, unit
 
-__all__ = ["FAMILIES", "TEXT", "say", "unit"]
+__all__ = ["FAMILIES", "TEXT", "number", "say", "unit"]
 
 FAMILIES: dict[str, tuple[str, ...]] = {
     "flows": ("flow",),
@@ -103,7 +105,184 @@ TEXT: Phrases = {
     ),
     "total": ("total", "totalt"),
     "in_year": ("in {year}", "i {year}"),
+    "yes": ("yes", "ja"),
+    "no": ("no", "nei"),
+    "answer": ("The answer", "Svaret"),
+    "no_scenario": (
+        "This folder holds no scenario as run, so its keys are not listed.",
+        "Mappen har ikke scenarioet slik det ble kjørt, så nøklene er ikke listet.",
+    ),
+    # sim compare
+    "title_compare": (
+        "Comparison: {name} and alternatives",
+        "Sammenligning: {name} og alternativer",
+    ),
+    "question_compare": (
+        "How {alternatives} differ from {name} in {first}–{last}, each run with the same "
+        "random numbers over {n} replications (paired differences).",
+        "Hvordan {alternatives} skiller seg fra {name} i {first}–{last}, alle kjørt med de "
+        "samme tilfeldige tallene over {n} replikasjoner (parvise forskjeller).",
+    ),
+    "compare_sentence": (
+        "{alternative} against {name}: {metric} {difference} {unit}, mean over the "
+        "reported years ({interval} {low} to {high})",
+        "{alternative} mot {name}: {metric} {difference} {unit}, gjennomsnitt over de "
+        "rapporterte årene ({interval} {low} til {high})",
+    ),
+    "table_horizon": ("Over the reported years", "Over de rapporterte årene"),
+    "table_by_year": ("By year", "Etter år"),
+    "horizon_note": (
+        "Mean over the reported years of each replication's yearly values.",
+        "Gjennomsnitt over de rapporterte årene av hver replikasjons årlige verdier.",
+    ),
+    "alternative": ("Alternative", "Alternativ"),
+    "base_mean": ("Base, mean", "Utgangspunkt, gjennomsnitt"),
+    "alternative_mean": ("Alternative, mean", "Alternativ, gjennomsnitt"),
+    "difference": ("Difference (alternative − base)", "Forskjell (alternativ − utgangspunkt)"),
+    "unpaired_ci_low": ("Unpaired 95 % interval, low", "Uparet 95 % intervall, nedre"),
+    "unpaired_ci_high": ("Unpaired 95 % interval, high", "Uparet 95 % intervall, øvre"),
+    "width_ratio": ("Paired/unpaired width", "Bredde parvis/uparet"),
+    "n": ("Replications", "Replikasjoner"),
+    "ci_low": ("95 % interval, low", "95 % intervall, nedre"),
+    "ci_high": ("95 % interval, high", "95 % intervall, øvre"),
+    # sim sweep and sim tradeoff
+    "title_sweep": ("Sweep: {name}", "Gjennomkjøring: {name}"),
+    "question_sweep": (
+        "What the model gives for {name} in {first}–{last} at {points} combinations of "
+        "{keys}, {n} replications each with the same random numbers.",
+        "Hva modellen gir for {name} i {first}–{last} for {points} kombinasjoner av {keys}, "
+        "{n} replikasjoner hver med de samme tilfeldige tallene.",
+    ),
+    "sweep_sentence": (
+        "{metric} in {year}: from {low} {unit} ({low_point}) to {high} {unit} ({high_point})",
+        "{metric} i {year}: fra {low} {unit} ({low_point}) til {high} {unit} ({high_point})",
+    ),
+    "table_points": ("By point and year", "Etter punkt og år"),
+    "title_tradeoff": (
+        "Throughput against stability: {name}",
+        "Gjennomstrømning mot stabilitet: {name}",
+    ),
+    "question_tradeoff": (
+        "How many households {points} policies of {name} help, and how stable their homes "
+        "are, in {first}–{last} ({keys} varied; {n} replications each, the same random "
+        "numbers).",
+        "Hvor mange husstander {points} politikker for {name} hjelper, og hvor stabile "
+        "boligene er, i {first}–{last} ({keys} varieres; {n} replikasjoner hver, de samme "
+        "tilfeldige tallene).",
+    ),
+    "tradeoff_sentence": (
+        "Most throughput: {most} ({most_value}); fewest forced moves: {fewest} "
+        "({fewest_value} per 100 tenant-years)",
+        "Størst gjennomstrømning: {most} ({most_value}); færrest tvungne flyttinger: "
+        "{fewest} ({fewest_value} per 100 leieår)",
+    ),
+    "table_policies": ("Policies", "Politikker"),
+    "policy": ("Policy", "Politikk"),
+    "interval_low": ("{name}: 95 % interval, low", "{name}: 95 % intervall, nedre"),
+    "interval_high": ("{name}: 95 % interval, high", "{name}: 95 % intervall, øvre"),
+    # sim size
+    "title_size": ("Units needed: {name}", "Boliger som trengs: {name}"),
+    "question_size": (
+        "How many units {category} needs {how} from {first} so that {target} holds in "
+        "every year from {last} in at least {p} of the replications.",
+        "Hvor mange boliger {category} trenger {how} fra {first} for at {target} skal "
+        "holde i hvert år fra {last} i minst {p} av replikasjonene.",
+    ),
+    "a_year": ("a year", "per år"),
+    "once": ("once", "én gang"),
+    "size_answer": (
+        "{units} units {how} in {category} from {first}.",
+        "{units} boliger {how} i {category} fra {first}.",
+    ),
+    "size_none": (
+        "Not reached with up to {units} units {how}.",
+        "Ikke nådd med opptil {units} boliger {how}.",
+    ),
+    "size_analytic": (
+        "Queueing estimate (M/M/c, Erlang C), for comparison: {units} units {how}.",
+        "Køteoretisk anslag (M/M/c, Erlang C), til sammenligning: {units} boliger {how}.",
+    ),
+    "table_curve": ("Probability curve", "Sannsynlighetskurve"),
+    "units": ("Units added", "Boliger lagt til"),
+    "target": ("Target", "Mål"),
+    "metric_mean": ("Measure, mean", "Mål, gjennomsnitt"),
+    "metric_ci_low": ("Measure, 95 % interval, low", "Mål, 95 % intervall, nedre"),
+    "metric_ci_high": ("Measure, 95 % interval, high", "Mål, 95 % intervall, øvre"),
+    "probability": ("Probability of meeting the target", "Sannsynlighet for å nå målet"),
+    "probability_ci_low": (
+        "Probability, 95 % interval, low",
+        "Sannsynlighet, 95 % intervall, nedre",
+    ),
+    "probability_ci_high": (
+        "Probability, 95 % interval, high",
+        "Sannsynlighet, 95 % intervall, øvre",
+    ),
+    "chosen": ("Chosen", "Valgt"),
+    # sim calibrate
+    "title_calibrate": ("Calibration: {name}", "Kalibrering: {name}"),
+    "question_calibrate": (
+        "How well {name} reproduces the reported counts once its uncertain values are fitted "
+        "({evaluations} evaluations of {n} replications).",
+        "Hvor godt {name} gjengir de rapporterte tallene når de usikre verdiene er tilpasset "
+        "({evaluations} evalueringer av {n} replikasjoner).",
+    ),
+    "fit_sentence": (
+        "{inside} of {total} fitted targets lie inside the simulated 90 % interval.",
+        "{inside} av {total} tilpassede mål ligger innenfor det simulerte 90 %-intervallet.",
+    ),
+    "parameter_sentence": ("{parameter}: {value} ({verdict})", "{parameter}: {value} ({verdict})"),
+    "table_fit": ("Fit", "Tilpasning"),
+    "table_parameters": ("Fitted values", "Tilpassede verdier"),
+    "table_holdout": ("Held-out years", "Holdt utenfor"),
+    "observed": ("Observed", "Observert"),
+    "low": ("Reported range, low", "Rapportert spenn, nedre"),
+    "high": ("Reported range, high", "Rapportert spenn, øvre"),
+    "simulated_mean": ("Simulated, mean", "Simulert, gjennomsnitt"),
+    "simulated_p05": ("Simulated, 5th percentile", "Simulert, 5. persentil"),
+    "simulated_p95": ("Simulated, 95th percentile", "Simulert, 95. persentil"),
+    "inside": ("Inside the 90 % interval", "Innenfor 90 %-intervallet"),
+    "relative_error": ("Relative error", "Relativ feil"),
+    "used_in_fit": ("Used in the fit", "Brukt i tilpasningen"),
+    "parameter": ("Value", "Verdi"),
+    "best": ("Fitted", "Tilpasset"),
+    "search_low": ("Searched from", "Søkt fra"),
+    "search_high": ("Searched to", "Søkt til"),
+    "log_scale": ("Log scale", "Logaritmisk skala"),
+    "near_best_min": ("Near-best trials, lowest", "Nesten beste forsøk, lavest"),
+    "near_best_max": ("Near-best trials, highest", "Nesten beste forsøk, høyest"),
+    "near_best_trials": ("Near-best trials", "Nesten beste forsøk"),
+    "profile_low": ("Profile, low", "Profil, nedre"),
+    "profile_high": ("Profile, high", "Profil, øvre"),
+    "share_of_search_range": ("Share of the search range", "Andel av søkeområdet"),
+    "verdict": ("Verdict", "Vurdering"),
+    "all groups": ("all groups", "alle grupper"),
+    "all categories": ("all categories", "alle kategorier"),
+    "sum of the targets above": ("sum of the targets above", "summen av målene over"),
+    "pinned down": ("pinned down", "godt bestemt"),
+    "weakly identified": ("weakly identified", "svakt bestemt"),
+    "not identified by these targets": (
+        "not identified by these targets",
+        "ikke bestemt av disse målene",
+    ),
 }
+
+
+def number(value: float, language: str, digits: int | None = None) -> str:
+    """A number as a reader of the language writes it: ``1,234.5`` or ``1 234,5``.
+
+    >>> number(1234.56, "en"), number(12.34, "no"), number(0.1234, "no")
+    ('1,235', '12,3', '0,12')
+    >>> number(1234.56, "no") == "1\\u00a0235"
+    True
+    """
+    if not math.isfinite(value):
+        return "–"
+    if digits is None:
+        digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+    text = f"{value:,.{digits}f}"
+    if language == "no":
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    return text
 
 
 def say(key: str, language: str, **values: object) -> str:

@@ -67,6 +67,9 @@ def _overview(book: Any, report: Report, formats: dict[str, Any]) -> None:
     if description:
         sheet.merge_range(2, 0, 2, 5, description, formats["wrap"])
         sheet.set_row(2, 15 * (1 + len(description) // 110))
+    if report.key_figures.empty:
+        _answer(sheet, report, formats)
+        return
     sheet.write(4, 0, say("key_figures", lang), formats["bold"])
     figures = report.key_figures.rename(
         columns={
@@ -80,6 +83,12 @@ def _overview(book: Any, report: Report, formats: dict[str, Any]) -> None:
     ).drop(columns=["metric"])
     sheet.freeze_panes(6, 1)
     row = _table(sheet, figures, 5, formats, {0: 46, 1: 20, 2: 8, 3: 14, 4: 20, 5: 20})
+    _closing(sheet, report, row, formats)
+
+
+def _closing(sheet: Any, report: Report, row: int, formats: dict[str, Any]) -> None:
+    """Provenance and how to read the report, from ``row`` down."""
+    lang = report.language
     sheet.write(row, 0, say("provenance", lang), formats["bold"])
     for offset, (key, value) in enumerate(report.provenance(), start=1):
         sheet.write_string(row + offset, 0, key)
@@ -87,6 +96,29 @@ def _overview(book: Any, report: Report, formats: dict[str, Any]) -> None:
     row += len(report.provenance()) + 2
     sheet.write(row, 0, say("how_to_read", lang), formats["bold"])
     sheet.merge_range(row + 1, 0, row + 8, 5, say("how_to_read_text", lang), formats["wrap"])
+
+
+def _answer(sheet: Any, report: Report, formats: dict[str, Any]) -> None:
+    """The overview of a folder other than a run's: the answer in sentences."""
+    sheet.set_column(0, 0, 46)
+    sheet.set_column(1, 1, 60)
+    sheet.write(4, 0, say("answer", report.language), formats["bold"])
+    for offset, sentence in enumerate(report.sentences, start=5):
+        sheet.write_string(offset, 0, sentence)
+    _closing(sheet, report, 6 + len(report.sentences), formats)
+
+
+def _tables(book: Any, report: Report, formats: dict[str, Any]) -> None:
+    """A sheet per table of the report's kind, its note as a comment on the first header."""
+    for table in report.tables:
+        sheet = book.add_worksheet(table.title[:31])
+        sheet.freeze_panes(1, 1)
+        widths: dict[int, float] = {
+            i: min(max(len(str(c)), 10), 40) + 2 for i, c in enumerate(table.frame.columns)
+        }
+        _table(sheet, table.frame, 0, formats, widths)
+        if table.note:
+            sheet.write_comment(0, 0, table.note)
 
 
 def _families(book: Any, report: Report, formats: dict[str, Any]) -> None:
@@ -147,7 +179,9 @@ def write_workbook(report: Report, path: Path) -> Path:
     }
     _overview(book, report, formats)
     _families(book, report, formats)
-    _assumptions(book, report, formats)
+    _tables(book, report, formats)
+    if not report.assumptions.empty:
+        _assumptions(book, report, formats)
     _figures(book, report)
     _printable(book)
     book.close()

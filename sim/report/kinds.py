@@ -1,0 +1,303 @@
+"""What the reports of ``sim compare``, ``sim sweep``, ``sim tradeoff``, ``sim size`` and
+``sim calibrate`` say, read from their result folders: the answer in sentences, the tables
+(headers in the report's language, numbers as numbers) and the figures redrawn in the
+report's language."""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from sim.analysis.figures import say as figure_words
+from sim.analysis.labels import label, measure_label
+from sim.config.errors import InputError, Problem
+from sim.report.words import TEXT, number, say, unit
+
+if TYPE_CHECKING:  # the report's content imports this module
+    from sim.report.content import Report
+
+
+def read_table(folder: Path, name: str) -> pd.DataFrame:
+    """A CSV table of the folder; an input error if it is missing."""
+    path = folder / name
+    if not path.is_file():
+        raise InputError([Problem(str(folder), "", f"has no {name}; run the command again")])
+    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+
+def shown(frame: pd.DataFrame, language: str, rename: dict[str, str] | None = None) -> pd.DataFrame:
+    """``frame`` with headers in the language (the report's own words, or ``rename``),
+    yes/no for truth values and blank for missing text."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == bool:
+            out[column] = [say("yes" if v else "no", language) for v in out[column]]
+        elif out[column].dtype == object:
+            out[column] = out[column].fillna("")
+    names = {
+        c: (rename or {}).get(c) or (say(c, language) if c in TEXT else str(c))
+        for c in out.columns
+    }
+    return out.rename(columns=names)
+
+
+def with_labels(frame: pd.DataFrame, language: str, column: str = "metric") -> pd.DataFrame:
+    """Replace the metric names of ``column`` by their label and unit in the language."""
+    position = list(frame.columns).index(column)
+    names = frame[column].astype(str)
+    out = frame.drop(columns=[column])
+    out.insert(position, "label", [label(n, language) for n in names])
+    out.insert(position + 1, "unit", [unit(n, language) for n in names])
+    return out.rename(columns={"label": say("metric", language), "unit": say("unit", language)})
+
+
+def draw(draw_one: Callable[[Path], Any]) -> bytes:
+    """The PNG a figure function writes into a temporary file."""
+    with tempfile.TemporaryDirectory() as temporary:
+        path = Path(temporary) / "figure.png"
+        draw_one(path)
+        return path.read_bytes()
+
+
+def _years(report: Report) -> dict[str, Any]:
+    m = report.manifest
+    return {
+        "name": report.name,
+        "first": report.first_year,
+        "last": report.last_year,
+        "n": m.get("replications", ""),
+    }
+
+
+def compare(report: Report) -> None:
+    from sim.analysis.compare import HORIZON, comparison_figures
+
+    lang, folder = report.language, report.folder
+    table = read_table(folder, "comparison.csv")
+    table["year"] = table["year"].astype(str)
+    alternatives = list(dict.fromkeys(table.alternative.astype(str)))
+    report.heading = say("title_compare", lang, name=report.name)
+    report.asks = say(
+        "question_compare", lang, alternatives=", ".join(alternatives), **_years(report)
+    )
+    horizon = table[table.year == HORIZON].drop(columns=["year"])
+    for row in horizon.itertuples():
+        report.sentences.append(
+            say(
+                "compare_sentence",
+                lang,
+                alternative=row.alternative,
+                metric=label(str(row.metric), lang),
+                difference=("+" if row.difference > 0 else "") + number(row.difference, lang),
+                unit=unit(str(row.metric), lang),
+                name=report.name,
+                interval=say("interval", lang),
+                low=number(row.ci_low, lang),
+                high=number(row.ci_high, lang),
+            )
+        )
+    yearly = table[table.year != HORIZON].copy()
+    yearly["year"] = yearly.year.astype(int)
+    report.add_table("horizon", say("table_horizon", lang), shown(with_labels(horizon, lang), lang))
+    report.tables[-1].note = say("horizon_note", lang)
+    report.add_table("by_year", say("table_by_year", lang), shown(with_labels(yearly, lang), lang))
+    with tempfile.TemporaryDirectory() as temporary:
+        for path in comparison_figures(table, Path(temporary), report.name, lang):
+            report.figures[path.stem] = path.read_bytes()
+
+
+def _point_names(table: pd.DataFrame, keys: list[str]) -> list[str]:
+    from sim.analysis.sweep import shown_value
+
+    return [
+        ", ".join(f"{k.split('.')[-1]}={shown_value(k, v)}" for k, v in zip(keys, row, strict=True))
+        for row in table[keys].itertuples(index=False)
+    ]
+
+
+def sweep(report: Report) -> None:
+    from sim.analysis.sweep import SWEEP_COLUMNS, sweep_figure
+
+    lang, folder = report.language, report.folder
+    table = read_table(folder, "sweep.csv")
+    keys = [c for c in table.columns if c not in SWEEP_COLUMNS]
+    points = report.manifest.get("extra", {}).get("points", "")
+    report.heading = say("title_sweep", lang, name=report.name)
+    report.asks = say("question_sweep", lang, points=points, keys=", ".join(keys), **_years(report))
+    table["year"] = table.year.astype(str)
+    last = table[table.year == str(report.last_year)].copy()
+    last["point"] = _point_names(last, keys)
+    for metric, block in last.groupby("metric", sort=False):
+        low, high = block.loc[block["mean"].idxmin()], block.loc[block["mean"].idxmax()]
+        report.sentences.append(
+            say(
+                "sweep_sentence",
+                lang,
+                metric=label(str(metric), lang),
+                year=report.last_year,
+                low=number(low["mean"], lang),
+                high=number(high["mean"], lang),
+                unit=unit(str(metric), lang),
+                low_point=low.point,
+                high_point=high.point,
+            )
+        )
+    rows = table.copy()
+    rows["year"] = [say("all", lang) if y == "all" else int(y) for y in rows.year]
+    frame = shown(with_labels(rows, lang), lang, {k: k for k in keys})
+    report.add_table("points", say("table_points", lang), frame)
+    replications = int(report.manifest.get("replications", 0))
+    report.figures["sweep"] = draw(
+        lambda path: sweep_figure(table, path, report.name, replications, lang)
+    )
+
+
+MEASURES = (
+    "throughput_per_100_units",
+    "forced_moves_per_100_tenant_years",
+    "share_permanent_need_moved",
+    "wait_years_mean",
+    "hospits_nights_per_year",
+)
+
+
+def tradeoff(report: Report) -> None:
+    from sim.analysis.tradeoff import STABILITY_YEARS, tradeoff_figure
+
+    lang, folder = report.language, report.folder
+    table = read_table(folder, "tradeoff.csv")
+    extra = report.manifest.get("extra", {})
+    keys = list(extra.get("vary", {}))
+    years = int(extra.get("stability_years", STABILITY_YEARS))
+    report.heading = say("title_tradeoff", lang, name=report.name)
+    facts = {"points": len(table), "keys": ", ".join(keys), **_years(report)}
+    report.asks = say("question_tradeoff", lang, **facts)
+    most = table.loc[table.throughput_per_100_units.idxmax()]
+    fewest = table.loc[table.forced_moves_per_100_tenant_years.idxmin()]
+    report.sentences.append(
+        say(
+            "tradeoff_sentence",
+            lang,
+            most=most.policy,
+            most_value=number(most.throughput_per_100_units, lang),
+            fewest=fewest.policy,
+            fewest_value=number(fewest.forced_moves_per_100_tenant_years, lang),
+        )
+    )
+    names: dict[str, str] = {"policy": say("policy", lang), **{k: k for k in keys}}
+    for measure in MEASURES:
+        text = measure_label(measure, lang, years)
+        names[measure] = text
+        names[f"{measure}_ci_low"] = say("interval_low", lang, name=text)
+        names[f"{measure}_ci_high"] = say("interval_high", lang, name=text)
+    columns = [c for c in table.columns if c in names]
+    report.add_table("policies", say("table_policies", lang), shown(table[columns], lang, names))
+    caption = figure_words("tradeoff_caption", lang, **facts)
+    report.figures["tradeoff"] = draw(lambda path: tradeoff_figure(table, path, caption, lang))
+
+
+def size(report: Report) -> None:
+    from sim.analysis.sizing import SizingQuestion, size_caption, size_figure
+    from sim.analysis.target import parse_target
+    from sim.model.catalogue import CATALOGUE
+
+    lang, folder = report.language, report.folder
+    table = read_table(folder, "size.csv")
+    table["chosen"] = table.chosen.astype(bool)
+    extra = report.manifest.get("extra", {})
+    how = say("once" if extra.get("once") else "a_year", lang)
+    facts = {"category": extra.get("category", ""), "how": how}
+    report.heading = say("title_size", lang, name=report.name)
+    report.asks = say(
+        "question_size",
+        lang,
+        target=extra.get("target", ""),
+        first=extra.get("from", ""),
+        last=extra.get("to", ""),
+        p=f"{float(extra.get('confidence', 0)):g}",
+        **facts,
+    )
+    answer = extra.get("answer")
+    report.sentences.append(
+        say("size_answer", lang, units=answer, first=extra.get("from", ""), **facts)
+        if answer is not None
+        else say("size_none", lang, units=extra.get("max_units", ""), **facts)
+    )
+    analytic = extra.get("analytic", {}).get("units")
+    if isinstance(analytic, int | float) and math.isfinite(analytic):
+        report.sentences.append(say("size_analytic", lang, units=int(analytic), **facts))
+    report.add_table(
+        "curve", say("table_curve", lang), shown(table, lang, {"metric": say("target", lang)})
+    )
+    scenario = report.scenario
+    question = SizingQuestion(
+        str(extra.get("category", "")),
+        parse_target(
+            str(extra.get("target", "")),
+            CATALOGUE,
+            scenario.get("groups", {}),
+            scenario.get("stock", {}),
+        ),
+        int(extra.get("from", report.first_year)),
+        int(extra.get("to", report.last_year)),
+        float(extra.get("confidence", 0.8)),
+        int(extra.get("max_units", 0)),
+        bool(extra.get("once", False)),
+    )
+    caption = size_caption(report.name, table, lang)
+    report.figures["size"] = draw(lambda path: size_figure(table, path, question, caption, lang))
+
+
+def calibrate(report: Report) -> None:
+    from sim.calibration.report import fit_figure
+
+    lang, folder = report.language, report.folder
+    fit = read_table(folder, "fit.csv")
+    parameters = read_table(folder, "identifiability.csv")
+    extra = report.manifest.get("extra", {})
+    report.heading = say("title_calibrate", lang, name=report.name)
+    report.asks = say(
+        "question_calibrate", lang, evaluations=extra.get("evaluations", ""), **_years(report)
+    )
+    fit["inside"] = fit.inside.astype(bool)
+    fit["used_in_fit"] = fit.used_in_fit.astype(bool)
+    used = fit[fit.used_in_fit & ~fit.target.astype(str).str.startswith("sum_")]
+    report.sentences.append(
+        say("fit_sentence", lang, inside=int(used.inside.sum()), total=len(used))
+    )
+    for row in parameters.itertuples():
+        report.sentences.append(
+            say(
+                "parameter_sentence",
+                lang,
+                parameter=row.parameter,
+                value=number(float(row.best), lang, 3 if abs(row.best) < 10 else None),
+                verdict=say(str(row.verdict), lang),
+            )
+        )
+    words = ("all groups", "all categories", "sum of the targets above")
+    table = fit.drop(columns=["target"]).copy()
+    for column in ("group", "category", "source"):
+        table[column] = [say(v, lang) if v in words else v for v in table[column].fillna("")]
+    report.add_table("fit", say("table_fit", lang), shown(with_labels(table, lang), lang))
+    parameters["verdict"] = [say(str(v), lang) for v in parameters.verdict]
+    parameters["log_scale"] = parameters.log_scale.astype(bool)
+    report.add_table("parameters", say("table_parameters", lang), shown(parameters, lang))
+    specs = [i for i in report.manifest.get("inputs", []) if i.get("role") == "spec"]
+    name = str(specs[0].get("name") or report.name) if specs else report.name
+    report.figures["fit"] = draw(lambda path: fit_figure(fit, path, name, lang))
+
+
+BUILDERS: dict[str, Callable[[Report], None]] = {
+    "compare": compare,
+    "sweep": sweep,
+    "tradeoff": tradeoff,
+    "size": size,
+    "calibrate": calibrate,
+}
+"""How the report of each kind of result folder (other than ``sim run``'s) is made."""
