@@ -9,17 +9,30 @@ import subprocess
 
 import pytest
 from app_server import CHROMIUM_FLAGS, chromium
-from helpers import run_with_report
+from helpers import DATA, invoke, run_with_report
+
+
+def _compare(folder, lang):
+    return invoke(
+        "compare",
+        DATA / "tiny.yaml",
+        DATA / "tiny.yaml",
+        *("-r", "3", "--metrics", "waiting,forced_moves", "-q", "--out", folder),
+        *("--report", "--lang", lang, "--format", "html"),
+    )
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("lang", ["en", "nb"])
-def test_report_prints_and_draws(tmp_path, lang) -> None:
+@pytest.mark.parametrize(("kind", "lang"), [("run", "en"), ("run", "nb"), ("compare", "nb")])
+def test_report_prints_and_draws(tmp_path, kind, lang) -> None:
     browser = chromium()
     if browser is None:
         pytest.skip("chromium is not installed (CI installs Debian's chromium)")
-    folder = tmp_path / "run"
-    result = run_with_report(folder, lang, "--format", "html")
+    folder = tmp_path / kind
+    if kind == "run":
+        result = run_with_report(folder, lang, "--format", "html")
+    else:
+        result = _compare(folder, lang)
     assert result.exit_code == 0, result.output
     page = (folder / "report.html").as_uri()
     pdf, png = tmp_path / "report.pdf", tmp_path / "report.png"
@@ -45,5 +58,6 @@ def test_report_prints_and_draws(tmp_path, lang) -> None:
     )
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
     assert 3 <= pages <= 60, pages  # figures, tables and assumptions: a few pages
-    assert pdf.stat().st_size > 100_000  # the four figures are in it
+    # the figures are in it: a run's four, a comparison's two
+    assert pdf.stat().st_size > (100_000 if kind == "run" else 50_000)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
