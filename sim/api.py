@@ -38,7 +38,7 @@ from sim.config.errors import InputError, Problem
 from sim.config.loader import ScenarioSource, load_scenario, option_overrides, scenario_from
 from sim.config.schema import Scenario
 from sim.runner.pool import Jobs
-from sim.runner.replications import Results, run_scenario
+from sim.runner.replications import Block, Results, run_scenario
 
 if TYPE_CHECKING:  # the calibration package is imported when it is used
     from sim.calibration import Calibration, CalibrationResult
@@ -58,18 +58,22 @@ def run(
     out: str | Path | None = None,
     force: bool = False,
     command: Sequence[str] | None = None,
+    sink: Callable[[Block], None] | None = None,
 ) -> Results:
     """Run a scenario (an object or a file path) and return its results (``sim run``).
 
     ``seed``, ``years`` and ``replications`` replace the scenario's own; ``overrides``
     are ``KEY=VALUE`` strings as for ``--set``. ``households`` keeps one record per
     household (``results.households``). ``jobs`` worker processes (0: every core) give
-    the same results as one. With ``out`` the result folder is written there too.
+    the same results as one. With ``out`` the result folder is written there too. With
+    ``sink`` each replication's rows go to it as they arrive instead of into
+    ``results.yearly`` (see :class:`sim.analysis.stream.YearlyStream`); ``out`` is then
+    not written here.
     """
     loaded, file = scenario_from(scenario, option_overrides(overrides, seed, years, replications))
     _check(out, force)
-    results = run_scenario(loaded, None, jobs, households, on_replication_done)
-    if out is not None:
+    results = run_scenario(loaded, None, jobs, households, on_replication_done, sink=sink)
+    if out is not None and sink is None:
         write_results(results, out, force, scenario_file=file, command=command)
     return results
 

@@ -18,6 +18,7 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.analysis.figures import write_figures
 from sim.analysis.provenance import write_manifest
@@ -26,6 +27,9 @@ from sim.config.errors import InputError, Problem, brief_text
 from sim.config.loader import scenario_yaml
 from sim.config.schema import Scenario
 from sim.runner.replications import Results
+
+if TYPE_CHECKING:
+    from sim.analysis.stream import YearlyStream
 
 
 class OutputExistsError(InputError):
@@ -233,25 +237,35 @@ def write_results(
     command: Sequence[str] | None = None,
     on_step: Callable[[str], None] | None = None,
     yearly_csv: bool | None = None,
+    stream: YearlyStream | None = None,
 ) -> Path:
     """Write a complete result folder for ``results`` at ``out``; return ``out``.
 
     ``yearly.parquet`` and ``summary.csv`` are always written; ``yearly.csv`` (every
     replication's rows) only if it has at most :data:`CSV_MAX_ROWS` rows, unless
     ``yearly_csv`` says otherwise (``True``: always, ``False``: never). The manifest
-    records whether it was written.
+    records whether it was written. With ``stream`` (the rows were streamed to files as
+    the replications ran, :class:`~sim.analysis.stream.YearlyStream`), its files are
+    moved in and the summary is the stream's; ``yearly_csv`` was decided by the stream.
     """
     out = Path(out)
     scenario = results.scenario
     with atomic_folder(out, force) as folder:
-        yearly = results.yearly
         if on_step:
             on_step("tables")
-        csv = yearly_csv_wanted(len(yearly), yearly_csv)
-        if csv:
-            yearly.to_csv(folder / "yearly.csv", index=False)
-        yearly.to_parquet(folder / "yearly.parquet", index=False)
-        summary = summarise(yearly)
+        if stream is not None:  # the rows are in files already: move them in
+            rows, keep = stream.rows, stream.keep
+            stream.move_into(folder)
+            csv = stream.csv_kept
+            summary = stream.summary()
+        else:
+            yearly = results.yearly
+            rows, keep = len(yearly), True
+            csv = yearly_csv_wanted(rows, yearly_csv)
+            if csv:
+                yearly.to_csv(folder / "yearly.csv", index=False)
+            yearly.to_parquet(folder / "yearly.parquet", index=False)
+            summary = summarise(yearly)
         summary.to_csv(folder / "summary.csv", index=False)
         if results.households is not None:
             results.households.to_parquet(folder / "households.parquet", index=False)
@@ -279,7 +293,8 @@ def write_results(
             extra={
                 "households": results.households is not None,
                 "yearly_csv": csv,
-                "yearly_rows": len(yearly),
+                "yearly_parquet": keep,
+                "yearly_rows": rows,
             },
         )
     return out

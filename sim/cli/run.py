@@ -12,6 +12,7 @@ import pandas as pd
 from sim import api
 from sim.analysis.labels import label
 from sim.analysis.output import CSV_MAX_ROWS, yearly_csv_wanted
+from sim.analysis.stream import YearlyStream
 from sim.analysis.tables import KEY_METRICS
 from sim.cli.common import (
     FORCE_OPTION,
@@ -59,6 +60,15 @@ from sim.config.loader import load_scenario, option_overrides
     help="Write yearly.csv (every replication's rows) or not. Default: only if it has at "
     "most 1,048,575 rows, the most a spreadsheet opens; yearly.parquet has every row.",
 )
+@click.option(
+    "--keep-yearly/--no-keep-yearly",
+    "keep_yearly",
+    default=True,
+    show_default=True,
+    help="Write every replication's rows (yearly.parquet, and yearly.csv as above). "
+    "Without them the folder has the summary, figures and manifest; memory and disk then "
+    "hold only one value per key and replication.",
+)
 @report_options
 @FORCE_OPTION
 @quiet_option("No progress bar and no summary table.")
@@ -73,6 +83,7 @@ def run(
     overrides: tuple[str, ...],
     households: bool,
     yearly_csv: bool | None,
+    keep_yearly: bool,
     with_report: bool,
     lang: str,
     formats: str,
@@ -98,15 +109,23 @@ def run(
             f"seed {loaded.seed}",
             err=True,
         )
-    with progress_bar(count, "replications", quiet) as bar:
-        results = api.run(
-            loaded, jobs=jobs, households=households, on_replication_done=lambda _r: bar.update(1)
+    csv_limit = {None: CSV_MAX_ROWS, True: None, False: 0}[yearly_csv]
+    with YearlyStream(target, count, csv_limit, keep_yearly) as stream:
+        with progress_bar(count, "replications", quiet) as bar:
+            results = api.run(
+                loaded,
+                jobs=jobs,
+                households=households,
+                sink=stream.add,
+                on_replication_done=lambda _r: bar.update(1),
+            )
+        stream.close()
+        api.write_results(
+            results, target, force, scenario_file=scenario, command=sys.argv, stream=stream
         )
-    api.write_results(
-        results, target, force, scenario_file=scenario, command=sys.argv, yearly_csv=yearly_csv
-    )
-    rows = len(results.yearly)
-    if not yearly_csv_wanted(rows, yearly_csv) and yearly_csv is None:
+        summary = stream.summary()
+    rows = stream.rows
+    if keep_yearly and not yearly_csv_wanted(rows, yearly_csv) and yearly_csv is None:
         click.echo(
             f"yearly.csv not written: {rows:,} rows, more than a spreadsheet opens "
             f"({CSV_MAX_ROWS:,}); yearly.parquet has every row, summary.csv the summary "
@@ -114,9 +133,7 @@ def run(
             err=True,
         )
     if not quiet:
-        click.echo(
-            summary_table(api.summarise(results), loaded.time.start, loaded.time.end - 1, count)
-        )
+        click.echo(summary_table(summary, loaded.time.start, loaded.time.end - 1, count))
     click.echo(f"results: {target}")
     if with_report:
         write_report(target, lang, formats)

@@ -15,16 +15,19 @@ import pandas as pd
 
 from sim.config.schema import Scenario
 from sim.model.housing import run_replication
+from sim.runner.blocks import YEARLY_COLUMNS, Block, encode, yearly_table
+
+__all__ = ["YEARLY_COLUMNS", "Block", "Results", "household_table", "run_scenario"]
 from sim.runner.pool import Jobs, pool_for
-
-YEARLY_COLUMNS = ["replication", "year", "group", "category", "metric", "value"]
-
-RowTuple = tuple[int, int, str, str, str, float]
 
 
 @dataclass
 class Results:
-    """What a run produced: the tidy yearly table and, optionally, household records."""
+    """What a run produced: the tidy yearly table and, optionally, household records.
+
+    ``yearly`` is empty when the rows went to a ``sink`` as they arrived (``sim run``
+    streams them to its result folder); ``streamed`` then says how many rows there were.
+    """
 
     scenario: Scenario
     replications: int
@@ -34,13 +37,13 @@ class Results:
     wall_seconds: float = 0.0
     started: float = 0.0
     finished: float = 0.0
+    streamed: int | None = None
 
 
-def _one(args: tuple[Scenario, int, bool]) -> tuple[int, list[RowTuple], list[dict[str, Any]]]:
+def _one(args: tuple[Scenario, int, bool]) -> Block:
     scenario, replication, track = args
     rows, records = run_replication(scenario, replication, track)
-    table = [(replication, r.year, r.group, r.category, r.metric, r.value) for r in rows]
-    return replication, table, records
+    return encode(replication, rows, records)
 
 
 def run_scenario(
@@ -50,35 +53,49 @@ def run_scenario(
     track_households: bool = False,
     on_replication_done: Callable[[int], None] | None = None,
     first: int = 0,
+    sink: Callable[[Block], None] | None = None,
 ) -> Results:
     """Simulate ``replications`` replications (default: the scenario's own number).
 
     ``jobs`` > 1 runs them in that many worker processes; ``jobs`` = 0 uses every core;
     an open :class:`~sim.runner.pool.WorkerPool` lends its workers.
     ``on_replication_done`` is called after each finished replication (for progress bars).
+    With ``sink``, each replication's rows go to it in replication order as they arrive
+    and are not kept (``results.yearly`` stays empty): memory does not grow with the
+    replications.
     """
     count = replications if replications is not None else scenario.replications
     if count < 1:
         raise ValueError("replications must be at least 1")
     started = time.time()
     tasks = [(scenario, r, track_households) for r in range(first, first + count)]
-    outputs: dict[int, tuple[list[RowTuple], list[dict[str, Any]]]] = {}
+    blocks: list[Block] = []
+    records: list[dict[str, Any]] = []
+    streamed = 0
     with pool_for(jobs, len(tasks)) as pool:
-        for replication, table, records in pool.imap(_one, tasks):
-            outputs[replication] = (table, records)
+        for block in pool.imap(_one, tasks):  # in task (replication) order
+            records.extend(block.records)
+            block.records = []
+            if sink is not None:
+                sink(block)
+                streamed += len(block)
+            else:
+                blocks.append(block)
             if on_replication_done is not None:
-                on_replication_done(replication)
-    rows: list[RowTuple] = []
-    records_all: list[dict[str, Any]] = []
-    for replication in range(first, first + count):
-        table, records = outputs[replication]
-        rows.extend(table)
-        records_all.extend(records)
-    yearly = pd.DataFrame(rows, columns=YEARLY_COLUMNS)
-    households = household_table(records_all) if track_households else None
+                on_replication_done(block.replication)
+    yearly = yearly_table(blocks)
+    households = household_table(records) if track_households else None
     finished = time.time()
     return Results(
-        scenario, count, scenario.seed, yearly, households, finished - started, started, finished
+        scenario,
+        count,
+        scenario.seed,
+        yearly,
+        households,
+        finished - started,
+        started,
+        finished,
+        streamed if sink is not None else None,
     )
 
 

@@ -1,0 +1,110 @@
+"""Many replications without holding their rows: blocks of arrays from the workers make
+the same yearly table as the model's rows, and a run streamed to its files (yearly.parquet,
+yearly.csv, the summary) gives exactly what the whole table in memory gives."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import DATA, invoke
+
+import sim.analysis.stream as stream_module
+from sim.analysis.stream import YearlyStream
+from sim.analysis.tables import summarise
+from sim.config.loader import load_scenario
+from sim.model.housing import run_replication
+from sim.runner.blocks import YEARLY_COLUMNS, Block, encode, yearly_table
+from sim.runner.replications import run_scenario
+
+TINY = DATA / "tiny.yaml"
+ROOT = DATA.parent.parent
+
+
+@pytest.mark.parametrize(
+    ("file", "replications"),
+    [(TINY, (0, 1, 5)), (ROOT / "scenarios" / "lorenskog-calibrated.yaml", (0, 3))],
+)
+def test_blocks_make_the_table_of_the_models_rows(file: Path, replications) -> None:
+    scenario = load_scenario(file)
+    rows, blocks = [], []
+    for replication in replications:
+        made, records = run_replication(scenario, replication)
+        rows += [(replication, r.year, r.group, r.category, r.metric, r.value) for r in made]
+        blocks.append(encode(replication, made, records))
+    expected = pd.DataFrame(rows, columns=YEARLY_COLUMNS)
+    pd.testing.assert_frame_equal(yearly_table(blocks), expected, check_exact=True)
+
+
+def _streamed(tmp_path: Path, replications: int, **options) -> tuple[YearlyStream, pd.DataFrame]:
+    scenario = load_scenario(TINY)
+    memory = run_scenario(scenario, replications).yearly
+    stream = YearlyStream(tmp_path / "run", replications, **options)
+    results = run_scenario(scenario, replications, sink=stream.add)
+    stream.close()
+    assert results.yearly.empty and results.streamed == len(memory)
+    return stream, memory
+
+
+def test_a_streamed_run_writes_and_summarises_what_the_whole_table_gives(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(stream_module, "CHUNK_REPLICATIONS", 3)  # several row groups
+    monkeypatch.setattr(stream_module, "SUMMARY_ROWS", 500)  # the summary in many slices
+    stream, memory = _streamed(tmp_path, 11, csv_limit=None)
+    with stream:
+        folder = tmp_path / "into"
+        folder.mkdir()
+        stream.move_into(folder)
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(folder / "yearly.parquet"), memory, check_exact=True
+        )
+        assert (folder / "yearly.csv").read_text() == memory.to_csv(index=False)
+        pd.testing.assert_frame_equal(stream.summary(), summarise(memory), check_exact=True)
+        assert stream.rows == len(memory)
+    assert not stream.folder.exists()  # the private folder is gone
+
+
+def test_the_csv_is_dropped_past_its_limit_and_nothing_kept_without_keep(tmp_path) -> None:
+    with _streamed(tmp_path / "a", 4, csv_limit=100)[0] as stream:
+        assert not stream.csv_kept and not (stream.folder / "yearly.csv").exists()
+        assert (stream.folder / "yearly.parquet").exists()
+    stream, memory = _streamed(tmp_path / "b", 4, csv_limit=None, keep=False)
+    with stream:
+        assert list(stream.folder.iterdir()) == []
+        pd.testing.assert_frame_equal(stream.summary(), summarise(memory), check_exact=True)
+
+
+def test_keys_that_come_and_go_between_replications(tmp_path) -> None:
+    def block(replication: int, keys: list[tuple[int, str]], values: list[float]) -> Block:
+        names = tuple(dict.fromkeys(["", *(m for _, m in keys)]))
+        codes = np.array([[0, 0, names.index(m)] for _, m in keys], dtype=np.int32)
+        years = np.array([y for y, _ in keys], dtype=np.int64)
+        return Block(replication, names, years, codes, np.array(values, dtype=float), [])
+
+    blocks = [
+        block(0, [(2020, "a"), (2020, "b")], [1.0, 2.0]),
+        block(1, [(2020, "b"), (2021, "c")], [3.0, np.nan]),
+        block(2, [(2020, "a"), (2020, "b"), (2021, "c")], [5.0, 6.0, 7.0]),
+    ]
+    with YearlyStream(tmp_path / "run", 3, None) as stream:
+        for b in blocks:
+            stream.add(b)
+        stream.close()
+        expected = summarise(yearly_table(blocks))
+        pd.testing.assert_frame_equal(stream.summary(), expected, check_exact=True)
+        assert list(expected.n) == [2, 3, 1]
+
+
+def test_sim_run_without_the_rows(tmp_path) -> None:
+    out = tmp_path / "run"
+    result = invoke("run", TINY, "-r", "3", "-q", "--out", out, "--no-keep-yearly")
+    assert result.exit_code == 0, result.output
+    assert not (out / "yearly.parquet").exists() and not (out / "yearly.csv").exists()
+    assert (out / "summary.csv").exists() and (out / "figures").is_dir()
+    extra = json.loads((out / "manifest.json").read_text())["extra"]
+    assert extra["yearly_parquet"] is False and extra["yearly_csv"] is False
+    assert [p for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # nothing left
