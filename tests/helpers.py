@@ -224,3 +224,27 @@ class ReportPage(HTMLParser):
             self.rows.append(values)
         if tag == "td" and "data-value" in values:
             self.cells.append({**self.rows[-1], **values})
+
+
+def english_in_workbook(path: Path) -> list[tuple[str, str]]:
+    """(sheet, text) of every cell of a Norwegian workbook that holds a catalogue metric's
+    English label (alone, or as a part ``label: ...``/``label (unit)``) or an English
+    unit; the assumptions sheet (the scenario's own keys and comments) is not read."""
+    import openpyxl
+
+    from sim.model.catalogue import CATALOGUE
+
+    english = {m.english for m in CATALOGUE.values() if m.english != m.norwegian}
+    units = {m.unit for m in CATALOGUE.values() if m.unit not in ("share",)}
+    found = []
+    for sheet in openpyxl.load_workbook(path).worksheets:
+        if sheet.title == "Antagelser":
+            continue
+        for row in sheet.iter_rows(values_only=True):
+            for value in row:
+                if not isinstance(value, str):
+                    continue
+                words = {value, *(part.split(" (")[0] for part in value.split(": "))}
+                if words & english or value in units:
+                    found.append((sheet.title, value))
+    return found

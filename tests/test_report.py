@@ -13,7 +13,14 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from helpers import DATA, ReportPage, assert_input_error, invoke, run_with_report
+from helpers import (
+    DATA,
+    ReportPage,
+    assert_input_error,
+    english_in_workbook,
+    invoke,
+    run_with_report,
+)
 
 from sim.model.catalogue import CATALOGUE
 
@@ -113,18 +120,7 @@ def test_workbook_provenance_matches_the_manifest(folders) -> None:
 
 
 def test_norwegian_workbook_has_no_english_metric_label(folders) -> None:
-    book = openpyxl.load_workbook(folders["nb"] / "report.xlsx")
-    english = {m.english for m in CATALOGUE.values() if m.english != m.norwegian}
-    units = {m.unit for m in CATALOGUE.values() if m.unit not in ("share",)}
-    found = []
-    for sheet in book.worksheets:
-        if sheet.title == "Antagelser":  # the scenario's own keys and comments
-            continue
-        for row in sheet.iter_rows(values_only=True):
-            for value in row:
-                if isinstance(value, str) and (value in english or value in units):
-                    found.append((sheet.title, value))
-    assert found == []
+    assert english_in_workbook(folders["nb"] / "report.xlsx") == []
 
 
 @pytest.mark.parametrize("lang", ["en", "nb"])
