@@ -15,7 +15,7 @@ import pandas as pd
 
 from sim.config.schema import Scenario
 from sim.model.housing import run_replication
-from sim.runner.pool import Jobs, pool_for
+from sim.runner.pool import Jobs, pool_for, scheduler_of
 
 YEARLY_COLUMNS = ["replication", "year", "group", "category", "metric", "value"]
 
@@ -34,6 +34,7 @@ class Results:
     wall_seconds: float = 0.0
     started: float = 0.0
     finished: float = 0.0
+    scheduler: str | None = None  # the Dask scheduler it ran on (None: this machine)
 
 
 def _one(args: tuple[Scenario, int, bool]) -> tuple[int, list[RowTuple], list[dict[str, Any]]]:
@@ -54,7 +55,8 @@ def run_scenario(
     """Simulate ``replications`` replications (default: the scenario's own number).
 
     ``jobs`` > 1 runs them in that many worker processes; ``jobs`` = 0 uses every core;
-    an open :class:`~sim.runner.pool.WorkerPool` lends its workers.
+    an open :class:`~sim.runner.pool.WorkerPool` or
+    :class:`~sim.runner.cluster.DaskPool` lends its workers.
     ``on_replication_done`` is called after each finished replication (for progress bars).
     """
     count = replications if replications is not None else scenario.replications
@@ -64,7 +66,7 @@ def run_scenario(
     tasks = [(scenario, r, track_households) for r in range(first, first + count)]
     outputs: dict[int, tuple[list[RowTuple], list[dict[str, Any]]]] = {}
     with pool_for(jobs, len(tasks)) as pool:
-        for replication, table, records in pool.imap(_one, tasks):
+        for replication, table, records in pool.imap_unordered(_one, tasks):
             outputs[replication] = (table, records)
             if on_replication_done is not None:
                 on_replication_done(replication)
@@ -78,7 +80,15 @@ def run_scenario(
     households = household_table(records_all) if track_households else None
     finished = time.time()
     return Results(
-        scenario, count, scenario.seed, yearly, households, finished - started, started, finished
+        scenario,
+        count,
+        scenario.seed,
+        yearly,
+        households,
+        finished - started,
+        started,
+        finished,
+        scheduler_of(jobs),
     )
 
 
