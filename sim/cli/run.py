@@ -16,6 +16,7 @@ from sim.analysis.tables import KEY_METRICS
 from sim.cli.common import (
     FORCE_OPTION,
     JOBS_OPTION,
+    SCHEDULER_OPTION,
     handle_errors,
     out_option,
     progress_bar,
@@ -25,6 +26,7 @@ from sim.cli.common import (
 )
 from sim.cli.report import check_formats, report_options, write_report
 from sim.config.loader import load_scenario, option_overrides
+from sim.runner.pool import workers
 
 
 @click.command()
@@ -46,6 +48,7 @@ from sim.config.loader import load_scenario, option_overrides
     help="Reported years (default: the scenario's time.years). Example: --years 15",
 )
 @JOBS_OPTION
+@SCHEDULER_OPTION
 @out_option("")
 @set_option("Override a scenario key, repeatable. Example: --set policy.renewal=strict")
 @click.option(
@@ -69,6 +72,7 @@ def run(
     seed: int | None,
     years: int | None,
     jobs: int,
+    scheduler: str | None,
     out: Path | None,
     overrides: tuple[str, ...],
     households: bool,
@@ -98,9 +102,9 @@ def run(
             f"seed {loaded.seed}",
             err=True,
         )
-    with progress_bar(count, "replications", quiet) as bar:
+    with workers(jobs, scheduler) as pool, progress_bar(count, "replications", quiet) as bar:
         results = api.run(
-            loaded, jobs=jobs, households=households, on_replication_done=lambda _r: bar.update(1)
+            loaded, jobs=pool, households=households, on_replication_done=lambda _r: bar.update(1)
         )
     api.write_results(
         results, target, force, scenario_file=scenario, command=sys.argv, yearly_csv=yearly_csv
