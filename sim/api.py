@@ -225,7 +225,7 @@ def calibrate(
     seed: int | None = None,
     holdout: Iterable[int] = (),
     overrides: Iterable[str] = (),
-    jobs: int = 1,
+    jobs: Jobs = 1,
     on_trial: Callable[[Trial, Trial], None] | None = None,
     *,
     out: str | Path | None = None,
@@ -243,13 +243,12 @@ def calibrate(
     """
     from sim.calibration import calibrate as fit
     from sim.calibration import load_calibration, write_overlay
-    from sim.runner.pool import resolve_jobs
 
     if isinstance(spec, str | Path):
         held = tuple(holdout)
         spec = load_calibration(spec, budget, seed, held or None, overrides)
     _check(out, force)
-    result = fit(spec, resolve_jobs(jobs), on_trial)
+    result = fit(spec, jobs, on_trial)
     if out is not None:
         write_calibration(result, out, force, command=command)
     if scenario_out is not None:

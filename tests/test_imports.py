@@ -21,6 +21,7 @@ import matplotlib, numpy
 import click, matplotlib.figure, matplotlib.ticker, pandas, pyarrow, pydantic, simpy, yaml
 import scipy.optimize, scipy.stats, scipy.stats.qmc
 import altair, streamlit, streamlit.web.cli  # the app's (an extra; the test extra has it)
+import distributed  # --scheduler's (the dask extra; the test extra has it)
 
 def state():
     root = logging.getLogger()

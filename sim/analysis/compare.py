@@ -289,6 +289,7 @@ def write_comparison(
             started=min(r.started for r in runs),
             finished=max(r.finished for r in runs),
             command=command,
+            scheduler=base.scheduler,
             inputs=[
                 Input("alternative", name, comparison.alternative_files.get(name))
                 for name in comparison.alternatives

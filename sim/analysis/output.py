@@ -290,6 +290,7 @@ def write_results(
             started=results.started,
             finished=results.finished,
             command=command,
+            scheduler=results.scheduler,
             extra={
                 "households": results.households is not None,
                 "yearly_csv": csv,

@@ -54,6 +54,8 @@ CORE_FIELDS = (
     "started",  # ISO 8601, UTC
     "finished",
     "wall_seconds",
+    "scheduler",  # the Dask scheduler the replications ran on ("local" or its address);
+    # null: this machine's worker processes (--jobs)
     "versions",  # Python, this package and its dependencies
     "git_commit",  # of the package's source tree, or null
     "files",  # every file of the folder, manifest.json included
@@ -93,6 +95,7 @@ def write_manifest(
     command: Sequence[str] | None = None,
     inputs: Sequence[Input] = (),
     extra: Mapping[str, Any] | None = None,
+    scheduler: str | None = None,
 ) -> dict[str, Any]:
     """Write ``folder/manifest.json`` (the last file of a result folder) and return it.
 
@@ -101,7 +104,8 @@ def write_manifest(
     and ``finished`` are Unix times (seconds). ``command`` is the ``sim`` command's
     argument vector (``sys.argv``); without one, the Python process's command line is
     recorded (:func:`recorded_command`). ``extra`` holds the fields only this kind of
-    result has; values JSON cannot hold are written as text.
+    result has; values JSON cannot hold are written as text. ``scheduler`` is the Dask
+    scheduler the replications ran on (``None``: this machine's worker processes).
     """
     scenario_input = Input("scenario", scenario.name, scenario_file).record()
     manifest: dict[str, Any] = {
@@ -118,6 +122,7 @@ def write_manifest(
         "started": _iso(started),
         "finished": _iso(finished),
         "wall_seconds": round(finished - started, 3),
+        "scheduler": scheduler,
         "versions": versions(),
         "git_commit": git_commit(),
         "files": [

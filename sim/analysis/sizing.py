@@ -39,7 +39,7 @@ from sim.analysis.target import Target, parse_target
 from sim.config.errors import InputError, Problem
 from sim.config.loader import plain_data, scenario_yaml, validate_data
 from sim.config.schema import Scenario
-from sim.runner.pool import Jobs
+from sim.runner.pool import Jobs, scheduler_of
 from sim.runner.replications import run_scenario
 
 MAX_DOUBLINGS = 2  # replications grow to at most four times the start
@@ -145,6 +145,7 @@ class SizingResult:
     finished: float = 0.0
     scenario: Scenario | None = None  # the scenario the units are added to
     scenario_file: Path | None = None
+    scheduler: str | None = None  # the Dask scheduler it ran on (None: this machine)
 
     def table(self) -> pd.DataFrame:
         rows = []
@@ -229,6 +230,7 @@ def size(
         question, analytic_units(scenario, question), replications=replications, scenario=scenario
     )
     result.started = time.time()
+    result.scheduler = scheduler_of(jobs)
     _search(scenario, question, result, jobs, on_step)
     result.finished = time.time()
     return result
@@ -386,6 +388,7 @@ def write_sizing(
             started=result.started,
             finished=result.finished,
             command=command,
+            scheduler=result.scheduler,
             extra={
                 "category": question.category,
                 "target": str(question.target),

@@ -349,5 +349,6 @@ def write_grid_manifest(
         started=min(run.results.started for run in runs),
         finished=max(run.results.finished for run in runs),
         command=command,
+        scheduler=runs[0].results.scheduler,
         extra={"vary": dict(axes), "points": len(runs), **extra},
     )

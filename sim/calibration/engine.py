@@ -34,7 +34,7 @@ from scipy.stats import qmc
 from sim.calibration.spec import NON_COUNT_METRICS, Calibration, Parameter, scenario_with
 from sim.config.schema import Scenario
 from sim.model.housing import run_replication
-from sim.runner.pool import WorkerPool
+from sim.runner.pool import Jobs, Pool, WorkerPool, pool_for, scheduler_of
 
 TargetKey = tuple[int, str, str, str]  # year, metric, group, category
 # Trials count as "near best" when their loss is within 10 % of the best or within one
@@ -82,7 +82,7 @@ def simulate(
     scenarios: list[Scenario],
     replications: int,
     keys: list[TargetKey],
-    pool: WorkerPool | None = None,
+    pool: Pool | None = None,
 ) -> list[np.ndarray]:
     """Target values per scenario: arrays of shape (targets, replications).
 
@@ -146,6 +146,7 @@ class CalibrationResult:
     wall_seconds: float = 0.0
     started: float = 0.0  # Unix times
     finished: float = 0.0
+    scheduler: str | None = None  # the Dask scheduler it ran on (None: this machine)
 
     def trials_table(self) -> pd.DataFrame:
         names = list(self.calibration.spec.parameters)
@@ -161,9 +162,13 @@ class CalibrationResult:
 
 
 def calibrate(
-    calibration: Calibration, jobs: int = 1, on_trial: Callable[[Trial, Trial], None] | None = None
+    calibration: Calibration, jobs: Jobs = 1, on_trial: Callable[[Trial, Trial], None] | None = None
 ) -> CalibrationResult:
-    """Fit the spec's parameters; ``on_trial(trial, best)`` is called after each evaluation."""
+    """Fit the spec's parameters; ``on_trial(trial, best)`` is called after each evaluation.
+
+    ``jobs``: worker processes (0: every core) or an open pool; the design points are
+    evaluated as many at a time as the pool runs tasks at once (the results do not
+    depend on it)."""
     started = time.time()
     spec = calibration.spec
     names = list(spec.parameters)
@@ -172,7 +177,7 @@ def calibrate(
     targets = calibration.targets
     fitted = targets[~targets.year.isin(holdout)].reset_index(drop=True)
     keys = target_keys(fitted)
-    result = CalibrationResult(calibration, fitted, started=started)
+    result = CalibrationResult(calibration, fitted, started=started, scheduler=scheduler_of(jobs))
     cache: dict[tuple[float, ...], Trial] = {}
 
     def values_at(unit: np.ndarray) -> dict[str, float]:
@@ -191,7 +196,7 @@ def calibrate(
             on_trial(trial, result.best)
         return trial
 
-    with WorkerPool(jobs) as pool:
+    with pool_for(jobs) as pool:
         budget = spec.budget
         initial = spec.optimiser.initial or max(min(budget, 2 * len(names) + 1), budget // 3)
         initial = min(initial, budget)
@@ -202,7 +207,7 @@ def calibrate(
             sobol = qmc.Sobol(len(names), scramble=True, seed=spec.seed)
             design += list(sobol.random_base2(power))
         design_values = [values_at(unit) for unit in design]
-        chunk = max(jobs, 1)
+        chunk = max(pool.processes, 1)
         for first in range(0, len(design_values), chunk):
             batch = design_values[first : first + chunk]
             scenarios = [scenario_with(calibration, v) for v in batch]

@@ -72,6 +72,7 @@ def write_calibration(
             started=result.started,
             finished=result.finished,
             command=command,
+            scheduler=result.scheduler,
             inputs=[
                 Input("spec", spec.name, calibration.file),
                 Input("targets", None, Path(calibration.file).parent / spec.targets),

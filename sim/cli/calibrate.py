@@ -12,6 +12,7 @@ from sim import api
 from sim.cli.common import (
     FORCE_OPTION,
     JOBS_OPTION,
+    SCHEDULER_OPTION,
     handle_errors,
     out_option,
     progress_bar,
@@ -20,6 +21,7 @@ from sim.cli.common import (
     set_option,
 )
 from sim.cli.report import check_formats, report_options, write_report
+from sim.runner.pool import workers
 
 if TYPE_CHECKING:
     from sim.calibration import CalibrationResult
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     help="Evaluations (default: the spec's budget). Example: --budget 40",
 )
 @JOBS_OPTION
+@SCHEDULER_OPTION
 @click.option("--seed", type=click.IntRange(min=0), help="Search seed (default: the spec's).")
 @click.option(
     "--holdout",
@@ -59,6 +62,7 @@ def calibrate(
     spec: Path,
     budget: int | None,
     jobs: int,
+    scheduler: str | None,
     seed: int | None,
     holdout: tuple[int, ...],
     out: Path | None,
@@ -82,14 +86,17 @@ def calibrate(
     check_formats(with_report, formats)
     loaded = load_calibration(spec, budget, seed, holdout or None, overrides)
     target = result_folder(out, f"calibrate-{loaded.spec.name}", force)
-    with progress_bar(loaded.spec.budget, "evaluations", quiet, item_show_func=lambda x: x) as bar:
+    with (
+        workers(jobs, scheduler) as pool,
+        progress_bar(loaded.spec.budget, "evaluations", quiet, item_show_func=lambda x: x) as bar,
+    ):
 
         def progress(trial: Trial, best: Trial) -> None:
             bar.update(1, f"best loss {best.loss:.4g}")
 
         result = api.calibrate(
             loaded,
-            jobs=jobs,
+            jobs=pool,
             on_trial=progress,
             out=target,
             force=force,

@@ -18,6 +18,7 @@ import click
 
 from sim.analysis.output import check_out_dir, default_out_dir
 from sim.config.errors import InputError
+from sim.runner.pool import scheduler_address
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,6 +39,28 @@ def jobs_option(
 
 
 JOBS_OPTION = jobs_option()
+
+
+def _scheduler(context: click.Context, option: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return scheduler_address(value)
+    except InputError as error:
+        raise click.BadParameter(f"{value!r} {error.problems[0].message}") from None
+
+
+SCHEDULER_OPTION = click.option(
+    "--scheduler",
+    envvar="SIM_SCHEDULER",
+    metavar="ADDRESS",
+    callback=_scheduler,
+    help="Run the replications on a Dask cluster: tcp://HOST:PORT of a running "
+    "`dask scheduler`, or local (a cluster of --jobs workers on this machine). Default: "
+    "$SIM_SCHEDULER, else --jobs processes here. Results do not depend on it. Needs the "
+    "dask extra. Example: --scheduler tcp://10.0.0.5:8786",
+)
+"""``--scheduler ADDRESS`` (or ``SIM_SCHEDULER``); with :func:`sim.runner.pool.workers`."""
 FORCE_OPTION = click.option("--force", is_flag=True, help="Replace the result folder if it exists.")
 
 

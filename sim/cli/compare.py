@@ -11,6 +11,7 @@ from sim import api
 from sim.cli.common import (
     FORCE_OPTION,
     JOBS_OPTION,
+    SCHEDULER_OPTION,
     handle_errors,
     metric_list,
     out_option,
@@ -20,6 +21,7 @@ from sim.cli.common import (
 )
 from sim.cli.report import check_formats, report_options, write_report
 from sim.config.loader import load_scenario, option_overrides
+from sim.runner.pool import workers
 
 
 @click.command()
@@ -32,6 +34,7 @@ from sim.config.loader import load_scenario, option_overrides
     help="Replications of every scenario (default: the base's). Example: -r 50",
 )
 @JOBS_OPTION
+@SCHEDULER_OPTION
 @click.option(
     "--metrics",
     metavar="M1,M2,...",
@@ -48,6 +51,7 @@ def compare(
     alternatives: tuple[Path, ...],
     replications: int | None,
     jobs: int,
+    scheduler: str | None,
     metrics: str | None,
     out: Path | None,
     with_report: bool,
@@ -70,12 +74,12 @@ def compare(
     loaded_base = load_scenario(base, option_overrides((), None, None, replications))
     target = result_folder(out, f"compare-{loaded_base.name}", force)
     total = loaded_base.replications * (1 + len(alternatives))
-    with progress_bar(total, "replications", quiet) as bar:
+    with workers(jobs, scheduler) as pool, progress_bar(total, "replications", quiet) as bar:
         comparison = api.compare(
             base,
             list(alternatives),
             replications,
-            jobs,
+            pool,
             metric_list(metrics),
             lambda _r: bar.update(1),
             out=target,

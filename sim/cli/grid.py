@@ -13,6 +13,7 @@ from sim.analysis.sweep import Axes, parse_vary
 from sim.cli.common import (
     FORCE_OPTION,
     JOBS_OPTION,
+    SCHEDULER_OPTION,
     F,
     handle_errors,
     metric_list,
@@ -25,6 +26,7 @@ from sim.cli.common import (
 from sim.cli.report import check_formats, report_options, write_report
 from sim.config.loader import load_scenario, option_overrides
 from sim.config.schema import Scenario
+from sim.runner.pool import workers
 
 _VARY_HELP = (
     "Vary a scenario key over values, repeatable: the full grid is run. Values are YAML; "
@@ -55,6 +57,7 @@ def _grid_options(kind: str) -> Callable[[F], F]:
                 help="Replications of every grid point (default: the scenario's).",
             ),
             JOBS_OPTION,
+            SCHEDULER_OPTION,
             set_option("Override a scenario key at every grid point."),
             out_option(f"{kind}-"),
             report_options,
@@ -93,6 +96,7 @@ def sweep(
     varies: tuple[str, ...],
     replications: int | None,
     jobs: int,
+    scheduler: str | None,
     overrides: tuple[str, ...],
     out: Path | None,
     with_report: bool,
@@ -113,12 +117,12 @@ def sweep(
     check_formats(with_report, formats)
     axes, base, total = _grid(scenario, varies, replications, overrides)
     target = result_folder(out, f"sweep-{base.name}", force)
-    with progress_bar(total, "replications", quiet) as bar:
+    with workers(jobs, scheduler) as pool, progress_bar(total, "replications", quiet) as bar:
         result = api.sweep(
             scenario,
             dict(axes),
             replications,
-            jobs,
+            pool,
             chosen,
             overrides,
             lambda _r: bar.update(1),
@@ -141,6 +145,7 @@ def tradeoff(
     varies: tuple[str, ...],
     replications: int | None,
     jobs: int,
+    scheduler: str | None,
     overrides: tuple[str, ...],
     out: Path | None,
     with_report: bool,
@@ -160,12 +165,12 @@ def tradeoff(
     check_formats(with_report, formats)
     axes, base, total = _grid(scenario, varies, replications, overrides)
     target = result_folder(out, f"tradeoff-{base.name}", force)
-    with progress_bar(total, "replications", quiet) as bar:
+    with workers(jobs, scheduler) as pool, progress_bar(total, "replications", quiet) as bar:
         result = api.tradeoff(
             scenario,
             dict(axes),
             replications,
-            jobs,
+            pool,
             overrides,
             lambda _r: bar.update(1),
             out=target,

@@ -17,6 +17,7 @@ from sim.analysis.tables import KEY_METRICS
 from sim.cli.common import (
     FORCE_OPTION,
     JOBS_OPTION,
+    SCHEDULER_OPTION,
     handle_errors,
     out_option,
     progress_bar,
@@ -26,6 +27,7 @@ from sim.cli.common import (
 )
 from sim.cli.report import check_formats, report_options, write_report
 from sim.config.loader import load_scenario, option_overrides
+from sim.runner.pool import workers
 
 
 @click.command()
@@ -47,6 +49,7 @@ from sim.config.loader import load_scenario, option_overrides
     help="Reported years (default: the scenario's time.years). Example: --years 15",
 )
 @JOBS_OPTION
+@SCHEDULER_OPTION
 @out_option("")
 @set_option("Override a scenario key, repeatable. Example: --set policy.renewal=strict")
 @click.option(
@@ -79,6 +82,7 @@ def run(
     seed: int | None,
     years: int | None,
     jobs: int,
+    scheduler: str | None,
     out: Path | None,
     overrides: tuple[str, ...],
     households: bool,
@@ -111,10 +115,10 @@ def run(
         )
     csv_limit = {None: CSV_MAX_ROWS, True: None, False: 0}[yearly_csv]
     with YearlyStream(target, count, csv_limit, keep_yearly) as stream:
-        with progress_bar(count, "replications", quiet) as bar:
+        with workers(jobs, scheduler) as pool, progress_bar(count, "replications", quiet) as bar:
             results = api.run(
                 loaded,
-                jobs=jobs,
+                jobs=pool,
                 households=households,
                 sink=stream.add,
                 on_replication_done=lambda _r: bar.update(1),

@@ -13,6 +13,7 @@ from sim.analysis.sizing import Evaluation, SizingResult
 from sim.cli.common import (
     FORCE_OPTION,
     JOBS_OPTION,
+    SCHEDULER_OPTION,
     handle_errors,
     out_option,
     quiet_option,
@@ -21,6 +22,7 @@ from sim.cli.common import (
 )
 from sim.cli.report import check_formats, report_options, write_report
 from sim.config.loader import load_scenario, option_overrides
+from sim.runner.pool import workers
 
 
 @click.command()
@@ -68,6 +70,7 @@ from sim.config.loader import load_scenario, option_overrides
     help="Replications to start each step with (default: the scenario's).",
 )
 @JOBS_OPTION
+@SCHEDULER_OPTION
 @set_option("Override a scenario key, repeatable.")
 @out_option("size-")
 @report_options
@@ -85,6 +88,7 @@ def size(
     once: bool,
     replications: int | None,
     jobs: int,
+    scheduler: str | None,
     overrides: tuple[str, ...],
     out: Path | None,
     with_report: bool,
@@ -112,23 +116,24 @@ def size(
                 err=True,
             )
 
-    result = api.size(
-        scenario,
-        category,
-        target_text,
-        from_year,
-        to_year,
-        confidence,
-        max_units,
-        once,
-        replications,
-        jobs,
-        overrides,
-        step,
-        out=target_dir,
-        force=force,
-        command=sys.argv,
-    )
+    with workers(jobs, scheduler) as pool:
+        result = api.size(
+            scenario,
+            category,
+            target_text,
+            from_year,
+            to_year,
+            confidence,
+            max_units,
+            once,
+            replications,
+            pool,
+            overrides,
+            step,
+            out=target_dir,
+            force=force,
+            command=sys.argv,
+        )
     click.echo(report(result))
     click.echo(f"results: {target_dir}")
     if with_report:

@@ -7,17 +7,22 @@ once rather than left to finish their queue.
 
 A long-lived pool (the app keeps one warm between runs) is opened once with
 :meth:`WorkerPool.open` and passed wherever ``jobs`` is taken (:data:`Jobs`): the runs
-use its workers and leave it open.
+use its workers and leave it open. A :class:`~sim.runner.cluster.DaskPool` (the ``dask``
+extra; :func:`workers` opens one for ``--scheduler``) is passed the same way and runs the
+tasks on a Dask cluster.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
+
+from sim.config.errors import InputError, Problem
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -37,9 +42,10 @@ the records) far more often than needed. Results do not depend on it (the garbag
 collector only frees memory); benchmarks/app_speed.py measures the effect."""
 
 
-def _prepare_worker() -> None:
+def prepare_worker() -> None:
     """Worker initializer: import the engine before the first task arrives, and collect
-    cycles less often (this process is the pool's own)."""
+    cycles less often (this process is the pool's own; a Dask worker is told so when the
+    pool connects)."""
     import gc
 
     import sim.model.housing  # noqa: F401
@@ -49,11 +55,13 @@ def _prepare_worker() -> None:
 
 
 def _start_pool(processes: int) -> Any:
-    return multiprocessing.get_context("spawn").Pool(processes, initializer=_prepare_worker)
+    return multiprocessing.get_context("spawn").Pool(processes, initializer=prepare_worker)
 
 
 class WorkerPool:
     """``with WorkerPool(jobs) as pool: for result in pool.imap(fn, tasks): ...``"""
+
+    scheduler: str | None = None  # this machine's processes (see DaskPool)
 
     def __init__(self, jobs: int, tasks: int | None = None) -> None:
         wanted = resolve_jobs(jobs)
@@ -79,6 +87,12 @@ class WorkerPool:
             return map(function, tasks)
         return self._pool.imap(function, tasks)  # type: ignore[no-any-return]
 
+    def imap_unordered(self, function: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        """``function`` over ``tasks``, each result as soon as it is done."""
+        if self._pool is None:
+            return map(function, tasks)
+        return self._pool.imap_unordered(function, tasks)  # type: ignore[no-any-return]
+
     def __exit__(
         self,
         kind: type[BaseException] | None,
@@ -95,13 +109,94 @@ class WorkerPool:
         self._pool = None
 
 
-Jobs = int | WorkerPool
-"""Worker processes (``--jobs``: 0 means every core), or an open :class:`WorkerPool`."""
+class Pool(Protocol):
+    """What runs tasks: an open :class:`WorkerPool` or :class:`~sim.runner.cluster.DaskPool`."""
+
+    @property
+    def processes(self) -> int:
+        """How many tasks run at once."""
+
+    @property
+    def scheduler(self) -> str | None:
+        """A Dask scheduler's address or ``"local"``; ``None``: this machine's processes."""
+
+    def imap(self, function: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]: ...
+
+    def imap_unordered(self, function: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]: ...
 
 
-def pool_for(jobs: Jobs, tasks: int | None = None) -> AbstractContextManager[WorkerPool]:
+Jobs = int | Pool
+"""Worker processes (``--jobs``: 0 means every core), or an open pool (:class:`Pool`)."""
+
+
+def pool_for(jobs: Jobs, tasks: int | None = None) -> AbstractContextManager[Pool]:
     """``with pool_for(jobs, n) as pool``: a pool of ``jobs`` workers that is closed after
     the block, or the open pool given as ``jobs``, which stays open."""
-    if isinstance(jobs, WorkerPool):
-        return nullcontext(jobs)
-    return WorkerPool(jobs, tasks)
+    if isinstance(jobs, int):
+        return WorkerPool(jobs, tasks)
+    return nullcontext(jobs)
+
+
+def scheduler_of(jobs: Jobs) -> str | None:
+    """The Dask scheduler ``jobs`` runs on (its address, or ``"local"``); ``None`` for
+    this machine's worker processes. Result folders record it (``manifest.json``)."""
+    return None if isinstance(jobs, int) else jobs.scheduler
+
+
+DASK_INSTALL = 'python -m pip install ".[dask]"'
+LOCAL = "local"
+"""``--scheduler local``: a Dask ``LocalCluster`` of ``--jobs`` workers on this machine."""
+
+_ADDRESS = re.compile(r"(?:tcp://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.\-_]*):(\d{1,5})")
+
+
+def scheduler_address(text: str) -> str:
+    """``tcp://HOST:PORT`` for ``HOST:PORT`` or ``tcp://HOST:PORT``; ``"local"`` as is.
+
+    An input error for anything else (another protocol, no port, a port above 65535);
+    checked without Dask."""
+    text = text.strip()
+    if text == LOCAL:
+        return LOCAL
+    found = _ADDRESS.fullmatch(text)
+    if found is None or not 0 < int(found.group(2)) <= 65535:
+        raise InputError(
+            [
+                Problem(
+                    "--scheduler",
+                    text,
+                    "is not a scheduler address: give tcp://HOST:PORT (e.g. "
+                    "tcp://10.0.0.5:8786, the address `dask scheduler` prints) or local",
+                )
+            ]
+        )
+    return f"tcp://{found.group(1)}:{int(found.group(2))}"
+
+
+@contextmanager
+def workers(jobs: int, scheduler: str | None = None) -> Iterator[Jobs]:
+    """``with workers(jobs, scheduler) as pool``: ``jobs`` itself without a scheduler,
+    else an open :class:`~sim.runner.cluster.DaskPool` (closed after the block).
+
+    Input errors: Dask not installed, a bad address, an unreachable scheduler, a
+    different sim-housing on the cluster."""
+    if scheduler is None:
+        yield jobs
+        return
+    scheduler = scheduler_address(scheduler)
+    try:
+        from sim.runner.cluster import DaskPool
+    except ImportError as error:
+        if (error.name or "").split(".")[0] not in {"dask", "distributed"}:
+            raise
+        raise InputError(
+            [
+                Problem(
+                    "--scheduler",
+                    scheduler,
+                    f"needs Dask (dask.distributed), an optional extra: {DASK_INSTALL}",
+                )
+            ]
+        ) from None
+    with DaskPool(scheduler, jobs) as pool:
+        yield pool

@@ -16,9 +16,9 @@ import pandas as pd
 from sim.config.schema import Scenario
 from sim.model.housing import run_replication
 from sim.runner.blocks import YEARLY_COLUMNS, Block, encode, yearly_table
+from sim.runner.pool import Jobs, pool_for, scheduler_of
 
 __all__ = ["YEARLY_COLUMNS", "Block", "Results", "household_table", "run_scenario"]
-from sim.runner.pool import Jobs, pool_for
 
 
 @dataclass
@@ -38,6 +38,7 @@ class Results:
     started: float = 0.0
     finished: float = 0.0
     streamed: int | None = None
+    scheduler: str | None = None  # the Dask scheduler it ran on (None: this machine)
 
 
 def _one(args: tuple[Scenario, int, bool]) -> Block:
@@ -58,7 +59,8 @@ def run_scenario(
     """Simulate ``replications`` replications (default: the scenario's own number).
 
     ``jobs`` > 1 runs them in that many worker processes; ``jobs`` = 0 uses every core;
-    an open :class:`~sim.runner.pool.WorkerPool` lends its workers.
+    an open :class:`~sim.runner.pool.WorkerPool` or
+    :class:`~sim.runner.cluster.DaskPool` lends its workers.
     ``on_replication_done`` is called after each finished replication (for progress bars).
     With ``sink``, each replication's rows go to it in replication order as they arrive
     and are not kept (``results.yearly`` stays empty): memory does not grow with the
@@ -73,16 +75,22 @@ def run_scenario(
     records: list[dict[str, Any]] = []
     streamed = 0
     with pool_for(jobs, len(tasks)) as pool:
-        for block in pool.imap(_one, tasks):  # in task (replication) order
-            records.extend(block.records)
-            block.records = []
-            if sink is not None:
-                sink(block)
-                streamed += len(block)
-            else:
-                blocks.append(block)
+        waiting: dict[int, Block] = {}  # finished early: held until their turn
+        turn = first
+        for done in pool.imap_unordered(_one, tasks):
             if on_replication_done is not None:
-                on_replication_done(block.replication)
+                on_replication_done(done.replication)
+            waiting[done.replication] = done
+            while turn in waiting:  # in replication order from here on
+                block = waiting.pop(turn)
+                turn += 1
+                records.extend(block.records)
+                block.records = []
+                if sink is not None:
+                    sink(block)
+                    streamed += len(block)
+                else:
+                    blocks.append(block)
     yearly = yearly_table(blocks)
     households = household_table(records) if track_households else None
     finished = time.time()
@@ -96,6 +104,7 @@ def run_scenario(
         started,
         finished,
         streamed if sink is not None else None,
+        scheduler_of(jobs),
     )
 
 
