@@ -7,7 +7,7 @@ the others, so results are identical whatever the number of workers.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,17 +68,59 @@ def run_scenario(
             outputs[replication] = (table, records)
             if on_replication_done is not None:
                 on_replication_done(replication)
+    return _results(scenario, outputs, track_households, started, time.time())
+
+
+def run_scenarios(
+    scenarios: Sequence[Scenario],
+    jobs: Jobs = 1,
+    track_households: bool = False,
+    on_replication_done: Callable[[int], None] | None = None,
+) -> list[Results]:
+    """Simulate each scenario's own replications, as :func:`run_scenario` does, with every
+    replication of every scenario in one queue of tasks: the workers start once and
+    none waits for another scenario's last replication."""
+    started = time.time()
+    tasks = [(s, r, track_households) for s in scenarios for r in range(s.replications)]
+    results: list[Results] = []
+    outputs: dict[int, tuple[list[RowTuple], list[dict[str, Any]]]] = {}
+    with pool_for(jobs, len(tasks)) as pool:
+        for replication, table, records in pool.imap(_one, tasks):
+            outputs[replication] = (table, records)
+            if on_replication_done is not None:
+                on_replication_done(replication)
+            scenario = scenarios[len(results)]
+            if len(outputs) == scenario.replications:  # tasks come back in order
+                results.append(_results(scenario, outputs, track_households, started))
+                outputs = {}
+    return results
+
+
+def _results(
+    scenario: Scenario,
+    outputs: dict[int, tuple[list[RowTuple], list[dict[str, Any]]]],
+    track_households: bool,
+    started: float,
+    finished: float | None = None,
+) -> Results:
     rows: list[RowTuple] = []
     records_all: list[dict[str, Any]] = []
-    for replication in range(first, first + count):
+    for replication in sorted(outputs):
         table, records = outputs[replication]
         rows.extend(table)
         records_all.extend(records)
     yearly = pd.DataFrame(rows, columns=YEARLY_COLUMNS)
     households = household_table(records_all) if track_households else None
-    finished = time.time()
+    finished = time.time() if finished is None else finished
     return Results(
-        scenario, count, scenario.seed, yearly, households, finished - started, started, finished
+        scenario,
+        len(outputs),
+        scenario.seed,
+        yearly,
+        households,
+        finished - started,
+        started,
+        finished,
     )
 
 
