@@ -5,7 +5,8 @@ jobs, a progress callback) and returns a result a Python user can work with; giv
 ``out``, it also writes the command's result folder (checked before anything runs;
 replaced only with ``force``). The folders can be written later too, with
 :func:`write_results`, :func:`write_comparison`, :func:`write_sweep`,
-:func:`write_tradeoff`, :func:`write_sizing` and :func:`write_calibration`.
+:func:`write_tradeoff`, :func:`write_sizing`, :func:`write_sensitivity` and
+:func:`write_calibration`.
 
 >>> import sim
 >>> scenario = sim.load_scenario("scenarios/lorenskog.yaml")    # doctest: +SKIP
@@ -26,6 +27,13 @@ import pandas as pd
 from sim.analysis.compare import Comparison, write_comparison
 from sim.analysis.compare import compare as compare_scenarios
 from sim.analysis.output import check_out_dir, write_results
+from sim.analysis.sensitivity import (
+    Sensitivity,
+    SensitivityPlan,
+    plan_sensitivity,
+    write_sensitivity,
+)
+from sim.analysis.sensitivity import run_sensitivity as run_plan
 from sim.analysis.sizing import Evaluation, SizingResult, sizing_question, write_sizing
 from sim.analysis.sizing import size as size_search
 from sim.analysis.sweep import Sweep, write_sweep
@@ -181,6 +189,69 @@ def tradeoff(
     return result
 
 
+def run_sensitivity(
+    plan: SensitivityPlan,
+    scenario: ScenarioSource,
+    jobs: Jobs = 1,
+    on_replication_done: Callable[[int], None] | None = None,
+    *,
+    out: str | Path | None = None,
+    force: bool = False,
+    command: Sequence[str] | None = None,
+) -> Sensitivity:
+    """Run the points of a plan made by :func:`plan_sensitivity` from ``scenario``
+    (``sim sensitivity``)."""
+    _check(out, force)
+    result = run_plan(plan, scenario, jobs, on_replication_done)
+    if out is not None:
+        write_sensitivity(result, out, force, command)
+    return result
+
+
+def sensitivity(
+    scenario: ScenarioSource,
+    vary: Iterable[str] = (),
+    from_assumptions: bool = False,
+    relative: float = 0.2,
+    method: str = "morris",
+    samples: int | None = None,
+    sample_seed: int = 1,
+    metrics: Sequence[str] | None = None,
+    replications: int | None = None,
+    jobs: Jobs = 1,
+    overrides: Iterable[str] = (),
+    on_replication_done: Callable[[int], None] | None = None,
+    *,
+    out: str | Path | None = None,
+    force: bool = False,
+    command: Sequence[str] | None = None,
+) -> Sensitivity:
+    """Global sensitivity of ``metrics`` to scenario numbers (``sim sensitivity``; needs
+    SALib, the ``sensitivity`` extra).
+
+    ``vary`` holds ``KEY=LOW:HIGH`` texts; ``from_assumptions`` adds every number whose
+    comment says "assumption", ± ``relative``. ``method`` is ``morris`` (``samples``
+    trajectories) or ``sobol`` (``samples`` base samples, a power of two).
+    ``.table`` has every index with its 95 % interval, ``.ranking()`` the top factors.
+    """
+    _check(out, force)
+    plan = plan_sensitivity(
+        scenario,
+        vary,
+        from_assumptions,
+        relative,
+        method,
+        samples,
+        sample_seed,
+        metrics,
+        replications,
+        overrides,
+    )
+    return run_sensitivity(
+        plan, scenario, jobs, on_replication_done, out=out, force=force, command=command
+    )
+
+
 def size(
     scenario: ScenarioSource,
     category: str,
@@ -279,6 +350,8 @@ __all__ = [
     "Evaluation",
     "Results",
     "Scenario",
+    "Sensitivity",
+    "SensitivityPlan",
     "SizingResult",
     "Sweep",
     "Tradeoff",
@@ -286,7 +359,10 @@ __all__ = [
     "calibrate",
     "compare",
     "load_scenario",
+    "plan_sensitivity",
     "run",
+    "run_sensitivity",
+    "sensitivity",
     "size",
     "summarise",
     "sweep",
@@ -295,6 +371,7 @@ __all__ = [
     "write_calibration",
     "write_comparison",
     "write_results",
+    "write_sensitivity",
     "write_sizing",
     "write_sweep",
     "write_tradeoff",

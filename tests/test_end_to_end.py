@@ -107,6 +107,20 @@ def test_readme_cli_quickstart_commands_run(
                 "--out",
                 f"results/{args[0]}-{len(list(tmp_path.glob('results/*')))}",
             ]
+        if args and args[0] == "sensitivity":  # two trajectories of a short run
+            args += [
+                "--samples",
+                "2",
+                "--replications",
+                "1",
+                "--set",
+                "time.years=2",
+                "--set",
+                "time.warmup_years=5",
+                "--quiet",
+                "--out",
+                f"results/sensitivity-{len(list(tmp_path.glob('results/*')))}",
+            ]
         if args and args[0] == "calibrate":
             # a tiny budget: the full calibration is timed in calibration/README.md
             args += [

@@ -103,6 +103,38 @@ TEXT: Phrases = {
         "linjer: gjennomsnitt over {n} replikasjoner per punkt (de samme tilfeldige "
         "tallene); bånd: 95 % t-intervall",
     ),
+    # sim sensitivity
+    "sensitivity_morris": (
+        "μ*: mean absolute change when the parameter moves across its range (95 % interval)",
+        "μ*: gjennomsnittlig absolutt endring når parameteren går over sitt spenn (95 % "
+        "intervall)",
+    ),
+    "sensitivity_sobol": (
+        "Sobol index: share of the variance (95 % interval)",
+        "Sobol-indeks: andel av variansen (95 % intervall)",
+    ),
+    "effect_raises": ("raises it", "øker den"),
+    "effect_lowers": ("lowers it", "senker den"),
+    "effect_mixed": ("either way", "begge veier"),
+    "sobol_total": ("total (ST)", "total (ST)"),
+    "sobol_first": ("first order (S1)", "første orden (S1)"),
+    "sensitivity_caption_morris": (
+        "{name}: Morris screening of {k} parameters, {n} trajectories ({points} points × "
+        "{r} replications, the same random numbers at every point); the {top} largest "
+        "shown. Bars: mean absolute elementary effect; whiskers: 95 % bootstrap intervals.",
+        "{name}: Morris-screening av {k} parametere, {n} baner ({points} punkter × {r} "
+        "replikasjoner, de samme tilfeldige tallene i hvert punkt); de {top} største vist. "
+        "Søyler: gjennomsnittlig absolutt elementæreffekt; streker: 95 % "
+        "bootstrap-intervaller.",
+    ),
+    "sensitivity_caption_sobol": (
+        "{name}: Sobol indices of {k} parameters, {n} base samples ({points} points × "
+        "{r} replications, the same random numbers at every point); the {top} largest "
+        "shown. Whiskers: 95 % bootstrap intervals.",
+        "{name}: Sobol-indekser for {k} parametere, {n} basisutvalg ({points} punkter × "
+        "{r} replikasjoner, de samme tilfeldige tallene i hvert punkt); de {top} største "
+        "vist. Streker: 95 % bootstrap-intervaller.",
+    ),
 }
 """The figures' own words in English and Norwegian (metric names: the catalogue)."""
 

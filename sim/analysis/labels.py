@@ -99,8 +99,11 @@ def measure_label(name: str, language: str = "en", years: int = 10) -> str:
     return label(TRADEOFF_METRICS.get(name, name), language, with_unit=True)
 
 
-def check_metrics(names: list[str], option: str = "--metrics") -> list[str]:
-    """``names`` if every one is a metric of the catalogue, else an input error (exit 2)."""
+def check_metrics(
+    names: list[str], option: str = "--metrics", measures: tuple[str, ...] = ()
+) -> list[str]:
+    """``names`` if every one is a metric of the catalogue (or one of ``measures``), else
+    an input error (exit 2)."""
     from difflib import get_close_matches
 
     from sim.config.errors import InputError, Problem, brief_text
@@ -108,15 +111,16 @@ def check_metrics(names: list[str], option: str = "--metrics") -> list[str]:
     problems = []
     if not names:
         problems.append(Problem(option, "", "give at least one metric, e.g. waiting"))
+    allowed = [*METRICS, *measures]
     for name in names:
-        if name not in METRICS:
-            guess = get_close_matches(name, list(METRICS), n=1)
+        if name not in allowed:
+            guess = get_close_matches(name, allowed, n=1)
             hint = f"did you mean {guess[0]!r}? " if guess else ""
             problems.append(
                 Problem(
                     option,
                     brief_text(name, 60),
-                    f"unknown metric; {hint}allowed: {', '.join(sorted(METRICS))}",
+                    f"unknown metric; {hint}allowed: {', '.join([*measures, *sorted(METRICS)])}",
                 )
             )
     if problems:

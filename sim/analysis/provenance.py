@@ -38,10 +38,11 @@ DEPENDENCIES = [
     "adjustText",
     "XlsxWriter",
     "Jinja2",
+    "SALib",  # the sensitivity extra
 ]
 
 CORE_FIELDS = (
-    "kind",  # the command that made the folder: run, compare, sweep, tradeoff, size, calibrate
+    "kind",  # the command: run, compare, sweep, tradeoff, size, calibrate, sensitivity
     "scenario",  # name of the scenario (compare: the base; calibrate: the spec's scenario)
     "scenario_file",  # its file as given, or null for a scenario made in Python
     "scenario_sha256",  # the file's hash (null without a file)

@@ -22,18 +22,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from sim.analysis.labels import check_metrics
 from sim.analysis.output import atomic_folder, write_resolved
 from sim.analysis.provenance import write_manifest
 from sim.analysis.statistics import mean_interval
 from sim.config.errors import InputError, Problem, brief_text
-from sim.config.loader import ScenarioSource, option_overrides, scenario_from
+from sim.config.loader import ScenarioSource, option_overrides, scenario_from, setting
 from sim.config.schema import Scenario
 from sim.config.yaml_io import parse_yaml
 from sim.runner.pool import Jobs
-from sim.runner.replications import Results, run_scenario
+from sim.runner.replications import Results, run_scenarios
 
 Axes = list[tuple[str, list[Any]]]
 """The varied keys with their values, in order: ``[("policy.renewal", ["strict"]), ...]``."""
@@ -124,11 +123,6 @@ def expand_grid(axes: Axes) -> list[dict[str, Any]]:
     ]
 
 
-def _setting(key: str, value: Any) -> str:
-    text = "null" if value is None else yaml.safe_dump(value, default_flow_style=True).strip()
-    return f"{key}={text.removesuffix(chr(10) + '...')}"
-
-
 def shown_value(key: str, value: Any) -> str:
     """A varied value as policy names show it: a missing contract length is "permanent".
 
@@ -173,18 +167,17 @@ def run_grid(
     scenarios = []
     problems: list[Problem] = []
     for point in points:
-        settings = [_setting(key, value) for key, value in point.items()]
+        settings = [setting(key, value) for key, value in point.items()]
         try:
             scenarios.append(scenario_from(source, [*base_overrides, *settings])[0])
         except InputError as error:
             problems.extend(p for p in error.problems if p not in problems)
     if problems:
         raise InputError(problems)
+    results = run_scenarios(scenarios, jobs, households, on_replication_done)
     return [
-        GridRun(
-            point, scenario, run_scenario(scenario, None, jobs, households, on_replication_done)
-        )
-        for point, scenario in zip(points, scenarios, strict=True)
+        GridRun(point, scenario, result)
+        for point, scenario, result in zip(points, scenarios, results, strict=True)
     ]
 
 

@@ -39,6 +39,21 @@ from sim.runner.pool import Jobs
 STABILITY_YEARS = 10
 
 
+RATE_MEASURES = ("throughput_per_100_units", "forced_moves_per_100_tenant_years")
+"""The trade-off's measures that the yearly table alone gives (``sim sensitivity`` too)."""
+
+
+def rate_measures(yearly: pd.DataFrame) -> dict[str, pd.Series]:
+    """Throughput and forced moves per replication, over the reported years of a run's
+    yearly table: 100 × new allocations / unit-years, 100 × forced moves / tenant-years."""
+    totals = yearly[(yearly.group == "") & (yearly.category == "")]
+    sums = totals.pivot_table(index="replication", columns="metric", values="value", aggfunc="sum")
+    return {
+        "throughput_per_100_units": 100 * sums.allocations / sums.unit_years,
+        "forced_moves_per_100_tenant_years": 100 * sums.forced_moves / sums.tenant_years,
+    }
+
+
 def tradeoff_table(runs: list[GridRun]) -> pd.DataFrame:
     """Per policy: throughput, stability (two measures), mean wait and hospits nights.
 
@@ -68,8 +83,7 @@ def tradeoff_table(runs: list[GridRun]) -> pd.DataFrame:
             "replication"
         ).sum()
         measures = {
-            "throughput_per_100_units": 100 * sums.allocations / sums.unit_years,
-            "forced_moves_per_100_tenant_years": 100 * sums.forced_moves / sums.tenant_years,
+            **rate_measures(yearly),
             "share_permanent_need_moved": _share_moved(run),
             "wait_years_mean": mean_wait,
             "hospits_nights_per_year": sums.hospits_nights / years,

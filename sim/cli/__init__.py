@@ -22,6 +22,7 @@ from sim.cli.grid import tradeoff as tradeoff_command
 from sim.cli.report import report as report_command
 from sim.cli.run import run as run_command
 from sim.cli.schema import schema as schema_command
+from sim.cli.sensitivity import sensitivity as sensitivity_command
 from sim.cli.size import size as size_command
 from sim.cli.validate import validate as validate_command
 
@@ -58,6 +59,7 @@ for _command in (
     sweep_command,
     tradeoff_command,
     size_command,
+    sensitivity_command,
     app_command,
     schema_command,
     report_command,

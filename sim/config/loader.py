@@ -228,6 +228,16 @@ def _set_at(data: Any, parts: list[str], value: Any, text: str, done: int = 0) -
     return merged
 
 
+def setting(key: str, value: Any) -> str:
+    """``KEY=VALUE`` as ``--set`` reads it back (the value written as YAML).
+
+    >>> setting("policy.renewal_probability", 1e-05), setting("x.contract_years", None)
+    ('policy.renewal_probability=1.0e-05', 'x.contract_years=null')
+    """
+    text = "null" if value is None else yaml.safe_dump(value, default_flow_style=True).strip()
+    return f"{key}={text.removesuffix(chr(10) + '...')}"
+
+
 def option_overrides(
     overrides: Iterable[str] = (),
     seed: int | None = None,

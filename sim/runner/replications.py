@@ -7,7 +7,7 @@ the others, so results are identical whatever the number of workers.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,14 @@ from sim.model.housing import run_replication
 from sim.runner.blocks import YEARLY_COLUMNS, Block, encode, yearly_table
 from sim.runner.pool import Jobs, pool_for, scheduler_of
 
-__all__ = ["YEARLY_COLUMNS", "Block", "Results", "household_table", "run_scenario"]
+__all__ = [
+    "YEARLY_COLUMNS",
+    "Block",
+    "Results",
+    "household_table",
+    "run_scenario",
+    "run_scenarios",
+]
 
 
 @dataclass
@@ -91,19 +98,64 @@ def run_scenario(
                     streamed += len(block)
                 else:
                     blocks.append(block)
-    yearly = yearly_table(blocks)
+    rows = streamed if sink is not None else None
+    return _results(scenario, count, blocks, records, track_households, jobs, started, rows)
+
+
+def run_scenarios(
+    scenarios: Sequence[Scenario],
+    jobs: Jobs = 1,
+    track_households: bool = False,
+    on_replication_done: Callable[[int], None] | None = None,
+) -> list[Results]:
+    """Simulate each scenario's own replications, as :func:`run_scenario` does, with every
+    replication of every scenario in one queue of tasks: the workers start once and
+    none waits for another scenario's last replication."""
+    started = time.time()
+    tasks = [(s, r, track_households) for s in scenarios for r in range(s.replications)]
+    results: list[Results] = []
+    blocks: list[Block] = []
+    records: list[dict[str, Any]] = []
+    with pool_for(jobs, len(tasks)) as pool:
+        for block in pool.imap(_one, tasks):  # tasks come back in order
+            if on_replication_done is not None:
+                on_replication_done(block.replication)
+            records.extend(block.records)
+            block.records = []
+            blocks.append(block)
+            scenario = scenarios[len(results)]
+            if len(blocks) == scenario.replications:
+                results.append(
+                    _results(
+                        scenario, len(blocks), blocks, records, track_households, jobs, started
+                    )
+                )
+                blocks, records = [], []
+    return results
+
+
+def _results(
+    scenario: Scenario,
+    count: int,
+    blocks: list[Block],
+    records: list[dict[str, Any]],
+    track_households: bool,
+    jobs: Jobs,
+    started: float,
+    streamed: int | None = None,
+) -> Results:
     households = household_table(records) if track_households else None
     finished = time.time()
     return Results(
         scenario,
         count,
         scenario.seed,
-        yearly,
+        yearly_table(blocks),
         households,
         finished - started,
         started,
         finished,
-        streamed if sink is not None else None,
+        streamed,
         scheduler_of(jobs),
     )
 

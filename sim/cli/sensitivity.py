@@ -1,0 +1,150 @@
+"""``sim sensitivity``: which scenario numbers drive the outputs (SALib, an optional extra)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from sim import api
+from sim.cli.common import (
+    FORCE_OPTION,
+    JOBS_OPTION,
+    SCHEDULER_OPTION,
+    handle_errors,
+    metric_list,
+    out_option,
+    progress_bar,
+    quiet_option,
+    result_folder,
+    set_option,
+)
+from sim.runner.pool import workers
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option(
+    "--vary",
+    "varies",
+    multiple=True,
+    metavar="KEY=LOW:HIGH",
+    help="A number of the scenario and the range to vary it over, repeatable. "
+    "Example: --vary groups.disadvantaged.approval=0.5:0.8",
+)
+@click.option(
+    "--from-assumptions",
+    is_flag=True,
+    help="Vary every number whose comment in the scenario's files says 'assumption' by "
+    "--range around its value (with --vary: its range wins for its key).",
+)
+@click.option(
+    "--range",
+    "relative",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.2,
+    show_default=True,
+    help="Relative range of --from-assumptions: 0.2 varies each value ±20 %, inside its "
+    "limits; whole numbers stay whole.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["morris", "sobol"]),
+    default="morris",
+    show_default=True,
+    help="morris: screening, for many factors; sobol: variance shares with intervals, for few.",
+)
+@click.option(
+    "--samples",
+    "-n",
+    type=click.IntRange(min=2),
+    help="Morris trajectories (default 10; points: n × (factors + 1)) or Sobol base "
+    "samples, a power of two (default 64; points: n × (factors + 2)).",
+)
+@click.option(
+    "--sample-seed",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Seed of the sample points (the simulation uses the scenario's seed).",
+)
+@click.option(
+    "--metrics",
+    metavar="M1,M2,...",
+    help="Outputs to explain: catalogue metrics (mean over the reported years) or "
+    "throughput_per_100_units, forced_moves_per_100_tenant_years (the default).",
+)
+@click.option(
+    "--replications",
+    "-r",
+    type=click.IntRange(min=1),
+    help="Replications of every sample point (default: the scenario's).",
+)
+@JOBS_OPTION
+@SCHEDULER_OPTION
+@set_option("Override a scenario key at every sample point.")
+@out_option("sensitivity-")
+@FORCE_OPTION
+@quiet_option("No progress bar and no table.")
+@handle_errors
+def sensitivity(
+    scenario: Path,
+    varies: tuple[str, ...],
+    from_assumptions: bool,
+    relative: float,
+    method: str,
+    samples: int | None,
+    sample_seed: int,
+    metrics: str | None,
+    replications: int | None,
+    jobs: int,
+    scheduler: str | None,
+    overrides: tuple[str, ...],
+    out: Path | None,
+    force: bool,
+    quiet: bool,
+) -> None:
+    """Global sensitivity of SCENARIO's outputs to its numbers, every point with the same
+    seeds: Morris screening or Sobol indices with 95 % intervals (needs the sensitivity
+    extra: python -m pip install ".[sensitivity]").
+
+    \b
+    Example:
+      sim sensitivity scenarios/lorenskog-calibrated.yaml --from-assumptions -r 2 -j 2
+      sim sensitivity scenarios/lorenskog-calibrated.yaml --method sobol -n 64 \\
+          --vary policy.renewal_probability=0.5:0.9 --vary groups.disadvantaged.approval=0.5:0.7
+    """
+    plan = api.plan_sensitivity(
+        scenario,
+        varies,
+        from_assumptions,
+        relative,
+        method,
+        samples,
+        sample_seed,
+        metric_list(metrics),
+        replications,
+        overrides,
+    )
+    target = result_folder(out, f"sensitivity-{plan.base.name}", force)
+    if not quiet:
+        click.echo(
+            f"{len(plan.factors)} factors, {len(plan.points)} points × "
+            f"{plan.base.replications} replications",
+            err=True,
+        )
+    total = plan.replications()
+    with workers(jobs, scheduler) as pool, progress_bar(total, "replications", quiet) as bar:
+        result = api.run_sensitivity(
+            plan,
+            scenario,
+            pool,
+            lambda _r: bar.update(1),
+            out=target,
+            force=force,
+            command=sys.argv,
+        )
+    if not quiet:
+        click.echo(result.ranking().round(4).to_string(index=False))
+    click.echo(f"results: {target}")
