@@ -18,6 +18,7 @@ MODULES = (
     "streams",
     "durations",
     "entities",
+    "queues",
     "recorder",
     "rules",
     "state",

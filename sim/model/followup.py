@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 from simpy.events import NORMAL
 
 from sim.model.entities import Household
+from sim.model.queues import FifoSet
 from sim.model.state import State, Timer
 from sim.model.streams import H_FOLLOWUP_LENGTH, hashed
 
@@ -27,7 +27,7 @@ class FollowUp:
         self.on_end = on_end
         self.capacity = 0
         self.active = 0
-        self.queue: deque[Household] = deque()
+        self.queue: FifoSet[Household] = FifoSet()
 
     def request(self, household: Household) -> None:
         if self.active < self.capacity:
@@ -57,7 +57,7 @@ class FollowUp:
         """End the household's follow-up (or its place in the queue); return who starts."""
         if household.in_followup_queue:
             household.in_followup_queue = False
-            self.queue.remove(household)
+            self.queue.discard(household)
         if not household.followed:
             return []
         household.followed = False

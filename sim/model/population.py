@@ -33,11 +33,12 @@ def populate(state: State, stock: Stock, lists: WaitingLists, tenancies: Tenanci
         if total <= 0:
             continue
         keys, bounds = cumulative({i: w / total for i, w in enumerate(weights)})
-        for dwelling in list(cat.available):
+        dwellings = cat.available  # all let, in order (not removed one by one: quadratic)
+        cat.available = []
+        for dwelling in dwellings:
             grp = candidates[keys[stream.choice(bounds)]]
             household = state.new_household(grp, stream.block(BLOCK))
             dwelling.available = False
-            cat.available.remove(dwelling)
             tenancies.move_in(household, dwelling)
     for grp in state.groups:
         stream = state.streams[f"initial-waiting/{grp.id}"]

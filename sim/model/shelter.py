@@ -4,11 +4,11 @@ own solution (friends, family, unpaid)."""
 from __future__ import annotations
 
 import math
-from collections import deque
 
 from simpy.events import NORMAL
 
 from sim.model.entities import Household
+from sim.model.queues import FifoSet
 from sim.model.state import State, Timer
 from sim.model.streams import H_HOSPITS_STAY, H_SHELTER, hashed
 
@@ -34,9 +34,9 @@ class Shelter:
         self.capacity = 0
         self.in_use = 0
         self.hospits_capacity = math.inf
-        self.hospits_queue: deque[Household] = deque()  # in hospits, longest first
-        self.own: dict[Household, None] = {}  # in their own solution, longest first
-        self.wanting: deque[Household] = deque()  # own solution while hospits is full
+        self.hospits_queue: FifoSet[Household] = FifoSet()  # in hospits, longest first
+        self.own: FifoSet[Household] = FifoSet()  # in their own solution, longest first
+        self.wanting: FifoSet[Household] = FifoSet()  # own solution while hospits is full
 
     def enter(self, household: Household) -> None:
         """A homeless household on the list needs somewhere to stay tonight."""
@@ -77,9 +77,9 @@ class Shelter:
         emergency units."""
         while self.in_use < self.capacity:
             if self.hospits_queue:
-                household = self.hospits_queue[0]
+                household = self.hospits_queue.first()
             elif self.own:
-                household = next(iter(self.own))
+                household = self.own.first()
             else:
                 return
             shelter = self._take(household)
@@ -123,7 +123,7 @@ class Shelter:
 
     def _to_own(self, household: Household) -> None:
         household.shelter = OWN
-        self.own[household] = None
+        self.own.append(household)
         self.state.own_solution[household.g] += 1
 
     def _take(self, household: Household) -> str | None:
@@ -140,13 +140,12 @@ class Shelter:
             self.in_use -= 1
             state.emergency.add(i, -1, now)
         elif shelter == HOSPITS:
-            self.hospits_queue.remove(household)
+            self.hospits_queue.discard(household)
             state.hospits.add(i, -1, now)
         else:
-            del self.own[household]
+            self.own.discard(household)
             state.own_solution[household.g] -= 1
-            if household in self.wanting:
-                self.wanting.remove(household)
+            self.wanting.discard(household)
         return shelter
 
     def _on_stay_end(self, event: Timer) -> None:

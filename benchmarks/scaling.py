@@ -1,0 +1,144 @@
+"""Scaling benchmark: the model's cost per dwelling in a small and in a large municipality.
+
+A scenario (default ``scenarios/asker-calibrated.yaml``) is made bigger by two factors
+(default 10 and 100): every category's ``units``, every group's ``applications_per_year``
+and ``initial_waiting``, the builds, follow-up capacity, emergency units and hospits
+capacity are multiplied, so the municipality has the same shape, only bigger. One
+replication of each is timed and divided by its number of dwellings (the scaled stock at
+the start); the last line printed is
+
+    per_unit_ratio: X
+
+(seconds per dwelling of the larger scale over those of the smaller; 1.0 is a model
+whose cost is linear in its size). Times are the process's CPU time
+(``time.process_time``), which other jobs on a busy machine disturb less than wall time;
+the wall time is printed too. The two are timed alternately, ``--rounds`` times each,
+and the best of each is used. The line ``engine:`` says whether the installed model is
+the mypyc-compiled build (see setup.py) or pure Python; run it with ``PYTHONPATH=.``
+from the repository root to time the pure-Python source.
+
+Usage: python benchmarks/scaling.py [--scenario FILE] [--small N] [--large N]
+       [--rounds N] [--replication N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any
+
+from sim.config.loader import merge_scenario, validate_data
+from sim.config.schema import Scenario
+from sim.model import COMPILED
+from sim.model.housing import run_replication
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _times(value: Any, factor: float, whole: bool) -> Any:
+    """A count or rate (or a series of them by year or date) multiplied by ``factor``."""
+    if isinstance(value, dict):
+        return {key: _times(item, factor, whole) for key, item in value.items()}
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return round(value * factor) if whole else value * factor
+
+
+def scaled_data(data: dict[str, Any], factor: float) -> dict[str, Any]:
+    """Merged scenario data of a municipality ``factor`` times as big (a new dict)."""
+    data = dict(data)
+    data["stock"] = {
+        k: {**cat, "units": _times(cat["units"], factor, True)}
+        for k, cat in data.get("stock", {}).items()
+    }
+    groups = {}
+    for g, grp in data.get("groups", {}).items():
+        grp = dict(grp)
+        grp["applications_per_year"] = _times(grp["applications_per_year"], factor, False)
+        if "initial_waiting" in grp:
+            grp["initial_waiting"] = _times(grp["initial_waiting"], factor, True)
+        groups[g] = grp
+    data["groups"] = groups
+    builds = []
+    for build in data.get("builds") or []:
+        build = dict(build)
+        for key in ("units", "units_per_year"):
+            if key in build:
+                build[key] = _times(build[key], factor, True)
+        builds.append(build)
+    if builds:
+        data["builds"] = builds
+    for section, key in (
+        ("followup", "capacity"),
+        ("emergency", "units"),
+        ("homelessness", "hospits_capacity"),
+    ):
+        if isinstance(data.get(section), dict) and key in data[section]:
+            data[section] = {**data[section], key: _times(data[section][key], factor, True)}
+    return data
+
+
+def scaled_scenario(scenario_file: Path, factor: float) -> Scenario:
+    data, _ = merge_scenario(scenario_file)
+    data.setdefault("name", scenario_file.stem)
+    data = scaled_data(data, factor)
+    data["name"] = f"{data['name']}-x{factor:g}"
+    return validate_data(data, str(scenario_file), None, scenario_file.parent)
+
+
+def units(scenario: Scenario) -> int:
+    """Dwellings at the start (before builds)."""
+    return sum(cat.units for cat in scenario.stock.values())
+
+
+def replication_seconds(scenario: Scenario, replication: int) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one replication."""
+    wall = time.perf_counter()
+    cpu = time.process_time()
+    run_replication(scenario, replication)
+    return time.process_time() - cpu, time.perf_counter() - wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--scenario", type=Path, default=ROOT / "scenarios" / "asker-calibrated.yaml"
+    )
+    parser.add_argument("--small", type=float, default=10.0)
+    parser.add_argument("--large", type=float, default=100.0)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--replication", type=int, default=0)
+    args = parser.parse_args()
+
+    small = scaled_scenario(args.scenario, args.small)
+    large = scaled_scenario(args.scenario, args.large)
+    best_small = float("inf")
+    best_large = float("inf")
+    for round_index in range(args.rounds):
+        seconds_small, wall_small = replication_seconds(small, args.replication)
+        seconds_large, wall_large = replication_seconds(large, args.replication)
+        best_small = min(best_small, seconds_small)
+        best_large = min(best_large, seconds_large)
+        print(
+            f"round {round_index + 1}: x{args.small:g} {seconds_small:.2f} s CPU "
+            f"({wall_small:.2f} s wall), x{args.large:g} {seconds_large:.2f} s CPU "
+            f"({wall_large:.2f} s wall)"
+        )
+    per_small = best_small / units(small)
+    per_large = best_large / units(large)
+    print(f"engine: {'compiled with mypyc' if COMPILED else 'pure Python'}")
+    print(f"scenario: {args.scenario.name}, replication {args.replication}")
+    print(
+        f"x{args.small:g}: {units(small):,} units, {best_small:.2f} s CPU, "
+        f"{per_small * 1e6:.1f} us per unit"
+    )
+    print(
+        f"x{args.large:g}: {units(large):,} units, {best_large:.2f} s CPU, "
+        f"{per_large * 1e6:.1f} us per unit"
+    )
+    print(f"per_unit_ratio: {per_large / per_small:.3f}")
+
+
+if __name__ == "__main__":
+    main()
