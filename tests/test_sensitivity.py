@@ -14,7 +14,8 @@ from helpers import DATA, assert_input_error, invoke, mmc_data, scenario
 from queueing_theory import mmc_mean_wait
 
 from sim.analysis.factors import assumption_factors, parse_ranges
-from sim.analysis.sensitivity import Sensitivity, sensitivity
+from sim.analysis.sensitivity import Sensitivity
+from sim.api import sensitivity
 from sim.config.errors import InputError
 
 pytest.importorskip("SALib")
@@ -206,8 +207,16 @@ def _run(tmp_path: Path, *args: str) -> tuple[object, Path]:
         (["--vary", "refusal.probability=0.1:0.2", "--metrics", "waitng"], "did you mean"),
         (["--vary", "refusal.probability=0.1:0.2", "--method", "sobol"], "two factors"),
         (
-            ["--vary", "refusal.probability=0.1:0.2", "--vary", "followup.capacity=2:5",
-             "--method", "sobol", "-n", "10"],
+            [
+                "--vary",
+                "refusal.probability=0.1:0.2",
+                "--vary",
+                "followup.capacity=2:5",
+                "--method",
+                "sobol",
+                "-n",
+                "10",
+            ],
             "power of two",
         ),
     ],

@@ -304,36 +304,6 @@ def run_sensitivity(
     return Sensitivity(plan, outputs, table, started, time.time(), scheduler_of(jobs))
 
 
-def sensitivity(
-    scenario: ScenarioSource,
-    vary: Iterable[str] = (),
-    from_assumptions: bool = False,
-    relative: float = 0.2,
-    method: str = "morris",
-    samples: int | None = None,
-    sample_seed: int = 1,
-    metrics: Sequence[str] | None = None,
-    replications: int | None = None,
-    jobs: Jobs = 1,
-    overrides: Iterable[str] = (),
-    on_replication_done: Callable[[int], None] | None = None,
-) -> Sensitivity:
-    """Plan (:func:`plan_sensitivity`) and run (:func:`run_sensitivity`) in one step."""
-    plan = plan_sensitivity(
-        scenario,
-        vary,
-        from_assumptions,
-        relative,
-        method,
-        samples,
-        sample_seed,
-        metrics,
-        replications,
-        overrides,
-    )
-    return run_sensitivity(plan, scenario, jobs, on_replication_done)
-
-
 def write_sensitivity(
     result: Sensitivity,
     out: str | Path,

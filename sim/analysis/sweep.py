@@ -220,6 +220,14 @@ SWEEP_COLUMNS = ("metric", "year", "mean", "ci_low", "ci_high", "n")
 """The columns of ``sweep.csv`` after the varied keys."""
 
 
+def point_labels(table: pd.DataFrame, keys: list[str]) -> list[str]:
+    """:func:`point_label` of every row of a table whose ``keys`` columns hold a point."""
+    return [
+        point_label(dict(zip(keys, row, strict=True)))
+        for row in table[keys].itertuples(index=False)
+    ]
+
+
 def sweep_figure(
     table: pd.DataFrame, path: Path, name: str, replications: int, language: str = "en"
 ) -> Path:
@@ -231,10 +239,7 @@ def sweep_figure(
     keys = [c for c in table.columns if c not in SWEEP_COLUMNS]
     yearly = table[table.year.astype(str) != "all"].copy()
     yearly["year"] = yearly.year.astype(int)
-    yearly["point"] = [
-        ", ".join(f"{k.split('.')[-1]}={shown_value(k, v)}" for k, v in zip(keys, row, strict=True))
-        for row in yearly[keys].itertuples(index=False)
-    ]
+    yearly["point"] = point_labels(yearly, keys)
     metrics = list(dict.fromkeys(yearly.metric))
     columns = min(2, len(metrics))
     rows = (len(metrics) + columns - 1) // columns

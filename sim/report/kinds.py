@@ -40,8 +40,7 @@ def shown(frame: pd.DataFrame, language: str, rename: dict[str, str] | None = No
         elif out[column].dtype == object:
             out[column] = out[column].fillna("")
     names = {
-        c: (rename or {}).get(c) or (say(c, language) if c in TEXT else str(c))
-        for c in out.columns
+        c: (rename or {}).get(c) or (say(c, language) if c in TEXT else str(c)) for c in out.columns
     }
     return out.rename(columns=names)
 
@@ -111,17 +110,8 @@ def compare(report: Report) -> None:
             report.figures[path.stem] = path.read_bytes()
 
 
-def _point_names(table: pd.DataFrame, keys: list[str]) -> list[str]:
-    from sim.analysis.sweep import shown_value
-
-    return [
-        ", ".join(f"{k.split('.')[-1]}={shown_value(k, v)}" for k, v in zip(keys, row, strict=True))
-        for row in table[keys].itertuples(index=False)
-    ]
-
-
 def sweep(report: Report) -> None:
-    from sim.analysis.sweep import SWEEP_COLUMNS, sweep_figure
+    from sim.analysis.sweep import SWEEP_COLUMNS, point_labels, sweep_figure
 
     lang, folder = report.language, report.folder
     table = read_table(folder, "sweep.csv")
@@ -131,7 +121,7 @@ def sweep(report: Report) -> None:
     report.asks = say("question_sweep", lang, points=points, keys=", ".join(keys), **_years(report))
     table["year"] = table.year.astype(str)
     last = table[table.year == str(report.last_year)].copy()
-    last["point"] = _point_names(last, keys)
+    last["point"] = point_labels(last, keys)
     for metric, block in last.groupby("metric", sort=False):
         low, high = block.loc[block["mean"].idxmin()], block.loc[block["mean"].idxmax()]
         report.sentences.append(
