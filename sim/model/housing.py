@@ -18,10 +18,11 @@ functions in ``rules``.
 
 from __future__ import annotations
 
+import gc
 import math
 from typing import Any
 
-from simpy.events import URGENT
+from simpy.events import NORMAL, URGENT
 
 from sim.config.schema import Scenario
 from sim.model.allocation import Allocation
@@ -30,7 +31,7 @@ from sim.model.followup import FollowUp
 from sim.model.population import populate
 from sim.model.recorder import Row
 from sim.model.shelter import Shelter
-from sim.model.state import State, Timer
+from sim.model.state import State, Timer, run_until
 from sim.model.stock import Stock
 from sim.model.streams import BLOCK, D_HOMELESS
 from sim.model.tenancy import Tenancies
@@ -67,6 +68,13 @@ class HousingModel:
         # streams used in the hot loop, looked up once; each is consumed by one process
         self._arrival_streams = [state.streams[f"arrivals/{grp.id}"] for grp in state.groups]
         self._household_streams = [state.streams[f"household/{grp.id}"] for grp in state.groups]
+        # applications per year of each group, by calendar year from the first
+        self._first_year = math.floor(self.t0)
+        years = range(self._first_year, math.ceil(self.end) + 1)
+        self._rates = [
+            [float(grp.config.applications_per_year.at_year(year)) for year in years]
+            for grp in state.groups
+        ]
         self._settling = False
 
     @property
@@ -77,7 +85,22 @@ class HousingModel:
     # --- running ------------------------------------------------------------------
 
     def run(self) -> list[Row]:
-        """Simulate warm-up and reported years; return the tidy yearly rows."""
+        """Simulate warm-up and reported years; return the tidy yearly rows.
+
+        Python's cycle collector is paused meanwhile: a replication makes few reference
+        cycles (its own objects, which live until it ends), and each collection would
+        re-scan every object it keeps, more often the larger the municipality. It is
+        resumed (if it was on) before returning; the results do not depend on it.
+        """
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _run(self) -> list[Row]:
         state = self.state
         first_year = math.floor(self.t0)
         self._set_capacities(first_year)
@@ -85,14 +108,14 @@ class HousingModel:
         self._settle()
         for time in sorted(t for t in self.builds_at if t <= first_year):
             self._apply_builds(time)
-        for grp in state.groups:
-            self.env.process(self._arrivals(grp))
+        for grp in state.groups:  # each group's first application is drawn at the start
+            self.state.schedule(Timer(self._first_application, grp), URGENT, 0.0)
         if first_year + 1 < self.end:
             self._schedule_new_year(first_year + 1)
         for time in self._dated_changes():
             delay = max(time - self.t0, 0.0)
             self.state.schedule(Timer(self._dated_change, time), URGENT, delay)
-        self.env.run(until=self.end)
+        run_until(self.env, self.end)
         self._close_year(int(self.end) - 1)
         return self.recorder.rows
 
@@ -272,27 +295,35 @@ class HousingModel:
 
     # --- arrivals and decisions ---------------------------------------------------
 
-    def _arrivals(self, grp: GroupRuntime):  # type: ignore[no-untyped-def]
-        """Poisson applications with a rate that is constant within calendar years."""
-        env = self.env
-        stream = self._arrival_streams[grp.g]
-        series = grp.config.applications_per_year
+    def _first_application(self, event: Timer) -> None:
+        self._next_application(event.value)
+
+    def _application(self, event: Timer) -> None:
+        grp: GroupRuntime = event.value
+        self._apply(grp)
+        self._next_application(grp)
+
+    def _next_application(self, grp: GroupRuntime) -> None:
+        """Schedule the group's next application: Poisson with a rate that is constant
+        within calendar years (none once the end is passed)."""
+        now = self.env._now
+        t = now
+        work = self._arrival_streams[grp.g].exponential(1.0)
+        rates = self._rates[grp.g]
+        first = self._first_year
         end = self.end
         while True:
-            t = env._now
-            work = stream.exponential(1.0)
-            while True:
-                rate = series.at_year(math.floor(t))
-                boundary = math.floor(t) + 1.0
-                if rate > 0 and t + work / rate < boundary:
-                    t += work / rate
-                    break
-                work -= rate * (boundary - t)
-                t = boundary
-                if t >= end:
-                    return
-            yield env.timeout(t - env._now)
-            self._apply(grp)
+            year = math.floor(t)
+            rate = rates[year - first]
+            boundary = year + 1.0
+            if rate > 0 and t + work / rate < boundary:
+                t += work / rate
+                break
+            work -= rate * (boundary - t)
+            t = boundary
+            if t >= end:
+                return
+        self.state.schedule(Timer(self._application, grp), NORMAL, t - now)
 
     def _apply(self, grp: GroupRuntime) -> None:
         """An application: approval or refusal, then the waiting list."""

@@ -13,10 +13,10 @@ import heapq
 import math
 from array import array
 from collections import deque
-from collections.abc import Callable
 from typing import Any
 
 import simpy
+from simpy.events import URGENT
 
 from sim.config.schema import NONRENEWAL, Allocation, ForcedMoverPlace, Policy, Scenario
 from sim.model.durations import mean, sampler
@@ -57,6 +57,32 @@ class Timer:
         self._ok = True
 
 
+def run_until(env: simpy.Environment, until: float) -> None:
+    """Process the events before ``until``, as ``env.run(until=until)`` does, for a queue of
+    :class:`Timer` s only: in simpy's order (time, then priority, then the order they were
+    scheduled in), stopping where simpy's own stop event would stand (at ``until``, urgent,
+    scheduled now: it takes the id that event would take), with the clock left at
+    ``until``. One compiled loop instead of a Python call per event.
+    """
+    now: float = env._now
+    stop: float = now + (until - now)  # as simpy computes the time of its stop event
+    stop_id: int = next(env._eid)
+    queue: list[tuple[float, int, int, Timer]] = env._queue  # type: ignore[assignment]
+    while queue:
+        head = queue[0]
+        time = head[0]
+        if time > stop or (time == stop and (head[1] != URGENT or head[2] > stop_id)):
+            break
+        heapq.heappop(queue)
+        env._now = time
+        timer = head[3]
+        callbacks = timer.callbacks
+        timer.callbacks = None
+        for callback in callbacks:  # type: ignore[union-attr]
+            callback(timer)
+    env._now = stop
+
+
 class State:
     """What the parts of one replication share."""
 
@@ -68,8 +94,8 @@ class State:
         self.t0 = scenario.time.start - scenario.time.warmup_years
         self.end = float(scenario.time.end)
         self.env = simpy.Environment(initial_time=self.t0)
-        # Timer is not an Event subclass but has what Environment.step reads
-        self.schedule: Callable[[Any, int, float], None] = self.env.schedule  # type: ignore[assignment]
+        self._queue: list[tuple[float, int, int, Timer]] = self.env._queue  # type: ignore[assignment]
+        self._ids = self.env._eid
 
         category_index = {cid: k for k, cid in enumerate(scenario.stock)}
         self.category_index = category_index
@@ -128,6 +154,11 @@ class State:
         # available now, and units that have just become available
         self.placing: deque[Household] = deque()
         self.vacancies: deque[Dwelling] = deque()
+
+    def schedule(self, timer: Timer, priority: int, delay: float) -> None:
+        """Queue ``timer`` to fire ``delay`` from now, as ``Environment.schedule`` does (a
+        Timer is not a simpy event but has what the loop reads of one)."""
+        heapq.heappush(self._queue, (self.env._now + delay, priority, next(self._ids), timer))
 
     def set_policy(self, policy: Policy, time: float) -> bool:
         """Put in force the allocation and non-renewal rules of ``time``; True if the
