@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from helpers import DATA, invoke
 
@@ -37,6 +38,28 @@ def test_blocks_make_the_table_of_the_models_rows(file: Path, replications) -> N
         blocks.append(encode(replication, made, records))
     expected = pd.DataFrame(rows, columns=YEARLY_COLUMNS)
     pd.testing.assert_frame_equal(yearly_table(blocks), expected, check_exact=True)
+
+
+def test_the_arrow_table_is_the_one_pandas_makes_of_the_table() -> None:
+    """What the stream appends to yearly.parquet, made from the codes, equals the Arrow
+    table of the yearly table (types, pandas metadata, a missing value as null), also
+    when the blocks name different things."""
+    scenario = load_scenario(TINY)
+    blocks = [encode(r, *run_replication(scenario, r)) for r in range(3)]
+    blocks.append(
+        Block(
+            9,
+            ("a", "", "m", "b"),
+            np.array([2020, 2021]),
+            np.array([[3, 1, 2], [0, 1, 2]], dtype=np.int32),
+            np.array([np.nan, 2.5]),
+            [],
+        )
+    )
+    expected = pa.Table.from_pandas(yearly_table(blocks), preserve_index=False)
+    made = stream_module.arrow_table(blocks)
+    assert made.equals(expected, check_metadata=True)
+    assert made["value"].null_count == expected["value"].null_count > 0
 
 
 def _streamed(tmp_path: Path, replications: int, **options) -> tuple[YearlyStream, pd.DataFrame]:

@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.analysis.tables import KEYS, SUMMARY_COLUMNS, summarise
+from sim.analysis.tables import KEYS, SUMMARY_COLUMNS, summarise_by
 from sim.runner.blocks import Block, yearly_table
 
 CHUNK_REPLICATIONS = 50
@@ -32,6 +32,26 @@ CHUNK_REPLICATIONS = 50
 
 SUMMARY_ROWS = 1_000_000
 """Rows of the long table a slice of keys is summarised from (bounds its memory)."""
+
+
+def arrow_table(blocks: list[Block]) -> pa.Table:
+    """``pa.Table.from_pandas(yearly_table(blocks), preserve_index=False)``, the same
+    columns, types and metadata, made from the blocks' codes without a Python string
+    per row."""
+    schema = pa.Table.from_pandas(yearly_table([]), preserve_index=False).schema
+    columns: list[pa.Array] = [
+        pa.array(np.concatenate([np.full(len(b), b.replication, dtype=np.int64) for b in blocks])),
+        pa.array(np.concatenate([b.years for b in blocks])),
+    ]
+    for k, field in enumerate(schema.names[2:5]):
+        parts = [
+            pa.array(b.names, type=schema.field(field).type).take(pa.array(b.codes[:, k]))
+            for b in blocks
+        ]
+        columns.append(pa.concat_arrays(parts))
+    values = np.concatenate([b.values for b in blocks])
+    columns.append(pa.array(values, from_pandas=True))  # NaN as null, as from_pandas
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 class YearlyStream:
@@ -97,9 +117,8 @@ class YearlyStream:
     def _flush(self) -> None:
         if not self._pending:
             return
-        table = yearly_table(self._pending)
-        self._pending = []
-        arrow = pa.Table.from_pandas(table, preserve_index=False)
+        blocks, self._pending = self._pending, []
+        arrow = arrow_table(blocks)
         if self._writer is None:
             self._writer = pq.ParquetWriter(self.folder / "yearly.parquet", arrow.schema)
         self._writer.write_table(arrow)
@@ -109,7 +128,7 @@ class YearlyStream:
                 (self.folder / "yearly.csv").unlink(missing_ok=True)
             else:
                 path = self.folder / "yearly.csv"
-                table.to_csv(path, mode="a", header=not path.exists(), index=False)
+                yearly_table(blocks).to_csv(path, mode="a", header=not path.exists(), index=False)
 
     def close(self) -> None:
         """Finish the files (call once every block is in)."""
@@ -134,7 +153,11 @@ class YearlyStream:
                 os.replace(self.folder / "yearly.csv", folder / "yearly.csv")
 
     def summary(self, confidence: float = 0.95) -> pd.DataFrame:
-        """:func:`~sim.analysis.tables.summarise` of every row received."""
+        """:func:`~sim.analysis.tables.summarise` of every row received.
+
+        Grouped by one number per key (its place in the sorted keys) instead of the four
+        key columns: the same groups in the same order with the same values in
+        replication order, so the same figures, without sorting millions of strings."""
         if self._summary is not None:
             return self._summary
         order = sorted(self._keys)
@@ -145,18 +168,23 @@ class YearlyStream:
         step = max(1, SUMMARY_ROWS // max(1, self._column))
         parts = []
         for start in range(0, len(order), step):
-            keys = order[start : start + step]
             values = matrix[rows[start : start + step]]  # keys × replications
             long = pd.DataFrame(
                 {
-                    name: np.tile(np.array([k[i] for k in keys], dtype=object), values.shape[1])
-                    for i, name in enumerate(KEYS)
+                    "key": np.tile(np.arange(start, start + len(values)), values.shape[1]),
+                    "value": values.T.reshape(-1),  # replication by replication
                 }
             )
-            long["year"] = long["year"].astype(np.int64)
-            long["value"] = values.T.reshape(-1)  # replication by replication, as the table
-            parts.append(summarise(long, confidence))
-        self._summary = pd.concat(parts, ignore_index=True)
+            parts.append(summarise_by(long, ["key"], confidence))
+        table = pd.concat(parts)
+        keys = [order[i] for i in table.index]
+        table.index = pd.RangeIndex(len(table))
+        for i, name in enumerate(KEYS):
+            column = np.empty(len(keys), dtype=object)
+            column[:] = [key[i] for key in keys]
+            table[name] = column
+        table["year"] = table["year"].astype(np.int64)
+        self._summary = table[SUMMARY_COLUMNS]
         return self._summary
 
     # -- lifetime

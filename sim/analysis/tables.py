@@ -36,8 +36,15 @@ def summarise(yearly: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     are percentiles of the replication values; ``n`` counts the replications with a value
     (a wait statistic has none in a year in which nobody was housed).
     """
+    return summarise_by(yearly, KEYS, confidence).reset_index()[SUMMARY_COLUMNS]
+
+
+def summarise_by(yearly: pd.DataFrame, keys: list[str], confidence: float = 0.95) -> pd.DataFrame:
+    """The statistics of :func:`summarise` of the ``value`` column grouped by ``keys``
+    (sorted), indexed by them: what :func:`summarise` and a streamed run's summary
+    (grouped by one number per key) share."""
     data = yearly.dropna(subset=["value"])
-    grouped = data.groupby(KEYS, sort=True)["value"]
+    grouped = data.groupby(keys, sort=True)["value"]
     table = grouped.agg(["mean", "std", "count"]).rename(columns={"std": "sd", "count": "n"})
     quantiles = grouped.quantile(np.array([0.1, 0.5, 0.9])).unstack()
     quantiles.columns = ["p10", "p50", "p90"]
@@ -48,4 +55,4 @@ def summarise(yearly: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     table["ci_low"] = table["mean"] - half
     table["ci_high"] = table["mean"] + half
     table["n"] = table["n"].astype(int)
-    return table.reset_index()[SUMMARY_COLUMNS]
+    return table

@@ -37,17 +37,26 @@ class Block:
 def encode(replication: int, rows: Sequence[Any], records: list[dict[str, Any]]) -> Block:
     """The block of ``rows`` (objects with year, group, category, metric and value)."""
     index: dict[str, int] = {}
+    code = index.setdefault
     count = len(rows)
-    years = np.empty(count, dtype=np.int64)
-    codes = np.empty((count, 3), dtype=np.int32)
-    values = np.empty(count, dtype=np.float64)
-    for i, row in enumerate(rows):
-        years[i] = row.year
-        codes[i, 0] = index.setdefault(row.group, len(index))
-        codes[i, 1] = index.setdefault(row.category, len(index))
-        codes[i, 2] = index.setdefault(row.metric, len(index))
-        values[i] = row.value
-    return Block(replication, tuple(index), years, codes, values, records)
+    # codes in the order the names first appear: group, category, metric, row by row
+    flat = [
+        c
+        for row in rows
+        for c in (
+            code(row.group, len(index)),
+            code(row.category, len(index)),
+            code(row.metric, len(index)),
+        )
+    ]
+    return Block(
+        replication,
+        tuple(index),
+        np.fromiter([row.year for row in rows], dtype=np.int64, count=count),
+        np.array(flat, dtype=np.int32).reshape(count, 3),
+        np.fromiter([row.value for row in rows], dtype=np.float64, count=count),
+        records,
+    )
 
 
 def yearly_table(blocks: Iterable[Block]) -> pd.DataFrame:
