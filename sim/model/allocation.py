@@ -43,7 +43,7 @@ class Allocation:
             if penalty == "back_of_queue":
                 self.lists.leave(household)
                 wait_start = household.wait_start
-                self.lists.join(household, state.env._now, wait_start, try_vacant=False)
+                self.lists.join(household, state.now, wait_start, try_vacant=False)
             elif penalty == "removed":
                 self.lists.leave(household)
                 self.shelter.leave(household)

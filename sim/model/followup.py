@@ -43,7 +43,7 @@ class FollowUp:
         household.followed = True
         household.followups += 1
         self.active += 1
-        now = state.env._now
+        now = state.now
         state.followed.add(household.base + dwelling.k, 1, now)
         length = state.followup_years
         if length is not None:  # the spell's length: the household's own draw for it
@@ -63,7 +63,7 @@ class FollowUp:
         household.followed = False
         self.active -= 1
         if household.dwelling is not None:
-            self.state.followed.add(household.base + household.dwelling.k, -1, self.state.env._now)
+            self.state.followed.add(household.base + household.dwelling.k, -1, self.state.now)
         return self.fill()
 
     def set_capacity(self, slots: int) -> list[Household]:

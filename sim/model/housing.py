@@ -31,7 +31,7 @@ from sim.model.followup import FollowUp
 from sim.model.population import populate
 from sim.model.recorder import Row
 from sim.model.shelter import Shelter
-from sim.model.state import State, Timer, run_until
+from sim.model.state import State, Timer
 from sim.model.stock import Stock
 from sim.model.streams import BLOCK, D_HOMELESS
 from sim.model.tenancy import Tenancies
@@ -115,7 +115,7 @@ class HousingModel:
         for time in self._dated_changes():
             delay = max(time - self.t0, 0.0)
             self.state.schedule(Timer(self._dated_change, time), URGENT, delay)
-        run_until(self.env, self.end)
+        state.run_until(self.end)
         self._close_year(int(self.end) - 1)
         return self.recorder.rows
 
@@ -179,7 +179,7 @@ class HousingModel:
     def _schedule_new_year(self, year: int) -> None:
         # URGENT: at time Y.0 the old year closes before any other event of that instant,
         # so everything that happens at Y.0 counts in year Y
-        self.state.schedule(Timer(self._new_year, year), URGENT, year - self.env._now)
+        self.state.schedule(Timer(self._new_year, year), URGENT, year - self.state.now)
 
     def _new_year(self, event: Timer) -> None:
         """Close the previous year, then apply the new year's capacities and builds."""
@@ -223,7 +223,7 @@ class HousingModel:
             self.lists.rekey()
 
     def _close_year(self, year: int) -> None:
-        now = self.env._now
+        now = self.state.now
         if year < self.scenario.time.start:
             self.recorder.reset(now)
             return
@@ -306,7 +306,7 @@ class HousingModel:
     def _next_application(self, grp: GroupRuntime) -> None:
         """Schedule the group's next application: Poisson with a rate that is constant
         within calendar years (none once the end is passed)."""
-        now = self.env._now
+        now = self.state.now
         t = now
         work = self._arrival_streams[grp.g].exponential(1.0)
         rates = self._rates[grp.g]
@@ -342,7 +342,7 @@ class HousingModel:
             return
         flows["approvals"][i] += 1
         household = state.new_household(grp, stream.block(BLOCK))
-        self.lists.join(household, self.env._now)
+        self.lists.join(household, self.state.now)
         self._settle()
 
 

@@ -44,5 +44,5 @@ def populate(state: State, stock: Stock, lists: WaitingLists, tenancies: Tenanci
         stream = state.streams[f"initial-waiting/{grp.id}"]
         for _ in range(grp.config.initial_waiting):
             household = state.new_household(grp, stream.block(BLOCK))
-            lists.join(household, state.env._now)
+            lists.join(household, state.now)
     state.populating = False

@@ -1,10 +1,11 @@
-"""A first-come queue that any member can leave in constant time (:class:`FifoSet`)."""
+"""Queues of the event loop: a first-come queue that any member can leave in constant time
+(:class:`FifoSet`), the event heap and the sorted waiting lists."""
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -92,3 +93,121 @@ class FifoSet(Generic[T]):
         self.entries = deque(
             (ticket, item) for ticket, item in self.entries if tickets.get(item) == ticket
         )
+
+
+# --- the event queue and the waiting lists: sorted by numbers compared in compiled code ---
+#
+# ``heapq`` and ``bisect`` compare tuples through Python's generic comparison (each element
+# compared for equality, then for order); the functions below read the numbers of the
+# entries into typed locals and compare those. They keep exactly the order those would: a
+# heap pops its entries in the order of their keys whatever its layout, and a sorted list
+# is sorted. Entries are handled as tuples of any length (typed tuples would be unpacked and
+# packed anew at every move; a tuple of any length is read in place).
+
+Event = tuple[float, int, int, Any]
+"""An entry of simpy's event queue: (time, priority, id, event); ids are unique."""
+
+Entry = tuple[float, float, int, Any]
+"""An entry of a waiting list: (rank, seniority, household id, household); ids are unique."""
+
+
+def _sooner(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """Whether event entry ``a`` comes before ``b``."""
+    time_a: float = a[0]
+    time_b: float = b[0]
+    if time_a != time_b:
+        return time_a < time_b
+    priority_a: int = a[1]
+    priority_b: int = b[1]
+    if priority_a != priority_b:
+        return priority_a < priority_b
+    id_a: int = a[2]
+    id_b: int = b[2]
+    return id_a < id_b
+
+
+def heap_push(heap: list[tuple[Any, ...]], item: tuple[Any, ...]) -> None:
+    """``heapq.heappush`` for event entries.
+
+    >>> heap = []
+    >>> for item in [(2.0, 1, 0, "b"), (1.0, 1, 1, "a"), (2.0, 0, 2, "c")]:
+    ...     heap_push(heap, item)
+    >>> [heap_pop(heap)[3] for _ in range(3)]
+    ['a', 'c', 'b']
+    """
+    heap.append(item)
+    pos = len(heap) - 1
+    while pos > 0:
+        up = (pos - 1) >> 1
+        parent = heap[up]
+        if not _sooner(item, parent):
+            break
+        heap[pos] = parent
+        pos = up
+    heap[pos] = item
+
+
+def heap_pop(heap: list[tuple[Any, ...]]) -> tuple[Any, ...]:
+    """``heapq.heappop`` for event entries (the heap must not be empty)."""
+    last = heap.pop()
+    size = len(heap)
+    if size == 0:
+        return last
+    top = heap[0]
+    pos = 0
+    child = 1
+    while child < size:
+        right = child + 1
+        if right < size and _sooner(heap[right], heap[child]):
+            child = right
+        smaller = heap[child]
+        if not _sooner(smaller, last):
+            break
+        heap[pos] = smaller
+        pos = child
+        child = 2 * pos + 1
+    heap[pos] = last
+    return top
+
+
+def _index(entries: list[tuple[Any, ...]], rank: float, seniority: float, id: int) -> int:
+    """Where (rank, seniority, id) belongs in the sorted waiting list ``entries``."""
+    low = 0
+    high = len(entries)
+    while low < high:
+        middle = (low + high) >> 1
+        entry = entries[middle]
+        other_rank: float = entry[0]
+        if other_rank != rank:
+            before = other_rank < rank
+        else:
+            other_seniority: float = entry[1]
+            if other_seniority != seniority:
+                before = other_seniority < seniority
+            else:
+                other_id: int = entry[2]
+                before = other_id < id
+        if before:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def sorted_insert(entries: list[tuple[Any, ...]], entry: tuple[Any, ...]) -> None:
+    """Insert waiting-list ``entry`` where it belongs in the sorted ``entries``
+    (``bisect.insort``).
+
+    >>> entries = []
+    >>> for entry in [(0.0, 2.0, 7, "b"), (0.0, 1.0, 9, "a"), (-1.0, 5.0, 3, "c")]:
+    ...     sorted_insert(entries, entry)
+    >>> [e[3] for e in entries], sorted_index(entries, (0.0, 2.0, 7))
+    (['c', 'a', 'b'], 2)
+    """
+    entries.insert(_index(entries, entry[0], entry[1], entry[2]), entry)
+
+
+def sorted_index(entries: list[tuple[Any, ...]], key: tuple[float, float, int]) -> int:
+    """The index of the entry with ``key`` (rank, seniority, id) in the sorted ``entries``
+    (``bisect.bisect_left``)."""
+    return _index(entries, key[0], key[1], key[2])

@@ -101,12 +101,12 @@ class Shelter:
         i = household.base + state.K
         self.in_use += 1
         household.shelter = EMERGENCY
-        state.emergency.add(i, 1, state.env._now)
+        state.emergency.add(i, 1, state.now)
         state.flows["emergency_stays"][i] += 1
 
     def _to_hospits(self, household: Household) -> None:
         state = self.state
-        now = state.env._now
+        now = state.now
         i = household.base + state.K
         household.shelter = HOSPITS
         self.hospits_queue.append(household)
@@ -132,7 +132,7 @@ class Shelter:
         if shelter is None:
             return None
         state = self.state
-        now = state.env._now
+        now = state.now
         i = household.base + state.K
         household.shelter = None
         household.shelter_epoch += 1

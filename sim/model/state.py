@@ -27,6 +27,7 @@ from sim.model.entities import (
     Household,
     cumulative,
 )
+from sim.model.queues import heap_pop, heap_push
 from sim.model.recorder import Recorder
 from sim.model.streams import (
     D_FOLLOWUP,
@@ -43,10 +44,11 @@ from sim.model.streams import (
 class Timer:
     """A bare timed callback, lighter than a ``simpy.Timeout``.
 
-    It is queued with ``Environment.schedule`` and has what ``Environment.step`` reads
-    of an event: ``callbacks`` and ``_ok``. The model reads the clock as ``env._now``
-    (what the ``now`` property returns, without a Python call). Both are simpy 4.1's
-    internals, pinned in ``pyproject.toml`` and checked in ``tests/test_engines.py``.
+    It is queued in the environment's event queue as ``Environment.schedule`` queues an
+    event, and has what ``Environment.step`` reads of one: ``callbacks`` and ``_ok``;
+    :meth:`State.run_until` runs the queue as ``Environment.run`` would, and keeps the
+    environment's clock (``_now``) in step. These are simpy 4.1's internals, pinned in
+    ``pyproject.toml`` and checked in ``tests/test_engines.py``.
     """
 
     __slots__ = ("_ok", "callbacks", "value")
@@ -55,32 +57,6 @@ class Timer:
         self.callbacks: list[Any] | None = [callback]
         self.value = value
         self._ok = True
-
-
-def run_until(env: simpy.Environment, until: float) -> None:
-    """Process the events before ``until``, as ``env.run(until=until)`` does, for a queue of
-    :class:`Timer` s only: in simpy's order (time, then priority, then the order they were
-    scheduled in), stopping where simpy's own stop event would stand (at ``until``, urgent,
-    scheduled now: it takes the id that event would take), with the clock left at
-    ``until``. One compiled loop instead of a Python call per event.
-    """
-    now: float = env._now
-    stop: float = now + (until - now)  # as simpy computes the time of its stop event
-    stop_id: int = next(env._eid)
-    queue: list[tuple[float, int, int, Timer]] = env._queue  # type: ignore[assignment]
-    while queue:
-        head = queue[0]
-        time = head[0]
-        if time > stop or (time == stop and (head[1] != URGENT or head[2] > stop_id)):
-            break
-        heapq.heappop(queue)
-        env._now = time
-        timer = head[3]
-        callbacks = timer.callbacks
-        timer.callbacks = None
-        for callback in callbacks:  # type: ignore[union-attr]
-            callback(timer)
-    env._now = stop
 
 
 class State:
@@ -94,7 +70,8 @@ class State:
         self.t0 = scenario.time.start - scenario.time.warmup_years
         self.end = float(scenario.time.end)
         self.env = simpy.Environment(initial_time=self.t0)
-        self._queue: list[tuple[float, int, int, Timer]] = self.env._queue  # type: ignore[assignment]
+        self.now = self.t0  # the clock, as env.now (read here: a compiled attribute)
+        self._queue: list[tuple[Any, ...]] = self.env._queue  # see queues.Event
         self._ids = self.env._eid
 
         category_index = {cid: k for k, cid in enumerate(scenario.stock)}
@@ -155,10 +132,42 @@ class State:
         self.placing: deque[Household] = deque()
         self.vacancies: deque[Dwelling] = deque()
 
+    def run_until(self, until: float) -> None:
+        """Process the events before ``until``, as ``env.run(until=until)`` does, for a
+        queue of :class:`Timer` s only: in simpy's order (time, then priority, then the
+        order they were scheduled in), stopping where simpy's own stop event would stand
+        (at ``until``, urgent, scheduled now: it takes the id that event would take), with
+        the clock left at ``until``. One compiled loop instead of a Python call per event;
+        the clock is kept here (``now``) as well as in the environment.
+        """
+        env = self.env
+        now = self.now
+        stop = now + (until - now)  # as simpy computes the time of its stop event
+        stop_id: int = next(self._ids)
+        queue = self._queue
+        while queue:
+            head = queue[0]
+            time: float = head[0]
+            if time >= stop:
+                priority: int = head[1]
+                ident: int = head[2]
+                if time > stop or priority != URGENT or ident > stop_id:
+                    break
+            heap_pop(queue)
+            self.now = time
+            env._now = time
+            timer: Timer = head[3]
+            callbacks = timer.callbacks
+            timer.callbacks = None
+            for callback in callbacks:  # type: ignore[union-attr]
+                callback(timer)
+        self.now = stop
+        env._now = stop
+
     def schedule(self, timer: Timer, priority: int, delay: float) -> None:
         """Queue ``timer`` to fire ``delay`` from now, as ``Environment.schedule`` does (a
         Timer is not a simpy event but has what the loop reads of one)."""
-        heapq.heappush(self._queue, (self.env._now + delay, priority, next(self._ids), timer))
+        heap_push(self._queue, (self.now + delay, priority, next(self._ids), timer))
 
     def set_policy(self, policy: Policy, time: float) -> bool:
         """Put in force the allocation and non-renewal rules of ``time``; True if the
@@ -208,7 +217,7 @@ class State:
     ) -> None:
         """A household homeless outside the list: counted until ``until`` or, by default,
         for an exponential time with mean ``outside_years``."""
-        now = self.env._now
+        now = self.now
         self.flows["homeless_outside_entries"][g * self.recorder.width + self.K] += 1
         if until is None:
             until = now + self.outside_years * unit_exponential(
@@ -219,7 +228,7 @@ class State:
     def outside_count(self, g: int) -> int:
         """The homeless outside the list now (those no longer counted are dropped)."""
         heap = self.outside[g]
-        now = self.env._now
+        now = self.now
         while heap and heap[0] <= now:
             heapq.heappop(heap)
         return len(heap)
@@ -245,9 +254,9 @@ class State:
                 "replication": self.replication,
                 "household": household.id,
                 "group": grp.id,
-                "arrival": self.env._now,
+                "arrival": self.now,
                 "approved": True,
-                "approval": self.env._now,
+                "approval": self.now,
                 "permanent_need": household.permanent,
                 "followup_need": household.needs_followup,
                 "moves": [],
@@ -268,7 +277,7 @@ class State:
         """The household leaves the system (to ``destination``), as far as records go."""
         record = household.record
         if record is not None:
-            record["exit_time"] = self.env._now
+            record["exit_time"] = self.now
             record["destination"] = destination
             if destination == "refused":
                 record["approved"] = False
@@ -278,7 +287,7 @@ class State:
         if household.record is not None:
             household.record["moves"].append(
                 {
-                    "time": self.env._now,
+                    "time": self.now,
                     "dwelling": dwelling.id,
                     "category": self.categories[dwelling.k].id,
                     "kind": kind,

@@ -31,7 +31,7 @@ class Stock:
     ) -> None:
         """``units`` new dwellings; available at once (``populate``: for the first tenants)."""
         state = self.state
-        now = state.env._now
+        now = state.now
         plan = room_plan(rooms if rooms is not None else cat.config.rooms, units)
         i = state.recorder.index(state.G, cat.k)
         # each new unit's first turnaround draws, in the order the units are made
@@ -68,7 +68,7 @@ class Stock:
         dwelling.removed = True
         cat.units -= 1
         i = state.recorder.index(state.G, cat.k)
-        state.units.add(i, -1, state.env._now)
+        state.units.add(i, -1, state.now)
         state.flows["units_removed"][i] += 1
 
     def vacated(self, dwelling: Dwelling) -> None:

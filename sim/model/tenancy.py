@@ -73,7 +73,7 @@ class Tenancies:
 
     def move_in(self, household: Household, dwelling: Dwelling) -> None:
         state = self.state
-        now = state.env._now
+        now = state.now
         k = dwelling.k
         cat = state.categories[k]
         is_transfer = household.transfer
@@ -119,7 +119,7 @@ class Tenancies:
         if dwelling is None:
             return
         state = self.state
-        now = state.env._now
+        now = state.now
         self.run_clocks(household)
         household.breakdown_rate = household.other_rate = 0.0
         household.self_rate = household.leave_rate = 0.0
@@ -134,7 +134,7 @@ class Tenancies:
 
     def run_clocks(self, household: Household) -> None:
         """Run the household's tenancy clocks down to now at the rates they have run at."""
-        now = self.state.env._now
+        now = self.state.now
         elapsed = now - household.clocks_since
         if elapsed > 0.0:
             household.breakdown_left -= household.breakdown_rate * elapsed
@@ -180,7 +180,7 @@ class Tenancies:
         household.other_rate = other
         household.self_rate = becoming
         household.leave_rate = leave
-        now = state.env._now
+        now = state.now
         until_end = INFINITY
         if contract_end is not None and not transfer:
             until_end = contract_end - now
@@ -265,7 +265,7 @@ class Tenancies:
         if renew(rule, household.self_sufficient, u, cat.renewal_probability):
             household.renewals += 1
             state.flows["renewals"][i] += 1
-            household.contract_end = state.env._now + cat.contract_years  # type: ignore[operator]
+            household.contract_end = state.now + cat.contract_years  # type: ignore[operator]
             self.schedule(household)
             return
         if household.self_sufficient:
@@ -318,7 +318,7 @@ class Tenancies:
         if delay <= 0.0:
             self.rejoin(household)
             return
-        now = state.env._now
+        now = state.now
         state.homeless_outside(household.g, draws, household.outside, until=now + delay)
         household.outside += 1
         if now + delay < state.end:
@@ -335,7 +335,7 @@ class Tenancies:
         state = self.state
         place = state.forced_mover_place
         household.first_in_line = place is ForcedMoverPlace.priority
-        seniority = state.env._now if place is ForcedMoverPlace.new_date else household.seniority
+        seniority = state.now if place is ForcedMoverPlace.new_date else household.seniority
         self.lists.join(household, seniority)
 
     def breakdown(self, household: Household) -> None:
@@ -360,7 +360,7 @@ class Tenancies:
         share = state.groups[household.g].config.reapply_after_breakdown
         if share > 0.0 and (share >= 1.0 or repeated(draws, D_REAPPLY, occurrence) < share):
             household.homeless_flag = True
-            self.lists.join(household, state.env._now)
+            self.lists.join(household, state.now)
             return
         state.flows["exits_homeless"][i] += 1
         state.homeless_outside(household.g, draws, household.outside)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +9,7 @@ from simpy.events import NORMAL
 
 from sim.config.schema import Allocation
 from sim.model.entities import CategoryRuntime, Dwelling, Household
+from sim.model.queues import sorted_index, sorted_insert
 from sim.model.rules import first_in_line, fits, lottery_index
 from sim.model.shelter import Shelter
 from sim.model.state import State, Timer
@@ -50,7 +50,7 @@ class WaitingLists:
         has just refused a unit) it waits at once.
         """
         state = self.state
-        now = state.env._now
+        now = state.now
         household.seniority = seniority
         household.wait_start = now if wait_start is None else wait_start
         key = (state.rank(household, seniority), seniority, household.id)
@@ -59,7 +59,7 @@ class WaitingLists:
         entry = (*key, household)
         categories = state.categories
         for k in self.categories_of(household):
-            insort(categories[k].waiting, entry)  # type: ignore[arg-type]
+            sorted_insert(categories[k].waiting, entry)
         if household.transfer:
             state.transfer_waiting[household.g] += 1
         else:
@@ -98,7 +98,7 @@ class WaitingLists:
             household.withdraw_left = unit_exponential(household.draws[D_WITHDRAW])
             household.withdraw_drawn = True
         rate = state.groups[household.g].config.withdraw_per_year
-        household.waiting_since = state.env._now
+        household.waiting_since = state.now
         household.withdraw_rate = rate
         household.wait_epoch += 1
         if rate > 0.0:
@@ -111,7 +111,7 @@ class WaitingLists:
     def stop_clock(self, household: Household) -> None:
         rate = household.withdraw_rate
         if rate > 0.0:
-            household.withdraw_left -= rate * (self.state.env._now - household.waiting_since)
+            household.withdraw_left -= rate * (self.state.now - household.waiting_since)
             household.withdraw_rate = 0.0
         household.wait_epoch += 1
 
@@ -123,7 +123,7 @@ class WaitingLists:
         assert key is not None
         for k in self.categories_of(household):
             waiting = state.categories[k].waiting
-            index = bisect_left(waiting, key)
+            index = sorted_index(waiting, key)
             del waiting[index]
         household.on_list = False
         self.stop_clock(household)
@@ -131,7 +131,7 @@ class WaitingLists:
         if household.transfer:
             state.transfer_waiting[household.g] -= 1
         else:
-            state.waiting.add(household.base + state.K, -1, state.env._now)
+            state.waiting.add(household.base + state.K, -1, state.now)
 
     def withdraw(self, household: Household, token: int) -> None:
         """The withdrawal clock ran out: the household leaves the list (and the system)."""
