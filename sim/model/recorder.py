@@ -117,29 +117,37 @@ class Recorder:
     # --- margins and derived metrics -------------------------------------------------
 
     def _margins(self, dim: str, v: list[float]) -> list[tuple[str, str, float]]:
-        G, K, idx = self.G, self.K, self.index
+        # lists, not generators, for the sums: the same additions in the same order, and
+        # loops the compiled engine runs without a generator object
+        G, K, width = self.G, self.K, self.width
+        groups, categories = self.groups, self.categories
         out: list[tuple[str, str, float]] = []
         if dim == "g":
-            per_group = [v[idx(g, K)] for g in range(G)]
-            out += [(self.groups[g], "", per_group[g]) for g in range(G)]
+            per_group = [v[g * width + K] for g in range(G)]
+            for g in range(G):
+                out.append((groups[g], "", per_group[g]))
             out.append(("", "", sum(per_group)))
         elif dim == "k":
-            per_cat = [v[idx(G, k)] for k in range(K)]
-            out += [("", self.categories[k], per_cat[k]) for k in range(K)]
+            per_cat = [v[G * width + k] for k in range(K)]
+            for k in range(K):
+                out.append(("", categories[k], per_cat[k]))
             out.append(("", "", sum(per_cat)))
         elif dim == "gk":
-            out += [(self.groups[g], self.categories[k], v[idx(g, k)]) for g, k in self.pairs]
+            for g, k in self.pairs:
+                out.append((groups[g], categories[k], v[g * width + k]))
             for g in range(G):
-                out.append((self.groups[g], "", sum(v[idx(g, k)] for k in range(K))))
+                out.append((groups[g], "", sum([v[g * width + k] for k in range(K)])))
             for k in range(K):
-                out.append(("", self.categories[k], sum(v[idx(g, k)] for g in range(G))))
-            out.append(("", "", sum(v[idx(g, k)] for g in range(G) for k in range(K))))
+                out.append(("", categories[k], sum([v[g * width + k] for g in range(G)])))
+            out.append(("", "", sum([v[g * width + k] for g in range(G) for k in range(K)])))
         else:
             out.append(("", "", v[0]))
         return out
 
     def _emit(self, year: int, name: str, dim: str, v: list[float]) -> None:
-        self.rows.extend(Row(year, g, k, name, value) for g, k, value in self._margins(dim, v))
+        rows = self.rows
+        for g, k, value in self._margins(dim, v):
+            rows.append(Row(year, g, k, name, value))
 
     def _emit_ratios(self, year: int, values: dict[str, list[float]]) -> None:
         forced = self._margins("gk", values["forced_moves"])
