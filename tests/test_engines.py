@@ -181,3 +181,53 @@ def test_simpy_runs_bare_timers() -> None:
     env.run()
     assert seen == [(1.5, "a"), (3.5, "b")]
     assert env._now == env.now == 3.5  # the model reads the clock as _now
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_engines_loop_runs_timers_as_simpy_does(seed: int) -> None:
+    """``State.run_until`` against ``Environment.run(until=...)`` on the same timers, with
+    ties in time and priority, urgent and normal timers exactly at the stop time (simpy
+    runs the urgent ones queued before it started, and no normal one), and timers that
+    queue more timers, some with no delay: the same calls at the same times, the same
+    clock at the end."""
+    import random
+
+    import simpy
+    from simpy.events import NORMAL, URGENT
+
+    from sim.config.loader import load_scenario
+    from sim.model.state import State, Timer
+
+    rng = random.Random(seed)
+    plan = [
+        (rng.choice([0.0, 0.5, 1.0, 2.0, 3.0, rng.random() * 3]), rng.choice([URGENT, NORMAL]))
+        for _ in range(300)
+    ]
+    children = {i: rng.random() < 0.3 for i in range(len(plan))}
+
+    def run(schedule, now, start) -> list[tuple[float, int]]:  # type: ignore[no-untyped-def]
+        seen: list[tuple[float, int]] = []
+
+        def fire(event) -> None:  # type: ignore[no-untyped-def]
+            seen.append((now(), event.value))
+            if event.value < len(plan) and children[event.value]:
+                delay = rng_child.choice([0.0, 0.25, 1.0])
+                schedule(Timer(fire, event.value + 1000), rng_child.choice([URGENT, NORMAL]), delay)
+
+        for i, (delay, priority) in enumerate(plan):
+            schedule(Timer(fire, i), priority, delay)
+        start()
+        return seen
+
+    rng_child = random.Random(seed)
+    env = simpy.Environment(initial_time=0.0)
+    expected = run(env.schedule, lambda: env.now, lambda: env.run(until=3.0))
+    expected_clock = env.now
+
+    rng_child = random.Random(seed)
+    state = State(load_scenario(Path(__file__).parent / "data" / "tiny.yaml"), 0, False)
+    state.now = state.env._now = 0.0
+    got = run(state.schedule, lambda: state.now, lambda: state.run_until(3.0))
+    assert got == expected
+    assert state.now == state.env.now == expected_clock == 3.0
+    assert any(t == 3.0 for t, _ in got) and len(got) < len(plan) + sum(children.values())

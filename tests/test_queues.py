@@ -1,14 +1,18 @@
-"""Unit tests: the first-come queue (``sim/model/queues.py``) keeps the order a ``deque``
-with ``append``, ``popleft`` and ``remove`` would, whatever the mix of operations."""
+"""Unit tests of ``sim/model/queues.py``: the first-come queue keeps the order a ``deque``
+with ``append``, ``popleft`` and ``remove`` would, whatever the mix of operations; the
+event heap and the sorted waiting lists keep the order ``heapq`` and ``bisect`` would."""
 
 from __future__ import annotations
 
+import bisect
+import heapq
+import math
 import random
 from collections import deque
 
 import pytest
 
-from sim.model.queues import SLACK, FifoSet
+from sim.model.queues import SLACK, FifoSet, heap_pop, heap_push, sorted_index, sorted_insert
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -60,3 +64,51 @@ def test_empty_queue_has_no_first() -> None:
         queue.first()
     with pytest.raises(IndexError):
         queue.popleft()
+
+
+# --- the event heap and the waiting lists: the order heapq and bisect would keep ---------
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_event_heap_pops_in_heapqs_order(seed: int) -> None:
+    """Entries (time, priority, id, event) with many equal times and priorities, pushed
+    and popped in a random mix, come out as from ``heapq``."""
+    rng = random.Random(seed)
+    heap: list = []
+    reference: list = []
+    ident = 0
+    for _ in range(4000):
+        if heap and rng.random() < 0.45:
+            assert heap_pop(heap) == heapq.heappop(reference)
+        else:
+            time = rng.choice([1.0, 2.0, 2.5, rng.random() * 3, -0.0, 0.0])
+            item = (time, rng.choice([0, 1]), ident, f"event {ident}")
+            ident += 1
+            heap_push(heap, item)
+            heapq.heappush(reference, item)
+    while reference:
+        assert heap_pop(heap) == heapq.heappop(reference)
+    assert heap == []
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_waiting_lists_keep_bisects_order(seed: int) -> None:
+    """Entries (rank, seniority, id, household), with equal ranks and seniorities and a
+    first place (-inf), are inserted and found where ``bisect`` puts and finds them."""
+    rng = random.Random(seed)
+    entries: list = []
+    reference: list = []
+    for ident in range(1500):
+        if reference and rng.random() < 0.4:
+            entry = rng.choice(reference)
+            key = entry[:3]
+            index = sorted_index(entries, key)
+            assert index == bisect.bisect_left(reference, key)
+            del entries[index]
+            del reference[index]
+        else:
+            rank = rng.choice([0.0, -1.0, -math.inf, rng.random()])
+            entry = (rank, rng.choice([0.5, 1.0, rng.random() * 10]), ident, object())
+            sorted_insert(entries, entry)
+            bisect.insort(reference, entry)
+        assert entries == reference
