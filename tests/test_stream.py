@@ -101,13 +101,43 @@ def test_the_csv_is_dropped_past_its_limit_and_nothing_kept_without_keep(tmp_pat
         pd.testing.assert_frame_equal(stream.summary(), summarise(memory), check_exact=True)
 
 
-def test_keys_that_come_and_go_between_replications(tmp_path) -> None:
-    def block(replication: int, keys: list[tuple[int, str]], values: list[float]) -> Block:
-        names = tuple(dict.fromkeys(["", *(m for _, m in keys)]))
-        codes = np.array([[0, 0, names.index(m)] for _, m in keys], dtype=np.int32)
-        years = np.array([y for y, _ in keys], dtype=np.int64)
-        return Block(replication, names, years, codes, np.array(values, dtype=float), [])
+def _block(replication: int, keys: list[tuple[int, str]], values: list[float]) -> Block:
+    names = tuple(dict.fromkeys(["", *(m for _, m in keys)]))
+    codes = np.array([[0, 0, names.index(m)] for _, m in keys], dtype=np.int32)
+    years = np.array([y for y, _ in keys], dtype=np.int64)
+    return Block(replication, names, years, codes, np.array(values, dtype=float), [])
 
+
+@pytest.mark.parametrize(("limit", "kept"), [(12, True), (11, False)])
+def test_a_csv_stopped_early_is_written_whole_if_the_run_ends_short_enough(
+    tmp_path: Path, monkeypatch, limit: int, kept: bool
+) -> None:
+    """The first replication has 6 rows, the four after it 1 or 2: after the first, the
+    run looks like 30 rows, past the limit, so yearly.csv stops being written as it goes;
+    it has 12 in the end, so with a limit of 12 the file is written from yearly.parquet,
+    byte for byte the file written as it goes; with 11 there is none."""
+    monkeypatch.setattr(stream_module, "CHUNK_REPLICATIONS", 1)
+    keys = [(2020 + i, "m") for i in range(6)]
+    blocks = [_block(0, keys, [0.5, np.nan, 2.0, 3.0, 4.0, 5.0])]
+    blocks += [_block(r, keys[: 1 + r % 2], [r, r + 0.25][: 1 + r % 2]) for r in range(1, 5)]
+    assert sum(len(b) for b in blocks) == 12
+    texts = {}
+    for name, csv_limit in (("streamed", None), ("limited", limit)):
+        with YearlyStream(tmp_path / name, 5, csv_limit) as stream:
+            for b in blocks:
+                stream.add(b)
+                if name == "limited":
+                    assert not (stream.folder / "yearly.csv").exists()  # stopped at once
+            stream.close()
+            assert stream.csv_kept == (kept or name == "streamed")
+            path = stream.folder / "yearly.csv"
+            texts[name] = path.read_bytes() if path.exists() else None
+    assert texts["streamed"] is not None
+    assert texts["limited"] == (texts["streamed"] if kept else None)
+
+
+def test_keys_that_come_and_go_between_replications(tmp_path) -> None:
+    block = _block
     blocks = [
         block(0, [(2020, "a"), (2020, "b")], [1.0, 2.0]),
         block(1, [(2020, "b"), (2021, "c")], [3.0, np.nan]),

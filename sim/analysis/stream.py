@@ -74,6 +74,7 @@ class YearlyStream:
         self._pending: list[Block] = []
         self._writer: pq.ParquetWriter | None = None
         self._csv = self.csv_limit != 0
+        self._appending = True  # yearly.csv is written as the blocks come
         self._keys: dict[tuple[int, str, str, str], int] = {}
         self._last: tuple[tuple[str, ...], bytes, bytes, np.ndarray] | None = None
         self._matrix = np.full((0, replications), np.nan)
@@ -122,12 +123,18 @@ class YearlyStream:
         if self._writer is None:
             self._writer = pq.ParquetWriter(self.folder / "yearly.parquet", arrow.schema)
         self._writer.write_table(arrow)
-        if self._csv:
-            if self.csv_limit is not None and self.rows > self.csv_limit:
-                self._csv = False  # too long for a spreadsheet: not kept
-                (self.folder / "yearly.csv").unlink(missing_ok=True)
+        if self._csv and self._appending:
+            path = self.folder / "yearly.csv"
+            remaining = self.replications - self._column
+            if self.csv_limit is not None and (
+                self.rows + len(blocks[-1]) * remaining > self.csv_limit
+            ):
+                # too long for a spreadsheet if the coming replications are as long as
+                # this one: stop writing (close() writes it from yearly.parquet if the
+                # run ends short enough after all)
+                self._appending = False
+                path.unlink(missing_ok=True)
             else:
-                path = self.folder / "yearly.csv"
                 yearly_table(blocks).to_csv(path, mode="a", header=not path.exists(), index=False)
 
     def close(self) -> None:
@@ -139,6 +146,9 @@ class YearlyStream:
             else:
                 self._writer.close()
                 self._writer = None
+            if self.csv_kept and not self._appending:
+                table = pd.read_parquet(self.folder / "yearly.parquet")
+                table.to_csv(self.folder / "yearly.csv", index=False)
 
     # -- giving
     @property
