@@ -138,7 +138,7 @@ class State:
         order they were scheduled in), stopping where simpy's own stop event would stand
         (at ``until``, urgent, scheduled now: it takes the id that event would take), with
         the clock left at ``until``. One compiled loop instead of a Python call per event;
-        the clock is kept here (``now``) as well as in the environment.
+        the clock is kept here (``now``) and given to the environment when it stops.
         """
         env = self.env
         now = self.now
@@ -155,7 +155,6 @@ class State:
                     break
             heap_pop(queue)
             self.now = time
-            env._now = time
             timer: Timer = head[3]
             callbacks = timer.callbacks
             timer.callbacks = None

@@ -101,11 +101,12 @@ class WaitingLists:
         household.waiting_since = state.now
         household.withdraw_rate = rate
         household.wait_epoch += 1
-        if rate > 0.0:
+        delay = household.withdraw_left / rate if rate > 0.0 else 0.0
+        if rate > 0.0 and state.now + delay < state.end:  # a timer at the end never fires
             state.schedule(
                 Timer(self.on_withdraw, (household, household.wait_epoch)),
                 NORMAL,
-                household.withdraw_left / rate,
+                delay,
             )
 
     def stop_clock(self, household: Household) -> None:
