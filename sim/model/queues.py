@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
-from typing import Any, Generic, TypeVar
+from types import FunctionType
+from typing import Any, Final, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -211,3 +212,9 @@ def sorted_index(entries: list[tuple[Any, ...]], key: tuple[float, float, int]) 
     """The index of the entry with ``key`` (rank, seniority, id) in the sorted ``entries``
     (``bisect.bisect_left``)."""
     return _index(entries, key[0], key[1], key[2])
+
+
+NATIVE: Final = not isinstance(_sooner, FunctionType)
+"""Whether this module runs compiled. Its heap and sorted-list functions pay only there: as
+pure Python they are slower than ``heapq`` and ``bisect`` (which are C), so the engine
+uses those when it is not compiled; both keep the same order (tested)."""

@@ -27,7 +27,7 @@ from sim.model.entities import (
     Household,
     cumulative,
 )
-from sim.model.queues import heap_pop, heap_push
+from sim.model.queues import NATIVE, heap_pop, heap_push
 from sim.model.recorder import Recorder
 from sim.model.streams import (
     D_FOLLOWUP,
@@ -153,7 +153,10 @@ class State:
                 ident: int = head[2]
                 if time > stop or priority != URGENT or ident > stop_id:
                     break
-            heap_pop(queue)
+            if NATIVE:
+                heap_pop(queue)
+            else:
+                heapq.heappop(queue)
             self.now = time
             timer: Timer = head[3]
             callbacks = timer.callbacks
@@ -166,7 +169,11 @@ class State:
     def schedule(self, timer: Timer, priority: int, delay: float) -> None:
         """Queue ``timer`` to fire ``delay`` from now, as ``Environment.schedule`` does (a
         Timer is not a simpy event but has what the loop reads of one)."""
-        heap_push(self._queue, (self.now + delay, priority, next(self._ids), timer))
+        entry = (self.now + delay, priority, next(self._ids), timer)
+        if NATIVE:
+            heap_push(self._queue, entry)
+        else:
+            heapq.heappush(self._queue, entry)
 
     def set_policy(self, policy: Policy, time: float) -> bool:
         """Put in force the allocation and non-renewal rules of ``time``; True if the

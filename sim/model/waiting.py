@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Callable
 from typing import Any
 
@@ -9,7 +10,7 @@ from simpy.events import NORMAL
 
 from sim.config.schema import Allocation
 from sim.model.entities import CategoryRuntime, Dwelling, Household
-from sim.model.queues import sorted_index, sorted_insert
+from sim.model.queues import NATIVE, sorted_index, sorted_insert
 from sim.model.rules import first_in_line, fits, lottery_index
 from sim.model.shelter import Shelter
 from sim.model.state import State, Timer
@@ -59,7 +60,10 @@ class WaitingLists:
         entry = (*key, household)
         categories = state.categories
         for k in self.categories_of(household):
-            sorted_insert(categories[k].waiting, entry)
+            if NATIVE:
+                sorted_insert(categories[k].waiting, entry)
+            else:
+                insort(categories[k].waiting, entry)  # type: ignore[arg-type]
         if household.transfer:
             state.transfer_waiting[household.g] += 1
         else:
@@ -124,7 +128,7 @@ class WaitingLists:
         assert key is not None
         for k in self.categories_of(household):
             waiting = state.categories[k].waiting
-            index = sorted_index(waiting, key)
+            index = sorted_index(waiting, key) if NATIVE else bisect_left(waiting, key)
             del waiting[index]
         household.on_list = False
         self.stop_clock(household)
