@@ -71,6 +71,9 @@ class State:
         self.end = float(scenario.time.end)
         self.env = simpy.Environment(initial_time=self.t0)
         self.now = self.t0  # the clock, as env.now (read here: a compiled attribute)
+        # events from the start of the next calendar year on, by year (see schedule)
+        self._horizon = math.floor(self.t0) + 1.0
+        self._later: dict[int, list[tuple[Any, ...]]] = {}
         self._queue: list[tuple[Any, ...]] = self.env._queue  # see queues.Event
         self._ids = self.env._eid
 
@@ -145,7 +148,17 @@ class State:
         stop = now + (until - now)  # as simpy computes the time of its stop event
         stop_id: int = next(self._ids)
         queue = self._queue
-        while queue:
+        while True:
+            if not queue or queue[0][0] >= self._horizon:
+                # the events of the next calendar year join the heap before any of them
+                # (or anything later) can be first
+                horizon = self._horizon
+                if horizon > stop:
+                    break
+                self._horizon = horizon + 1.0
+                for entry in self._later.pop(int(horizon), []):
+                    self._push(entry)
+                continue
             head = queue[0]
             time: float = head[0]
             if time >= stop:
@@ -168,8 +181,26 @@ class State:
 
     def schedule(self, timer: Timer, priority: int, delay: float) -> None:
         """Queue ``timer`` to fire ``delay`` from now, as ``Environment.schedule`` does (a
-        Timer is not a simpy event but has what the loop reads of one)."""
-        entry = (self.now + delay, priority, next(self._ids), timer)
+        Timer is not a simpy event but has what the loop reads of one).
+
+        Only the events of the current calendar year are kept in the heap; later ones
+        wait in a list for their year (``_later``), which joins the heap when the clock
+        reaches it. The heap stays small (and in the processor's cache) however far
+        ahead the timers run, and the order is the same: every event of a later year
+        comes after every event of this one."""
+        time = self.now + delay
+        entry = (time, priority, next(self._ids), timer)
+        if not (self._horizon <= time < math.inf):  # this year's (or never: kept as simpy)
+            self._push(entry)
+            return
+        year = int(time)
+        later = self._later.get(year)
+        if later is None:
+            self._later[year] = [entry]
+        else:
+            later.append(entry)
+
+    def _push(self, entry: tuple[Any, ...]) -> None:
         if NATIVE:
             heap_push(self._queue, entry)
         else:
