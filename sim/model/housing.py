@@ -5,15 +5,15 @@ years and returns the replication's tidy yearly rows (and, on request, one recor
 household). It is a pure function of the scenario, its seed and the replication index.
 
 This module is the calendar and the run loop: it builds the shared :class:`State` and
-the parts that act on it, runs the arrival processes, closes the years, and holds the
-handlers of every timer. Each handler lets its part act, then settles: it drains the
-work lists of households to place and units to let until both are empty, so what one
-move sets off is handled after it, never inside it (no call depth grows with the number
-of households). The parts, bottom up: ``shelter`` (emergency units and hospits),
-``followup``, ``waiting`` (lists and who is first in line), ``stock`` (units and
-turnaround), ``tenancy`` (clocks, contracts, forced moves, exits), ``allocation``
-(offers) and ``population`` (the initial state); the rules they apply are plain
-functions in ``rules``.
+the parts that act on it, times the applications, closes the years, and holds the
+handlers of every timer (``State.run_until`` runs the event queue). Each handler lets
+its part act, then settles: it drains the work lists of households to place and units
+to let until both are empty, so what one move sets off is handled after it, never
+inside it (no call depth grows with the number of households). The parts, bottom up:
+``shelter`` (emergency units and hospits), ``followup``, ``waiting`` (lists and who is
+first in line), ``stock`` (units and turnaround), ``tenancy`` (clocks, contracts, forced
+moves, exits), ``allocation`` (offers) and ``population`` (the initial state); the rules
+they apply are plain functions in ``rules``.
 """
 
 from __future__ import annotations
