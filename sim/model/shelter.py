@@ -117,9 +117,8 @@ class Shelter:
             # the stay's length: the household's own draw for this episode
             u = hashed(household.draws, H_HOSPITS_STAY, household.episodes - 1)
             delay = mean * state.hospits_stay.quantile(u)
-            if now + delay < state.end:
-                token = (household, household.shelter_epoch)
-                state.schedule(Timer(self._on_stay_end, token), NORMAL, delay)
+            token = (household, household.shelter_epoch)
+            state.schedule(Timer(self._on_stay_end, token), NORMAL, delay)
 
     def _to_own(self, household: Household) -> None:
         household.shelter = OWN

@@ -187,10 +187,14 @@ class State:
         wait in a list for their year (``_later``), which joins the heap when the clock
         reaches it. The heap stays small (and in the processor's cache) however far
         ahead the timers run, and the order is the same: every event of a later year
-        comes after every event of this one."""
+        comes after every event of this one. A normal timer due at or after the end is
+        not queued: the run stops there before any normal event (so the parts need not
+        check)."""
         time = self.now + delay
+        if time >= self.end and priority != URGENT:
+            return
         entry = (time, priority, next(self._ids), timer)
-        if not (self._horizon <= time < math.inf):  # this year's (or never: kept as simpy)
+        if not (self._horizon <= time < math.inf):  # this year's (or urgent and never)
             self._push(entry)
             return
         year = int(time)

@@ -195,7 +195,7 @@ class Tenancies:
             leave,
             until_end,
         )
-        if kind == NOTHING or now + delay >= state.end:
+        if kind == NOTHING:
             return
         state.schedule(Timer(self.on_event, (household, household.epoch, kind)), NORMAL, delay)
 
@@ -321,10 +321,7 @@ class Tenancies:
         now = state.now
         state.homeless_outside(household.g, draws, household.outside, until=now + delay)
         household.outside += 1
-        if now + delay < state.end:
-            state.schedule(
-                Timer(self.on_event, (household, household.epoch, REAPPLY)), NORMAL, delay
-            )
+        state.schedule(Timer(self.on_event, (household, household.epoch, REAPPLY)), NORMAL, delay)
 
     def reapply(self, household: Household) -> None:
         """A non-renewed household, homeless outside the list, applies again."""

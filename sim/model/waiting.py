@@ -105,12 +105,11 @@ class WaitingLists:
         household.waiting_since = state.now
         household.withdraw_rate = rate
         household.wait_epoch += 1
-        delay = household.withdraw_left / rate if rate > 0.0 else 0.0
-        if rate > 0.0 and state.now + delay < state.end:  # a timer at the end never fires
+        if rate > 0.0:
             state.schedule(
                 Timer(self.on_withdraw, (household, household.wait_epoch)),
                 NORMAL,
-                delay,
+                household.withdraw_left / rate,
             )
 
     def stop_clock(self, household: Household) -> None:
