@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from functools import cache
 from pathlib import Path
 from types import TracebackType
 
@@ -34,11 +35,17 @@ SUMMARY_ROWS = 1_000_000
 """Rows of the long table a slice of keys is summarised from (bounds its memory)."""
 
 
+@cache
+def _yearly_schema() -> pa.Schema:
+    """The Arrow schema pandas gives the yearly table (types and pandas metadata)."""
+    return pa.Table.from_pandas(yearly_table([]), preserve_index=False).schema
+
+
 def arrow_table(blocks: list[Block]) -> pa.Table:
     """``pa.Table.from_pandas(yearly_table(blocks), preserve_index=False)``, the same
     columns, types and metadata, made from the blocks' codes without a Python string
     per row."""
-    schema = pa.Table.from_pandas(yearly_table([]), preserve_index=False).schema
+    schema = _yearly_schema()
     columns: list[pa.Array] = [
         pa.array(np.concatenate([np.full(len(b), b.replication, dtype=np.int64) for b in blocks])),
         pa.array(np.concatenate([b.years for b in blocks])),
