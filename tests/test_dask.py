@@ -169,7 +169,7 @@ def test_another_version_on_a_worker_is_an_input_error() -> None:
 
 def test_only_the_cluster_module_imports_dask_and_only_when_asked() -> None:
     """``import sim`` never imports Dask: only sim/runner/cluster.py imports it, and no
-    module imports that one at its top level (sim.runner.pool.workers does, when called)."""
+    module imports that one at its top level (sim.runner.scheduling.workers does, when called)."""
     root = Path(sim.__file__).parent
     for path in root.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -21,7 +21,7 @@ from sim.cli.common import (
     set_option,
 )
 from sim.cli.report import check_formats, report_options, write_report
-from sim.runner.pool import workers
+from sim.runner.scheduling import workers
 
 if TYPE_CHECKING:
     from sim.calibration import CalibrationResult

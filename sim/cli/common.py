@@ -60,7 +60,7 @@ SCHEDULER_OPTION = click.option(
     "$SIM_SCHEDULER, else --jobs processes here. Results do not depend on it. Needs the "
     "dask extra. Example: --scheduler tcp://10.0.0.5:8786",
 )
-"""``--scheduler ADDRESS`` (or ``SIM_SCHEDULER``); with :func:`sim.runner.pool.workers`."""
+"""``--scheduler ADDRESS`` (or ``SIM_SCHEDULER``); with :func:`sim.runner.scheduling.workers`."""
 FORCE_OPTION = click.option("--force", is_flag=True, help="Replace the result folder if it exists.")
 
 

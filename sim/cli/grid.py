@@ -26,7 +26,7 @@ from sim.cli.common import (
 from sim.cli.report import check_formats, report_options, write_report
 from sim.config.loader import load_scenario, option_overrides
 from sim.config.schema import Scenario
-from sim.runner.pool import workers
+from sim.runner.scheduling import workers
 
 _VARY_HELP = (
     "Vary a scenario key over values, repeatable: the full grid is run. Values are YAML; "

@@ -27,7 +27,7 @@ from sim.cli.common import (
 )
 from sim.cli.report import check_formats, report_options, write_report
 from sim.config.loader import load_scenario, option_overrides
-from sim.runner.pool import workers
+from sim.runner.scheduling import workers
 
 
 @click.command()

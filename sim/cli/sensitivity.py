@@ -20,7 +20,7 @@ from sim.cli.common import (
     result_folder,
     set_option,
 )
-from sim.runner.pool import workers
+from sim.runner.scheduling import workers
 
 
 @click.command()

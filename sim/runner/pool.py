@@ -8,8 +8,8 @@ once rather than left to finish their queue.
 A long-lived pool (the app keeps one warm between runs) is opened once with
 :meth:`WorkerPool.open` and passed wherever ``jobs`` is taken (:data:`Jobs`): the runs
 use its workers and leave it open. A :class:`~sim.runner.cluster.DaskPool` (the ``dask``
-extra; :func:`workers` opens one for ``--scheduler``) is passed the same way and runs the
-tasks on a Dask cluster.
+extra; :func:`sim.runner.scheduling.workers` opens one for ``--scheduler``) is passed the
+same way and runs the tasks on a Dask cluster.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
@@ -171,32 +171,3 @@ def scheduler_address(text: str) -> str:
             ]
         )
     return f"tcp://{found.group(1)}:{int(found.group(2))}"
-
-
-@contextmanager
-def workers(jobs: int, scheduler: str | None = None) -> Iterator[Jobs]:
-    """``with workers(jobs, scheduler) as pool``: ``jobs`` itself without a scheduler,
-    else an open :class:`~sim.runner.cluster.DaskPool` (closed after the block).
-
-    Input errors: Dask not installed, a bad address, an unreachable scheduler, a
-    different sim-housing on the cluster."""
-    if scheduler is None:
-        yield jobs
-        return
-    scheduler = scheduler_address(scheduler)
-    try:
-        from sim.runner.cluster import DaskPool
-    except ImportError as error:
-        if (error.name or "").split(".")[0] not in {"dask", "distributed"}:
-            raise
-        raise InputError(
-            [
-                Problem(
-                    "--scheduler",
-                    scheduler,
-                    f"needs Dask (dask.distributed), an optional extra: {DASK_INSTALL}",
-                )
-            ]
-        ) from None
-    with DaskPool(scheduler, jobs) as pool:
-        yield pool
