@@ -27,13 +27,9 @@ import pandas as pd
 from sim.analysis.compare import Comparison, write_comparison
 from sim.analysis.compare import compare as compare_scenarios
 from sim.analysis.output import check_out_dir, write_results
-from sim.analysis.sensitivity import (
-    Sensitivity,
-    SensitivityPlan,
-    plan_sensitivity,
-    write_sensitivity,
-)
+from sim.analysis.sensitivity import Sensitivity, SensitivityPlan, plan_sensitivity
 from sim.analysis.sensitivity import run_sensitivity as run_plan
+from sim.analysis.sensitivity_figure import write_sensitivity
 from sim.analysis.sizing import Evaluation, SizingResult, sizing_question, write_sizing
 from sim.analysis.sizing import size as size_search
 from sim.analysis.sweep import Sweep, write_sweep

@@ -106,8 +106,7 @@ TEXT: Phrases = {
     # sim sensitivity
     "sensitivity_morris": (
         "μ*: mean absolute change when the parameter moves across its range (95 % interval)",
-        "μ*: gjennomsnittlig absolutt endring når parameteren går over sitt spenn (95 % "
-        "intervall)",
+        "μ*: gjennomsnittlig absolutt endring når parameteren går over sitt spenn (95 % intervall)",
     ),
     "sensitivity_sobol": (
         "Sobol index: share of the variance (95 % interval)",

@@ -26,8 +26,6 @@ import pandas as pd
 
 from sim.analysis.factors import Factor, Skipped, assumption_factors, varied_factors
 from sim.analysis.labels import check_metrics
-from sim.analysis.output import atomic_folder, write_resolved
-from sim.analysis.provenance import write_manifest
 from sim.analysis.tradeoff import RATE_MEASURES, rate_measures
 from sim.config.errors import InputError, Problem
 from sim.config.loader import ScenarioSource, option_overrides, scenario_from, setting
@@ -302,61 +300,3 @@ def run_sensitivity(
     outputs.insert(0, "point", range(len(outputs)))
     table = analyse(plan.factors, plan.method, plan.points, outputs, plan.metrics, plan.sample_seed)
     return Sensitivity(plan, outputs, table, started, time.time(), scheduler_of(jobs))
-
-
-def write_sensitivity(
-    result: Sensitivity,
-    out: str | Path,
-    force: bool = False,
-    command: Sequence[str] | None = None,
-) -> Path:
-    """``sensitivity.csv``, ``samples.csv``, ``figures/sensitivity.png`` (with its
-    data), ``scenario.resolved.yaml`` and ``manifest.json`` at ``out``, written
-    atomically; return ``out``."""
-    from sim.analysis.sensitivity_figure import sensitivity_figure
-
-    plan = result.plan
-    out = Path(out)
-    with atomic_folder(out, force) as folder:
-        result.table.to_csv(folder / "sensitivity.csv", index=False)
-        result.outputs.to_csv(folder / "samples.csv", index=False)
-        (folder / "figures").mkdir()
-        figure = folder / "figures" / "sensitivity.png"
-        drawn = sensitivity_figure(result, figure)
-        drawn.to_csv(figure.with_suffix(".csv"), index=False)
-        write_resolved(folder, plan.base)
-        write_manifest(
-            folder,
-            kind="sensitivity",
-            scenario=plan.base,
-            scenario_file=plan.scenario_file,
-            seed=plan.base.seed,
-            replications=plan.base.replications,
-            started=result.started,
-            finished=result.finished,
-            command=command,
-            scheduler=result.scheduler,
-            extra={
-                "method": plan.method,
-                "samples": plan.samples,
-                "sample_seed": plan.sample_seed,
-                "points": len(plan.points),
-                "num_levels": NUM_LEVELS if plan.method == "morris" else None,
-                "bootstrap_resamples": BOOTSTRAP,
-                "metrics": plan.metrics,
-                "relative_range": plan.relative,
-                "factors": [
-                    {
-                        "key": f.key,
-                        "low": f.low,
-                        "high": f.high,
-                        "integer": f.integer,
-                        "value": f.value,
-                        "source": f.source,
-                    }
-                    for f in plan.factors
-                ],
-                "not_varied": [{"key": s.key, "reason": s.reason} for s in plan.skipped],
-            },
-        )
-    return out
