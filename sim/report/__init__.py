@@ -16,7 +16,8 @@ from pathlib import Path
 
 from sim.analysis.output import file_mode
 from sim.config.errors import InputError, Problem
-from sim.report.content import LANGUAGES, Report, load_report
+from sim.report.content import LANGUAGES, load_report
+from sim.report.document import Report
 from sim.report.webpage import write_page
 from sim.report.workbook import write_workbook
 

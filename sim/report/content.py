@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from sim.config.comments import assumptions, data_dictionary, meaning
 from sim.config.errors import InputError, Problem
 from sim.config.loader import read_yaml
 from sim.model.catalogue import CATALOGUE
+from sim.report.document import Report
 from sim.report.kinds import BUILDERS
 from sim.report.words import FAMILIES, number, say, unit
 
@@ -31,92 +31,6 @@ REPORTED_KINDS = ("run", *BUILDERS)
 
 SCENARIO_FILES = ("scenario.resolved.yaml", "best.yaml")
 """Where a folder keeps the scenario it ran (a calibration: its best fit)."""
-
-
-@dataclass
-class Table:
-    """A table of a report: a sheet of the workbook, a section of the page."""
-
-    key: str  # stable name (the page's data-table)
-    title: str  # in the report's language
-    frame: pd.DataFrame  # headers in the report's language; numbers as numbers
-    note: str = ""
-
-
-@dataclass
-class Report:
-    """Everything a workbook or a web page of a result folder shows."""
-
-    language: str  # the catalogue's code: en or no
-    folder: Path
-    manifest: dict[str, Any]
-    scenario: dict[str, Any]  # the merged scenario that was run ({} if not kept)
-    summary: pd.DataFrame  # sim run's summary.csv (empty for the other kinds)
-    key_figures: pd.DataFrame  # totals of KEY_METRICS in the first and last year
-    families: dict[str, pd.DataFrame] = field(default_factory=dict)  # wide by year
-    assumptions: pd.DataFrame = field(default_factory=pd.DataFrame)
-    figures: dict[str, bytes] = field(default_factory=dict)  # PNG by name
-    heading: str = ""  # the title, if not a run's
-    asks: str = ""  # the question, if not a run's
-    sentences: list[str] = field(default_factory=list)  # the answer in words
-    tables: list[Table] = field(default_factory=list)  # the kind's own tables
-
-    @property
-    def kind(self) -> str:
-        return str(self.manifest.get("kind", "run"))
-
-    def add_table(self, key: str, title: str, frame: pd.DataFrame) -> None:
-        self.tables.append(Table(key, title, frame.reset_index(drop=True)))
-
-    @property
-    def first_year(self) -> int:
-        return int(self.manifest["years"][0])
-
-    @property
-    def last_year(self) -> int:
-        return int(self.manifest["years"][1])
-
-    @property
-    def name(self) -> str:
-        return str(self.manifest.get("scenario", ""))
-
-    def title(self) -> str:
-        return self.heading or say("title", self.language, name=self.name)
-
-    def question(self) -> str:
-        """What the report answers: the scenario, its years and replications."""
-        if self.asks:
-            return self.asks
-        return say(
-            "question",
-            self.language,
-            name=self.name,
-            first=self.first_year,
-            last=self.last_year,
-            n=self.manifest.get("replications", ""),
-        )
-
-    def description(self) -> str:
-        return str(self.scenario.get("description", "")).strip()
-
-    def provenance(self) -> list[tuple[str, str]]:
-        """(label, value) rows: what was run, how, with which versions."""
-        m = self.manifest
-        lang = self.language
-        return [
-            (say("scenario", lang), str(m.get("scenario", ""))),
-            (say("scenario_file", lang), str(m.get("scenario_file") or "")),
-            (say("scenario_sha256", lang), str(m.get("scenario_sha256") or "")),
-            (say("years", lang), f"{self.first_year}–{self.last_year}"),
-            (say("warmup", lang), f"{m.get('warmup_years', 0):g}"),
-            (say("replications", lang), str(m.get("replications", ""))),
-            (say("seed", lang), str(m.get("seed", ""))),
-            (say("version", lang), str(m.get("versions", {}).get("sim-housing", ""))),
-            (say("commit", lang), str(m.get("git_commit") or "")),
-            (say("command", lang), str(m.get("command") or "")),
-            (say("started", lang), str(m.get("started", ""))),
-            (say("wall_seconds", lang), f"{m.get('wall_seconds', 0):g}"),
-        ]
 
 
 def _folder_error(folder: Path, message: str) -> InputError:

@@ -9,17 +9,15 @@ import math
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from sim.analysis.figures import say as figure_words
 from sim.analysis.labels import label, measure_label
 from sim.config.errors import InputError, Problem
+from sim.report.document import Report
 from sim.report.words import TEXT, number, say, unit
-
-if TYPE_CHECKING:  # the report's content imports this module
-    from sim.report.content import Report
 
 
 def read_table(folder: Path, name: str) -> pd.DataFrame:

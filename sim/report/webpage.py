@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 import pandas as pd
 
-from sim.report.content import Report, Table
+from sim.report.document import Report, Table
 from sim.report.words import number, say
 
 TEMPLATE = """<!DOCTYPE html>

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
-from sim.report.content import Report
+from sim.report.document import Report
 from sim.report.words import say
 
 NUMBER = "#,##0.00"
