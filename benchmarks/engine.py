@@ -2,7 +2,8 @@
 
 Bare simpy: processes that do nothing but yield exponential timeouts. The model: whole
 replications of a scenario (default ``scenarios/lorenskog.yaml``). Both count the events
-the simpy environment processed and divide by wall time; the last line printed is
+processed (simpy's environment, the model's own loop) and divide by wall time; the last
+line printed is
 
     ratio_to_bare_simpy: X
 
@@ -66,7 +67,7 @@ def model_rate(scenario_file: Path, replications: int) -> tuple[int, float]:
         model = HousingModel(scenario, replication)
         model.run()
         seconds += time.perf_counter() - started
-        events += processed_events(model.env)
+        events += model.state.processed
     return events, seconds
 
 

@@ -183,6 +183,15 @@ def test_simpy_runs_bare_timers() -> None:
     assert env._now == env.now == 3.5  # the model reads the clock as _now
 
 
+def test_the_engines_priorities_are_simpys() -> None:
+    """The engine's own constants for simpy's priorities have simpy's values."""
+    from simpy.events import NORMAL, URGENT
+
+    from sim.model import state
+
+    assert (state.URGENT, state.NORMAL) == (URGENT, NORMAL)
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_the_engines_loop_runs_timers_as_simpy_does(seed: int) -> None:
     """``State.run_until`` against ``Environment.run(until=...)`` on the same timers, with

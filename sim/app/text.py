@@ -237,7 +237,6 @@ def say(key: str, language: str, **values: object) -> str:
     return phrase(TEXT, key, language, **values)
 
 
-
 def metric(name: str, language: str, with_unit: bool = False) -> str:
     """A metric's label from the metric catalogue."""
     return label(name, language, with_unit)

@@ -54,9 +54,7 @@ class Build(Frozen):
         ):
             raise ValueError("a spread build needs from, to and units_per_year")
         if not one_off and not spread:
-            raise ValueError(
-                "a build needs year (or date) + units, or from + to + units_per_year"
-            )
+            raise ValueError("a build needs year (or date) + units, or from + to + units_per_year")
         if (
             spread
             and self.to_year is not None

@@ -111,8 +111,8 @@ class Category(Frozen):
 
     label: Label = ""
     units: Units
-    contract_years: Annotated[Stepwise[float | None], steps(contract_length)] = (
-        Stepwise.constant(None)
+    contract_years: Annotated[Stepwise[float | None], steps(contract_length)] = Stepwise.constant(
+        None
     )
     renewal: Annotated[Stepwise[Renewal | None], steps(optional_one_of(Renewal))] = (
         Stepwise.constant(None)
@@ -176,8 +176,7 @@ class Group(Frozen):
     def _one_exit_clock(self) -> Group:
         if self.tenancy_years is not None and self.other_exit_per_year > 0:
             raise ValueError(
-                "give either other_exit_per_year (a rate) or tenancy_years (a duration), "
-                "not both"
+                "give either other_exit_per_year (a rate) or tenancy_years (a duration), not both"
             )
         return self
 
@@ -202,8 +201,8 @@ class NeedWeights(Frozen):
 class Policy(Frozen):
     """How dwellings are allocated and contracts renewed."""
 
-    allocation: Annotated[Stepwise[Allocation], steps(one_of(Allocation))] = (
-        Stepwise.constant(Allocation.seniority)
+    allocation: Annotated[Stepwise[Allocation], steps(one_of(Allocation))] = Stepwise.constant(
+        Allocation.seniority
     )
     need_weights: NeedWeights = Field(default_factory=NeedWeights)
     renewal: Annotated[Stepwise[Renewal], steps(one_of(Renewal))] = Stepwise.constant(
@@ -352,8 +351,15 @@ class Scenario(Frozen):
             for year in build.decided_years:
                 if not first <= year <= last:
                     raise CrossReferenceError(
-                        ("builds", index, "year" if build.year is not None else
-                         "date" if build.on is not None else "from"),
+                        (
+                            "builds",
+                            index,
+                            "year"
+                            if build.year is not None
+                            else "date"
+                            if build.on is not None
+                            else "from",
+                        ),
                         f"year {year} lies outside {span}",
                     )
         series: list[tuple[tuple[str | int, ...], YearlySeries | Stepwise[Any]]] = [

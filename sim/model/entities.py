@@ -198,6 +198,14 @@ class GroupRuntime:
     # the standardised durations of the self-sufficiency and other-exit clocks
     self_sufficiency_spell: Standardised = field(default_factory=exponential)
     other_exit_spell: Standardised = field(default_factory=exponential)
+    # the group's shares and rates read in the event loop (copied from ``config``: a
+    # compiled attribute is read without a lookup)
+    approval: float = 1.0
+    permanent_need: float = 0.0
+    followup_need: float = 0.0
+    homeless_while_waiting: float = 0.0
+    withdraw_per_year: float = 0.0
+    reapply_after_breakdown: float = 0.0
 
     @classmethod
     def build(
@@ -232,6 +240,12 @@ class GroupRuntime:
             leave_when_able=group.leave_when_able_per_year,
             self_sufficiency_spell=sampler(ready),
             other_exit_spell=sampler(other),
+            approval=group.approval,
+            permanent_need=group.permanent_need,
+            followup_need=group.followup_need,
+            homeless_while_waiting=group.homeless_while_waiting,
+            withdraw_per_year=group.withdraw_per_year,
+            reapply_after_breakdown=group.reapply_after_breakdown,
         )
 
 

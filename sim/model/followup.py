@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from simpy.events import NORMAL
-
 from sim.model.entities import Household
 from sim.model.queues import FifoSet
-from sim.model.state import State, Timer
+from sim.model.state import NORMAL, State, Timer
 from sim.model.streams import H_FOLLOWUP_LENGTH, hashed
 
 

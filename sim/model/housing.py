@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import gc
 import math
+from collections.abc import Callable
 from typing import Any
-
-from simpy.events import NORMAL, URGENT
 
 from sim.config.schema import Scenario
 from sim.model.allocation import Allocation
@@ -31,7 +30,7 @@ from sim.model.followup import FollowUp
 from sim.model.population import populate
 from sim.model.recorder import Row
 from sim.model.shelter import Shelter
-from sim.model.state import State, Timer
+from sim.model.state import NORMAL, URGENT, State, Timer
 from sim.model.stock import Stock
 from sim.model.streams import BLOCK, D_HOMELESS
 from sim.model.tenancy import Tenancies
@@ -76,6 +75,9 @@ class HousingModel:
             for grp in state.groups
         ]
         self._settling = False
+        # the handler of applications, bound once (``self._application`` makes a new bound
+        # method at every read)
+        self._on_application: Callable[[Timer], None] = self._application
 
     @property
     def households(self) -> list[Any]:
@@ -323,7 +325,7 @@ class HousingModel:
             t = boundary
             if t >= end:
                 return
-        self.state.schedule(Timer(self._application, grp), NORMAL, t - now)
+        self.state.schedule(Timer(self._on_application, grp), NORMAL, t - now)
 
     def _apply(self, grp: GroupRuntime) -> None:
         """An application: approval or refusal, then the waiting list."""
@@ -332,10 +334,10 @@ class HousingModel:
         i = grp.g * self.recorder.width + state.K
         flows["applications"][i] += 1
         stream = self._household_streams[grp.g]
-        if stream.peek() >= grp.config.approval:  # the first draw of its block: approval
+        if stream.peek() >= grp.approval:  # the first draw of its block: approval
             flows["refusals"][i] += 1
             draws = stream.block(BLOCK)
-            if draws[D_HOMELESS] < grp.config.homeless_while_waiting:
+            if draws[D_HOMELESS] < grp.homeless_while_waiting:
                 state.homeless_outside(grp.g, draws, 0)  # refused, and without a home
             if state.track:  # a refused household is a record, nothing more
                 state.leave(state.new_household(grp, draws), "refused")

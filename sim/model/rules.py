@@ -21,6 +21,13 @@ SELF_SUFFICIENT: Final = 3
 LEAVE: Final = 4
 REAPPLY: Final = 5  # not a clock: the end of a non-renewed household's time off the list
 
+# the renewal rules, as constants the compiled engine reads without a lookup
+NEEDS_BASED: Final = Renewal.needs_based
+DIFFERENTIATED: Final = Renewal.differentiated
+STRICT: Final = Renewal.strict
+ALWAYS: Final = Renewal.always
+DISCRETIONARY: Final = Renewal.discretionary
+
 
 def fits(need: int | None, rooms: int | None, size_match: bool, extra_rooms: int) -> bool:
     """Whether a dwelling of ``rooms`` suits a household needing ``need`` rooms.
@@ -39,11 +46,11 @@ def renew(rule: Renewal, self_sufficient: bool, u: float, probability: float) ->
     >>> renew(Renewal.needs_based, False, 0.9, 0.5), renew(Renewal.strict, False, 0.0, 1.0)
     (True, False)
     """
-    if rule is Renewal.needs_based or rule is Renewal.differentiated:
+    if rule is NEEDS_BASED or rule is DIFFERENTIATED:
         return not self_sufficient
-    if rule is Renewal.strict:
+    if rule is STRICT:
         return False
-    if rule is Renewal.always:
+    if rule is ALWAYS:
         return True
     return u < probability  # discretionary
 

@@ -4,17 +4,16 @@ own solution (friends, family, unpaid)."""
 from __future__ import annotations
 
 import math
-
-from simpy.events import NORMAL
+from typing import Final
 
 from sim.model.entities import Household
 from sim.model.queues import FifoSet
-from sim.model.state import State, Timer
+from sim.model.state import NORMAL, State, Timer
 from sim.model.streams import H_HOSPITS_STAY, H_SHELTER, hashed
 
-EMERGENCY = "emergency"
-HOSPITS = "hospits"
-OWN = "own"
+EMERGENCY: Final = "emergency"
+HOSPITS: Final = "hospits"
+OWN: Final = "own"
 
 
 class Shelter:

@@ -13,10 +13,9 @@ import heapq
 import math
 from array import array
 from collections import deque
-from typing import Any
+from typing import Any, Final
 
 import simpy
-from simpy.events import URGENT
 
 from sim.config.schema import NONRENEWAL, Allocation, ForcedMoverPlace, Policy, Scenario
 from sim.model.durations import mean, sampler
@@ -39,6 +38,16 @@ from sim.model.streams import (
     hashed,
     unit_exponential,
 )
+
+URGENT: Final = 0
+NORMAL: Final = 1
+"""simpy's event priorities (``simpy.events.URGENT`` and ``NORMAL``; tested equal), as
+constants the compiled engine reads without a lookup."""
+
+INFINITY: Final = float("inf")
+
+SLICES: Final = 64
+"""Slices of a year in the event calendar (a power of two; see :meth:`State.schedule`)."""
 
 
 class Timer:
@@ -71,11 +80,17 @@ class State:
         self.end = float(scenario.time.end)
         self.env = simpy.Environment(initial_time=self.t0)
         self.now = self.t0  # the clock, as env.now (read here: a compiled attribute)
-        # events from the start of the next calendar year on, by year (see schedule)
-        self._horizon = math.floor(self.t0) + 1.0
-        self._later: dict[int, list[tuple[Any, ...]]] = {}
+        # events from the start of the next slice of the calendar on, by slice (see
+        # schedule): slice n is [n / SLICES, (n + 1) / SLICES) years; _later[i] holds
+        # those of slice _first_slice + i
+        first_slice = math.floor(self.t0 * SLICES)
+        self._first_slice = first_slice
+        self._horizon = (first_slice + 1) / SLICES
+        self._later: list[list[tuple[Any, ...]]] = [
+            [] for _ in range(math.ceil(self.end * SLICES) - first_slice + 1)
+        ]
         self._queue: list[tuple[Any, ...]] = self.env._queue  # see queues.Event
-        self._ids = self.env._eid
+        self._next_id = 0  # ids in scheduling order, as the environment's _eid counts
 
         category_index = {cid: k for k, cid in enumerate(scenario.stock)}
         self.category_index = category_index
@@ -146,18 +161,23 @@ class State:
         env = self.env
         now = self.now
         stop = now + (until - now)  # as simpy computes the time of its stop event
-        stop_id: int = next(self._ids)
+        stop_id = self._next_id
+        self._next_id += 1
         queue = self._queue
         while True:
             if not queue or queue[0][0] >= self._horizon:
-                # the events of the next calendar year join the heap before any of them
-                # (or anything later) can be first
+                # the events of the next slice join the heap before any of them (or
+                # anything later) can be first
                 horizon = self._horizon
                 if horizon > stop:
                     break
-                self._horizon = horizon + 1.0
-                for entry in self._later.pop(int(horizon), []):
-                    self._push(entry)
+                self._horizon = horizon + 1.0 / SLICES
+                index = int(horizon * SLICES) - self._first_slice
+                if index < len(self._later):
+                    later = self._later[index]
+                    self._later[index] = []
+                    for entry in later:
+                        self._push(entry)
                 continue
             head = queue[0]
             time: float = head[0]
@@ -179,30 +199,37 @@ class State:
         self.now = stop
         env._now = stop
 
+    @property
+    def processed(self) -> int:
+        """Events run so far, as simpy would count them (ids handed out, its stop events'
+        included, less the events still queued)."""
+        return self._next_id - len(self._queue) - sum(len(later) for later in self._later)
+
     def schedule(self, timer: Timer, priority: int, delay: float) -> None:
         """Queue ``timer`` to fire ``delay`` from now, as ``Environment.schedule`` does (a
         Timer is not a simpy event but has what the loop reads of one).
 
-        Only the events of the current calendar year are kept in the heap; later ones
-        wait in a list for their year (``_later``), which joins the heap when the clock
-        reaches it. The heap stays small (and in the processor's cache) however far
-        ahead the timers run, and the order is the same: every event of a later year
-        comes after every event of this one. A normal timer due at or after the end is
-        not queued: the run stops there before any normal event (so the parts need not
-        check)."""
+        Only the events of the current slice of the calendar (``1 / SLICES`` of a year)
+        are kept in the heap; later ones wait in a list for their slice (``_later``),
+        which joins the heap when the clock reaches it. The heap stays small (and in the
+        processor's cache) however many timers run, and the order is the same: every
+        event of a later slice comes after every event of this one. ``SLICES`` is a
+        power of two, so ``time * SLICES`` is exact and a slice's bounds are exact.
+        A normal timer due at or after the end is not queued: the run stops there before
+        any normal event (so the parts need not check)."""
         time = self.now + delay
         if time >= self.end and priority != URGENT:
             return
-        entry = (time, priority, next(self._ids), timer)
-        if not (self._horizon <= time < math.inf):  # this year's (or urgent and never)
+        entry = (time, priority, self._next_id, timer)
+        self._next_id += 1
+        if not (self._horizon <= time < INFINITY):  # this slice's (or urgent and never)
             self._push(entry)
             return
-        year = int(time)
-        later = self._later.get(year)
-        if later is None:
-            self._later[year] = [entry]
-        else:
-            later.append(entry)
+        index = int(time * SLICES) - self._first_slice
+        later = self._later
+        while index >= len(later):  # (an urgent timer at or after the end)
+            later.append([])
+        later[index].append(entry)
 
     def _push(self, entry: tuple[Any, ...]) -> None:
         if NATIVE:
@@ -223,6 +250,7 @@ class State:
         self.max_renewals = policy.max_renewals
         weights = policy.need_weights
         by_need = allocation is Allocation.need
+        self.lottery = allocation is Allocation.lottery
         self.need_homeless = weights.homeless if by_need else 0.0
         self.need_years = weights.years_waited if by_need else 0.0
         factor = 1.0 if allocation is Allocation.priority else 0.0
@@ -247,7 +275,7 @@ class State:
         under ``priority`` the group's priority, under ``need`` minus its score without
         the years waited that all share; a forced mover with ``priority`` goes first."""
         if household.first_in_line and self.forced_first:
-            return -math.inf
+            return -INFINITY
         rank = self.priorities[household.g]
         if household.homeless_flag:
             rank -= self.need_homeless
@@ -278,18 +306,19 @@ class State:
         """A household with its attributes and clocks read from its block of draws."""
         household = Household(self.next_household_id, grp.g, grp.g * self.recorder.width, draws)
         self.next_household_id += 1
-        cfg = grp.config
-        if grp.room_keys:
+        keys = grp.room_keys
+        if keys:
             u_rooms = draws[D_ROOMS]
-            for size, bound in zip(grp.room_keys, grp.room_bounds, strict=True):
-                if u_rooms < bound:
-                    household.rooms = size
+            bounds = grp.room_bounds  # as long as keys
+            for i in range(len(keys)):
+                if u_rooms < bounds[i]:
+                    household.rooms = keys[i]
                     break
             else:
-                household.rooms = grp.room_keys[-1]
-        household.permanent = draws[D_PERMANENT] < cfg.permanent_need
-        household.needs_followup = draws[D_FOLLOWUP] < cfg.followup_need
-        household.homeless_flag = draws[D_HOMELESS] < cfg.homeless_while_waiting
+                household.rooms = keys[-1]
+        household.permanent = draws[D_PERMANENT] < grp.permanent_need
+        household.needs_followup = draws[D_FOLLOWUP] < grp.followup_need
+        household.homeless_flag = draws[D_HOMELESS] < grp.homeless_while_waiting
         if self.track:
             household.record = {
                 "replication": self.replication,

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-
-from simpy.events import NORMAL
+from typing import Any, Final
 
 from sim.model.entities import CategoryRuntime, Dwelling, room_plan
 from sim.model.rules import turnaround_delay
-from sim.model.state import State, Timer
+from sim.model.state import NORMAL, State, Timer
 from sim.model.streams import hashed_normal
 
-TURNAROUND_NORMALS = 32
+TURNAROUND_NORMALS: Final = 32
 """Turnaround draws a dwelling takes from its category's stream when it is made."""
-TURNAROUND_DRAW = 1
+TURNAROUND_DRAW: Final = 1
 """Purpose of a dwelling's later, hashed turnaround draws (``streams.hashed_normal``)."""
 
 

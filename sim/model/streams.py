@@ -26,10 +26,10 @@ from typing import Final
 
 import numpy as np
 
-BUFFER = 4096
+BUFFER: Final = 4096
 """Uniforms generated per call into numpy."""
 
-MASK = (1 << 64) - 1
+MASK: Final = (1 << 64) - 1
 
 
 def stable_hash(name: str) -> int:

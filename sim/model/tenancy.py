@@ -11,23 +11,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from simpy.events import NORMAL
-
-from sim.config.schema import ForcedMoverPlace, Renewal
+from sim.config.schema import ForcedMoverPlace
 from sim.model.entities import Dwelling, Household
 from sim.model.followup import FollowUp
 from sim.model.rules import (
     BREAKDOWN,
     CONTRACT_END,
+    DISCRETIONARY,
     NOTHING,
     OTHER_EXIT,
     REAPPLY,
     SELF_SUFFICIENT,
+    STRICT,
     first_event,
     renew,
 )
 from sim.model.shelter import Shelter
-from sim.model.state import State, Timer
+from sim.model.state import INFINITY, NORMAL, State, Timer
 from sim.model.stock import Stock
 from sim.model.streams import (
     D_BREAKDOWN,
@@ -46,8 +46,6 @@ from sim.model.streams import (
     unit_exponential,
 )
 from sim.model.waiting import WaitingLists
-
-INFINITY = float("inf")
 
 
 class Tenancies:
@@ -253,15 +251,11 @@ class Tenancies:
         rule = cat.renewal
         max_renewals = state.max_renewals
         if max_renewals is not None and household.renewals >= max_renewals:
-            rule = Renewal.strict
+            rule = STRICT
         # every contract end has its own renewal draw, under any rule (read where needed)
         occurrence = household.renewal_draws
         household.renewal_draws += 1
-        u = (
-            repeated(household.draws, D_RENEWAL, occurrence)
-            if rule is Renewal.discretionary
-            else 0.0
-        )
+        u = repeated(household.draws, D_RENEWAL, occurrence) if rule is DISCRETIONARY else 0.0
         if renew(rule, household.self_sufficient, u, cat.renewal_probability):
             household.renewals += 1
             state.flows["renewals"][i] += 1
@@ -354,7 +348,7 @@ class Tenancies:
         household.breakdown_left = unit_exponential(
             repeated(draws, D_BREAKDOWN, household.breakdowns)
         )
-        share = state.groups[household.g].config.reapply_after_breakdown
+        share = state.groups[household.g].reapply_after_breakdown
         if share > 0.0 and (share >= 1.0 or repeated(draws, D_REAPPLY, occurrence) < share):
             household.homeless_flag = True
             self.lists.join(household, state.now)

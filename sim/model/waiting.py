@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
-from simpy.events import NORMAL
-
-from sim.config.schema import Allocation
 from sim.model.entities import CategoryRuntime, Dwelling, Household
 from sim.model.queues import NATIVE, sorted_index, sorted_insert
 from sim.model.rules import first_in_line, fits, lottery_index
 from sim.model.shelter import Shelter
-from sim.model.state import State, Timer
+from sim.model.state import NORMAL, State, Timer
 from sim.model.streams import D_WITHDRAW, hashed_uniform, unit_exponential
 
-LOTTERY_DRAW = 2
+LOTTERY_DRAW: Final = 2
 """Purpose of a dwelling's hashed lottery draws (``streams.hashed_uniform``)."""
 
 
@@ -101,7 +98,7 @@ class WaitingLists:
         if not household.withdraw_drawn:
             household.withdraw_left = unit_exponential(household.draws[D_WITHDRAW])
             household.withdraw_drawn = True
-        rate = state.groups[household.g].config.withdraw_per_year
+        rate = state.groups[household.g].withdraw_per_year
         household.waiting_since = state.now
         household.withdraw_rate = rate
         household.wait_epoch += 1
@@ -166,7 +163,7 @@ class WaitingLists:
         if not waiting:
             return None
         state = self.state
-        if state.allocation is Allocation.lottery:
+        if state.lottery:
             fitting = [
                 entry[3]
                 for entry in waiting
