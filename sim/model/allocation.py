@@ -4,6 +4,7 @@ joined the lists looks at the units available now."""
 from __future__ import annotations
 
 from sim.model.entities import Dwelling, Household
+from sim.model.recorder import count
 from sim.model.shelter import Shelter
 from sim.model.state import State
 from sim.model.streams import D_REFUSAL, repeated
@@ -38,7 +39,7 @@ class Allocation:
             and repeated(household.draws, D_REFUSAL, occurrence) < probability
         ):
             i = household.base + state.K
-            state.flows["offer_refusals"][i] += 1
+            count(state.flows["offer_refusals"], i)
             penalty = state.refusal_penalty
             if penalty == "back_of_queue":
                 self.lists.leave(household)
@@ -47,7 +48,7 @@ class Allocation:
             elif penalty == "removed":
                 self.lists.leave(household)
                 self.shelter.leave(household)
-                state.flows["removed_after_refusal"][i] += 1
+                count(state.flows["removed_after_refusal"], i)
                 if household.homeless_flag:
                     state.homeless_outside(household.g, household.draws, household.outside)
                     household.outside += 1

@@ -28,7 +28,7 @@ from sim.model.allocation import Allocation
 from sim.model.entities import GroupRuntime
 from sim.model.followup import FollowUp
 from sim.model.population import populate
-from sim.model.recorder import Row
+from sim.model.recorder import Row, count
 from sim.model.shelter import Shelter
 from sim.model.state import NORMAL, URGENT, State, Timer
 from sim.model.stock import Stock
@@ -78,6 +78,10 @@ class HousingModel:
         # the handler of applications, bound once (``self._application`` makes a new bound
         # method at every read)
         self._on_application: Callable[[Timer], None] = self._application
+        # the counters of every application, looked up once
+        self._applications = state.flows["applications"]
+        self._refusals = state.flows["refusals"]
+        self._approvals = state.flows["approvals"]
 
     @property
     def households(self) -> list[Any]:
@@ -330,19 +334,18 @@ class HousingModel:
     def _apply(self, grp: GroupRuntime) -> None:
         """An application: approval or refusal, then the waiting list."""
         state = self.state
-        flows = state.flows
         i = grp.g * self.recorder.width + state.K
-        flows["applications"][i] += 1
+        count(self._applications, i)
         stream = self._household_streams[grp.g]
         if stream.peek() >= grp.approval:  # the first draw of its block: approval
-            flows["refusals"][i] += 1
+            count(self._refusals, i)
             draws = stream.block(BLOCK)
             if draws[D_HOMELESS] < grp.homeless_while_waiting:
                 state.homeless_outside(grp.g, draws, 0)  # refused, and without a home
             if state.track:  # a refused household is a record, nothing more
                 state.leave(state.new_household(grp, draws), "refused")
             return
-        flows["approvals"][i] += 1
+        count(self._approvals, i)
         household = state.new_household(grp, stream.block(BLOCK))
         self.lists.join(household, self.state.now)
         self._settle()

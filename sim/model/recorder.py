@@ -11,21 +11,41 @@ category (applications) use ``k = K``, flows that have no group (vacancy) ``g = 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from sim.model.catalogue import DAYS_PER_YEAR, FLOW_DIMS, INTEGRAL_DIMS, STOCK_DIMS
 
 
-@dataclass
 class Row:
-    """One row of the yearly table (read-only by convention: a frozen dataclass is built by
-    interpreted code even in the compiled engine, at some 7 % of a replication's time)."""
+    """One row of the yearly table (read-only by convention).
 
-    year: int
-    group: str
-    category: str
-    metric: str
-    value: float
+    A plain class, not a dataclass: the compiled engine builds it without calling
+    interpreted code (a dataclass's generated ``__init__`` is interpreted, at some 7 % of a
+    replication's time when the rows were frozen, 3 % when not)."""
+
+    __slots__ = ("category", "group", "metric", "value", "year")
+
+    def __init__(self, year: int, group: str, category: str, metric: str, value: float) -> None:
+        self.year = year
+        self.group = group
+        self.category = category
+        self.metric = metric
+        self.value = value
+
+    def _fields(self) -> tuple[int, str, str, str, float]:
+        return (self.year, self.group, self.category, self.metric, self.value)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Row):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __repr__(self) -> str:
+        return (
+            f"Row(year={self.year!r}, group={self.group!r}, category={self.category!r}, "
+            f"metric={self.metric!r}, value={self.value!r})"
+        )
 
 
 class TimeWeighted:
@@ -39,9 +59,13 @@ class TimeWeighted:
         self.area = [0.0] * size
 
     def add(self, index: int, delta: float, now: float) -> None:
-        self.area[index] += self.level[index] * (now - self.last[index])
+        # typed locals: the compiled engine does the arithmetic natively (same operations)
+        level: float = self.level[index]
+        last: float = self.last[index]
+        area: float = self.area[index]
+        self.area[index] = area + level * (now - last)
         self.last[index] = now
-        self.level[index] += delta
+        self.level[index] = level + delta
 
     def close(self, now: float) -> list[float]:
         """Integrals since the last close, up to ``now``; starts a new period."""
@@ -117,8 +141,8 @@ class Recorder:
     # --- margins and derived metrics -------------------------------------------------
 
     def _margins(self, dim: str, v: list[float]) -> list[tuple[str, str, float]]:
-        # lists, not generators, for the sums: the same additions in the same order, and
-        # loops the compiled engine runs without a generator object
+        # totals added up in loops (``total``), in the order ``sum`` adds, without a call
+        # to the interpreter's ``sum`` from the compiled engine
         G, K, width = self.G, self.K, self.width
         groups, categories = self.groups, self.categories
         out: list[tuple[str, str, float]] = []
@@ -126,20 +150,20 @@ class Recorder:
             per_group = [v[g * width + K] for g in range(G)]
             for g in range(G):
                 out.append((groups[g], "", per_group[g]))
-            out.append(("", "", sum(per_group)))
+            out.append(("", "", total(per_group)))
         elif dim == "k":
             per_cat = [v[G * width + k] for k in range(K)]
             for k in range(K):
                 out.append(("", categories[k], per_cat[k]))
-            out.append(("", "", sum(per_cat)))
+            out.append(("", "", total(per_cat)))
         elif dim == "gk":
             for g, k in self.pairs:
                 out.append((groups[g], categories[k], v[g * width + k]))
             for g in range(G):
-                out.append((groups[g], "", sum([v[g * width + k] for k in range(K)])))
+                out.append((groups[g], "", total([v[g * width + k] for k in range(K)])))
             for k in range(K):
-                out.append(("", categories[k], sum([v[g * width + k] for g in range(G)])))
-            out.append(("", "", sum([v[g * width + k] for g in range(G) for k in range(K)])))
+                out.append(("", categories[k], total([v[g * width + k] for g in range(G)])))
+            out.append(("", "", total([v[g * width + k] for g in range(G) for k in range(K)])))
         else:
             out.append(("", "", v[0]))
         return out
@@ -207,6 +231,30 @@ class Recorder:
             self.rows.append(Row(year, "", "", names[key], cost))
         if any_cost:
             self.rows.append(Row(year, "", "", "cost_total", total))
+
+
+def count(values: list[float], index: int) -> None:
+    """Add one to a flow counter (as a float: the compiled engine adds it natively).
+
+    >>> flows = [0.0, 2.0]
+    >>> count(flows, 1)
+    >>> flows
+    [0.0, 3.0]
+    """
+    value: float = values[index]
+    values[index] = value + 1.0
+
+
+def total(values: list[float]) -> float:
+    """``sum(values)`` of floats as Python 3.11 adds them: from 0, left to right.
+
+    >>> total([0.1, 0.2, 0.3]) == sum([0.1, 0.2, 0.3]), total([-0.0]), total([])
+    (True, 0.0, 0.0)
+    """
+    result = 0.0
+    for value in values:
+        result += value
+    return result
 
 
 def _quantile(ordered: list[float], q: float) -> float:

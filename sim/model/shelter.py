@@ -8,6 +8,7 @@ from typing import Final
 
 from sim.model.entities import Household
 from sim.model.queues import FifoSet
+from sim.model.recorder import count
 from sim.model.state import NORMAL, State, Timer
 from sim.model.streams import H_HOSPITS_STAY, H_SHELTER, hashed
 
@@ -101,7 +102,7 @@ class Shelter:
         self.in_use += 1
         household.shelter = EMERGENCY
         state.emergency.add(i, 1, state.now)
-        state.flows["emergency_stays"][i] += 1
+        count(state.flows["emergency_stays"], i)
 
     def _to_hospits(self, household: Household) -> None:
         state = self.state
@@ -110,7 +111,7 @@ class Shelter:
         household.shelter = HOSPITS
         self.hospits_queue.append(household)
         state.hospits.add(i, 1, now)
-        state.flows["hospits_stays"][i] += 1
+        count(state.flows["hospits_stays"], i)
         mean = state.hospits_stay_years
         if mean is not None:
             # the stay's length: the household's own draw for this episode

@@ -13,6 +13,7 @@ import heapq
 import math
 from array import array
 from collections import deque
+from collections.abc import Callable
 from typing import Any, Final
 
 import simpy
@@ -27,7 +28,7 @@ from sim.model.entities import (
     cumulative,
 )
 from sim.model.queues import NATIVE, heap_pop, heap_push
-from sim.model.recorder import Recorder
+from sim.model.recorder import Recorder, count
 from sim.model.streams import (
     D_FOLLOWUP,
     D_HOMELESS,
@@ -54,18 +55,28 @@ class Timer:
     """A bare timed callback, lighter than a ``simpy.Timeout``.
 
     It is queued in the environment's event queue as ``Environment.schedule`` queues an
-    event, and has what ``Environment.step`` reads of one: ``callbacks`` and ``_ok``;
-    :meth:`State.run_until` runs the queue as ``Environment.run`` would, and keeps the
-    environment's clock (``_now``) in step. These are simpy 4.1's internals, pinned in
+    event. :meth:`State.run_until` runs the queue as ``Environment.run`` would, calling
+    ``callback``; for ``Environment.step`` itself (tested) it has what that reads of an
+    event: ``callbacks`` and ``_ok``. These are simpy 4.1's internals, pinned in
     ``pyproject.toml`` and checked in ``tests/test_engines.py``.
     """
 
-    __slots__ = ("_ok", "callbacks", "value")
+    __slots__ = ("_ok", "callback", "pending", "value")
 
-    def __init__(self, callback: Any, value: Any) -> None:
-        self.callbacks: list[Any] | None = [callback]
+    def __init__(self, callback: Callable[[Timer], None], value: Any) -> None:
+        self.callback = callback
         self.value = value
+        self.pending = True
         self._ok = True
+
+    @property
+    def callbacks(self) -> list[Callable[[Timer], None]] | None:
+        """simpy's view: the callbacks to run, ``None`` once taken."""
+        return [self.callback] if self.pending else None
+
+    @callbacks.setter
+    def callbacks(self, value: list[Callable[[Timer], None]] | None) -> None:
+        self.pending = value is not None
 
 
 class State:
@@ -192,10 +203,8 @@ class State:
                 heapq.heappop(queue)
             self.now = time
             timer: Timer = head[3]
-            callbacks = timer.callbacks
-            timer.callbacks = None
-            for callback in callbacks:  # type: ignore[union-attr]
-                callback(timer)
+            timer.pending = False
+            timer.callback(timer)
         self.now = stop
         env._now = stop
 
@@ -287,7 +296,7 @@ class State:
         """A household homeless outside the list: counted until ``until`` or, by default,
         for an exponential time with mean ``outside_years``."""
         now = self.now
-        self.flows["homeless_outside_entries"][g * self.recorder.width + self.K] += 1
+        count(self.flows["homeless_outside_entries"], g * self.recorder.width + self.K)
         if until is None:
             until = now + self.outside_years * unit_exponential(
                 hashed(draws, H_OUTSIDE, occurrence)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from sim.model.entities import CategoryRuntime, Dwelling, room_plan
+from sim.model.recorder import count
 from sim.model.rules import turnaround_delay
 from sim.model.state import NORMAL, State, Timer
 from sim.model.streams import hashed_normal
@@ -45,7 +46,7 @@ class Stock:
                 dwelling.available = True
                 cat.available.append(dwelling)
             else:
-                state.flows["units_built"][i] += 1
+                count(state.flows["units_built"], i)
                 state.vacancies.append(dwelling)
 
     def remove_units(self, cat: CategoryRuntime, units: int) -> None:
@@ -67,7 +68,7 @@ class Stock:
         cat.units -= 1
         i = state.recorder.index(state.G, cat.k)
         state.units.add(i, -1, state.now)
-        state.flows["units_removed"][i] += 1
+        count(state.flows["units_removed"], i)
 
     def vacated(self, dwelling: Dwelling) -> None:
         """The tenant has left: remove the unit, or start its turnaround, or offer it now."""

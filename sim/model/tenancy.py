@@ -14,6 +14,7 @@ from typing import Any
 from sim.config.schema import ForcedMoverPlace
 from sim.model.entities import Dwelling, Household
 from sim.model.followup import FollowUp
+from sim.model.recorder import count
 from sim.model.rules import (
     BREAKDOWN,
     CONTRACT_END,
@@ -64,6 +65,12 @@ class Tenancies:
         self.lists = lists
         self.shelter = shelter
         self.followup = followup
+        # the counters of every move-in and contract end, looked up once
+        self._transfers = state.flows["transfers"]
+        self._allocations = state.flows["allocations"]
+        self._contract_ends = state.flows["contract_ends"]
+        self._renewals = state.flows["renewals"]
+        self._forced_moves = state.flows["forced_moves"]
         self.stock = stock
         self.on_event = on_event
 
@@ -81,11 +88,11 @@ class Tenancies:
         if household.shelter is not None:
             self.shelter.leave(household)
         if is_transfer:
-            state.flows["transfers"][index] += 1
+            count(self._transfers, index)
             household.transfer = False
             self.vacate(household)
         elif not state.populating:
-            state.flows["allocations"][index] += 1
+            count(self._allocations, index)
             state.recorder.waits[household.g].append(now - household.wait_start)
         household.dwelling = dwelling
         state.tenants.add(index, 1, now)
@@ -247,7 +254,7 @@ class Tenancies:
         assert dwelling is not None
         cat = state.categories[dwelling.k]
         i = household.base + dwelling.k
-        state.flows["contract_ends"][i] += 1
+        count(self._contract_ends, i)
         rule = cat.renewal
         max_renewals = state.max_renewals
         if max_renewals is not None and household.renewals >= max_renewals:
@@ -258,7 +265,7 @@ class Tenancies:
         u = repeated(household.draws, D_RENEWAL, occurrence) if rule is DISCRETIONARY else 0.0
         if renew(rule, household.self_sufficient, u, cat.renewal_probability):
             household.renewals += 1
-            state.flows["renewals"][i] += 1
+            count(self._renewals, i)
             household.contract_end = state.now + cat.contract_years  # type: ignore[operator]
             self.schedule(household)
             return
@@ -274,7 +281,7 @@ class Tenancies:
         dwelling = household.dwelling
         assert dwelling is not None
         i = household.base + dwelling.k
-        state.flows["forced_moves"][i] += 1
+        count(self._forced_moves, i)
         state.note_move(household, dwelling, "forced_move")
         occurrence = household.nonrenewals
         household.nonrenewals += 1
@@ -303,7 +310,7 @@ class Tenancies:
         household.homeless_flag = True
         household.epoch += 1
         if hashed(draws, H_REAPPLY_NONRENEWAL, occurrence) >= state.reapply_after_homeless:
-            state.flows["exits_homeless"][i] += 1
+            count(state.flows["exits_homeless"], i)
             state.homeless_outside(household.g, draws, household.outside)
             household.outside += 1
             state.leave(household, "homeless")
@@ -334,7 +341,7 @@ class Tenancies:
         dwelling = household.dwelling
         assert dwelling is not None
         i = household.base + dwelling.k
-        state.flows["breakdowns"][i] += 1
+        count(state.flows["breakdowns"], i)
         if household.on_list:
             self.lists.leave(household)
             household.transfer = False
@@ -353,7 +360,7 @@ class Tenancies:
             household.homeless_flag = True
             self.lists.join(household, state.now)
             return
-        state.flows["exits_homeless"][i] += 1
+        count(state.flows["exits_homeless"], i)
         state.homeless_outside(household.g, draws, household.outside)
         household.outside += 1
         state.leave(household, "homeless")
@@ -370,7 +377,7 @@ class Tenancies:
         state = self.state
         dwelling = household.dwelling
         assert dwelling is not None
-        state.flows[metric][household.base + dwelling.k] += 1
+        count(state.flows[metric], household.base + dwelling.k)
         if household.on_list:
             self.lists.leave(household)
             household.transfer = False

@@ -8,6 +8,7 @@ from typing import Any, Final
 
 from sim.model.entities import CategoryRuntime, Dwelling, Household
 from sim.model.queues import NATIVE, sorted_index, sorted_insert
+from sim.model.recorder import count
 from sim.model.rules import first_in_line, fits, lottery_index
 from sim.model.shelter import Shelter
 from sim.model.state import NORMAL, State, Timer
@@ -29,6 +30,7 @@ class WaitingLists:
         self.state = state
         self.shelter = shelter
         self.on_withdraw = on_withdraw
+        self._withdrawals = state.flows["withdrawals"]  # looked up once
 
     def categories_of(self, household: Household) -> list[int]:
         grp = self.state.groups[household.g]
@@ -51,10 +53,10 @@ class WaitingLists:
         now = state.now
         household.seniority = seniority
         household.wait_start = now if wait_start is None else wait_start
-        key = (state.rank(household, seniority), seniority, household.id)
-        household.list_key = key
+        rank = state.rank(household, seniority)
+        household.list_key = (rank, seniority, household.id)
         household.on_list = True
-        entry = (*key, household)
+        entry = (rank, seniority, household.id, household)
         categories = state.categories
         for k in self.categories_of(household):
             if NATIVE:
@@ -142,7 +144,7 @@ class WaitingLists:
         household.withdraw_left = 0.0
         self.shelter.leave(household)
         state = self.state
-        state.flows["withdrawals"][household.base + state.K] += 1
+        count(self._withdrawals, household.base + state.K)
         if household.homeless_flag:
             state.homeless_outside(household.g, household.draws, household.outside)
             household.outside += 1
