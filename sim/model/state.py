@@ -47,7 +47,7 @@ constants the compiled engine reads without a lookup."""
 
 INFINITY: Final = float("inf")
 
-SLICES: Final = 64
+SLICES: Final = 512
 """Slices of a year in the event calendar (a power of two; see :meth:`State.schedule`)."""
 
 
@@ -97,9 +97,9 @@ class State:
         first_slice = math.floor(self.t0 * SLICES)
         self._first_slice = first_slice
         self._horizon = (first_slice + 1) / SLICES
-        self._later: list[list[tuple[Any, ...]]] = [
-            [] for _ in range(math.ceil(self.end * SLICES) - first_slice + 1)
-        ]
+        self._later: list[list[tuple[Any, ...]] | None] = [None] * (
+            math.ceil(self.end * SLICES) - first_slice + 1
+        )
         self._queue: list[tuple[Any, ...]] = self.env._queue  # see queues.Event
         self._next_id = 0  # ids in scheduling order, as the environment's _eid counts
 
@@ -184,9 +184,9 @@ class State:
                     break
                 self._horizon = horizon + 1.0 / SLICES
                 index = int(horizon * SLICES) - self._first_slice
-                if index < len(self._later):
-                    later = self._later[index]
-                    self._later[index] = []
+                later = self._later[index] if index < len(self._later) else None
+                if later is not None:
+                    self._later[index] = None
                     for entry in later:
                         self._push(entry)
                 continue
@@ -212,7 +212,8 @@ class State:
     def processed(self) -> int:
         """Events run so far, as simpy would count them (ids handed out, its stop events'
         included, less the events still queued)."""
-        return self._next_id - len(self._queue) - sum(len(later) for later in self._later)
+        pending = sum(len(later) for later in self._later if later is not None)
+        return self._next_id - len(self._queue) - pending
 
     def schedule(self, timer: Timer, priority: int, delay: float) -> None:
         """Queue ``timer`` to fire ``delay`` from now, as ``Environment.schedule`` does (a
@@ -237,8 +238,12 @@ class State:
         index = int(time * SLICES) - self._first_slice
         later = self._later
         while index >= len(later):  # (an urgent timer at or after the end)
-            later.append([])
-        later[index].append(entry)
+            later.append(None)
+        bucket = later[index]
+        if bucket is None:
+            later[index] = [entry]
+        else:
+            bucket.append(entry)
 
     def _push(self, entry: tuple[Any, ...]) -> None:
         if NATIVE:
