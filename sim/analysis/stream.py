@@ -50,12 +50,15 @@ def arrow_table(blocks: list[Block]) -> pa.Table:
         pa.array(np.concatenate([np.full(len(b), b.replication, dtype=np.int64) for b in blocks])),
         pa.array(np.concatenate([b.years for b in blocks])),
     ]
+    # every block's names one after another; a block's codes, shifted by where its names
+    # start, point into them: one ``take`` a column for all the blocks
+    names = [name for b in blocks for name in b.names]
+    starts = np.cumsum([0] + [len(b.names) for b in blocks[:-1]])
     for k, field in enumerate(schema.names[2:5]):
-        parts = [
-            pa.array(b.names, type=schema.field(field).type).take(pa.array(b.codes[:, k]))
-            for b in blocks
-        ]
-        columns.append(pa.concat_arrays(parts))
+        codes = np.concatenate(
+            [b.codes[:, k] + start for b, start in zip(blocks, starts, strict=True)]
+        )
+        columns.append(pa.array(names, type=schema.field(field).type).take(pa.array(codes)))
     values = np.concatenate([b.values for b in blocks])
     columns.append(pa.array(values, from_pandas=True))  # NaN as null, as from_pandas
     return pa.Table.from_arrays(columns, schema=schema)
