@@ -230,7 +230,5 @@ def test_allocation_by_need_houses_the_homeless_first() -> None:
 def test_years_waited_weigh_against_homelessness() -> None:
     # one homeless point is worth one year on the list: the housed are no longer last
     strong = run(two_groups(allocation="need", need_weights={"homeless": 1.0}))
-    mixed = run(
-        two_groups(allocation="need", need_weights={"homeless": 1.0, "years_waited": 1.0})
-    )
+    mixed = run(two_groups(allocation="need", need_weights={"homeless": 1.0, "years_waited": 1.0}))
     assert mean_wait(mixed, "housed") < mean_wait(strong, "housed")

@@ -140,9 +140,7 @@ def test_a_build_arrives_at_its_date() -> None:
 
 def test_a_dated_build_with_lead_time_and_a_dated_policy_validate() -> None:
     data = homeless_overflow()
-    data["builds"] = [
-        {"date": "2010-09-01", "category": "flats", "units": 5, "lead_time_years": 1}
-    ]
+    data["builds"] = [{"date": "2010-09-01", "category": "flats", "units": 5, "lead_time_years": 1}]
     data["policy"] = {"renewal": {2010: "always", "2012-03-01": "strict"}}
     built = scenario(data)
     assert built.builds[0].schedule() == [(2011 + 243 / 365, 5)]
@@ -180,9 +178,7 @@ def test_a_full_stock_turns_over_at_units_over_mean_tenancy_from_the_first_year(
 def test_a_fixed_hospits_stay_lasts_exactly_its_length() -> None:
     data = homeless_overflow()
     data["time"]["years"] = 3
-    yearly = run(
-        data, **{"homelessness.hospits_stay_days": {"distribution": "fixed", "mean": 30}}
-    )
+    yearly = run(data, **{"homelessness.hospits_stay_days": {"distribution": "fixed", "mean": 30}})
     stays = per_replication(yearly, "hospits_stays").sum()
     nights = per_replication(yearly, "hospits_nights").sum()
     # every stay lasts 30 days, except those still running at the end of the run

@@ -12,7 +12,15 @@ from collections import deque
 
 import pytest
 
-from sim.model.queues import SLACK, FifoSet, heap_pop, heap_push, sorted_index, sorted_insert
+from sim.model.queues import (
+    SLACK,
+    FifoSet,
+    Timer,
+    sorted_index,
+    sorted_insert,
+    timer_pop,
+    timer_push,
+)
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -71,23 +79,25 @@ def test_empty_queue_has_no_first() -> None:
 
 @pytest.mark.parametrize("seed", range(20))
 def test_the_event_heap_pops_in_heapqs_order(seed: int) -> None:
-    """Entries (time, priority, id, event) with many equal times and priorities, pushed
-    and popped in a random mix, come out as from ``heapq``."""
+    """Timers with many equal times and priorities, pushed and popped in a random mix,
+    come out as their (time, priority, id, timer) entries from ``heapq``."""
     rng = random.Random(seed)
-    heap: list = []
+    heap: list[Timer] = []
     reference: list = []
     ident = 0
     for _ in range(4000):
         if heap and rng.random() < 0.45:
-            assert heap_pop(heap) == heapq.heappop(reference)
+            assert timer_pop(heap) is heapq.heappop(reference)[3]
         else:
-            time = rng.choice([1.0, 2.0, 2.5, rng.random() * 3, -0.0, 0.0])
-            item = (time, rng.choice([0, 1]), ident, f"event {ident}")
+            timer = Timer(print, ident)
+            timer.time = rng.choice([1.0, 2.0, 2.5, rng.random() * 3, -0.0, 0.0])
+            timer.priority = rng.choice([0, 1])
+            timer.id = ident
             ident += 1
-            heap_push(heap, item)
-            heapq.heappush(reference, item)
+            timer_push(heap, timer)
+            heapq.heappush(reference, (timer.time, timer.priority, timer.id, timer))
     while reference:
-        assert heap_pop(heap) == heapq.heappop(reference)
+        assert timer_pop(heap) is heapq.heappop(reference)[3]
     assert heap == []
 
 

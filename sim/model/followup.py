@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from sim.model.entities import Household
-from sim.model.queues import FifoSet
-from sim.model.state import NORMAL, State, Timer
+from sim.model.queues import FifoSet, Timer
+from sim.model.state import NORMAL, State
 from sim.model.streams import H_FOLLOWUP_LENGTH, hashed
 
 

@@ -28,9 +28,10 @@ from sim.model.allocation import Allocation
 from sim.model.entities import GroupRuntime
 from sim.model.followup import FollowUp
 from sim.model.population import populate
+from sim.model.queues import Timer
 from sim.model.recorder import Row, count
 from sim.model.shelter import Shelter
-from sim.model.state import NORMAL, URGENT, State, Timer
+from sim.model.state import NORMAL, URGENT, State
 from sim.model.stock import Stock
 from sim.model.streams import BLOCK, D_HOMELESS
 from sim.model.tenancy import Tenancies

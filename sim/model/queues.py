@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import FunctionType
 from typing import Any, Final, Generic, TypeVar
 
@@ -99,41 +99,69 @@ class FifoSet(Generic[T]):
 # --- the event queue and the waiting lists: sorted by numbers compared in compiled code ---
 #
 # ``heapq`` and ``bisect`` compare tuples through Python's generic comparison (each element
-# compared for equality, then for order); the functions below read the numbers of the
-# entries into typed locals and compare those. They keep exactly the order those would: a
-# heap pops its entries in the order of their keys whatever its layout, and a sorted list
-# is sorted. Entries are handled as tuples of any length (typed tuples would be unpacked and
-# packed anew at every move; a tuple of any length is read in place).
-
-Event = tuple[float, int, int, Any]
-"""An entry of simpy's event queue: (time, priority, id, event); ids are unique."""
+# compared for equality, then for order); the functions below compare numbers: the event
+# heap holds the timers themselves and compares their typed keys (no tuple, boxed time or
+# boxed id an event), the waiting lists read the numbers of their tuple entries into typed
+# locals (tuples of any length: typed tuples would be unpacked and packed anew at every
+# move). They keep exactly the order ``heapq`` and ``bisect`` would: a heap pops its
+# entries in the order of their keys whatever its layout, and a sorted list is sorted.
 
 Entry = tuple[float, float, int, Any]
 """An entry of a waiting list: (rank, seniority, household id, household); ids are unique."""
 
 
-def _sooner(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
-    """Whether event entry ``a`` comes before ``b``."""
-    time_a: float = a[0]
-    time_b: float = b[0]
-    if time_a != time_b:
-        return time_a < time_b
-    priority_a: int = a[1]
-    priority_b: int = b[1]
-    if priority_a != priority_b:
-        return priority_a < priority_b
-    id_a: int = a[2]
-    id_b: int = b[2]
-    return id_a < id_b
+class Timer:
+    """A bare timed callback, lighter than a ``simpy.Timeout``: the event of the engine's
+    event queue (:meth:`sim.model.state.State.schedule`).
+
+    Its key is ``time``, ``priority`` and ``id`` (the order it was scheduled in), compared
+    in that order as simpy compares the entries of its queue. Compiled, the heap holds the
+    timers themselves and compares their keys as numbers (:func:`timer_push`,
+    :func:`timer_pop`); as pure Python it holds simpy's ``(time, priority, id, timer)``
+    tuples and uses ``heapq``. For ``simpy.Environment.step`` itself (tested) a timer has
+    what that reads of an event: ``callbacks`` and ``_ok`` (simpy 4.1's internals, pinned
+    in ``pyproject.toml`` and checked in ``tests/test_engines.py``).
+    """
+
+    __slots__ = ("_ok", "callback", "id", "pending", "priority", "time", "value")
+
+    def __init__(self, callback: Callable[[Timer], None], value: Any) -> None:
+        self.callback = callback
+        self.value = value
+        self.pending = True
+        self._ok = True
+        self.time = 0.0
+        self.priority = 0
+        self.id = 0
+
+    @property
+    def callbacks(self) -> list[Callable[[Timer], None]] | None:
+        """simpy's view: the callbacks to run, ``None`` once taken."""
+        return [self.callback] if self.pending else None
+
+    @callbacks.setter
+    def callbacks(self, value: list[Callable[[Timer], None]] | None) -> None:
+        self.pending = value is not None
 
 
-def heap_push(heap: list[tuple[Any, ...]], item: tuple[Any, ...]) -> None:
-    """``heapq.heappush`` for event entries.
+def _sooner(a: Timer, b: Timer) -> bool:
+    """Whether timer ``a`` comes before ``b`` (time, then priority, then id)."""
+    if a.time != b.time:
+        return a.time < b.time
+    if a.priority != b.priority:
+        return a.priority < b.priority
+    return a.id < b.id
+
+
+def timer_push(heap: list[Timer], item: Timer) -> None:
+    """``heapq.heappush`` for timers, by their keys.
 
     >>> heap = []
-    >>> for item in [(2.0, 1, 0, "b"), (1.0, 1, 1, "a"), (2.0, 0, 2, "c")]:
-    ...     heap_push(heap, item)
-    >>> [heap_pop(heap)[3] for _ in range(3)]
+    >>> for name, time, priority in [("b", 2.0, 1), ("a", 1.0, 1), ("c", 2.0, 0)]:
+    ...     timer = Timer(print, name)
+    ...     timer.time, timer.priority = time, priority
+    ...     timer_push(heap, timer)
+    >>> [timer_pop(heap).value for _ in range(3)]
     ['a', 'c', 'b']
     """
     heap.append(item)
@@ -148,8 +176,8 @@ def heap_push(heap: list[tuple[Any, ...]], item: tuple[Any, ...]) -> None:
     heap[pos] = item
 
 
-def heap_pop(heap: list[tuple[Any, ...]]) -> tuple[Any, ...]:
-    """``heapq.heappop`` for event entries (the heap must not be empty)."""
+def timer_pop(heap: list[Timer]) -> Timer:
+    """``heapq.heappop`` for timers (the heap must not be empty)."""
     last = heap.pop()
     size = len(heap)
     if size == 0:

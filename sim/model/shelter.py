@@ -7,9 +7,9 @@ import math
 from typing import Final
 
 from sim.model.entities import Household
-from sim.model.queues import FifoSet
+from sim.model.queues import FifoSet, Timer
 from sim.model.recorder import count
-from sim.model.state import NORMAL, State, Timer
+from sim.model.state import NORMAL, State
 from sim.model.streams import H_HOSPITS_STAY, H_SHELTER, hashed
 
 EMERGENCY: Final = "emergency"

@@ -13,7 +13,6 @@ import heapq
 import math
 from array import array
 from collections import deque
-from collections.abc import Callable
 from typing import Any, Final
 
 import simpy
@@ -27,7 +26,7 @@ from sim.model.entities import (
     Household,
     cumulative,
 )
-from sim.model.queues import NATIVE, heap_pop, heap_push
+from sim.model.queues import NATIVE, Timer, timer_pop, timer_push
 from sim.model.recorder import Recorder, count
 from sim.model.streams import (
     D_FOLLOWUP,
@@ -51,34 +50,6 @@ SLICES: Final = 512
 """Slices of a year in the event calendar (a power of two; see :meth:`State.schedule`)."""
 
 
-class Timer:
-    """A bare timed callback, lighter than a ``simpy.Timeout``.
-
-    It is queued in the environment's event queue as ``Environment.schedule`` queues an
-    event. :meth:`State.run_until` runs the queue as ``Environment.run`` would, calling
-    ``callback``; for ``Environment.step`` itself (tested) it has what that reads of an
-    event: ``callbacks`` and ``_ok``. These are simpy 4.1's internals, pinned in
-    ``pyproject.toml`` and checked in ``tests/test_engines.py``.
-    """
-
-    __slots__ = ("_ok", "callback", "pending", "value")
-
-    def __init__(self, callback: Callable[[Timer], None], value: Any) -> None:
-        self.callback = callback
-        self.value = value
-        self.pending = True
-        self._ok = True
-
-    @property
-    def callbacks(self) -> list[Callable[[Timer], None]] | None:
-        """simpy's view: the callbacks to run, ``None`` once taken."""
-        return [self.callback] if self.pending else None
-
-    @callbacks.setter
-    def callbacks(self, value: list[Callable[[Timer], None]] | None) -> None:
-        self.pending = value is not None
-
-
 class State:
     """What the parts of one replication share."""
 
@@ -97,10 +68,11 @@ class State:
         first_slice = math.floor(self.t0 * SLICES)
         self._first_slice = first_slice
         self._horizon = (first_slice + 1) / SLICES
-        self._later: list[list[tuple[Any, ...]] | None] = [None] * (
+        self._later: list[list[Any] | None] = [None] * (
             math.ceil(self.end * SLICES) - first_slice + 1
         )
-        self._queue: list[tuple[Any, ...]] = self.env._queue  # see queues.Event
+        # the heap: timers (compiled) or simpy's (time, priority, id, timer) tuples
+        self._queue: list[Any] = []
         self._next_id = 0  # ids in scheduling order, as the environment's _eid counts
 
         category_index = {cid: k for k, cid in enumerate(scenario.stock)}
@@ -176,7 +148,10 @@ class State:
         self._next_id += 1
         queue = self._queue
         while True:
-            if not queue or queue[0][0] >= self._horizon:
+            if queue:
+                timer: Timer = queue[0] if NATIVE else queue[0][3]
+                time = timer.time
+            if not queue or time >= self._horizon:
                 # the events of the next slice join the heap before any of them (or
                 # anything later) can be first
                 horizon = self._horizon
@@ -190,19 +165,13 @@ class State:
                     for entry in later:
                         self._push(entry)
                 continue
-            head = queue[0]
-            time: float = head[0]
-            if time >= stop:
-                priority: int = head[1]
-                ident: int = head[2]
-                if time > stop or priority != URGENT or ident > stop_id:
-                    break
+            if time > stop or (time == stop and (timer.priority != URGENT or timer.id > stop_id)):
+                break  # where simpy's stop event would be first
             if NATIVE:
-                heap_pop(queue)
+                timer_pop(queue)
             else:
                 heapq.heappop(queue)
             self.now = time
-            timer: Timer = head[3]
             timer.pending = False
             timer.callback(timer)
         self.now = stop
@@ -230,8 +199,11 @@ class State:
         time = self.now + delay
         if time >= self.end and priority != URGENT:
             return
-        entry = (time, priority, self._next_id, timer)
+        timer.time = time
+        timer.priority = priority
+        timer.id = self._next_id
         self._next_id += 1
+        entry: Any = timer if NATIVE else (time, priority, timer.id, timer)
         if not (self._horizon <= time < INFINITY):  # this slice's (or urgent and never)
             self._push(entry)
             return
@@ -245,9 +217,9 @@ class State:
         else:
             bucket.append(entry)
 
-    def _push(self, entry: tuple[Any, ...]) -> None:
+    def _push(self, entry: Any) -> None:
         if NATIVE:
-            heap_push(self._queue, entry)
+            timer_push(self._queue, entry)
         else:
             heapq.heappush(self._queue, entry)
 

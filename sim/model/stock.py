@@ -6,9 +6,10 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from sim.model.entities import CategoryRuntime, Dwelling, room_plan
+from sim.model.queues import Timer
 from sim.model.recorder import count
 from sim.model.rules import turnaround_delay
-from sim.model.state import NORMAL, State, Timer
+from sim.model.state import NORMAL, State
 from sim.model.streams import hashed_normal
 
 TURNAROUND_NORMALS: Final = 32

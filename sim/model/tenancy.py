@@ -14,6 +14,7 @@ from typing import Any
 from sim.config.schema import ForcedMoverPlace
 from sim.model.entities import Dwelling, Household
 from sim.model.followup import FollowUp
+from sim.model.queues import Timer
 from sim.model.recorder import count
 from sim.model.rules import (
     BREAKDOWN,
@@ -28,7 +29,7 @@ from sim.model.rules import (
     renew,
 )
 from sim.model.shelter import Shelter
-from sim.model.state import INFINITY, NORMAL, State, Timer
+from sim.model.state import INFINITY, NORMAL, State
 from sim.model.stock import Stock
 from sim.model.streams import (
     D_BREAKDOWN,

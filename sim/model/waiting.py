@@ -7,11 +7,11 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from sim.model.entities import CategoryRuntime, Dwelling, Household
-from sim.model.queues import NATIVE, sorted_index, sorted_insert
+from sim.model.queues import NATIVE, Timer, sorted_index, sorted_insert
 from sim.model.recorder import count
 from sim.model.rules import first_in_line, fits, lottery_index
 from sim.model.shelter import Shelter
-from sim.model.state import NORMAL, State, Timer
+from sim.model.state import NORMAL, State
 from sim.model.streams import D_WITHDRAW, hashed_uniform, unit_exponential
 
 LOTTERY_DRAW: Final = 2
