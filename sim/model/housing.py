@@ -33,7 +33,7 @@ from sim.model.recorder import Row, count
 from sim.model.shelter import Shelter
 from sim.model.state import NORMAL, URGENT, State
 from sim.model.stock import Stock
-from sim.model.streams import BLOCK, D_HOMELESS
+from sim.model.streams import BLOCK, D_APPROVAL, D_HOMELESS
 from sim.model.tenancy import Tenancies
 from sim.model.waiting import WaitingLists
 
@@ -337,17 +337,16 @@ class HousingModel:
         state = self.state
         i = grp.g * self.recorder.width + state.K
         count(self._applications, i)
-        stream = self._household_streams[grp.g]
-        if stream.peek() >= grp.approval:  # the first draw of its block: approval
+        draws = self._household_streams[grp.g].block(BLOCK)
+        if draws[D_APPROVAL] >= grp.approval:
             count(self._refusals, i)
-            draws = stream.block(BLOCK)
             if draws[D_HOMELESS] < grp.homeless_while_waiting:
                 state.homeless_outside(grp.g, draws, 0)  # refused, and without a home
             if state.track:  # a refused household is a record, nothing more
                 state.leave(state.new_household(grp, draws), "refused")
             return
         count(self._approvals, i)
-        household = state.new_household(grp, stream.block(BLOCK))
+        household = state.new_household(grp, draws)
         self.lists.join(household, self.state.now)
         self._settle()
 

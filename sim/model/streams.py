@@ -86,7 +86,7 @@ class Stream:
     True
     """
 
-    __slots__ = ("_buffer", "_generator", "_next", "name")
+    __slots__ = ("_buffer", "_generator", "_next", "_size", "name")
 
     def __init__(self, seed: int, replication: int, name: str) -> None:
         self.name = name
@@ -94,16 +94,18 @@ class Stream:
         sequence = np.random.SeedSequence([seed, replication, key & 0xFFFFFFFF, key >> 32])
         self._generator = np.random.Generator(np.random.PCG64(sequence))
         self._buffer = array("d")
+        self._size = 0  # len(self._buffer), kept as a number the compiled engine reads
         self._next = 0
 
     def _ensure(self, count: int) -> int:
         """The index of the next value, with at least ``count`` values from it on."""
         index = self._next
-        if index + count > len(self._buffer):
+        if index + count > self._size:
             fresh = self._generator.random(max(BUFFER, count)).tobytes()
             buffer = self._buffer[index:]
             buffer.frombytes(fresh)
             self._buffer = buffer
+            self._size = len(buffer)
             self._next = index = 0
         return index
 
