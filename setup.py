@@ -1,5 +1,5 @@
 """Build: the event loop (``sim/model``) is compiled with mypyc where a C compiler is at
-hand, which makes it about three times as fast; anywhere else the same code runs as pure Python.
+hand, which makes it about five times as fast; anywhere else the same code runs as pure Python.
 
 Set ``SIM_PURE_PYTHON=1`` to skip compilation (e.g. for an editable install you edit).
 The hash of the compiled sources is written to ``sim/model/_build.py``; ``sim.model``
