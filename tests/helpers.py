@@ -174,6 +174,7 @@ BACKTEST_SCENARIOS = {
     DATA / "tiny.yaml": BACKTESTS / "tiny.csv",
     DATA / "every_key.yaml": BACKTESTS / "every_key.csv",
     DATA / "backtest_strict.yaml": BACKTESTS / "backtest_strict.csv",
+    DATA / "backtest_rekey.yaml": BACKTESTS / "backtest_rekey.csv",
 }
 
 

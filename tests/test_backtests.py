@@ -1,4 +1,4 @@
-"""Back tests: fresh runs of three tiny scenarios give their pinned tables value for value.
+"""Back tests: fresh runs of four tiny scenarios give their pinned tables value for value.
 
 The pinned ``yearly.csv`` files in ``tests/backtests/`` are made by
 ``python tests/backtests/regenerate.py``; a change of results is made on purpose,
