@@ -14,10 +14,10 @@ import pytest
 
 from sim.model.queues import (
     SLACK,
+    Entry,
     FifoSet,
     Timer,
-    sorted_index,
-    sorted_insert,
+    WaitingList,
     timer_pop,
     timer_push,
 )
@@ -102,23 +102,60 @@ def test_the_event_heap_pops_in_heapqs_order(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_the_waiting_lists_keep_bisects_order(seed: int) -> None:
-    """Entries (rank, seniority, id, household), with equal ranks and seniorities and a
-    first place (-inf), are inserted and found where ``bisect`` puts and finds them."""
+def test_a_waiting_list_keeps_the_order_of_a_sorted_list(seed: int) -> None:
+    """Entries with equal ranks and seniorities and a first place (-inf) join (mostly at
+    the back, as applicants do), leave from anywhere and join again, some with the very
+    key they left with; the live entries are always those of a list kept by ``bisect``,
+    the front is found, and dead entries never outnumber live ones by more than SLACK."""
     rng = random.Random(seed)
-    entries: list = []
-    reference: list = []
-    for ident in range(1500):
-        if reference and rng.random() < 0.4:
-            entry = rng.choice(reference)
-            key = entry[:3]
-            index = sorted_index(entries, key)
-            assert index == bisect.bisect_left(reference, key)
-            del entries[index]
-            del reference[index]
+    waiting = WaitingList()
+    reference: list[tuple[float, float, int]] = []
+    entries: dict[int, Entry] = {}  # id -> live entry
+    left: list[Entry] = []
+    clock = 0.0
+    next_id = 0
+    for _ in range(3000):
+        step = rng.random()
+        if reference and step < 0.45:
+            key = reference.pop(0 if rng.random() < 0.5 else rng.randrange(len(reference)))
+            entry = entries.pop(key[2])
+            entry.live = False
+            waiting.discard()
+            left.append(entry)
         else:
-            rank = rng.choice([0.0, -1.0, -math.inf, rng.random()])
-            entry = (rank, rng.choice([0.5, 1.0, rng.random() * 10]), ident, object())
-            sorted_insert(entries, entry)
-            bisect.insort(reference, entry)
-        assert entries == reference
+            if left and step < 0.55:  # back with the key it left with, or a new one
+                old = left.pop(rng.randrange(len(left)))
+                rank, seniority = old.rank, old.seniority
+                if rng.random() < 0.5:
+                    rank = rng.choice([0.0, -1.0, -math.inf])
+                ident = old.id
+            else:
+                clock += rng.choice([0.0, 0.5])
+                rank = rng.choice([0.0, 0.0, 0.0, -1.0, -math.inf])
+                seniority = clock if rng.random() < 0.9 else rng.random() * clock
+                ident = next_id
+                next_id += 1
+            entry = Entry(rank, seniority, ident, ident)
+            entries[ident] = entry
+            waiting.add(entry)
+            bisect.insort(reference, entry.key())
+        assert [entry.key() for entry in waiting.members()] == reference
+        assert len(waiting) == len(reference)
+        front = waiting.start()
+        assert all(not entry.live for entry in waiting.entries[:front])
+        if reference:
+            assert waiting.entries[front].key() == reference[0]
+        assert len(waiting.entries) <= 2 * len(reference) + SLACK + 1
+
+
+def test_a_waiting_list_appends_who_joins_at_the_back() -> None:
+    waiting = WaitingList()
+    first, second = Entry(0.0, 1.0, 1, "a"), Entry(0.0, 2.0, 2, "b")
+    waiting.add(first)
+    waiting.add(second)
+    first.live = False
+    waiting.discard()
+    later = Entry(0.0, 0.5, 3, "c")  # before the dead front entry: in front of the live
+    waiting.add(later)
+    assert [entry.household for entry in waiting.members()] == ["c", "b"]
+    assert waiting.entries[waiting.start()] is later

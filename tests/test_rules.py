@@ -13,6 +13,7 @@ import pytest
 
 from sim.config.schema import Renewal
 from sim.model.entities import Household
+from sim.model.queues import Entry, WaitingList
 from sim.model.rules import (
     BREAKDOWN,
     CONTRACT_END,
@@ -71,19 +72,20 @@ def _household(household_id: int, rooms: int | None) -> Household:
 
 
 def test_first_in_line_takes_list_order_fit_and_refusals_into_account() -> None:
-    waiting = [
-        (0.0, 1.0, 1, _household(1, 3)),
-        (0.0, 2.0, 2, _household(2, 1)),
-        (0.0, 3.0, 3, _household(3, 1)),
-        (0.0, 4.0, 4, _household(4, None)),
-    ]
-    assert first_in_line(waiting, None, True, 0, None) is waiting[0][3]
-    assert first_in_line(waiting, 1, True, 0, None) is waiting[1][3]
-    assert first_in_line(waiting, 1, True, 0, {2}) is waiting[2][3]
-    assert first_in_line(waiting, 1, True, 0, {2, 3}) is waiting[3][3]  # no need: fits
-    assert first_in_line(waiting, 1, False, 0, None) is waiting[0][3]
+    households = [_household(1, 3), _household(2, 1), _household(3, 1), _household(4, None)]
+    waiting = WaitingList()
+    for seniority, household in enumerate(households, start=1):
+        waiting.add(Entry(0.0, float(seniority), household.id, household))
+    assert first_in_line(waiting, None, True, 0, None) is households[0]
+    assert first_in_line(waiting, 1, True, 0, None) is households[1]
+    assert first_in_line(waiting, 1, True, 0, {2}) is households[2]
+    assert first_in_line(waiting, 1, True, 0, {2, 3}) is households[3]  # no need: fits
+    assert first_in_line(waiting, 1, False, 0, None) is households[0]
     assert first_in_line(waiting, 2, True, 0, {4}) is None
-    assert first_in_line([], 1, True, 0, None) is None
+    assert first_in_line(WaitingList(), 1, True, 0, None) is None
+    waiting.entries[1].live = False  # household 2 has left the list
+    waiting.discard()
+    assert first_in_line(waiting, 1, True, 0, None) is households[2]
 
 
 def test_lottery_index_is_uniform_over_the_candidates() -> None:

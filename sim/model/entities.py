@@ -9,6 +9,7 @@ from typing import Any
 
 from sim.config.schema import Category, Group, Policy, Renewal
 from sim.model.durations import Standardised, exponential, mean, sampler
+from sim.model.queues import Entry, WaitingList
 
 
 class Dwelling:
@@ -73,6 +74,7 @@ class Household:
         "contract_end",
         "draws",
         "dwelling",
+        "entry",
         "episodes",
         "epoch",
         "first_in_line",
@@ -84,7 +86,6 @@ class Household:
         "in_followup_queue",
         "leave_left",
         "leave_rate",
-        "list_key",
         "needs_followup",
         "nonrenewals",
         "offers",
@@ -124,7 +125,7 @@ class Household:
         self.self_sufficient = False
         self.seniority = 0.0
         self.wait_start = 0.0
-        self.list_key: tuple[float, float, int] | None = None
+        self.entry: Entry | None = None  # its place on the waiting lists while on them
         self.on_list = False
         self.transfer = False
         self.dwelling: Dwelling | None = None
@@ -263,7 +264,7 @@ class CategoryRuntime:
     turnaround_years: float
     turnaround_sigma: float
     turnaround_shift: float
-    waiting: list[tuple[float, float, int, Household]] = field(default_factory=list)
+    waiting: WaitingList = field(default_factory=WaitingList)
     available: list[Dwelling] = field(default_factory=list)
     in_turnaround: dict[Dwelling, None] = field(default_factory=dict)
     pending_removals: int = 0

@@ -96,18 +96,13 @@ class FifoSet(Generic[T]):
         )
 
 
-# --- the event queue and the waiting lists: sorted by numbers compared in compiled code ---
+# --- the event queue and the waiting lists: ordered by numbers compared in compiled code ---
 #
 # ``heapq`` and ``bisect`` compare tuples through Python's generic comparison (each element
-# compared for equality, then for order); the functions below compare numbers: the event
-# heap holds the timers themselves and compares their typed keys (no tuple, boxed time or
-# boxed id an event), the waiting lists read the numbers of their tuple entries into typed
-# locals (tuples of any length: typed tuples would be unpacked and packed anew at every
-# move). They keep exactly the order ``heapq`` and ``bisect`` would: a heap pops its
-# entries in the order of their keys whatever its layout, and a sorted list is sorted.
-
-Entry = tuple[float, float, int, Any]
-"""An entry of a waiting list: (rank, seniority, household id, household); ids are unique."""
+# compared for equality, then for order); the heap and the waiting lists below compare the
+# typed keys of their entries (no tuple or boxed number an entry). They keep exactly the
+# order ``heapq`` and ``bisect`` would: a heap pops its entries in the order of their keys
+# whatever its layout, and a waiting list's live entries are those of a sorted list.
 
 
 class Timer:
@@ -199,50 +194,106 @@ def timer_pop(heap: list[Timer]) -> Timer:
     return top
 
 
-def _index(entries: list[tuple[Any, ...]], rank: float, seniority: float, id: int) -> int:
-    """Where (rank, seniority, id) belongs in the sorted waiting list ``entries``."""
-    low = 0
-    high = len(entries)
-    while low < high:
-        middle = (low + high) >> 1
-        entry = entries[middle]
-        other_rank: float = entry[0]
-        if other_rank != rank:
-            before = other_rank < rank
-        else:
-            other_seniority: float = entry[1]
-            if other_seniority != seniority:
-                before = other_seniority < seniority
-            else:
-                other_id: int = entry[2]
-                before = other_id < id
-        if before:
-            low = middle + 1
-        else:
-            high = middle
-    return low
+class Entry:
+    """A household's place on the waiting lists: its key (``rank``, ``seniority``, ``id``,
+    compared in that order; ids are unique) and the household. A household on several
+    lists has the same entry on each; leaving them, it marks the entry dead (``live``)."""
+
+    __slots__ = ("household", "id", "live", "rank", "seniority")
+
+    def __init__(self, rank: float, seniority: float, id: int, household: Any) -> None:
+        self.rank = rank
+        self.seniority = seniority
+        self.id = id
+        self.household = household
+        self.live = True
+
+    def key(self) -> tuple[float, float, int]:
+        return (self.rank, self.seniority, self.id)
 
 
-def sorted_insert(entries: list[tuple[Any, ...]], entry: tuple[Any, ...]) -> None:
-    """Insert waiting-list ``entry`` where it belongs in the sorted ``entries``
-    (``bisect.insort``).
+def _before(a: Entry, b: Entry) -> bool:
+    """Whether entry ``a`` comes before ``b`` on a list (rank, then seniority, then id)."""
+    if a.rank != b.rank:
+        return a.rank < b.rank
+    if a.seniority != b.seniority:
+        return a.seniority < b.seniority
+    return a.id < b.id
 
-    >>> entries = []
-    >>> for entry in [(0.0, 2.0, 7, "b"), (0.0, 1.0, 9, "a"), (-1.0, 5.0, 3, "c")]:
-    ...     sorted_insert(entries, entry)
-    >>> [e[3] for e in entries], sorted_index(entries, (0.0, 2.0, 7))
-    (['c', 'a', 'b'], 2)
+
+class WaitingList:
+    """A category's waiting list: its members' entries in the order of their keys.
+
+    ``entries`` holds the live entries in order, with dead ones among them. Most
+    households join at the back (they applied last), which is an append; the others are
+    inserted where ``bisect.insort`` would put them. A household that leaves is not
+    looked for: its entry is only marked dead (:meth:`discard`), skipped by those who read
+    the list, dropped when it reaches the front (:meth:`start`), and all dead entries
+    are dropped at once when they outnumber the live ones, as :class:`FifoSet` does. The
+    live entries are always exactly those of a sorted list with inserts and deletes.
+
+    >>> waiting = WaitingList()
+    >>> a, b, c = Entry(0.0, 2.0, 7, "a"), Entry(0.0, 1.0, 9, "b"), Entry(-1.0, 5.0, 3, "c")
+    >>> for entry in (a, b, c):
+    ...     waiting.add(entry)
+    >>> b.live = False; waiting.discard()
+    >>> [entry.household for entry in waiting.members()], len(waiting)
+    (['c', 'a'], 2)
     """
-    entries.insert(_index(entries, entry[0], entry[1], entry[2]), entry)
 
+    __slots__ = ("entries", "head", "live")
 
-def sorted_index(entries: list[tuple[Any, ...]], key: tuple[float, float, int]) -> int:
-    """The index of the entry with ``key`` (rank, seniority, id) in the sorted ``entries``
-    (``bisect.bisect_left``)."""
-    return _index(entries, key[0], key[1], key[2])
+    def __init__(self, entries: list[Entry] | None = None) -> None:
+        self.entries: list[Entry] = [] if entries is None else entries  # sorted from head
+        self.head = 0  # entries before it are dead
+        self.live = len(self.entries)
+
+    def __len__(self) -> int:
+        return self.live
+
+    def add(self, entry: Entry) -> None:
+        """Put a live entry in its place."""
+        entries = self.entries
+        size = len(entries)
+        self.live += 1
+        low = self.head
+        if size == low or _before(entries[size - 1], entry):
+            entries.append(entry)
+            return
+        high = size
+        while low < high:
+            middle = (low + high) >> 1
+            if _before(entries[middle], entry):
+                low = middle + 1
+            else:
+                high = middle
+        entries.insert(low, entry)
+
+    def discard(self) -> None:
+        """One of the entries has just been marked dead."""
+        live = self.live - 1
+        self.live = live
+        if len(self.entries) > 2 * live + SLACK:
+            self.entries = self.members()
+            self.head = 0
+
+    def start(self) -> int:
+        """The index of the first live entry (``len(entries)`` if there is none)."""
+        entries = self.entries
+        head = self.head
+        size = len(entries)
+        while head < size and not entries[head].live:
+            head += 1
+        self.head = head
+        return head
+
+    def members(self) -> list[Entry]:
+        """The live entries in order."""
+        entries = self.entries
+        return [entries[i] for i in range(self.head, len(entries)) if entries[i].live]
 
 
 NATIVE: Final = not isinstance(_sooner, FunctionType)
-"""Whether this module runs compiled. Its heap and sorted-list functions pay only there: as
-pure Python they are slower than ``heapq`` and ``bisect`` (which are C), so the engine
-uses those when it is not compiled; both keep the same order (tested)."""
+"""Whether this module runs compiled. Its heap functions pay only there: as pure Python
+they are slower than ``heapq`` (which is C), so the engine uses that when it is not
+compiled; both keep the same order (tested)."""

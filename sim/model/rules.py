@@ -11,6 +11,7 @@ from typing import Final
 
 from sim.config.schema import Renewal
 from sim.model.entities import Household
+from sim.model.queues import WaitingList
 
 # what ends a tenancy spell first: the contract end or the clock that runs out first
 NOTHING: Final = -1
@@ -56,7 +57,7 @@ def renew(rule: Renewal, self_sufficient: bool, u: float, probability: float) ->
 
 
 def first_in_line(
-    waiting: list[tuple[float, float, int, Household]],
+    waiting: WaitingList,
     rooms: int | None,
     size_match: bool,
     extra_rooms: int,
@@ -64,10 +65,12 @@ def first_in_line(
 ) -> Household | None:
     """The first household of a list (in its order) that fits and has not refused."""
     any_size = rooms is None or not size_match
-    for entry in waiting:
-        household = entry[3]
-        if skipped is not None and household.id in skipped:
+    entries = waiting.entries
+    for i in range(waiting.start(), len(entries)):
+        entry = entries[i]
+        if not entry.live or (skipped is not None and entry.id in skipped):
             continue
+        household: Household = entry.household
         need = household.rooms
         if any_size or need is None or need <= rooms <= need + extra_rooms:  # type: ignore[operator]
             return household

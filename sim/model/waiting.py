@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
 from collections.abc import Callable
 from typing import Any, Final
 
 from sim.model.entities import CategoryRuntime, Dwelling, Household
-from sim.model.queues import NATIVE, Timer, sorted_index, sorted_insert
+from sim.model.queues import Entry, Timer, WaitingList
 from sim.model.recorder import count
 from sim.model.rules import first_in_line, fits, lottery_index
 from sim.model.shelter import Shelter
@@ -53,16 +52,12 @@ class WaitingLists:
         now = state.now
         household.seniority = seniority
         household.wait_start = now if wait_start is None else wait_start
-        rank = state.rank(household, seniority)
-        household.list_key = (rank, seniority, household.id)
+        entry = Entry(state.rank(household, seniority), seniority, household.id, household)
+        household.entry = entry
         household.on_list = True
-        entry = (rank, seniority, household.id, household)
         categories = state.categories
         for k in self.categories_of(household):
-            if NATIVE:
-                sorted_insert(categories[k].waiting, entry)
-            else:
-                insort(categories[k].waiting, entry)  # type: ignore[arg-type]
+            categories[k].waiting.add(entry)
         if household.transfer:
             state.transfer_waiting[household.g] += 1
         else:
@@ -75,15 +70,22 @@ class WaitingLists:
     def rekey(self) -> None:
         """Put every list in the order of the allocation rule now in force."""
         state = self.state
-        for cat in state.categories:
-            for entry in cat.waiting:
-                household = entry[3]
-                household.list_key = (
-                    state.rank(household, household.seniority),
-                    household.seniority,
-                    household.id,
-                )
-            cat.waiting = sorted((*entry[3].list_key, entry[3]) for entry in cat.waiting)  # type: ignore[misc]
+        members = [cat.waiting.members() for cat in state.categories]
+        for entries in members:  # a household on several lists gets one new entry
+            for entry in entries:
+                household: Household = entry.household
+                if household.entry is entry:
+                    entry.live = False
+                    household.entry = Entry(
+                        state.rank(household, household.seniority),
+                        household.seniority,
+                        household.id,
+                        household,
+                    )
+        for cat, entries in zip(state.categories, members, strict=True):
+            cat.waiting = WaitingList(
+                sorted((entry.household.entry for entry in entries), key=Entry.key)
+            )
 
     def wait(self, household: Household) -> None:
         """Still waiting: the homeless need a bed tonight, and the withdrawal clock runs."""
@@ -122,12 +124,12 @@ class WaitingLists:
         if not household.on_list:
             return
         state = self.state
-        key = household.list_key
-        assert key is not None
+        entry = household.entry
+        assert entry is not None
+        entry.live = False
+        household.entry = None
         for k in self.categories_of(household):
-            waiting = state.categories[k].waiting
-            index = sorted_index(waiting, key) if NATIVE else bisect_left(waiting, key)
-            del waiting[index]
+            state.categories[k].waiting.discard()
         household.on_list = False
         self.stop_clock(household)
         household.first_in_line = False
@@ -162,14 +164,15 @@ class WaitingLists:
         Under ``lottery`` the dwelling's own next lottery draw picks among those who fit.
         """
         waiting = cat.waiting
-        if not waiting:
+        if not waiting.live:
             return None
         state = self.state
         if state.lottery:
             fitting = [
-                entry[3]
-                for entry in waiting
-                if (skipped is None or entry[3].id not in skipped) and self.fits(entry[3], dwelling)
+                entry.household
+                for entry in waiting.members()
+                if (skipped is None or entry.id not in skipped)
+                and self.fits(entry.household, dwelling)
             ]
             if not fitting:
                 return None
