@@ -47,8 +47,7 @@ class FollowUp:
         if length is not None:  # the spell's length: the household's own draw for it
             u = hashed(household.draws, H_FOLLOWUP_LENGTH, household.followups - 1)
             delay = length * state.followup_spell.quantile(u)
-            token = (household, household.followups)
-            state.schedule(Timer(self.on_end, token), NORMAL, delay)
+            state.schedule(Timer(self.on_end, household, household.followups), NORMAL, delay)
 
     def release(self, household: Household) -> list[Household]:
         """End the household's follow-up (or its place in the queue); return who starts."""

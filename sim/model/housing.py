@@ -163,18 +163,15 @@ class HousingModel:
     # --- handlers of timers -------------------------------------------------------
 
     def _on_withdraw(self, event: Timer) -> None:
-        household, token = event.value
-        self.lists.withdraw(household, token)
+        self.lists.withdraw(event.value, event.token)
         self._settle()
 
     def _on_tenancy_event(self, event: Timer) -> None:
-        household, token, kind = event.value
-        self.tenancies.fire(household, token, kind)
+        self.tenancies.fire(event.value, event.token, event.kind)
         self._settle()
 
     def _on_followup_end(self, event: Timer) -> None:
-        household, token = event.value
-        self.tenancies.followup_over(household, token)
+        self.tenancies.followup_over(event.value, event.token)
         self._settle()
 
     def _on_turnaround_done(self, event: Timer) -> None:

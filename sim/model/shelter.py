@@ -117,8 +117,8 @@ class Shelter:
             # the stay's length: the household's own draw for this episode
             u = hashed(household.draws, H_HOSPITS_STAY, household.episodes - 1)
             delay = mean * state.hospits_stay.quantile(u)
-            token = (household, household.shelter_epoch)
-            state.schedule(Timer(self._on_stay_end, token), NORMAL, delay)
+            timer = Timer(self._on_stay_end, household, household.shelter_epoch)
+            state.schedule(timer, NORMAL, delay)
 
     def _to_own(self, household: Household) -> None:
         household.shelter = OWN
@@ -149,8 +149,8 @@ class Shelter:
 
     def _on_stay_end(self, event: Timer) -> None:
         """A hospits stay has reached its length: the household goes on on its own."""
-        household, token = event.value
-        if token != household.shelter_epoch or household.shelter != HOSPITS:
+        household: Household = event.value
+        if event.token != household.shelter_epoch or household.shelter != HOSPITS:
             return
         self._take(household)
         self._to_own(household)

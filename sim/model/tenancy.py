@@ -203,7 +203,7 @@ class Tenancies:
         )
         if kind == NOTHING:
             return
-        state.schedule(Timer(self.on_event, (household, household.epoch, kind)), NORMAL, delay)
+        state.schedule(Timer(self.on_event, household, household.epoch, kind), NORMAL, delay)
 
     def fire(self, household: Household, token: int, kind: int) -> None:
         """A tenancy timer: the contract end, or the clock that ran out first (or the end
@@ -323,7 +323,7 @@ class Tenancies:
         now = state.now
         state.homeless_outside(household.g, draws, household.outside, until=now + delay)
         household.outside += 1
-        state.schedule(Timer(self.on_event, (household, household.epoch, REAPPLY)), NORMAL, delay)
+        state.schedule(Timer(self.on_event, household, household.epoch, REAPPLY), NORMAL, delay)
 
     def reapply(self, household: Household) -> None:
         """A non-renewed household, homeless outside the list, applies again."""

@@ -108,7 +108,7 @@ class WaitingLists:
         household.wait_epoch += 1
         if rate > 0.0:
             state.schedule(
-                Timer(self.on_withdraw, (household, household.wait_epoch)),
+                Timer(self.on_withdraw, household, household.wait_epoch),
                 NORMAL,
                 household.withdraw_left / rate,
             )
