@@ -9,6 +9,7 @@ that start a subprocess with ``SIM_PURE_PYTHON=1`` run the pure-Python engine in
 from __future__ import annotations
 
 import importlib.machinery
+import math
 import os
 import shutil
 import subprocess
@@ -192,24 +193,39 @@ def test_the_engines_priorities_are_simpys() -> None:
     assert (state.URGENT, state.NORMAL) == (URGENT, NORMAL)
 
 
+@pytest.mark.parametrize("units", [None, 70_000])
 @pytest.mark.parametrize("seed", range(5))
-def test_the_engines_loop_runs_timers_as_simpy_does(seed: int) -> None:
+def test_the_engines_loop_runs_timers_as_simpy_does(seed: int, units: int | None) -> None:
     """``State.run_until`` against ``Environment.run(until=...)`` on the same timers, with
     ties in time and priority, urgent and normal timers exactly at the stop time (simpy
-    runs the urgent ones queued before it started, and no normal one), and timers that
-    queue more timers, some with no delay, over three calendar years: the same calls at the
-    same times, the same clock at the end."""
+    runs the urgent ones queued before it started, and no normal one), timers at and
+    just before the bounds of the calendar's slices, and timers that queue more timers,
+    some with no delay, over three calendar years: the same calls at the same times, the
+    same clock at the end. With ``units``, the municipality is big enough for the finest
+    calendar (``MAX_SLICES`` a year)."""
     import random
 
     import simpy
     from simpy.events import NORMAL, URGENT
 
     from sim.config.loader import load_scenario
-    from sim.model.state import State, Timer
+    from sim.model.state import MAX_SLICES, SLICES, State, Timer
 
+    scenario = load_scenario(Path(__file__).parent / "data" / "tiny.yaml")
+    if units is not None:
+        stock = {k: cat.model_copy(update={"units": units}) for k, cat in scenario.stock.items()}
+        scenario = scenario.model_copy(update={"stock": stock})
+    state = State(scenario, 0, False)
+    assert state.slices == (SLICES if units is None else MAX_SLICES)
+    start = state.now
     rng = random.Random(seed)
+    bound = rng.randrange(1, 3 * state.slices) / state.slices  # a slice's first instant
+    just_before = math.nextafter(start + bound, 0.0) - start  # the last of the slice before
     plan = [
-        (rng.choice([0.0, 0.5, 1.0, 2.0, 3.0, rng.random() * 3]), rng.choice([URGENT, NORMAL]))
+        (
+            rng.choice([0.0, 0.5, 1.0, 2.0, 3.0, rng.random() * 3, bound, just_before]),
+            rng.choice([URGENT, NORMAL]),
+        )
         for _ in range(300)
     ]
     children = {i: rng.random() < 0.3 for i in range(len(plan))}
@@ -229,9 +245,7 @@ def test_the_engines_loop_runs_timers_as_simpy_does(seed: int) -> None:
         return seen
 
     # the model's clock starts at a calendar year; the timers span three years (the
-    # engine keeps later years' timers out of its heap until their year comes)
-    state = State(load_scenario(Path(__file__).parent / "data" / "tiny.yaml"), 0, False)
-    start = state.now
+    # engine keeps later slices' timers out of its heap until their slice comes)
     assert start == int(start)
     rng_child = random.Random(seed)
     env = simpy.Environment(initial_time=start)

@@ -47,7 +47,28 @@ constants the compiled engine reads without a lookup."""
 INFINITY: Final = float("inf")
 
 SLICES: Final = 512
-"""Slices of a year in the event calendar (a power of two; see :meth:`State.schedule`)."""
+"""Slices of a year in the event calendar of a municipality of up to ``SLICE_UNITS``
+dwellings (a power of two; see :meth:`State.schedule` and :func:`calendar_slices`)."""
+
+SLICE_UNITS: Final = 1024
+MAX_SLICES: Final = 65536
+
+
+def calendar_slices(units: int) -> int:
+    """Slices of a year in the event calendar of a municipality with ``units`` dwellings:
+    ``SLICES`` up to ``SLICE_UNITS``, twice as many for each doubling beyond (at most
+    ``MAX_SLICES``), so a slice holds about as many events at any size and the heap stays
+    as small. Always a power of two. The order of events does not depend on it.
+
+    >>> calendar_slices(827), calendar_slices(8_270), calendar_slices(82_700)
+    (512, 8192, 65536)
+    """
+    slices = SLICES
+    capacity = SLICE_UNITS
+    while capacity < units and slices < MAX_SLICES:
+        slices *= 2
+        capacity *= 2
+    return slices
 
 
 class State:
@@ -63,13 +84,15 @@ class State:
         self.env = simpy.Environment(initial_time=self.t0)
         self.now = self.t0  # the clock, as env.now (read here: a compiled attribute)
         # events from the start of the next slice of the calendar on, by slice (see
-        # schedule): slice n is [n / SLICES, (n + 1) / SLICES) years; _later[i] holds
+        # schedule): slice n is [n / slices, (n + 1) / slices) years; _later[i] holds
         # those of slice _first_slice + i
-        first_slice = math.floor(self.t0 * SLICES)
+        slices = calendar_slices(sum(cat.units for cat in scenario.stock.values()))
+        self.slices = slices
+        first_slice = math.floor(self.t0 * slices)
         self._first_slice = first_slice
-        self._horizon = (first_slice + 1) / SLICES
+        self._horizon = (first_slice + 1) / slices
         self._later: list[list[Any] | None] = [None] * (
-            math.ceil(self.end * SLICES) - first_slice + 1
+            math.ceil(self.end * slices) - first_slice + 1
         )
         # the heap: timers (compiled) or simpy's (time, priority, id, timer) tuples
         self._queue: list[Any] = []
@@ -157,8 +180,8 @@ class State:
                 horizon = self._horizon
                 if horizon > stop:
                     break
-                self._horizon = horizon + 1.0 / SLICES
-                index = int(horizon * SLICES) - self._first_slice
+                self._horizon = horizon + 1.0 / self.slices
+                index = int(horizon * self.slices) - self._first_slice
                 later = self._later[index] if index < len(self._later) else None
                 if later is not None:
                     self._later[index] = None
@@ -188,12 +211,12 @@ class State:
         """Queue ``timer`` to fire ``delay`` from now, as ``Environment.schedule`` does (a
         Timer is not a simpy event but has what the loop reads of one).
 
-        Only the events of the current slice of the calendar (``1 / SLICES`` of a year)
+        Only the events of the current slice of the calendar (``1 / slices`` of a year)
         are kept in the heap; later ones wait in a list for their slice (``_later``),
         which joins the heap when the clock reaches it. The heap stays small (and in the
         processor's cache) however many timers run, and the order is the same: every
-        event of a later slice comes after every event of this one. ``SLICES`` is a
-        power of two, so ``time * SLICES`` is exact and a slice's bounds are exact.
+        event of a later slice comes after every event of this one. ``slices`` is a
+        power of two, so ``time * slices`` is exact and a slice's bounds are exact.
         A normal timer due at or after the end is not queued: the run stops there before
         any normal event (so the parts need not check)."""
         time = self.now + delay
@@ -207,7 +230,7 @@ class State:
         if not (self._horizon <= time < INFINITY):  # this slice's (or urgent and never)
             self._push(entry)
             return
-        index = int(time * SLICES) - self._first_slice
+        index = int(time * self.slices) - self._first_slice
         later = self._later
         while index >= len(later):  # (an urgent timer at or after the end)
             later.append(None)
