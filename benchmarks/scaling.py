@@ -3,27 +3,35 @@
 A scenario (default ``scenarios/asker-calibrated.yaml``) is made bigger by two factors
 (default 10 and 100): every category's ``units``, every group's ``applications_per_year``
 and ``initial_waiting``, the builds, follow-up capacity, emergency units and hospits
-capacity are multiplied, so the municipality has the same shape, only bigger. One
-replication of each is timed and divided by its number of dwellings (the scaled stock at
-the start); the last line printed is
+capacity are multiplied, so the municipality has the same shape, only bigger. Each side
+is timed on the same amount of work: the larger municipality for one replication, the
+smaller for ``large / small`` replications (default 10: replications 0-9, one after the
+other), so both simulate about as many households. Their time divided by their dwellings
+(the scaled stock at the start, times the replications) is the cost per dwelling; the
+last line printed is
 
     per_unit_ratio: X
 
 (seconds per dwelling of the larger scale over those of the smaller; 1.0 is a model
 whose cost is linear in its size). Times are the process's CPU time
 (``time.process_time``), which other jobs on a busy machine disturb less than wall time;
-the wall time is printed too. The two are timed alternately, ``--rounds`` times each,
-and the best of each is used. The line ``engine:`` says whether the installed model is
-the mypyc-compiled build (see setup.py) or pure Python; run it with ``PYTHONPATH=.``
-from the repository root to time the pure-Python source.
+the wall time is printed too. The two sides are timed alternately, ``--rounds`` times;
+each round gives a ratio of two measurements taken one after the other, and the median
+of the rounds' ratios (and of each side's cost) is printed. Equal work on both sides
+matters on a machine whose speed drifts: a single small replication lasts under a
+second, and the best of a few such can fall in a fast spell that a run ten times as long
+cannot, which makes the large side look slower than it is. The line ``engine:`` says
+whether the installed model is the mypyc-compiled build (see setup.py) or pure Python;
+run it with ``PYTHONPATH=.`` from the repository root to time the pure-Python source.
 
 Usage: python benchmarks/scaling.py [--scenario FILE] [--small N] [--large N]
-       [--rounds N] [--replication N]
+       [--rounds N] [--replication N] [--small-replications N]
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
 from pathlib import Path
 from typing import Any
@@ -92,11 +100,12 @@ def units(scenario: Scenario) -> int:
     return sum(cat.units for cat in scenario.stock.values())
 
 
-def replication_seconds(scenario: Scenario, replication: int) -> tuple[float, float]:
-    """(CPU seconds, wall seconds) of one replication."""
+def replication_seconds(scenario: Scenario, first: int, count: int = 1) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of replications ``first`` to ``first + count - 1``."""
     wall = time.perf_counter()
     cpu = time.process_time()
-    run_replication(scenario, replication)
+    for replication in range(first, first + count):
+        run_replication(scenario, replication)
     return time.process_time() - cpu, time.perf_counter() - wall
 
 
@@ -107,37 +116,47 @@ def main() -> None:
     )
     parser.add_argument("--small", type=float, default=10.0)
     parser.add_argument("--large", type=float, default=100.0)
-    parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--replication", type=int, default=0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--replication", type=int, default=0, help="the first replication")
+    parser.add_argument(
+        "--small-replications",
+        type=int,
+        default=None,
+        help="replications of the smaller scale a round (default: large / small)",
+    )
     args = parser.parse_args()
+    count = args.small_replications or max(1, round(args.large / args.small))
 
     small = scaled_scenario(args.scenario, args.small)
     large = scaled_scenario(args.scenario, args.large)
-    best_small = float("inf")
-    best_large = float("inf")
+    small_units = units(small) * count
+    large_units = units(large)
+    per_small: list[float] = []
+    per_large: list[float] = []
+    ratios: list[float] = []
     for round_index in range(args.rounds):
-        seconds_small, wall_small = replication_seconds(small, args.replication)
+        seconds_small, wall_small = replication_seconds(small, args.replication, count)
         seconds_large, wall_large = replication_seconds(large, args.replication)
-        best_small = min(best_small, seconds_small)
-        best_large = min(best_large, seconds_large)
+        per_small.append(seconds_small / small_units)
+        per_large.append(seconds_large / large_units)
+        ratios.append(per_large[-1] / per_small[-1])
         print(
             f"round {round_index + 1}: x{args.small:g} {seconds_small:.2f} s CPU "
-            f"({wall_small:.2f} s wall), x{args.large:g} {seconds_large:.2f} s CPU "
-            f"({wall_large:.2f} s wall)"
+            f"({wall_small:.2f} s wall) for {count} replications, x{args.large:g} "
+            f"{seconds_large:.2f} s CPU ({wall_large:.2f} s wall), ratio {ratios[-1]:.3f}",
+            flush=True,
         )
-    per_small = best_small / units(small)
-    per_large = best_large / units(large)
     print(f"engine: {'compiled with mypyc' if COMPILED else 'pure Python'}")
-    print(f"scenario: {args.scenario.name}, replication {args.replication}")
+    print(f"scenario: {args.scenario.name}, from replication {args.replication}")
     print(
-        f"x{args.small:g}: {units(small):,} units, {best_small:.2f} s CPU, "
-        f"{per_small * 1e6:.1f} us per unit"
+        f"x{args.small:g}: {units(small):,} units x {count} replications, "
+        f"{statistics.median(per_small) * 1e6:.1f} us per unit (median of rounds)"
     )
     print(
-        f"x{args.large:g}: {units(large):,} units, {best_large:.2f} s CPU, "
-        f"{per_large * 1e6:.1f} us per unit"
+        f"x{args.large:g}: {units(large):,} units x 1 replication, "
+        f"{statistics.median(per_large) * 1e6:.1f} us per unit (median of rounds)"
     )
-    print(f"per_unit_ratio: {per_large / per_small:.3f}")
+    print(f"per_unit_ratio: {statistics.median(ratios):.3f}")
 
 
 if __name__ == "__main__":
