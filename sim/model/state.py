@@ -52,20 +52,27 @@ dwellings (a power of two; see :meth:`State.schedule` and :func:`calendar_slices
 
 SLICE_UNITS: Final = 1024
 MAX_SLICES: Final = 65536
+MAX_CALENDAR: Final = 1 << 22
+"""Slices in a whole run beyond which a bigger municipality gets no finer calendar (the
+list of slices is 8 bytes a slice: 32 MB)."""
 
 
-def calendar_slices(units: int) -> int:
-    """Slices of a year in the event calendar of a municipality with ``units`` dwellings:
-    ``SLICES`` up to ``SLICE_UNITS``, twice as many for each doubling beyond (at most
-    ``MAX_SLICES``), so a slice holds about as many events at any size and the heap stays
-    as small. Always a power of two. The order of events does not depend on it.
+def calendar_slices(units: int, years: float) -> int:
+    """Slices of a year in the event calendar of a municipality with ``units`` dwellings,
+    simulated for ``years`` (warm-up included): ``SLICES`` up to ``SLICE_UNITS``, twice as
+    many for each doubling beyond, so a slice holds about as many events at any size and
+    the heap stays as small; at most ``MAX_SLICES``, and no more than ``MAX_CALENDAR`` in
+    the whole run unless that is below ``SLICES``. Always a power of two. The order of
+    events does not depend on it.
 
-    >>> calendar_slices(827), calendar_slices(8_270), calendar_slices(82_700)
+    >>> calendar_slices(827, 20), calendar_slices(8_270, 20), calendar_slices(82_700, 20)
     (512, 8192, 65536)
+    >>> calendar_slices(82_700, 200), calendar_slices(100_000, 2_000)
+    (16384, 2048)
     """
     slices = SLICES
     capacity = SLICE_UNITS
-    while capacity < units and slices < MAX_SLICES:
+    while capacity < units and slices < MAX_SLICES and 2 * slices * years <= MAX_CALENDAR:
         slices *= 2
         capacity *= 2
     return slices
@@ -86,7 +93,8 @@ class State:
         # events from the start of the next slice of the calendar on, by slice (see
         # schedule): slice n is [n / slices, (n + 1) / slices) years; _later[i] holds
         # those of slice _first_slice + i
-        slices = calendar_slices(sum(cat.units for cat in scenario.stock.values()))
+        units = sum(cat.units for cat in scenario.stock.values())
+        slices = calendar_slices(units, self.end - self.t0)
         self.slices = slices
         first_slice = math.floor(self.t0 * slices)
         self._first_slice = first_slice
