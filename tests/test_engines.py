@@ -230,14 +230,18 @@ def test_the_engines_loop_runs_timers_as_simpy_does(seed: int, units: int | None
     ]
     children = {i: rng.random() < 0.3 for i in range(len(plan))}
 
-    def run(schedule, now, start) -> list[tuple[float, int]]:  # type: ignore[no-untyped-def]
+    def run(schedule, now, start, call=None) -> list[tuple[float, int]]:  # type: ignore[no-untyped-def]
         seen: list[tuple[float, int]] = []
 
         def fire(event) -> None:  # type: ignore[no-untyped-def]
             seen.append((now(), event.value))
             if event.value < len(plan) and children[event.value]:
                 delay = rng_child.choice([0.0, 0.25, 1.0])
-                schedule(Timer(fire, event.value + 1000), rng_child.choice([URGENT, NORMAL]), delay)
+                priority = rng_child.choice([URGENT, NORMAL])
+                if call is None:
+                    schedule(Timer(fire, event.value + 1000), priority, delay)
+                else:  # the engine's own timers, used again once fired
+                    call(fire, event.value + 1000, delay, priority)
 
         for i, (delay, priority) in enumerate(plan):
             schedule(Timer(fire, i), priority, delay)
@@ -253,9 +257,38 @@ def test_the_engines_loop_runs_timers_as_simpy_does(seed: int, units: int | None
     expected_clock = env.now
 
     rng_child = random.Random(seed)
-    got = run(state.schedule, lambda: state.now, lambda: state.run_until(start + 3.0))
+    got = run(state.schedule, lambda: state.now, lambda: state.run_until(start + 3.0), state.call)
     assert got == expected
     assert state.now == state.env.now == expected_clock == start + 3.0
     assert any(t == start + 3.0 for t, _ in got)
     assert any(t == start + 1.0 for t, _ in got) and any(t > start + 2.0 for t, _ in got)
     assert len(got) < len(plan) + sum(children.values())
+
+
+def test_the_engines_own_timers_are_used_again_once_fired() -> None:
+    """``State.call`` takes a timer that has fired (the last one first) and clears what
+    it carried; a timer made by the caller and given to ``schedule`` is never used again,
+    and a normal timer due at or after the end takes none."""
+    from sim.config.loader import load_scenario
+    from sim.model.state import NORMAL, State, Timer
+
+    state = State(load_scenario(Path(__file__).parent / "data" / "tiny.yaml"), 0, False)
+    seen: list[tuple[float, object, int, int]] = []
+    fired: list[Timer] = []
+
+    def fire(timer: Timer) -> None:
+        seen.append((state.now - state.t0, timer.value, timer.token, timer.kind))
+        fired.append(timer)
+
+    own = Timer(fire, "own")
+    state.schedule(own, NORMAL, 0.25)
+    state.call(fire, "a", 0.5, NORMAL, 1, 2)
+    state.run_until(state.t0 + 1.0)
+    assert seen == [(0.25, "own", 0, 0), (0.5, "a", 1, 2)]
+    assert state._spare == [fired[1]] and fired[1].value is None and own.value == "own"
+    state.call(fire, "late", state.end - state.now, NORMAL)  # due at the end: not queued
+    assert state._spare == [fired[1]]
+    state.call(fire, "b", 0.5, NORMAL, 3, 4)
+    assert state._spare == []
+    state.run_until(state.t0 + 2.0)
+    assert seen[2:] == [(1.5, "b", 3, 4)] and fired[2] is fired[1]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sim.model.entities import Household
-from sim.model.queues import FifoSet, Timer
+from sim.model.queues import FifoSet
 from sim.model.state import NORMAL, State
 from sim.model.streams import H_FOLLOWUP_LENGTH, hashed
 
@@ -47,7 +47,7 @@ class FollowUp:
         if length is not None:  # the spell's length: the household's own draw for it
             u = hashed(household.draws, H_FOLLOWUP_LENGTH, household.followups - 1)
             delay = length * state.followup_spell.quantile(u)
-            state.schedule(Timer(self.on_end, household, household.followups), NORMAL, delay)
+            state.call(self.on_end, household, delay, NORMAL, household.followups)
 
     def release(self, household: Household) -> list[Household]:
         """End the household's follow-up (or its place in the queue); return who starts."""

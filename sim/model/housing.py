@@ -31,7 +31,7 @@ from sim.model.population import populate
 from sim.model.queues import Timer
 from sim.model.recorder import Row, count
 from sim.model.shelter import Shelter
-from sim.model.state import NORMAL, URGENT, State
+from sim.model.state import URGENT, State
 from sim.model.stock import Stock
 from sim.model.streams import BLOCK, D_APPROVAL, D_HOMELESS
 from sim.model.tenancy import Tenancies
@@ -327,7 +327,7 @@ class HousingModel:
             t = boundary
             if t >= end:
                 return
-        self.state.schedule(Timer(self._on_application, grp), NORMAL, t - now)
+        self.state.call(self._on_application, grp, t - now)
 
     def _apply(self, grp: GroupRuntime) -> None:
         """An application: approval or refusal, then the waiting list."""

@@ -112,7 +112,8 @@ class Timer:
     Its key is ``time``, ``priority`` and ``id`` (the order it was scheduled in), compared
     in that order as simpy compares the entries of its queue. A household's timer carries
     the household (``value``) and the numbers its handler checks (``token``, ``kind``),
-    not a tuple of them. Compiled, the heap holds the
+    not a tuple of them. The engine's own timers (:meth:`sim.model.state.State.call`)
+    are used again once they have fired. Compiled, the heap holds the
     timers themselves and compares their keys as numbers (:func:`timer_push`,
     :func:`timer_pop`); as pure Python it holds simpy's ``(time, priority, id, timer)``
     tuples and uses ``heapq``. For ``simpy.Environment.step`` itself (tested) a timer has
@@ -120,7 +121,18 @@ class Timer:
     in ``pyproject.toml`` and checked in ``tests/test_engines.py``).
     """
 
-    __slots__ = ("_ok", "callback", "id", "kind", "pending", "priority", "time", "token", "value")
+    __slots__ = (
+        "_ok",
+        "callback",
+        "id",
+        "kind",
+        "pending",
+        "pooled",
+        "priority",
+        "time",
+        "token",
+        "value",
+    )
 
     def __init__(
         self, callback: Callable[[Timer], None], value: Any, token: int = 0, kind: int = 0
@@ -129,6 +141,7 @@ class Timer:
         self.value = value
         self.token = token  # for a household's timer: which of its clocks it belongs to
         self.kind = kind
+        self.pooled = False  # whether the engine may use it again once it has fired
         self.pending = True
         self._ok = True
         self.time = 0.0

@@ -117,8 +117,7 @@ class Shelter:
             # the stay's length: the household's own draw for this episode
             u = hashed(household.draws, H_HOSPITS_STAY, household.episodes - 1)
             delay = mean * state.hospits_stay.quantile(u)
-            timer = Timer(self._on_stay_end, household, household.shelter_epoch)
-            state.schedule(timer, NORMAL, delay)
+            state.call(self._on_stay_end, household, delay, NORMAL, household.shelter_epoch)
 
     def _to_own(self, household: Household) -> None:
         household.shelter = OWN

@@ -13,6 +13,7 @@ import heapq
 import math
 from array import array
 from collections import deque
+from collections.abc import Callable
 from typing import Any, Final
 
 import simpy
@@ -52,6 +53,9 @@ dwellings (a power of two; see :meth:`State.schedule` and :func:`calendar_slices
 
 SLICE_UNITS: Final = 1024
 MAX_SLICES: Final = 65536
+SPARE_TIMERS: Final = 4096
+"""Fired timers kept for use again (:meth:`State.call`)."""
+
 MAX_CALENDAR: Final = 1 << 22
 """Slices in a whole run beyond which a bigger municipality gets no finer calendar (the
 list of slices is 8 bytes a slice: 32 MB)."""
@@ -105,6 +109,7 @@ class State:
         # the heap: timers (compiled) or simpy's (time, priority, id, timer) tuples
         self._queue: list[Any] = []
         self._next_id = 0  # ids in scheduling order, as the environment's _eid counts
+        self._spare: list[Timer] = []  # fired timers of call(), the last fired last
 
         category_index = {cid: k for k, cid in enumerate(scenario.stock)}
         self.category_index = category_index
@@ -178,6 +183,7 @@ class State:
         stop_id = self._next_id
         self._next_id += 1
         queue = self._queue
+        spare = self._spare
         while True:
             if queue:
                 timer: Timer = queue[0] if NATIVE else queue[0][3]
@@ -205,6 +211,9 @@ class State:
             self.now = time
             timer.pending = False
             timer.callback(timer)
+            if timer.pooled and len(spare) < SPARE_TIMERS:
+                timer.value = None
+                spare.append(timer)
         self.now = stop
         env._now = stop
 
@@ -247,6 +256,37 @@ class State:
             later[index] = [entry]
         else:
             bucket.append(entry)
+
+    def call(
+        self,
+        callback: Callable[[Timer], None],
+        value: Any,
+        delay: float,
+        priority: int = NORMAL,
+        token: int = 0,
+        kind: int = 0,
+    ) -> None:
+        """Schedule ``callback(timer)`` ``delay`` from now, with a timer that carries
+        ``value``, ``token`` and ``kind`` (see :meth:`schedule`).
+
+        The timer is one that has fired lately, if there is one (else a new one): a new
+        timer is freed when it has fired, often years later, when it and its neighbours
+        in memory are no longer in the processor's cache; one just fired still is.
+        """
+        if self.now + delay >= self.end and priority != URGENT:
+            return  # (schedule would not queue it)
+        spare = self._spare
+        if spare:
+            timer = spare.pop()
+            timer.callback = callback
+            timer.value = value
+            timer.token = token
+            timer.kind = kind
+            timer.pending = True
+        else:
+            timer = Timer(callback, value, token, kind)
+            timer.pooled = True
+        self.schedule(timer, priority, delay)
 
     def _push(self, entry: Any) -> None:
         if NATIVE:

@@ -6,10 +6,9 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from sim.model.entities import CategoryRuntime, Dwelling, room_plan
-from sim.model.queues import Timer
 from sim.model.recorder import count
 from sim.model.rules import turnaround_delay
-from sim.model.state import NORMAL, State
+from sim.model.state import State
 from sim.model.streams import hashed_normal
 
 TURNAROUND_NORMALS: Final = 32
@@ -94,7 +93,7 @@ class Stock:
         delay = turnaround_delay(cat.turnaround_years, sigma, cat.turnaround_shift, normal)
         dwelling.turnarounds += 1
         cat.in_turnaround[dwelling] = None
-        state.schedule(Timer(self.on_turnaround_done, dwelling), NORMAL, delay)
+        state.call(self.on_turnaround_done, dwelling, delay)
 
     def turnaround_done(self, dwelling: Dwelling) -> None:
         if dwelling.removed:

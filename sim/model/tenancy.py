@@ -14,7 +14,6 @@ from typing import Any
 from sim.config.schema import ForcedMoverPlace
 from sim.model.entities import Dwelling, Household
 from sim.model.followup import FollowUp
-from sim.model.queues import Timer
 from sim.model.recorder import count
 from sim.model.rules import (
     BREAKDOWN,
@@ -203,7 +202,7 @@ class Tenancies:
         )
         if kind == NOTHING:
             return
-        state.schedule(Timer(self.on_event, household, household.epoch, kind), NORMAL, delay)
+        state.call(self.on_event, household, delay, NORMAL, household.epoch, kind)
 
     def fire(self, household: Household, token: int, kind: int) -> None:
         """A tenancy timer: the contract end, or the clock that ran out first (or the end
@@ -323,7 +322,7 @@ class Tenancies:
         now = state.now
         state.homeless_outside(household.g, draws, household.outside, until=now + delay)
         household.outside += 1
-        state.schedule(Timer(self.on_event, household, household.epoch, REAPPLY), NORMAL, delay)
+        state.call(self.on_event, household, delay, NORMAL, household.epoch, REAPPLY)
 
     def reapply(self, household: Household) -> None:
         """A non-renewed household, homeless outside the list, applies again."""

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from sim.model.entities import CategoryRuntime, Dwelling, Household
-from sim.model.queues import Entry, Timer, WaitingList
+from sim.model.queues import Entry, WaitingList
 from sim.model.recorder import count
 from sim.model.rules import first_in_line, fits, lottery_index
 from sim.model.shelter import Shelter
@@ -107,11 +107,8 @@ class WaitingLists:
         household.withdraw_rate = rate
         household.wait_epoch += 1
         if rate > 0.0:
-            state.schedule(
-                Timer(self.on_withdraw, household, household.wait_epoch),
-                NORMAL,
-                household.withdraw_left / rate,
-            )
+            delay = household.withdraw_left / rate
+            state.call(self.on_withdraw, household, delay, NORMAL, household.wait_epoch)
 
     def stop_clock(self, household: Household) -> None:
         rate = household.withdraw_rate
