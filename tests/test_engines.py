@@ -282,13 +282,59 @@ def test_the_engines_own_timers_are_used_again_once_fired() -> None:
 
     own = Timer(fire, "own")
     state.schedule(own, NORMAL, 0.25)
-    state.call(fire, "a", 0.5, NORMAL, 1, 2)
+    first = state.call(fire, "a", 0.5, NORMAL, 1, 2)
     state.run_until(state.t0 + 1.0)
     assert seen == [(0.25, "own", 0, 0), (0.5, "a", 1, 2)]
+    assert fired[1] is first
     assert state._spare == [fired[1]] and fired[1].value is None and own.value == "own"
-    state.call(fire, "late", state.end - state.now, NORMAL)  # due at the end: not queued
+    # due at the end: not queued, and no timer to hold
+    assert state.call(fire, "late", state.end - state.now, NORMAL) is None
     assert state._spare == [fired[1]]
-    state.call(fire, "b", 0.5, NORMAL, 3, 4)
+    assert state.call(fire, "b", 0.5, NORMAL, 3, 4) is first
     assert state._spare == []
     state.run_until(state.t0 + 2.0)
     assert seen[2:] == [(1.5, "b", 3, 4)] and fired[2] is fired[1]
+
+
+def test_households_off_the_lists_are_not_held_by_timers_or_entries() -> None:
+    """A household that leaves the waiting lists lets go of its withdrawal timer (which
+    stays queued, carrying nothing, and is skipped) and of its entry (which stays on the
+    lists, dead, until dropped), so that neither keeps it alive after it has left; a
+    queued withdrawal timer that carries a household is that household's one running
+    clock. Checked mid-run on the Asker baseline, where thousands of timers and entries
+    go stale; its results are pinned elsewhere (tests/backtests)."""
+    from sim.config.loader import load_scenario
+    from sim.model.housing import HousingModel
+    from sim.model.state import NORMAL, Timer
+
+    model = HousingModel(load_scenario(ROOT / "scenarios" / "asker-calibrated.yaml"), 0, False)
+    state = model.state
+    seen = {"stopped": 0, "running": 0, "dead": 0, "live": 0}
+
+    def check(_: Timer) -> None:
+        queued = [entry if isinstance(entry, Timer) else entry[3] for entry in state._queue]
+        for later in state._later:
+            queued.extend(e if isinstance(e, Timer) else e[3] for e in later or ())
+        for timer in queued:
+            if getattr(timer.callback, "__name__", "") != "_on_withdraw":
+                continue
+            household = timer.value
+            if household is None:
+                seen["stopped"] += 1
+            else:
+                seen["running"] += 1
+                assert household.on_list and household.withdraw_timer is timer
+                assert timer.token == household.wait_epoch
+        for cat in state.categories:
+            for entry in cat.waiting.entries[cat.waiting.head :]:
+                if entry.live:
+                    seen["live"] += 1
+                    assert entry.household.entry is entry and entry.household.on_list
+                else:
+                    seen["dead"] += 1
+                    assert entry.household is None
+
+    for year in range(2, int(state.end - state.t0)):
+        state.schedule(Timer(check, None), NORMAL, year + 0.5)
+    model.run()
+    assert min(seen.values()) > 100, seen

@@ -9,7 +9,7 @@ from typing import Any
 
 from sim.config.schema import Category, Group, Policy, Renewal
 from sim.model.durations import Standardised, exponential, mean, sampler
-from sim.model.queues import Entry, WaitingList
+from sim.model.queues import Entry, Timer, WaitingList
 
 
 class Dwelling:
@@ -111,6 +111,7 @@ class Household:
         "withdraw_drawn",
         "withdraw_left",
         "withdraw_rate",
+        "withdraw_timer",
     )
 
     def __init__(self, household_id: int, g: int, base: int, draws: array[float]) -> None:
@@ -153,6 +154,7 @@ class Household:
         self.clocks_drawn = False
         self.withdraw_left = 0.0
         self.withdraw_rate = 0.0
+        self.withdraw_timer: Timer | None = None  # its pending withdrawal timer, if any
         self.waiting_since = 0.0
         self.breakdown_left = 0.0
         self.other_left = 0.0

@@ -163,8 +163,10 @@ class HousingModel:
     # --- handlers of timers -------------------------------------------------------
 
     def _on_withdraw(self, event: Timer) -> None:
-        self.lists.withdraw(event.value, event.token)
-        self._settle()
+        household = event.value
+        if household is not None:  # (None: the clock was stopped; see stop_clock)
+            self.lists.withdraw(household, event.token)
+            self._settle()
 
     def _on_tenancy_event(self, event: Timer) -> None:
         self.tenancies.fire(event.value, event.token, event.kind)

@@ -216,7 +216,8 @@ def timer_pop(heap: list[Timer]) -> Timer:
 class Entry:
     """A household's place on the waiting lists: its key (``rank``, ``seniority``, ``id``,
     compared in that order; ids are unique) and the household. A household on several
-    lists has the same entry on each; leaving them, it marks the entry dead (``live``)."""
+    lists has the same entry on each; leaving them, it marks the entry dead (``live``)
+    and lets go of the household (``household`` None), which nothing reads of a dead entry."""
 
     __slots__ = ("household", "id", "live", "rank", "seniority")
 

@@ -265,16 +265,18 @@ class State:
         priority: int = NORMAL,
         token: int = 0,
         kind: int = 0,
-    ) -> None:
+    ) -> Timer | None:
         """Schedule ``callback(timer)`` ``delay`` from now, with a timer that carries
-        ``value``, ``token`` and ``kind`` (see :meth:`schedule`).
+        ``value``, ``token`` and ``kind`` (see :meth:`schedule`); return the timer, or
+        None if it is not queued (a normal timer due at or after the end). The caller
+        may hold it until it fires, not after: it is then used again.
 
         The timer is one that has fired lately, if there is one (else a new one): a new
         timer is freed when it has fired, often years later, when it and its neighbours
         in memory are no longer in the processor's cache; one just fired still is.
         """
         if self.now + delay >= self.end and priority != URGENT:
-            return  # (schedule would not queue it)
+            return None  # (schedule would not queue it)
         spare = self._spare
         if spare:
             timer = spare.pop()
@@ -287,6 +289,7 @@ class State:
             timer = Timer(callback, value, token, kind)
             timer.pooled = True
         self.schedule(timer, priority, delay)
+        return timer
 
     def _push(self, entry: Any) -> None:
         if NATIVE:

@@ -108,14 +108,28 @@ class WaitingLists:
         household.wait_epoch += 1
         if rate > 0.0:
             delay = household.withdraw_left / rate
-            state.call(self.on_withdraw, household, delay, NORMAL, household.wait_epoch)
+            household.withdraw_timer = state.call(
+                self.on_withdraw, household, delay, NORMAL, household.wait_epoch
+            )
 
     def stop_clock(self, household: Household) -> None:
+        """Stop the withdrawal clock, and let go of its timer.
+
+        The timer stays queued (taking it out would cost more than it saves) but no
+        longer holds the household, which its handler skips (``value`` None). It would
+        otherwise fire, often years later, only to find its token stale, and keep a
+        household that has left alive until then, to be freed when no longer in the
+        processor's cache. Skipping it is what the token check did: results are the same.
+        """
         rate = household.withdraw_rate
         if rate > 0.0:
             household.withdraw_left -= rate * (self.state.now - household.waiting_since)
             household.withdraw_rate = 0.0
         household.wait_epoch += 1
+        timer = household.withdraw_timer
+        if timer is not None:
+            timer.value = None
+            household.withdraw_timer = None
 
     def leave(self, household: Household) -> None:
         if not household.on_list:
@@ -124,6 +138,7 @@ class WaitingLists:
         entry = household.entry
         assert entry is not None
         entry.live = False
+        entry.household = None  # (a dead entry is never read: let the household go)
         household.entry = None
         for k in self.categories_of(household):
             state.categories[k].waiting.discard()
