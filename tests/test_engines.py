@@ -263,6 +263,10 @@ def test_the_engines_loop_runs_timers_as_simpy_does(seed: int, units: int | None
     assert any(t == start + 3.0 for t, _ in got)
     assert any(t == start + 1.0 for t, _ in got) and any(t > start + 2.0 for t, _ in got)
     assert len(got) < len(plan) + sum(children.values())
+    # events run, as simpy counts them: those still queued (in the heap or waiting for
+    # their slice) are not
+    assert state.processed == next(env._eid) - len(env._queue)  # (ids handed out so far)
+    assert state.processed < state._next_id
 
 
 def test_the_engines_own_timers_are_used_again_once_fired() -> None:
@@ -314,7 +318,9 @@ def test_households_off_the_lists_are_not_held_by_timers_or_entries() -> None:
     def check(_: Timer) -> None:
         queued = [entry if isinstance(entry, Timer) else entry[3] for entry in state._queue]
         for later in state._later:
-            queued.extend(e if isinstance(e, Timer) else e[3] for e in later or ())
+            while later is not None:
+                queued.append(later)
+                later = later.following
         for timer in queued:
             if getattr(timer.callback, "__name__", "") != "_on_withdraw":
                 continue

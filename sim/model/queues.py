@@ -124,6 +124,7 @@ class Timer:
     __slots__ = (
         "_ok",
         "callback",
+        "following",
         "id",
         "kind",
         "pending",
@@ -147,6 +148,7 @@ class Timer:
         self.time = 0.0
         self.priority = 0
         self.id = 0
+        self.following: Timer | None = None  # the one before it in its calendar slice
 
     @property
     def callbacks(self) -> list[Callable[[Timer], None]] | None:

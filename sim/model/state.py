@@ -96,16 +96,15 @@ class State:
         self.now = self.t0  # the clock, as env.now (read here: a compiled attribute)
         # events from the start of the next slice of the calendar on, by slice (see
         # schedule): slice n is [n / slices, (n + 1) / slices) years; _later[i] holds
-        # those of slice _first_slice + i
+        # the last scheduled of slice _first_slice + i, which holds the one before it
+        # (Timer.following), and so on
         units = sum(cat.units for cat in scenario.stock.values())
         slices = calendar_slices(units, self.end - self.t0)
         self.slices = slices
         first_slice = math.floor(self.t0 * slices)
         self._first_slice = first_slice
         self._horizon = (first_slice + 1) / slices
-        self._later: list[list[Any] | None] = [None] * (
-            math.ceil(self.end * slices) - first_slice + 1
-        )
+        self._later: list[Timer | None] = [None] * (math.ceil(self.end * slices) - first_slice + 1)
         # the heap: timers (compiled) or simpy's (time, priority, id, timer) tuples
         self._queue: list[Any] = []
         self._next_id = 0  # ids in scheduling order, as the environment's _eid counts
@@ -199,8 +198,13 @@ class State:
                 later = self._later[index] if index < len(self._later) else None
                 if later is not None:
                     self._later[index] = None
-                    for entry in later:
-                        self._push(entry)
+                    while later is not None:
+                        following = later.following
+                        later.following = None
+                        self._push(
+                            later if NATIVE else (later.time, later.priority, later.id, later)
+                        )
+                        later = following
                 continue
             if time > stop or (time == stop and (timer.priority != URGENT or timer.id > stop_id)):
                 break  # where simpy's stop event would be first
@@ -221,7 +225,11 @@ class State:
     def processed(self) -> int:
         """Events run so far, as simpy would count them (ids handed out, its stop events'
         included, less the events still queued)."""
-        pending = sum(len(later) for later in self._later if later is not None)
+        pending = 0
+        for later in self._later:
+            while later is not None:
+                pending += 1
+                later = later.following
         return self._next_id - len(self._queue) - pending
 
     def schedule(self, timer: Timer, priority: int, delay: float) -> None:
@@ -229,11 +237,16 @@ class State:
         Timer is not a simpy event but has what the loop reads of one).
 
         Only the events of the current slice of the calendar (``1 / slices`` of a year)
-        are kept in the heap; later ones wait in a list for their slice (``_later``),
-        which joins the heap when the clock reaches it. The heap stays small (and in the
+        are kept in the heap; later ones wait in a chain for their slice (``_later``
+        holds its last timer, each timer the one before it: ``Timer.following``), which
+        joins the heap when the clock reaches it. The heap stays small (and in the
         processor's cache) however many timers run, and the order is the same: every
-        event of a later slice comes after every event of this one. ``slices`` is a
-        power of two, so ``time * slices`` is exact and a slice's bounds are exact.
+        event of a later slice comes after every event of this one, and the heap orders
+        a slice's events by their keys, whatever order they join it in. A chain, not a
+        list a slice: a list would be made when the slice's first timer is scheduled and
+        freed when the slice comes, often years later, when it is no longer in the
+        processor's cache. ``slices`` is a power of two, so ``time * slices`` is exact
+        and a slice's bounds are exact.
         A normal timer due at or after the end is not queued: the run stops there before
         any normal event (so the parts need not check)."""
         time = self.now + delay
@@ -243,19 +256,15 @@ class State:
         timer.priority = priority
         timer.id = self._next_id
         self._next_id += 1
-        entry: Any = timer if NATIVE else (time, priority, timer.id, timer)
         if not (self._horizon <= time < INFINITY):  # this slice's (or urgent and never)
-            self._push(entry)
+            self._push(timer if NATIVE else (time, priority, timer.id, timer))
             return
         index = int(time * self.slices) - self._first_slice
         later = self._later
         while index >= len(later):  # (an urgent timer at or after the end)
             later.append(None)
-        bucket = later[index]
-        if bucket is None:
-            later[index] = [entry]
-        else:
-            bucket.append(entry)
+        timer.following = later[index]
+        later[index] = timer
 
     def call(
         self,
