@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from array import array
 
 import pytest
 
@@ -66,7 +67,7 @@ def test_renew(rule: Renewal, self_sufficient: bool, u: float, expected: bool) -
 
 
 def _household(household_id: int, rooms: int | None) -> Household:
-    household = Household(household_id, 0, 0, [0.5] * 32)
+    household = Household(household_id, 0, 0, array("d", [0.5] * 32), 0)
     household.rooms = rooms
     return household
 

@@ -36,7 +36,7 @@ class Allocation:
         if (
             not household.transfer
             and probability > 0.0
-            and repeated(household.draws, D_REFUSAL, occurrence) < probability
+            and repeated(household.draws, household.at, D_REFUSAL, occurrence) < probability
         ):
             i = household.base + state.K
             count(state.flows["offer_refusals"], i)
@@ -50,7 +50,9 @@ class Allocation:
                 self.shelter.leave(household)
                 count(state.flows["removed_after_refusal"], i)
                 if household.homeless_flag:
-                    state.homeless_outside(household.g, household.draws, household.outside)
+                    state.homeless_outside(
+                        household.g, household.draws, household.at, household.outside
+                    )
                     household.outside += 1
                 state.leave(household, "removed_after_refusal")
             return False

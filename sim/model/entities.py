@@ -55,7 +55,10 @@ class Household:
     Times are calendar years (floats). ``epoch`` and ``wait_epoch`` invalidate timers
     scheduled before a change of state: a timer fires only if its token still matches.
 
-    ``draws`` is the household's block of uniforms (``sim.model.streams``). Its clocks are
+    Its block of uniforms (``sim.model.streams``) is ``draws[at:at + BLOCK]``: ``draws`` is
+    the buffer of its group's stream it was taken from, shared with the households taken
+    with it and not copied (a copy a household was an array made when it came and freed
+    when it left, often years later and no longer in the processor's cache). Its clocks are
     unit-exponential budgets that run down at their rates while their condition holds:
     ``withdraw_left`` while it waits on the list (at ``withdraw_rate`` since
     ``waiting_since``), the tenancy clocks while it is housed (at the ``*_rate`` fields
@@ -65,6 +68,7 @@ class Household:
     """
 
     __slots__ = (
+        "at",
         "base",
         "breakdown_left",
         "breakdown_rate",
@@ -114,11 +118,12 @@ class Household:
         "withdraw_timer",
     )
 
-    def __init__(self, household_id: int, g: int, base: int, draws: array[float]) -> None:
+    def __init__(self, household_id: int, g: int, base: int, draws: array[float], at: int) -> None:
         self.id = household_id
         self.g = g
         self.base = base  # index of (g, 0) in the recorder's flat arrays
         self.draws = draws
+        self.at = at
         self.rooms: int | None = None
         self.permanent = False
         self.needs_followup = False

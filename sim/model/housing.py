@@ -336,16 +336,18 @@ class HousingModel:
         state = self.state
         i = grp.g * self.recorder.width + state.K
         count(self._applications, i)
-        draws = self._household_streams[grp.g].block(BLOCK)
-        if draws[D_APPROVAL] >= grp.approval:
+        stream = self._household_streams[grp.g]
+        at = stream.take(BLOCK)
+        draws = stream.buffer
+        if draws[at + D_APPROVAL] >= grp.approval:
             count(self._refusals, i)
-            if draws[D_HOMELESS] < grp.homeless_while_waiting:
-                state.homeless_outside(grp.g, draws, 0)  # refused, and without a home
+            if draws[at + D_HOMELESS] < grp.homeless_while_waiting:
+                state.homeless_outside(grp.g, draws, at, 0)  # refused, and without a home
             if state.track:  # a refused household is a record, nothing more
-                state.leave(state.new_household(grp, draws), "refused")
+                state.leave(state.new_household(grp, draws, at), "refused")
             return
         count(self._approvals, i)
-        household = state.new_household(grp, draws)
+        household = state.new_household(grp, draws, at)
         self.lists.join(household, self.state.now)
         self._settle()
 

@@ -37,12 +37,14 @@ def populate(state: State, stock: Stock, lists: WaitingLists, tenancies: Tenanci
         cat.available = []
         for dwelling in dwellings:
             grp = candidates[keys[stream.choice(bounds)]]
-            household = state.new_household(grp, stream.block(BLOCK))
+            at = stream.take(BLOCK)
+            household = state.new_household(grp, stream.buffer, at)
             dwelling.available = False
             tenancies.move_in(household, dwelling)
     for grp in state.groups:
         stream = state.streams[f"initial-waiting/{grp.id}"]
         for _ in range(grp.config.initial_waiting):
-            household = state.new_household(grp, stream.block(BLOCK))
+            at = stream.take(BLOCK)
+            household = state.new_household(grp, stream.buffer, at)
             lists.join(household, state.now)
     state.populating = False

@@ -351,7 +351,7 @@ class State:
         return rank + self.need_years * seniority
 
     def homeless_outside(
-        self, g: int, draws: array[float], occurrence: int, until: float | None = None
+        self, g: int, draws: array[float], at: int, occurrence: int, until: float | None = None
     ) -> None:
         """A household homeless outside the list: counted until ``until`` or, by default,
         for an exponential time with mean ``outside_years``."""
@@ -359,7 +359,7 @@ class State:
         count(self.flows["homeless_outside_entries"], g * self.recorder.width + self.K)
         if until is None:
             until = now + self.outside_years * unit_exponential(
-                hashed(draws, H_OUTSIDE, occurrence)
+                hashed(draws, at, H_OUTSIDE, occurrence)
             )
         heapq.heappush(self.outside[g], until)
 
@@ -371,13 +371,14 @@ class State:
             heapq.heappop(heap)
         return len(heap)
 
-    def new_household(self, grp: GroupRuntime, draws: array[float]) -> Household:
-        """A household with its attributes and clocks read from its block of draws."""
-        household = Household(self.next_household_id, grp.g, grp.g * self.recorder.width, draws)
+    def new_household(self, grp: GroupRuntime, draws: array[float], at: int) -> Household:
+        """A household with its attributes and clocks read from its block of draws
+        (``draws[at:at + BLOCK]``)."""
+        household = Household(self.next_household_id, grp.g, grp.g * self.recorder.width, draws, at)
         self.next_household_id += 1
         keys = grp.room_keys
         if keys:
-            u_rooms = draws[D_ROOMS]
+            u_rooms = draws[at + D_ROOMS]
             bounds = grp.room_bounds  # as long as keys
             for i in range(len(keys)):
                 if u_rooms < bounds[i]:
@@ -385,9 +386,9 @@ class State:
                     break
             else:
                 household.rooms = keys[-1]
-        household.permanent = draws[D_PERMANENT] < grp.permanent_need
-        household.needs_followup = draws[D_FOLLOWUP] < grp.followup_need
-        household.homeless_flag = draws[D_HOMELESS] < grp.homeless_while_waiting
+        household.permanent = draws[at + D_PERMANENT] < grp.permanent_need
+        household.needs_followup = draws[at + D_FOLLOWUP] < grp.followup_need
+        household.homeless_flag = draws[at + D_HOMELESS] < grp.homeless_while_waiting
         if self.track:
             household.record = {
                 "replication": self.replication,

@@ -137,11 +137,28 @@ class Stream:
                 return index
         return len(cumulative) - 1
 
-    def block(self, count: int) -> array[float]:
-        """The next ``count`` uniforms, as one compact array."""
+    def take(self, count: int) -> int:
+        """Take the next ``count`` uniforms: they are ``buffer[i]`` to
+        ``buffer[i + count - 1]`` for the index ``i`` returned, in :attr:`buffer` as it is
+        after the call (read it after: taking may start a new buffer). They are not
+        copied: whoever took them keeps the buffer, which later values never overwrite.
+
+        >>> stream = Stream(seed=1, replication=0, name="households/a")
+        >>> first = stream.uniform()
+        >>> at = stream.take(3)
+        >>> block = stream.buffer[at : at + 3]
+        >>> fresh = Stream(seed=1, replication=0, name="households/a")
+        >>> [fresh.uniform() for _ in range(4)][1:] == list(block)
+        True
+        """
         index = self._ensure(count)
         self._next = index + count
-        return self._buffer[index : index + count]
+        return index
+
+    @property
+    def buffer(self) -> array[float]:
+        """The array the values last taken are in (see :meth:`take`)."""
+        return self._buffer
 
     def normals(self, count: int) -> array[float]:
         """``count`` standard normal numbers, as one compact array."""
@@ -215,18 +232,19 @@ H_OUTSIDE: Final = 37  # time j homeless outside the list: how long it is counte
 H_FOLLOWUP_LENGTH: Final = 38  # the length of follow-up spell j
 
 
-def household_key(block: array[float]) -> int:
-    """The key a household's draws beyond its block are hashed from."""
-    return int(block[D_KEY] * 18446744073709551616.0) & MASK
+def household_key(draws: array[float], at: int) -> int:
+    """The key a household's draws beyond its block (``draws[at:at + BLOCK]``) are hashed
+    from."""
+    return int(draws[at + D_KEY] * 18446744073709551616.0) & MASK
 
 
-def hashed(block: array[float], purpose: int, occurrence: int) -> float:
+def hashed(draws: array[float], at: int, purpose: int, occurrence: int) -> float:
     """Occurrence ``occurrence`` of a household's hashed draw for ``purpose`` (``H_*``)."""
-    return hashed_uniform(household_key(block), purpose, occurrence)
+    return hashed_uniform(household_key(draws, at), purpose, occurrence)
 
 
-def repeated(block: array[float], purpose: int, occurrence: int) -> float:
+def repeated(draws: array[float], at: int, purpose: int, occurrence: int) -> float:
     """Occurrence ``occurrence`` (from 0) of a repeating draw of a household."""
     if occurrence < REPEATS:
-        return block[purpose + occurrence]
-    return hashed_uniform(household_key(block), purpose, occurrence)
+        return draws[at + purpose + occurrence]
+    return hashed_uniform(household_key(draws, at), purpose, occurrence)

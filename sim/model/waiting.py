@@ -100,7 +100,7 @@ class WaitingLists:
             return  # already running (it refused an offer and stayed on the list)
         state = self.state
         if not household.withdraw_drawn:
-            household.withdraw_left = unit_exponential(household.draws[D_WITHDRAW])
+            household.withdraw_left = unit_exponential(household.draws[household.at + D_WITHDRAW])
             household.withdraw_drawn = True
         rate = state.groups[household.g].withdraw_per_year
         household.waiting_since = state.now
@@ -160,7 +160,7 @@ class WaitingLists:
         state = self.state
         count(self._withdrawals, household.base + state.K)
         if household.homeless_flag:
-            state.homeless_outside(household.g, household.draws, household.outside)
+            state.homeless_outside(household.g, household.draws, household.at, household.outside)
             household.outside += 1
         state.leave(household, "withdrawn")
 
