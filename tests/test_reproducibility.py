@@ -119,7 +119,7 @@ def _households(data: dict) -> list[tuple]:
             (
                 record["group"],
                 record["arrival"],
-                tuple(household.draws),
+                household.draws(),
                 household.permanent,
                 household.needs_followup,
                 household.rooms,

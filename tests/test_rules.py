@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import statistics
-from array import array
 
 import pytest
 
@@ -29,7 +28,7 @@ from sim.model.rules import (
     renew,
     turnaround_delay,
 )
-from sim.model.streams import hashed_normal
+from sim.model.streams import BLOCK, hashed_normal
 
 
 @pytest.mark.parametrize(
@@ -67,7 +66,7 @@ def test_renew(rule: Renewal, self_sufficient: bool, u: float, expected: bool) -
 
 
 def _household(household_id: int, rooms: int | None) -> Household:
-    household = Household(household_id, 0, 0, array("d", [0.5] * 32), 0)
+    household = Household(household_id, 0, 0, (0.5,) * BLOCK)
     household.rooms = rooms
     return household
 

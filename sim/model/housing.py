@@ -33,7 +33,7 @@ from sim.model.recorder import Row, count
 from sim.model.shelter import Shelter
 from sim.model.state import URGENT, State
 from sim.model.stock import Stock
-from sim.model.streams import BLOCK, D_APPROVAL, D_HOMELESS
+from sim.model.streams import D_APPROVAL, D_HOMELESS, D_KEY
 from sim.model.tenancy import Tenancies
 from sim.model.waiting import WaitingLists
 
@@ -337,17 +337,16 @@ class HousingModel:
         i = grp.g * self.recorder.width + state.K
         count(self._applications, i)
         stream = self._household_streams[grp.g]
-        at = stream.take(BLOCK)
-        draws = stream.buffer
-        if draws[at + D_APPROVAL] >= grp.approval:
+        block = stream.block()
+        if block[D_APPROVAL] >= grp.approval:
             count(self._refusals, i)
-            if draws[at + D_HOMELESS] < grp.homeless_while_waiting:
-                state.homeless_outside(grp.g, draws, at, 0)  # refused, and without a home
+            if block[D_HOMELESS] < grp.homeless_while_waiting:
+                state.homeless_outside(grp.g, block[D_KEY], 0)  # refused, and without a home
             if state.track:  # a refused household is a record, nothing more
-                state.leave(state.new_household(grp, draws, at), "refused")
+                state.leave(state.new_household(grp, block), "refused")
             return
         count(self._approvals, i)
-        household = state.new_household(grp, draws, at)
+        household = state.new_household(grp, block)
         self.lists.join(household, self.state.now)
         self._settle()
 

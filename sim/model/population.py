@@ -7,7 +7,6 @@ import math
 from sim.model.entities import cumulative
 from sim.model.state import State
 from sim.model.stock import Stock
-from sim.model.streams import BLOCK
 from sim.model.tenancy import Tenancies
 from sim.model.waiting import WaitingLists
 
@@ -37,14 +36,12 @@ def populate(state: State, stock: Stock, lists: WaitingLists, tenancies: Tenanci
         cat.available = []
         for dwelling in dwellings:
             grp = candidates[keys[stream.choice(bounds)]]
-            at = stream.take(BLOCK)
-            household = state.new_household(grp, stream.buffer, at)
+            household = state.new_household(grp, stream.block())
             dwelling.available = False
             tenancies.move_in(household, dwelling)
     for grp in state.groups:
         stream = state.streams[f"initial-waiting/{grp.id}"]
         for _ in range(grp.config.initial_waiting):
-            at = stream.take(BLOCK)
-            household = state.new_household(grp, stream.buffer, at)
+            household = state.new_household(grp, stream.block())
             lists.join(household, state.now)
     state.populating = False

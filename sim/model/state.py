@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import heapq
 import math
-from array import array
 from collections import deque
 from collections.abc import Callable
 from typing import Any, Final
@@ -36,7 +35,8 @@ from sim.model.streams import (
     D_ROOMS,
     H_OUTSIDE,
     Streams,
-    hashed,
+    hashed_uniform,
+    household_key,
     unit_exponential,
 )
 
@@ -351,15 +351,16 @@ class State:
         return rank + self.need_years * seniority
 
     def homeless_outside(
-        self, g: int, draws: array[float], at: int, occurrence: int, until: float | None = None
+        self, g: int, key_draw: float, occurrence: int, until: float | None = None
     ) -> None:
         """A household homeless outside the list: counted until ``until`` or, by default,
-        for an exponential time with mean ``outside_years``."""
+        for an exponential time with mean ``outside_years`` (its length hashed from the
+        household's key draw, ``D_KEY`` of its block)."""
         now = self.now
         count(self.flows["homeless_outside_entries"], g * self.recorder.width + self.K)
         if until is None:
             until = now + self.outside_years * unit_exponential(
-                hashed(draws, at, H_OUTSIDE, occurrence)
+                hashed_uniform(household_key(key_draw), H_OUTSIDE, occurrence)
             )
         heapq.heappush(self.outside[g], until)
 
@@ -371,14 +372,13 @@ class State:
             heapq.heappop(heap)
         return len(heap)
 
-    def new_household(self, grp: GroupRuntime, draws: array[float], at: int) -> Household:
-        """A household with its attributes and clocks read from its block of draws
-        (``draws[at:at + BLOCK]``)."""
-        household = Household(self.next_household_id, grp.g, grp.g * self.recorder.width, draws, at)
+    def new_household(self, grp: GroupRuntime, block: tuple[float, ...]) -> Household:
+        """A household with its attributes and clocks read from its block of draws."""
+        household = Household(self.next_household_id, grp.g, grp.g * self.recorder.width, block)
         self.next_household_id += 1
         keys = grp.room_keys
         if keys:
-            u_rooms = draws[at + D_ROOMS]
+            u_rooms = block[D_ROOMS]
             bounds = grp.room_bounds  # as long as keys
             for i in range(len(keys)):
                 if u_rooms < bounds[i]:
@@ -386,9 +386,9 @@ class State:
                     break
             else:
                 household.rooms = keys[-1]
-        household.permanent = draws[at + D_PERMANENT] < grp.permanent_need
-        household.needs_followup = draws[at + D_FOLLOWUP] < grp.followup_need
-        household.homeless_flag = draws[at + D_HOMELESS] < grp.homeless_while_waiting
+        household.permanent = block[D_PERMANENT] < grp.permanent_need
+        household.needs_followup = block[D_FOLLOWUP] < grp.followup_need
+        household.homeless_flag = block[D_HOMELESS] < grp.homeless_while_waiting
         if self.track:
             household.record = {
                 "replication": self.replication,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import struct
 from array import array
 from typing import Final
 
@@ -137,28 +138,20 @@ class Stream:
                 return index
         return len(cumulative) - 1
 
-    def take(self, count: int) -> int:
-        """Take the next ``count`` uniforms: they are ``buffer[i]`` to
-        ``buffer[i + count - 1]`` for the index ``i`` returned, in :attr:`buffer` as it is
-        after the call (read it after: taking may start a new buffer). They are not
-        copied: whoever took them keeps the buffer, which later values never overwrite.
+    def block(self) -> tuple[float, ...]:
+        """The next :data:`BLOCK` uniforms (a household's block), as one tuple: unpacked
+        from the buffer in one call, which costs less than reading them one by one.
 
         >>> stream = Stream(seed=1, replication=0, name="households/a")
         >>> first = stream.uniform()
-        >>> at = stream.take(3)
-        >>> block = stream.buffer[at : at + 3]
+        >>> block = stream.block()
         >>> fresh = Stream(seed=1, replication=0, name="households/a")
-        >>> [fresh.uniform() for _ in range(4)][1:] == list(block)
+        >>> [fresh.uniform() for _ in range(BLOCK + 1)][1:] == list(block)
         True
         """
-        index = self._ensure(count)
-        self._next = index + count
-        return index
-
-    @property
-    def buffer(self) -> array[float]:
-        """The array the values last taken are in (see :meth:`take`)."""
-        return self._buffer
+        index = self._ensure(BLOCK)
+        self._next = index + BLOCK
+        return _BLOCK_LAYOUT.unpack_from(self._buffer, index * 8)
 
     def normals(self, count: int) -> array[float]:
         """``count`` standard normal numbers, as one compact array."""
@@ -220,6 +213,9 @@ D_KEY: Final = 23
 REPEATS: Final = 2
 BLOCK: Final = 24
 
+_BLOCK_LAYOUT: Final = struct.Struct(f"={BLOCK}d")
+"""A block of doubles as an ``array("d")`` holds them (native order and size)."""
+
 
 # Purposes of draws that are hashed from the household's key from the first occurrence on:
 # rare events, so no place in the block; the occurrence is the household's count of them.
@@ -232,19 +228,7 @@ H_OUTSIDE: Final = 37  # time j homeless outside the list: how long it is counte
 H_FOLLOWUP_LENGTH: Final = 38  # the length of follow-up spell j
 
 
-def household_key(draws: array[float], at: int) -> int:
-    """The key a household's draws beyond its block (``draws[at:at + BLOCK]``) are hashed
-    from."""
-    return int(draws[at + D_KEY] * 18446744073709551616.0) & MASK
-
-
-def hashed(draws: array[float], at: int, purpose: int, occurrence: int) -> float:
-    """Occurrence ``occurrence`` of a household's hashed draw for ``purpose`` (``H_*``)."""
-    return hashed_uniform(household_key(draws, at), purpose, occurrence)
-
-
-def repeated(draws: array[float], at: int, purpose: int, occurrence: int) -> float:
-    """Occurrence ``occurrence`` (from 0) of a repeating draw of a household."""
-    if occurrence < REPEATS:
-        return draws[at + purpose + occurrence]
-    return hashed_uniform(household_key(draws, at), purpose, occurrence)
+def household_key(key_draw: float) -> int:
+    """The key a household's draws beyond its block are hashed from, made from the
+    block's last uniform (``D_KEY``)."""
+    return int(key_draw * 18446744073709551616.0) & MASK

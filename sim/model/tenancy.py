@@ -32,18 +32,11 @@ from sim.model.state import INFINITY, NORMAL, State
 from sim.model.stock import Stock
 from sim.model.streams import (
     D_BREAKDOWN,
-    D_CONTRACT_PHASE,
-    D_DESTINATION,
-    D_LEAVE,
-    D_OTHER_EXIT,
     D_REAPPLY,
     D_RENEWAL,
-    D_SELF_SUFFICIENT,
     H_NONRENEWAL,
     H_REAPPLY_DELAY,
     H_REAPPLY_NONRENEWAL,
-    hashed,
-    repeated,
     unit_exponential,
 )
 from sim.model.waiting import WaitingLists
@@ -104,9 +97,7 @@ class Tenancies:
         elif state.populating:
             # the initial tenants are somewhere in their contracts: a uniform phase keeps
             # their contract ends from falling due together for ever after
-            household.contract_end = (
-                now + contract * household.draws[household.at + D_CONTRACT_PHASE]
-            )
+            household.contract_end = now + contract * household.u_contract_phase
         else:
             household.contract_end = now + contract
         household.renewals = 0
@@ -160,17 +151,15 @@ class Tenancies:
         self.run_clocks(household)
         grp = state.groups[household.g]
         if not household.clocks_drawn:  # the first tenancy: read the clocks from the draws
-            draws = household.draws
-            at = household.at
-            household.breakdown_left = unit_exponential(draws[at + D_BREAKDOWN])
-            household.leave_left = unit_exponential(draws[at + D_LEAVE])
+            household.breakdown_left = unit_exponential(household.u_breakdown_0)
+            household.leave_left = unit_exponential(household.u_leave)
             exit_spell, ready_spell = grp.other_exit_spell, grp.self_sufficiency_spell
             if state.populating:  # an initial tenant is somewhere in its spells
-                household.other_left = exit_spell.residual(draws[at + D_OTHER_EXIT])
-                household.self_left = ready_spell.residual(draws[at + D_SELF_SUFFICIENT])
+                household.other_left = exit_spell.residual(household.u_other_exit)
+                household.self_left = ready_spell.residual(household.u_self_sufficient)
             else:
-                household.other_left = exit_spell.quantile(draws[at + D_OTHER_EXIT])
-                household.self_left = ready_spell.quantile(draws[at + D_SELF_SUFFICIENT])
+                household.other_left = exit_spell.quantile(household.u_other_exit)
+                household.self_left = ready_spell.quantile(household.u_self_sufficient)
             household.clocks_drawn = True
         household.epoch += 1
         followed = household.followed
@@ -265,11 +254,7 @@ class Tenancies:
         # every contract end has its own renewal draw, under any rule (read where needed)
         occurrence = household.renewal_draws
         household.renewal_draws += 1
-        u = (
-            repeated(household.draws, household.at, D_RENEWAL, occurrence)
-            if rule is DISCRETIONARY
-            else 0.0
-        )
+        u = household.repeated(D_RENEWAL, occurrence) if rule is DISCRETIONARY else 0.0
         if renew(rule, household.self_sufficient, u, cat.renewal_probability):
             household.renewals += 1
             count(self._renewals, i)
@@ -292,11 +277,9 @@ class Tenancies:
         state.note_move(household, dwelling, "forced_move")
         occurrence = household.nonrenewals
         household.nonrenewals += 1
-        draws = household.draws
-        at = household.at
         destination = state.nonrenewal_only
         if not destination:  # shares: the household's own draw (hashed: made only here)
-            u = hashed(draws, at, H_NONRENEWAL, occurrence)
+            u = household.hashed(H_NONRENEWAL, occurrence)
             destination = "transfer"
             for name, bound in zip(state.nonrenewal_to, state.nonrenewal_bounds, strict=True):
                 if u < bound:
@@ -317,20 +300,20 @@ class Tenancies:
         self.followup_released(household)
         household.homeless_flag = True
         household.epoch += 1
-        if hashed(draws, at, H_REAPPLY_NONRENEWAL, occurrence) >= state.reapply_after_homeless:
+        if household.hashed(H_REAPPLY_NONRENEWAL, occurrence) >= state.reapply_after_homeless:
             count(state.flows["exits_homeless"], i)
-            state.homeless_outside(household.g, draws, at, household.outside)
+            state.homeless_outside(household.g, household.u_key, household.outside)
             household.outside += 1
             state.leave(household, "homeless")
             return
         delay = state.reapply_delay * unit_exponential(
-            hashed(draws, at, H_REAPPLY_DELAY, occurrence)
+            household.hashed(H_REAPPLY_DELAY, occurrence)
         )
         if delay <= 0.0:
             self.rejoin(household)
             return
         now = state.now
-        state.homeless_outside(household.g, draws, at, household.outside, until=now + delay)
+        state.homeless_outside(household.g, household.u_key, household.outside, until=now + delay)
         household.outside += 1
         state.call(self.on_event, household, delay, NORMAL, household.epoch, REAPPLY)
 
@@ -359,26 +342,24 @@ class Tenancies:
         self.followup_released(household)
         household.epoch += 1
         # breakdown j uses decision j; the clock of breakdown j + 1 starts full
-        draws = household.draws
-        at = household.at
         occurrence = household.breakdowns
         household.breakdowns += 1
         household.breakdown_left = unit_exponential(
-            repeated(draws, at, D_BREAKDOWN, household.breakdowns)
+            household.repeated(D_BREAKDOWN, household.breakdowns)
         )
         share = state.groups[household.g].reapply_after_breakdown
-        if share > 0.0 and (share >= 1.0 or repeated(draws, at, D_REAPPLY, occurrence) < share):
+        if share > 0.0 and (share >= 1.0 or household.repeated(D_REAPPLY, occurrence) < share):
             household.homeless_flag = True
             self.lists.join(household, state.now)
             return
         count(state.flows["exits_homeless"], i)
-        state.homeless_outside(household.g, draws, at, household.outside)
+        state.homeless_outside(household.g, household.u_key, household.outside)
         household.outside += 1
         state.leave(household, "homeless")
 
     def leave_to_market(self, household: Household) -> None:
         """A self-sufficient household leaves to ownership or private rental."""
-        if household.draws[household.at + D_DESTINATION] < self.state.exit_bounds[household.g]:
+        if household.u_destination < self.state.exit_bounds[household.g]:
             self.end(household, "exits_ownership", "ownership")
         else:
             self.end(household, "exits_private_rental", "private_rental")

@@ -11,7 +11,7 @@ from sim.model.recorder import count
 from sim.model.rules import first_in_line, fits, lottery_index
 from sim.model.shelter import Shelter
 from sim.model.state import NORMAL, State
-from sim.model.streams import D_WITHDRAW, hashed_uniform, unit_exponential
+from sim.model.streams import hashed_uniform, unit_exponential
 
 LOTTERY_DRAW: Final = 2
 """Purpose of a dwelling's hashed lottery draws (``streams.hashed_uniform``)."""
@@ -100,7 +100,7 @@ class WaitingLists:
             return  # already running (it refused an offer and stayed on the list)
         state = self.state
         if not household.withdraw_drawn:
-            household.withdraw_left = unit_exponential(household.draws[household.at + D_WITHDRAW])
+            household.withdraw_left = unit_exponential(household.u_withdraw)
             household.withdraw_drawn = True
         rate = state.groups[household.g].withdraw_per_year
         household.waiting_since = state.now
@@ -160,7 +160,7 @@ class WaitingLists:
         state = self.state
         count(self._withdrawals, household.base + state.K)
         if household.homeless_flag:
-            state.homeless_outside(household.g, household.draws, household.at, household.outside)
+            state.homeless_outside(household.g, household.u_key, household.outside)
             household.outside += 1
         state.leave(household, "withdrawn")
 
