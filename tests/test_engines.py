@@ -316,7 +316,8 @@ def test_households_off_the_lists_are_not_held_by_timers_or_entries() -> None:
     seen = {"stopped": 0, "running": 0, "dead": 0, "live": 0}
 
     def check(_: Timer) -> None:
-        queued = [entry if isinstance(entry, Timer) else entry[3] for entry in state._queue]
+        heap = state._queue[: state._queued]
+        queued = [entry if isinstance(entry, Timer) else entry[3] for entry in heap]
         for later in state._later:
             while later is not None:
                 queued.append(later)

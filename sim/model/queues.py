@@ -169,19 +169,32 @@ def _sooner(a: Timer, b: Timer) -> bool:
     return a.id < b.id
 
 
-def timer_push(heap: list[Timer], item: Timer) -> None:
-    """``heapq.heappush`` for timers, by their keys.
+def _free_slot(timer: Timer) -> None:
+    raise AssertionError("a free slot of the event heap was fired")
 
-    >>> heap = []
+
+FREE: Final = Timer(_free_slot, None)
+"""What the slots of an event heap past its timers hold, so that they hold no timer."""
+
+
+def timer_push(heap: list[Timer], size: int, item: Timer) -> None:
+    """``heapq.heappush`` for the timers ``heap[:size]``, by their keys (the slots after
+    them are :data:`FREE`): ``item`` joins them. The list grows when it is full and never
+    shrinks: the heap of the calendar's current slice often holds a timer or two, and a
+    list that empties and fills again is freed and made again each time.
+
+    >>> heap, size = [], 0
     >>> for name, time, priority in [("b", 2.0, 1), ("a", 1.0, 1), ("c", 2.0, 0)]:
     ...     timer = Timer(print, name)
     ...     timer.time, timer.priority = time, priority
-    ...     timer_push(heap, timer)
-    >>> [timer_pop(heap).value for _ in range(3)]
-    ['a', 'c', 'b']
+    ...     timer_push(heap, size, timer)
+    ...     size += 1
+    >>> [timer_pop(heap, size - i).value for i in range(3)], heap == [FREE] * 3
+    (['a', 'c', 'b'], True)
     """
-    heap.append(item)
-    pos = len(heap) - 1
+    if size == len(heap):
+        heap.append(item)
+    pos = size
     while pos > 0:
         up = (pos - 1) >> 1
         parent = heap[up]
@@ -192,10 +205,12 @@ def timer_push(heap: list[Timer], item: Timer) -> None:
     heap[pos] = item
 
 
-def timer_pop(heap: list[Timer]) -> Timer:
-    """``heapq.heappop`` for timers (the heap must not be empty)."""
-    last = heap.pop()
-    size = len(heap)
+def timer_pop(heap: list[Timer], size: int) -> Timer:
+    """``heapq.heappop`` for the timers ``heap[:size]`` (``size`` > 0): the first leaves,
+    and its slot, the last, becomes :data:`FREE`."""
+    size -= 1
+    last = heap[size]
+    heap[size] = FREE
     if size == 0:
         return last
     top = heap[0]

@@ -105,8 +105,10 @@ class State:
         self._first_slice = first_slice
         self._horizon = (first_slice + 1) / slices
         self._later: list[Timer | None] = [None] * (math.ceil(self.end * slices) - first_slice + 1)
-        # the heap: timers (compiled) or simpy's (time, priority, id, timer) tuples
+        # the heap: timers (compiled; the first _queued of the list, see timer_push) or
+        # simpy's (time, priority, id, timer) tuples
         self._queue: list[Any] = []
+        self._queued = 0
         self._next_id = 0  # ids in scheduling order, as the environment's _eid counts
         self._spare: list[Timer] = []  # fired timers of call(), the last fired last
 
@@ -184,10 +186,11 @@ class State:
         queue = self._queue
         spare = self._spare
         while True:
-            if queue:
+            queued = self._queued
+            if queued:
                 timer: Timer = queue[0] if NATIVE else queue[0][3]
                 time = timer.time
-            if not queue or time >= self._horizon:
+            if not queued or time >= self._horizon:
                 # the events of the next slice join the heap before any of them (or
                 # anything later) can be first
                 horizon = self._horizon
@@ -209,9 +212,10 @@ class State:
             if time > stop or (time == stop and (timer.priority != URGENT or timer.id > stop_id)):
                 break  # where simpy's stop event would be first
             if NATIVE:
-                timer_pop(queue)
+                timer_pop(queue, queued)
             else:
                 heapq.heappop(queue)
+            self._queued = queued - 1
             self.now = time
             timer.pending = False
             timer.callback(timer)
@@ -230,7 +234,7 @@ class State:
             while later is not None:
                 pending += 1
                 later = later.following
-        return self._next_id - len(self._queue) - pending
+        return self._next_id - self._queued - pending
 
     def schedule(self, timer: Timer, priority: int, delay: float) -> None:
         """Queue ``timer`` to fire ``delay`` from now, as ``Environment.schedule`` does (a
@@ -302,9 +306,10 @@ class State:
 
     def _push(self, entry: Any) -> None:
         if NATIVE:
-            timer_push(self._queue, entry)
+            timer_push(self._queue, self._queued, entry)
         else:
             heapq.heappush(self._queue, entry)
+        self._queued += 1
 
     def set_policy(self, policy: Policy, time: float) -> bool:
         """Put in force the allocation and non-renewal rules of ``time``; True if the
