@@ -13,6 +13,7 @@ from collections import deque
 import pytest
 
 from sim.model.queues import (
+    FREE,
     SLACK,
     Entry,
     FifoSet,
@@ -80,25 +81,32 @@ def test_empty_queue_has_no_first() -> None:
 @pytest.mark.parametrize("seed", range(20))
 def test_the_event_heap_pops_in_heapqs_order(seed: int) -> None:
     """Timers with many equal times and priorities, pushed and popped in a random mix,
-    come out as their (time, priority, id, timer) entries from ``heapq``."""
+    come out as their (time, priority, id, timer) entries from ``heapq``; the list
+    never shrinks, and its slots past the heap's timers hold no timer."""
     rng = random.Random(seed)
     heap: list[Timer] = []
+    size = 0
     reference: list = []
     ident = 0
     for _ in range(4000):
-        if heap and rng.random() < 0.45:
-            assert timer_pop(heap) is heapq.heappop(reference)[3]
+        if size and rng.random() < 0.45:
+            assert timer_pop(heap, size) is heapq.heappop(reference)[3]
+            size -= 1
         else:
             timer = Timer(print, ident)
             timer.time = rng.choice([1.0, 2.0, 2.5, rng.random() * 3, -0.0, 0.0])
             timer.priority = rng.choice([0, 1])
             timer.id = ident
             ident += 1
-            timer_push(heap, timer)
+            timer_push(heap, size, timer)
+            size += 1
             heapq.heappush(reference, (timer.time, timer.priority, timer.id, timer))
+        assert size == len(reference) and all(slot is FREE for slot in heap[size:])
+    longest = len(heap)
     while reference:
-        assert timer_pop(heap) is heapq.heappop(reference)[3]
-    assert heap == []
+        assert timer_pop(heap, size) is heapq.heappop(reference)[3]
+        size -= 1
+    assert heap == [FREE] * longest
 
 
 @pytest.mark.parametrize("seed", range(20))
