@@ -333,7 +333,8 @@ def test_households_off_the_lists_are_not_held_by_timers_or_entries() -> None:
                 assert household.on_list and household.withdraw_timer is timer
                 assert timer.token == household.wait_epoch
         for cat in state.categories:
-            for entry in cat.waiting.entries[cat.waiting.head :]:
+            first = cat.waiting.start()
+            for entry in [e for chunk in cat.waiting.chunks for e in chunk][first:]:
                 if entry.live:
                     seen["live"] += 1
                     assert entry.household.entry is entry and entry.household.on_list

@@ -13,6 +13,7 @@ from collections import deque
 import pytest
 
 from sim.model.queues import (
+    CHUNK,
     FREE,
     SLACK,
     Entry,
@@ -150,10 +151,14 @@ def test_a_waiting_list_keeps_the_order_of_a_sorted_list(seed: int) -> None:
         assert [entry.key() for entry in waiting.members()] == reference
         assert len(waiting) == len(reference)
         front = waiting.start()
-        assert all(not entry.live for entry in waiting.entries[:front])
         if reference:
-            assert waiting.entries[front].key() == reference[0]
-        assert len(waiting.entries) <= 2 * len(reference) + SLACK + 1
+            assert waiting.chunks[0][front].key() == reference[0]
+        else:
+            assert waiting.chunks == []
+        held = [entry for chunk in waiting.chunks for entry in chunk]
+        assert len(held) == waiting.size <= 2 * len(reference) + SLACK + 1
+        keys = [entry.key() for entry in held[front:]]  # dead ones too, from the front on
+        assert keys == sorted(keys)
 
 
 def test_a_waiting_list_appends_who_joins_at_the_back() -> None:
@@ -166,4 +171,31 @@ def test_a_waiting_list_appends_who_joins_at_the_back() -> None:
     later = Entry(0.0, 0.5, 3, "c")  # before the dead front entry: in front of the live
     waiting.add(later)
     assert [entry.household for entry in waiting.members()] == ["c", "b"]
-    assert waiting.entries[waiting.start()] is later
+    assert waiting.chunks[0][waiting.start()] is later
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_long_waiting_list_is_kept_in_chunks_in_order(seed: int) -> None:
+    """A list many chunks long, with households of a first rank inserted ahead of most
+    of it, others leaving from the front and from anywhere: its live entries are those
+    of a list kept by ``bisect``, no chunk is empty or holds more than CHUNK, and the
+    first live entry is found where the first chunk's ``head`` says."""
+    rng = random.Random(seed)
+    waiting = WaitingList()
+    reference: list[tuple[float, float, int]] = []
+    entries: dict[int, Entry] = {}
+    for ident in range(6 * CHUNK):
+        rank = -1.0 if rng.random() < 0.2 else 0.0
+        entry = Entry(rank, float(ident), ident, ident)
+        entries[ident] = entry
+        waiting.add(entry)
+        bisect.insort(reference, entry.key())
+        if rng.random() < 0.3:  # the first in line is housed, or someone leaves
+            key = reference.pop(0 if rng.random() < 0.5 else rng.randrange(len(reference)))
+            entries.pop(key[2]).live = False
+            waiting.discard()
+        if ident % 97 == 0 or ident == 6 * CHUNK - 1:
+            assert [entry.key() for entry in waiting.members()] == reference
+            assert all(0 < len(chunk) <= CHUNK for chunk in waiting.chunks)
+            assert waiting.chunks[0][waiting.start()].key() == reference[0]
+    assert len(waiting.chunks) >= 3 and len(waiting) == len(reference)

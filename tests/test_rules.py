@@ -83,7 +83,7 @@ def test_first_in_line_takes_list_order_fit_and_refusals_into_account() -> None:
     assert first_in_line(waiting, 1, False, 0, None) is households[0]
     assert first_in_line(waiting, 2, True, 0, {4}) is None
     assert first_in_line(WaitingList(), 1, True, 0, None) is None
-    waiting.entries[1].live = False  # household 2 has left the list
+    waiting.chunks[0][1].live = False  # household 2 has left the list
     waiting.discard()
     assert first_in_line(waiting, 1, True, 0, None) is households[2]
 

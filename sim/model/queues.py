@@ -258,16 +258,25 @@ def _before(a: Entry, b: Entry) -> bool:
     return a.id < b.id
 
 
+CHUNK: Final = 512
+"""Entries a chunk of a waiting list holds at most: a fuller one is split in two."""
+
+
 class WaitingList:
     """A category's waiting list: its members' entries in the order of their keys.
 
-    ``entries`` holds the live entries in order, with dead ones among them. Most
-    households join at the back (they applied last), which is an append; the others are
-    inserted where ``bisect.insort`` would put them. A household that leaves is not
-    looked for: its entry is only marked dead (:meth:`discard`), skipped by those who read
-    the list, dropped when it reaches the front (:meth:`start`), and all dead entries
-    are dropped at once when they outnumber the live ones, as :class:`FifoSet` does. The
-    live entries are always exactly those of a sorted list with inserts and deletes.
+    The entries are kept in chunks (``chunks``, each in order, one after the other) of
+    at most :data:`CHUNK`, as ``sortedcontainers.SortedList`` keeps its items: a
+    household ranked ahead of most of the list is inserted into one chunk, not into one
+    list of them all, where it would move every entry behind it (the cost of an insert
+    would grow with the list, and that of a run with the square of the municipality).
+    Most households join at the back (they applied last), which is an append; the others
+    are inserted where ``bisect.insort`` would put them. A household that leaves is not
+    looked for: its entry is only marked dead (:meth:`discard`), skipped by those who
+    read the list, passed over when it is first (:meth:`start`; ``head`` is the first
+    chunk's first entry that may be live), and all dead entries are dropped at once when
+    they outnumber the live ones, as :class:`FifoSet` does. The live entries are always
+    exactly those of a sorted list with inserts and deletes.
 
     >>> waiting = WaitingList()
     >>> a, b, c = Entry(0.0, 2.0, 7, "a"), Entry(0.0, 1.0, 9, "b"), Entry(-1.0, 5.0, 3, "c")
@@ -278,56 +287,115 @@ class WaitingList:
     (['c', 'a'], 2)
     """
 
-    __slots__ = ("entries", "head", "live")
+    __slots__ = ("chunks", "head", "live", "size")
 
     def __init__(self, entries: list[Entry] | None = None) -> None:
-        self.entries: list[Entry] = [] if entries is None else entries  # sorted from head
-        self.head = 0  # entries before it are dead
-        self.live = len(self.entries)
+        self.chunks: list[list[Entry]] = []
+        self.head = 0  # entries of the first chunk before it are dead
+        self.size = 0  # entries in the chunks, dead ones included
+        self.live = 0
+        if entries:
+            self._fill(entries)
 
     def __len__(self) -> int:
         return self.live
 
+    def _fill(self, entries: list[Entry]) -> None:
+        """Hold ``entries`` (live, in order) and nothing else, in half-full chunks."""
+        step = CHUNK >> 1
+        self.chunks = [entries[i : i + step] for i in range(0, len(entries), step)]
+        self.head = 0
+        self.size = self.live = len(entries)
+
     def add(self, entry: Entry) -> None:
         """Put a live entry in its place."""
-        entries = self.entries
-        size = len(entries)
         self.live += 1
-        low = self.head
-        if size == low or _before(entries[size - 1], entry):
-            entries.append(entry)
+        self.size += 1
+        chunks = self.chunks
+        last = len(chunks) - 1
+        if last < 0:
+            chunks.append([entry])
             return
-        high = size
+        chunk = chunks[last]
+        if _before(chunk[len(chunk) - 1], entry):
+            chunk.append(entry)
+            if len(chunk) > CHUNK:
+                self._split(last)
+            return
+        low = 0  # the first chunk whose last entry does not come before this one
+        high = last
         while low < high:
             middle = (low + high) >> 1
-            if _before(entries[middle], entry):
+            chunk = chunks[middle]
+            if _before(chunk[len(chunk) - 1], entry):
                 low = middle + 1
             else:
                 high = middle
-        entries.insert(low, entry)
+        index = low
+        chunk = chunks[index]
+        low = self.head if index == 0 else 0
+        high = len(chunk)
+        while low < high:
+            middle = (low + high) >> 1
+            if _before(chunk[middle], entry):
+                low = middle + 1
+            else:
+                high = middle
+        chunk.insert(low, entry)
+        if len(chunk) > CHUNK:
+            self._split(index)
+
+    def _split(self, index: int) -> None:
+        chunks = self.chunks
+        chunk = chunks[index]
+        if index == 0 and self.head:  # drop the dead front first
+            del chunk[: self.head]
+            self.size -= self.head
+            self.head = 0
+            if len(chunk) <= CHUNK:
+                return
+        half = len(chunk) >> 1
+        chunks.insert(index + 1, chunk[half:])
+        del chunk[half:]
 
     def discard(self) -> None:
         """One of the entries has just been marked dead."""
         live = self.live - 1
         self.live = live
-        if len(self.entries) > 2 * live + SLACK:
-            self.entries = self.members()
-            self.head = 0
+        if self.size > 2 * live + SLACK:
+            self._fill(self.members())
 
     def start(self) -> int:
-        """The index of the first live entry (``len(entries)`` if there is none)."""
-        entries = self.entries
+        """The index in the first chunk of the first live entry (dropping chunks with
+        none); ``0`` if there is no chunk."""
+        chunks = self.chunks
         head = self.head
-        size = len(entries)
-        while head < size and not entries[head].live:
-            head += 1
+        while chunks:
+            chunk = chunks[0]
+            size = len(chunk)
+            while head < size and not chunk[head].live:
+                head += 1
+            if head < size:
+                break
+            del chunks[0]
+            self.size -= size
+            head = 0
         self.head = head
         return head
 
     def members(self) -> list[Entry]:
         """The live entries in order."""
-        entries = self.entries
-        return [entries[i] for i in range(self.head, len(entries)) if entries[i].live]
+        members = []
+        chunks = self.chunks
+        first = self.head
+        for c in range(len(chunks)):
+            chunk = chunks[c]
+            for i in range(first, len(chunk)):
+                entry = chunk[i]
+                if entry.live:
+                    members.append(entry)
+            first = 0
+        return members
 
 
 NATIVE: Final = not isinstance(_sooner, FunctionType)

@@ -65,15 +65,19 @@ def first_in_line(
 ) -> Household | None:
     """The first household of a list (in its order) that fits and has not refused."""
     any_size = rooms is None or not size_match
-    entries = waiting.entries
-    for i in range(waiting.start(), len(entries)):
-        entry = entries[i]
-        if not entry.live or (skipped is not None and entry.id in skipped):
-            continue
-        household: Household = entry.household
-        need = household.rooms
-        if any_size or need is None or need <= rooms <= need + extra_rooms:  # type: ignore[operator]
-            return household
+    first = waiting.start()
+    chunks = waiting.chunks
+    for c in range(len(chunks)):
+        chunk = chunks[c]
+        for i in range(first, len(chunk)):
+            entry = chunk[i]
+            if not entry.live or (skipped is not None and entry.id in skipped):
+                continue
+            household: Household = entry.household
+            need = household.rooms
+            if any_size or need is None or need <= rooms <= need + extra_rooms:  # type: ignore[operator]
+                return household
+        first = 0
     return None
 
 
