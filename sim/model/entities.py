@@ -23,8 +23,7 @@ from sim.model.streams import (
     D_SELF_SUFFICIENT,
     D_WITHDRAW,
     REPEATS,
-    hashed_uniform,
-    household_key,
+    hashed,
 )
 
 
@@ -240,7 +239,7 @@ class Household:
 
     def hashed(self, purpose: int, occurrence: int) -> float:
         """Occurrence ``occurrence`` of its hashed draw for ``purpose`` (``H_*``)."""
-        return hashed_uniform(household_key(self.u_key), purpose, occurrence)
+        return hashed(self.u_key, purpose, occurrence)
 
     def repeated(self, purpose: int, occurrence: int) -> float:
         """Occurrence ``occurrence`` (from 0) of its repeating draw for ``purpose``

@@ -35,8 +35,7 @@ from sim.model.streams import (
     D_ROOMS,
     H_OUTSIDE,
     Streams,
-    hashed_uniform,
-    household_key,
+    hashed,
     unit_exponential,
 )
 
@@ -365,7 +364,7 @@ class State:
         count(self.flows["homeless_outside_entries"], g * self.recorder.width + self.K)
         if until is None:
             until = now + self.outside_years * unit_exponential(
-                hashed_uniform(household_key(key_draw), H_OUTSIDE, occurrence)
+                hashed(key_draw, H_OUTSIDE, occurrence)
             )
         heapq.heappush(self.outside[g], until)
 

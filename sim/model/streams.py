@@ -232,3 +232,9 @@ def household_key(key_draw: float) -> int:
     """The key a household's draws beyond its block are hashed from, made from the
     block's last uniform (``D_KEY``)."""
     return int(key_draw * 18446744073709551616.0) & MASK
+
+
+def hashed(key_draw: float, purpose: int, occurrence: int) -> float:
+    """Occurrence ``occurrence`` of a household's hashed draw for ``purpose`` (``H_*``),
+    from its key draw (``D_KEY`` of its block)."""
+    return hashed_uniform(household_key(key_draw), purpose, occurrence)
