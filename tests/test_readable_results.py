@@ -4,7 +4,8 @@ A result folder's ``scenario.resolved.yaml`` (and a sized or calibrated scenario
 load again to the very same scenario with ``sim validate``, and the folder must be read
 by ``sim report``: texts that look like numbers, booleans, null or dates stay texts, and a
 scenario whose written form would not fit in a scenario file is refused before it runs
-(``scenarios/README.md``, "Limits").
+(``scenarios/README.md``, "Limits"). Paths and list indexes that no file or list can
+have (a NUL byte, 5,000 digits) are input errors, never internal errors.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import yaml
 from helpers import assert_input_error, invoke, problem_line
 
 from sim.config import durations, yaml_io
+from sim.config.errors import ScenarioError
 from sim.config.loader import (
     load_scenario,
     parse_override,
@@ -178,3 +180,35 @@ def test_every_valid_scenario_fits_its_written_form(tmp_path: Path) -> None:
     values, size = yaml_io.written_size(plain_data(scenario), 0)
     assert size == len(text.encode())
     assert values == yaml_io.count_values(yaml.safe_load(text))
+
+
+def test_a_nul_byte_in_a_path_is_an_input_error(tmp_path: Path) -> None:
+    child = tmp_path / "child.yaml"
+    child.write_text('extends: "a\\0b"\n', encoding="utf-8")
+    line = problem_line(assert_input_error(invoke("validate", child)), "child.yaml", "extends")
+    assert "NUL" in line
+    data = small("nul", "")
+    data["groups"]["g"]["tenancy_years"] = {
+        "distribution": "empirical",
+        "file": "d\0.csv",
+        "column": "years",
+    }
+    with pytest.raises(ScenarioError, match="NUL byte"):
+        validate_data(data, "<nul>", base_dir=tmp_path)
+
+
+@pytest.mark.parametrize("index", ["9" * 5_000, "٠", "1" + "0" * 30])
+def test_a_list_index_no_list_has_is_an_input_error(tmp_path: Path, index: str) -> None:
+    """5,000 digits (more than Python converts), a non-ASCII digit (which Python would
+    read as 0) and 31 digits are no index of a one-build list: --set and --vary say so."""
+    text = MINIMAL.read_text(encoding="utf-8")
+    text += "builds:\n  - {year: 2021, category: ordinary, units: 1}\n"
+    path = tmp_path / "builds.yaml"
+    path.write_text(text, encoding="utf-8")
+    stderr = assert_input_error(invoke("validate", path, "--set", f"builds.{index}.units=3"))
+    assert "builds has 1 items; use builds.N with N from 0 to 0" in stderr
+    result = invoke(
+        "sweep", path, "--vary", f"builds.{index}.units=1,2", "-r", "2", "--out", tmp_path / "o"
+    )
+    assert "builds has 1 items" in assert_input_error(result)
+    assert not (tmp_path / "o").exists()

@@ -196,6 +196,8 @@ def read_durations(file: str, column: str, base_dir: Path) -> tuple[float, ...]:
     one, else ``,``; with ``;`` or a tab a decimal comma is read too (``2,5``). Blank lines
     are skipped; every other row needs a number > 0 and ≤ MAX_DURATION in the column.
     """
+    if "\0" in file:
+        raise ValueError(f"file {brief(file)} is not a file name: it holds a NUL byte (\\0)")
     path = Path(file) if Path(file).is_absolute() else base_dir / file
     if not path.is_file():
         raise ValueError(f"file {file} not found (looked for {path.resolve()})")

@@ -147,7 +147,7 @@ def _identity(path: Path) -> Path:
     """The file's absolute, resolved path where that can be found (for cycle checks)."""
     try:
         return path.resolve()
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):  # ValueError: a NUL byte in the path
         return Path(os.path.abspath(path))
 
 
@@ -211,14 +211,14 @@ def _set_at(data: Any, parts: list[str], value: Any, text: str, done: int = 0) -
     if isinstance(data, list):
         if not data:
             raise single("--set", brief_text(text), f"{where} is an empty list: nothing to change")
-        if not part.isdigit() or int(part) >= len(data):
+        index = list_index(part, len(data))
+        if index is None:
             raise single(
                 "--set",
                 brief_text(text),
                 f"{where} has {len(data)} items; use {where}.N with N from 0 to {len(data) - 1}",
             )
         items = list(data)
-        index = int(part)
         last = done + 1 == len(parts)
         items[index] = value if last else _set_at(items[index], parts, value, text, done + 1)
         return items
@@ -237,6 +237,18 @@ def _set_at(data: Any, parts: list[str], value: Any, text: str, done: int = 0) -
     else:
         merged[part] = _set_at(merged.get(part), parts, value, text, done + 1)
     return merged
+
+
+def list_index(part: str, length: int) -> int | None:
+    """The list index ``part`` of a dotted key names (ASCII digits, below ``length``).
+
+    >>> list_index("1", 3), list_index("3", 3), list_index("9" * 5000, 3), list_index("١", 3)
+    (1, None, None, None)
+    """
+    if not (part.isascii() and part.isdigit()) or len(part) > len(str(length)):
+        return None
+    index = int(part)
+    return index if index < length else None
 
 
 def setting(key: str, value: Any) -> str:

@@ -75,6 +75,8 @@ def read_text(path: Path, shown: str) -> str:
         raise fail("cannot be read: permission denied") from None
     except OSError as error:
         raise fail(f"cannot be read ({error.strerror or error})") from None
+    except ValueError:  # a NUL byte: no operating system names a file so
+        raise fail("is not a file name: it holds a NUL byte (\\0)") from None
     try:
         info = os.fstat(descriptor)
         if stat.S_ISDIR(info.st_mode):
