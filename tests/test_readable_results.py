@@ -172,8 +172,9 @@ def test_a_scenario_too_large_to_write_out_is_refused_with_its_largest_part(
     assert "written out" in line and "99,000 values" in line
 
 
-def test_every_valid_scenario_fits_its_written_form(tmp_path: Path) -> None:
-    """The check is exact: a scenario that passes writes a text within the file limits."""
+def test_the_written_size_is_counted_as_the_reader_counts(tmp_path: Path) -> None:
+    """A scenario setting every key: its written form is within the limits, measured in
+    bytes and in values as the reader counts them."""
     scenario = load_scenario(DATA / "every_key.yaml")
     text = scenario_yaml(scenario)
     assert len(text.encode()) <= yaml_io.MAX_FILE_BYTES - yaml_io.ROOM_BYTES
