@@ -213,3 +213,60 @@ def test_a_list_index_no_list_has_is_an_input_error(tmp_path: Path, index: str) 
     )
     assert "builds has 1 items" in assert_input_error(result)
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.slow
+def test_the_folder_of_every_command_reads_back(tmp_path: Path) -> None:
+    """run, compare, sweep, tradeoff, size, sensitivity and calibrate (with its scenario
+    written with --scenario-out): ``sim validate`` reads each scenario they wrote, ``sim
+    report`` each folder (but sensitivity's, of which it makes no report); the scenario is
+    named ``1e5`` with labels ``yes`` and ``~``."""
+    import sim
+
+    path = tmp_path / "odd.yaml"
+    path.write_text(
+        f"extends: {DATA / 'tiny.yaml'}\nname: '1e5'\nstock:\n  ordinary: {{label: 'yes'}}\n"
+        "groups:\n  elderly: {label: '~'}\n",
+        encoding="utf-8",
+    )
+    scenario = load_scenario(path)
+    assert scenario.name == "1e5" and scenario.stock["ordinary"].label == "yes"
+    other = tmp_path / "other.yaml"
+    other.write_text("extends: odd.yaml\nname: 'yes'\npolicy: {renewal: strict}\n", "utf-8")
+    out = {name: tmp_path / name for name in ("run", "compare", "sweep", "tradeoff", "size")}
+    sim.run(path, replications=2, out=out["run"])
+    sim.compare(path, [other], replications=2, out=out["compare"])
+    sim.sweep(path, {"stock.ordinary.units": [10, 20]}, replications=2, out=out["sweep"])
+    tradeoff = sim.tradeoff(path, ["policy.renewal=strict,always"], replications=2)
+    sim.write_tradeoff(tradeoff, out["tradeoff"])
+    sim.size(path, "ordinary", "waiting <= 0", replications=2, out=out["size"])
+    out["sensitivity"] = tmp_path / "sensitivity"
+    sim.sensitivity(
+        path,
+        ["stock.ordinary.units=10:20"],
+        samples=2,
+        replications=2,
+        metrics=["waiting"],
+        out=out["sensitivity"],
+    )
+    out["calibrate"] = tmp_path / "calibrate"
+    sim.calibrate(
+        DATA / "recovery" / "recovery.yaml",
+        budget=2,
+        overrides=["replications=1", "fit_replications=2", "profile=false"],
+        out=out["calibrate"],
+        scenario_out=tmp_path / "calibrated.yaml",
+    )
+    assert invoke("validate", tmp_path / "calibrated.yaml").exit_code == 0
+    for command, folder in out.items():
+        written = [folder / name for name in ("scenario.resolved.yaml", "sized.yaml", "best.yaml")]
+        assert any(file.is_file() for file in written), command
+        for file in (file for file in written if file.is_file()):
+            result = invoke("validate", file)
+            assert result.exit_code == 0, (command, file.name, result.output)
+        if command != "calibrate":
+            assert load_scenario(folder / "scenario.resolved.yaml").name == "1e5", command
+        if command == "sensitivity":  # sim report makes no report of it, and says so
+            continue
+        result = invoke("report", folder)
+        assert result.exit_code == 0, (command, result.output, result.exception)
