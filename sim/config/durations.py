@@ -26,7 +26,15 @@ from typing import Annotated, Any
 from pydantic import ConfigDict, Field, Strict, ValidationInfo, field_validator, model_validator
 
 from sim.config.errors import brief
-from sim.config.types import MAX_CV, MAX_DURATION, MAX_LABEL, MIN_DURATION, Frozen
+from sim.config.types import (
+    MAX_CV,
+    MAX_DURATION,
+    MAX_LABEL,
+    MIN_CV,
+    MIN_DURATION,
+    MIN_SPREAD,
+    Frozen,
+)
 
 MIN_OBSERVATIONS = 2
 MAX_OBSERVATIONS = 100_000
@@ -110,8 +118,12 @@ class DurationSpec(Frozen):
     @field_validator("cv")
     @classmethod
     def _cv(cls, value: float | None) -> float | None:
-        if value is not None and not 0.0 < value <= MAX_CV:
-            raise ValueError(f"cv must be > 0 and ≤ {MAX_CV:g}, got {value:g}")
+        if value is not None and not MIN_CV <= value <= MAX_CV:
+            hint = " (a duration with less spread is distribution: fixed)"
+            raise ValueError(
+                f"cv must be ≥ {MIN_CV:g} and ≤ {MAX_CV:g}, got {value:g}"
+                + (hint if 0.0 < value < MIN_CV else "")
+            )
         return value
 
     @field_validator("low", "mode", "high")
@@ -169,9 +181,11 @@ class DurationSpec(Frozen):
                     f"triangular needs min ≤ mode ≤ max, got min {self.low:g}, "
                     f"mode {self.mode:g}, max {self.high:g}"
                 )
-            if self.high <= self.low:
+            if not (self.high > self.low and self.high - self.low >= MIN_SPREAD * self.mean):
                 raise ValueError(
-                    "triangular needs max > min (a duration without spread is distribution: fixed)"
+                    f"triangular needs max > min by at least {MIN_SPREAD:g} × its mean (min + "
+                    f"mode + max) / 3 = {self.mean:g}, got max - min = {self.high - self.low:g} "
+                    "(a duration with less spread is distribution: fixed)"
                 )
         if self.mean < MIN_DURATION:
             raise ValueError(f"the mean duration must be ≥ {MIN_DURATION:g} years")
