@@ -5,7 +5,7 @@ Just inside its limits each distribution validates and runs, with every count fi
 just outside, ``sim validate`` exits 2 naming the key, the rule and the allowed values
 (one line: the number branch of a duration adds no "must be a number"). The sampler
 refuses the same parameters, and a table or a count that is not finite fails loudly
-instead of reaching a table.
+instead of reaching a table. ``1:30`` is text, not 90.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from sim.config.loader import validate_data
+from sim.config.yaml_io import parse_yaml
 from sim.model import durations
 from sim.model.catalogue import FLOW_DIMS, STOCK_DIMS
 from sim.model.housing import run_replication
@@ -142,4 +143,25 @@ def test_a_bad_duration_mapping_is_reported_once(tmp_path: Path) -> None:
     assert "groups.g.tenancy_years.cv: cv must be ≥ 0.01 and ≤ 10, got -1" in stderr
     assert "followup.length_years: must be a number or a mapping, got 'abc'" in stderr
     assert len(stderr.strip().splitlines()) == 1 + 4
+
+# --- 1:30 is text ------------------------------------------------------------------------
+
+
+def test_base_60_numbers_are_text(tmp_path: Path) -> None:
+    assert parse_yaml("a: 1:30\nb: -1:30:00.5\nc: 1e5\nd: 0x10", "x") == {
+        "a": "1:30",
+        "b": "-1:30:00.5",
+        "c": 100_000.0,
+        "d": 16,
+    }
+    data = document({"distribution": "fixed", "mean": 1})
+    data["stock"]["ordinary"]["label"] = "1:30"  # text stays text
+    assert validate_data(data, "x.yaml").stock["ordinary"].label == "1:30"
+    path = tmp_path / "limits.yaml"
+    path.write_text(yaml.safe_dump(data).replace("seed: 5", "seed: 1:30"), encoding="utf-8")
+    stderr = assert_input_error(invoke("validate", path))
+    assert "seed: must be a whole number, got '1:30'" in stderr
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    stderr = assert_input_error(invoke("validate", path, "--set", "replications=1:30"))
+    assert "replications: must be a whole number, got '1:30'" in stderr
 

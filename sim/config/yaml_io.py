@@ -135,6 +135,18 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type, misc]
             ) from None
 
 
+# YAML 1.1's base-60 numbers (``1:30`` read as 90) are text, as in YAML 1.2: where a number
+# is wanted the schema refuses them, so a time or a ratio is never silently a number.
+_Loader.yaml_implicit_resolvers = {
+    first: [
+        (tag, re.compile(r"(?![^:]*:)" + pattern.pattern, pattern.flags))
+        if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+        else (tag, pattern)
+        for tag, pattern in resolvers
+    ]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
 # YAML 1.2 floats without a dot or exponent sign (``1e5``, ``2.5e-3``) are numbers, as a
 # reader expects, not the text YAML 1.1 makes of them.
 _Loader.add_implicit_resolver(
