@@ -5,12 +5,14 @@ Just inside its limits each distribution validates and runs, with every count fi
 just outside, ``sim validate`` exits 2 naming the key, the rule and the allowed values
 (one line: the number branch of a duration adds no "must be a number"). The sampler
 refuses the same parameters, and a table or a count that is not finite fails loudly
-instead of reaching a table. ``1:30`` is text, not 90.
+instead of reaching a table. Observed-duration files are regular files named without
+their content in any message; ``1:30`` is text, not 90.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +146,7 @@ def test_a_bad_duration_mapping_is_reported_once(tmp_path: Path) -> None:
     assert "followup.length_years: must be a number or a mapping, got 'abc'" in stderr
     assert len(stderr.strip().splitlines()) == 1 + 4
 
+
 # --- 1:30 is text ------------------------------------------------------------------------
 
 
@@ -165,3 +168,49 @@ def test_base_60_numbers_are_text(tmp_path: Path) -> None:
     stderr = assert_input_error(invoke("validate", path, "--set", "replications=1:30"))
     assert "replications: must be a whole number, got '1:30'" in stderr
 
+
+# --- observed-duration files ---------------------------------------------------------------
+
+
+def empirical(tmp_path: Path, file: str) -> Path:
+    path = tmp_path / "limits.yaml"
+    data = document({"distribution": "fixed", "mean": 1})
+    data["groups"]["g"]["tenancy_years"] = {
+        "distribution": "empirical",
+        "file": file,
+        "column": "years",
+    }
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def file_error(tmp_path: Path, file: str) -> str:
+    stderr = assert_input_error(invoke("validate", empirical(tmp_path, file)))
+    lines = [line for line in stderr.splitlines() if "groups.g.tenancy_years" in line]
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+def test_observed_durations_come_from_a_regular_file_only(tmp_path: Path) -> None:
+    (tmp_path / "folder").mkdir()
+    assert "is a folder, not a file" in file_error(tmp_path, "folder")
+    os.symlink("loop", tmp_path / "loop")
+    assert "symbolic link on its path loops" in file_error(tmp_path, "loop")
+    assert "name is too long (at most 255" in file_error(tmp_path, "x" * 300 + ".csv")
+    os.mkfifo(tmp_path / "pipe")  # never waited on
+    assert "not a regular file (a device, pipe or socket)" in file_error(tmp_path, "pipe")
+    assert "not a regular file" in file_error(tmp_path, "/dev/zero")
+    line = file_error(tmp_path, "/proc/self/environ")
+    assert "not a regular file of stored data" in line
+    assert "PATH" not in line and "=" not in line.partition("environ")[2]
+
+
+def test_a_message_about_a_file_never_shows_its_content(tmp_path: Path) -> None:
+    (tmp_path / "secret.csv").write_text("token-s3cret,other\nsecret-value,2\n", "utf-8")
+    line = file_error(tmp_path, "secret.csv")
+    assert "has no column 'years': its first line (the header) must name it" in line
+    assert "s3cret" not in line and "other" not in line
+    (tmp_path / "secret.csv").write_text("years\n1\nsecret-value\n", "utf-8")
+    line = file_error(tmp_path, "secret.csv")
+    assert "row 2 of column 'years' (line 3) is not a positive number of years" in line
+    assert "secret" not in line.replace("secret.csv", "")

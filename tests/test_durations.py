@@ -358,7 +358,7 @@ def test_empirical_file_with_semicolons_and_decimal_commas(tmp_path: Path) -> No
         ("years\n1\n\n2000\n", r"row 2 of column 'years' \(line 4\)"),
         ("id,years\n1,2\n2\n", "row 2 of column 'years'"),
         ("years\n1\n", "has 1 durations in column 'years'; at least 2"),
-        ("id,length\n1,2\n", "has no column 'years'; its columns: 'id', 'length'"),
+        ("id,length\n1,2\n", r"has no column 'years': its first line \(the header\) must name"),
         ("years\n" + "1.5\n" * 100_001, "more than 100,000 rows"),
     ],
 )
@@ -380,7 +380,7 @@ def test_missing_large_or_unreadable_file_is_refused(
         spec(data, base_dir=tmp_path)
     write(tmp_path, "years\n1\n2\n")
     monkeypatch.setattr("sim.config.durations.MAX_FILE_BYTES", 8)
-    with pytest.raises(ValueError, match="MB; at most"):
+    with pytest.raises(ValueError, match="larger than 8 bytes are not read"):
         spec(data, base_dir=tmp_path)
     with pytest.raises(ValueError, match="not both"):
         spec({**data, "values": [1, 2]}, base_dir=tmp_path)
