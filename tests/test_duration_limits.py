@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
+from sim.app.sources import pasted_scenario
+from sim.config.errors import ScenarioError
 from sim.config.loader import validate_data
 from sim.config.yaml_io import parse_yaml
 from sim.model import durations
@@ -87,7 +89,9 @@ def document(duration: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("duration", INSIDE, ids=lambda d: f"{d['distribution']}")
+@pytest.mark.parametrize(
+    "duration", INSIDE, ids=[f"{d['distribution']}-{i}" for i, d in enumerate(INSIDE)]
+)
 def test_each_distribution_runs_at_its_limits(duration: dict[str, Any]) -> None:
     scenario = validate_data(document(duration), "limits.yaml")
     rows, _ = run_replication(scenario, 0, False)
@@ -98,7 +102,11 @@ def test_each_distribution_runs_at_its_limits(duration: dict[str, Any]) -> None:
     assert tenants and all(0 <= value <= 30 for value in tenants)
 
 
-@pytest.mark.parametrize(("duration", "rule"), OUTSIDE, ids=lambda x: str(x)[:40])
+@pytest.mark.parametrize(
+    ("duration", "rule"),
+    OUTSIDE,
+    ids=[f"{d['distribution']}-{i}" for i, (d, _) in enumerate(OUTSIDE)],
+)
 def test_just_outside_a_limit_is_one_clear_input_error(
     tmp_path: Path, duration: dict[str, Any], rule: str
 ) -> None:
@@ -111,6 +119,15 @@ def test_just_outside_a_limit_is_one_clear_input_error(
     keys = ["groups.g.self_sufficient_years", "groups.g.tenancy_years", "followup.length_years"]
     for key in [*keys, "homelessness.hospits_stay_days"]:
         assert sum(f"limits.yaml: {key}" in line for line in lines) == 1, (key, stderr)
+
+
+def test_the_app_refuses_a_pasted_degenerate_duration() -> None:
+    """It used to show an uncaught ZeroDivisionError on the page when run."""
+    base = validate_data(document({"distribution": "fixed", "mean": 1}), "base.yaml")
+    stay = {"distribution": "triangular", "min": 1.0, "mode": 1.0, "max": JUST_ABOVE_ONE}
+    text = yaml.safe_dump({"homelessness": {"hospits_share": 0.5, "hospits_stay_days": stay}})
+    with pytest.raises(ScenarioError, match=r"triangular needs max > min by at least 0\.001"):
+        pasted_scenario(text, base)
 
 
 def test_the_sampler_refuses_what_validation_refuses() -> None:
