@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from sim.config.errors import ScenarioError, brief, brief_text, single
-from sim.config.messages import problem_from_pydantic
+from sim.config.messages import problems_from_pydantic
 from sim.config.schema import Scenario
 from sim.config.yaml_io import FileProblem, parse_yaml, read_yaml_file
 
@@ -296,9 +296,7 @@ def validate_data(
     try:
         return Scenario.model_validate(data, context=context)
     except ValidationError as error:
-        problems = [problem_from_pydantic(item, data, file, origins) for item in error.errors()]
-        unique = list(dict.fromkeys(problems))
-        raise ScenarioError(unique) from None
+        raise ScenarioError(problems_from_pydantic(error.errors(), data, file, origins)) from None
 
 
 def plain_data(scenario: Scenario) -> dict[str, Any]:
