@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from functools import cache
 from pathlib import Path
 from types import TracebackType
@@ -25,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.analysis.hidden import ROWS, hidden_folder
 from sim.analysis.tables import KEYS, SUMMARY_COLUMNS, summarise_by
 from sim.runner.blocks import Block, yearly_table
 
@@ -76,7 +76,7 @@ class YearlyStream:
         self, beside: Path, replications: int, csv_limit: int | None, keep: bool = True
     ) -> None:
         beside.parent.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{beside.name}.rows-", dir=beside.parent))
+        self.folder = hidden_folder(beside, ROWS)  # removed by a later run if we are killed
         self.replications = replications
         self.csv_limit = csv_limit if keep else 0
         self.keep = keep
