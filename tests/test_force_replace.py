@@ -188,6 +188,11 @@ def test_calibrate_scenario_out_replaces_only_an_overlay(
     with pytest.raises(sim.InputError, match="is a folder"):
         sim.calibrate(spec, scenario_out=tmp_path, force=True)
     assert mine.read_text() == "name: mine\n"
+    overlay = tmp_path / "calibrated.yaml"  # as write_overlay begins one
+    overlay.write_text("# yaml-language-server: $schema=x.json\n# Made by `sim calibrate s.yaml`\n")
+    sim.calibration.check_overlay(overlay, force=True)  # may be replaced
+    with pytest.raises(sim.InputError, match="--force"):
+        sim.calibration.check_overlay(overlay, force=False)
 
 
 # --- defect 2: a kill at any step of the replace loses nothing -------------------------
@@ -263,6 +268,26 @@ def test_a_full_disk_is_exit_2_naming_the_path_and_keeps_the_old_result(
     assert "No space left on device" in line and "manifest.json" in line
     assert (out / "manifest.json").read_bytes() == before  # the old result is intact
     assert hidden(tmp_path) == []  # nothing half-written
+
+
+def test_a_full_disk_while_streaming_the_rows_is_exit_2(
+    tmp_path: Path, result_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows a run streams to disk while it runs hit the full disk first."""
+    import sim.analysis.stream
+
+    out = tmp_path / "result"
+    shutil.copytree(result_folder, out)
+
+    def full(path: Path, *args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(sim.analysis.stream.pq, "ParquetWriter", full)
+    result = invoke("run", TINY, *QUICK, "--seed", "2", "--out", out, "--force")
+    assert result.exit_code == 2 and "internal error" not in result.stderr
+    line = problem_line(result.stderr, "result", "--out")
+    assert "No space left on device" in line and "yearly.parquet" in line
+    assert seed_of(out) == 1 and hidden(tmp_path) == []
 
 
 def test_a_full_disk_writing_a_report_is_exit_2(

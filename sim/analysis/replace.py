@@ -318,6 +318,16 @@ def write_error(out: Path, error: OSError, option: str = "--out") -> OutputError
 
 
 @contextlib.contextmanager
+def writing(out: Path, option: str = "--out") -> Iterator[None]:
+    """An ``OSError`` in the block (a full disk ...) as an :class:`OutputError` naming
+    ``out`` (the result being written)."""
+    try:
+        yield
+    except OSError as error:
+        raise write_error(out, error, option) from None
+
+
+@contextlib.contextmanager
 def atomic_folder(out: Path, force: bool = False) -> Iterator[Path]:
     """Yield a temporary folder that becomes ``out`` when the block ends without error.
 
