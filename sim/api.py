@@ -3,7 +3,8 @@
 Each takes what its command takes (a scenario file or :class:`Scenario`, replications,
 jobs, a progress callback) and returns a result a Python user can work with; given
 ``out``, it also writes the command's result folder (checked before anything runs;
-replaced only with ``force``). The folders can be written later too, with
+an existing one is replaced only with ``force`` and only if it is a result folder:
+:mod:`sim.analysis.replace`). The folders can be written later too, with
 :func:`write_results`, :func:`write_comparison`, :func:`write_sweep`,
 :func:`write_tradeoff`, :func:`write_sizing`, :func:`write_sensitivity` and
 :func:`write_calibration`.
