@@ -16,19 +16,18 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("streamlit")
+from helpers import open_app
 from streamlit.testing.v1 import AppTest
 
 import sim.analysis.sizing_estimate as sizing_estimate
 import sim.runner.replications as replications
 from sim.app import budget
 from sim.app.runs import Runner
-from sim.app.sources import STARTUP, Startup
 from sim.config.loader import load_scenario, scenario_from
 from sim.model.housing import HousingModel
 from sim.runner.pool import Cancelled, WorkerPool
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = ROOT / "sim" / "app" / "page.py"
 SMALL = ROOT / "tests" / "data" / "app-small.yaml"
 HUGE = "time: {years: 1000}\nstock: {ordinary: {units: 100000}}\n"
 BUSY = "groups: {disadvantaged: {applications_per_year: 100000}}\n"
@@ -36,12 +35,7 @@ BUSY = "groups: {disadvantaged: {applications_per_year: 100000}}\n"
 
 @pytest.fixture
 def app(monkeypatch):
-    startup = Startup(ROOT / "scenarios", [SMALL], 1)
-    for name in ("folder", "files", "jobs"):
-        monkeypatch.setattr(STARTUP, name, getattr(startup, name))
-    test = AppTest.from_file(str(PAGE), default_timeout=300)
-    test.run()
-    assert not test.exception
+    test = open_app(monkeypatch, [SMALL])
     test.selectbox(key="baseline").set_value("app-small")
     test.slider(key="replications").set_value(2)
     test.run()
