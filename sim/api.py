@@ -3,7 +3,8 @@
 Each takes what its command takes (a scenario file or :class:`Scenario`, replications,
 jobs, a progress callback) and returns a result a Python user can work with; given
 ``out``, it also writes the command's result folder (checked before anything runs;
-replaced only with ``force``). The folders can be written later too, with
+an existing one is replaced only with ``force`` and only if it is a result folder:
+:mod:`sim.analysis.replace`). The folders can be written later too, with
 :func:`write_results`, :func:`write_comparison`, :func:`write_sweep`,
 :func:`write_tradeoff`, :func:`write_sizing`, :func:`write_sensitivity` and
 :func:`write_calibration`.
@@ -26,7 +27,8 @@ import pandas as pd
 
 from sim.analysis.compare import Comparison, write_comparison
 from sim.analysis.compare import compare as compare_scenarios
-from sim.analysis.output import check_out_dir, write_results
+from sim.analysis.output import write_results
+from sim.analysis.replace import check_out_dir
 from sim.analysis.sensitivity import Sensitivity, SensitivityPlan, plan_sensitivity
 from sim.analysis.sensitivity import run_sensitivity as run_plan
 from sim.analysis.sensitivity_figure import write_sensitivity
@@ -75,7 +77,7 @@ def run(
     not written here.
     """
     loaded, file = scenario_from(scenario, option_overrides(overrides, seed, years, replications))
-    _check(out, force)
+    _check(out, force, scenario)
     results = run_scenario(loaded, None, jobs, households, on_replication_done, sink=sink)
     if out is not None and sink is None:
         write_results(results, out, force, scenario_file=file, command=command)
@@ -126,7 +128,7 @@ def compare(
     Every scenario runs with the base's seed and replications (common random numbers);
     ``.table`` has the paired differences with 95 % intervals, ``.text()`` a summary.
     """
-    _check(out, force)
+    _check(out, force, base, *alternatives)
     comparison = compare_scenarios(
         base, alternatives, replications, jobs, metrics, on_replication_done
     )
@@ -154,7 +156,7 @@ def sweep(
     the full grid runs. ``.table`` has every metric per point and year, ``.horizon()``
     the means over the reported years.
     """
-    _check(out, force)
+    _check(out, force, scenario)
     result = sweep_grid(scenario, vary, replications, jobs, metrics, overrides, on_replication_done)
     if out is not None:
         write_sweep(result, out, force, command)
@@ -178,7 +180,7 @@ def tradeoff(
     ``.table`` has, per policy, the measures with their 95 % intervals; ``.overview()``
     the means.
     """
-    _check(out, force)
+    _check(out, force, scenario)
     result = tradeoff_grid(scenario, vary, replications, jobs, overrides, on_replication_done)
     if out is not None:
         write_tradeoff(result, out, force, command)
@@ -197,7 +199,7 @@ def run_sensitivity(
 ) -> Sensitivity:
     """Run the points of a plan made by :func:`plan_sensitivity` from ``scenario``
     (``sim sensitivity``)."""
-    _check(out, force)
+    _check(out, force, scenario)
     result = run_plan(plan, scenario, jobs, on_replication_done)
     if out is not None:
         write_sensitivity(result, out, force, command)
@@ -230,7 +232,7 @@ def sensitivity(
     trajectories) or ``sobol`` (``samples`` base samples, a power of two).
     ``.table`` has every index with its 95 % interval, ``.ranking()`` the top factors.
     """
-    _check(out, force)
+    _check(out, force, scenario)
     plan = plan_sensitivity(
         scenario,
         vary,
@@ -278,7 +280,7 @@ def size(
     question = sizing_question(
         loaded, category, target, from_year, to_year, confidence, max_units, once
     )
-    _check(out, force)
+    _check(out, force, scenario)
     result = size_search(loaded, question, loaded.replications, jobs, on_step)
     result.scenario_file = file
     if out is not None:
@@ -306,20 +308,23 @@ def calibrate(
     :func:`sim.calibration.load_calibration`); ``budget``, ``seed`` (of the search),
     ``holdout`` years and ``overrides`` of spec keys replace the spec's own (only with a
     file). ``on_trial(trial, best)`` is called after each evaluation. With
-    ``scenario_out`` the calibrated scenario (extending the base) is written there.
+    ``scenario_out`` the calibrated scenario (extending the base) is written there (an
+    existing one is replaced only with ``force``, and only if it is such a scenario).
     """
     from sim.calibration import calibrate as fit
-    from sim.calibration import load_calibration, write_overlay
+    from sim.calibration import check_overlay, input_files, load_calibration, write_overlay
 
     if isinstance(spec, str | Path):
         held = tuple(holdout)
         spec = load_calibration(spec, budget, seed, held or None, overrides)
-    _check(out, force)
+    _check(out, force, *input_files(spec))
+    if scenario_out is not None:
+        check_overlay(scenario_out, force)
     result = fit(spec, jobs, on_trial)
     if out is not None:
         write_calibration(result, out, force, command=command)
     if scenario_out is not None:
-        write_overlay(result, scenario_out, command=command)
+        write_overlay(result, scenario_out, command=command, force=force)
     return result
 
 
@@ -335,10 +340,11 @@ def write_calibration(
     return write(result, out, force, command)
 
 
-def _check(out: str | Path | None, force: bool) -> None:
-    """Fail before any simulation if ``out`` may not or cannot be written."""
+def _check(out: str | Path | None, force: bool, *inputs: ScenarioSource) -> None:
+    """Fail before any simulation if ``out`` may not or cannot be written (or holds an
+    input file)."""
     if out is not None:
-        check_out_dir(Path(out), force)
+        check_out_dir(Path(out), force, [i for i in inputs if isinstance(i, str | Path)])
 
 
 __all__ = [

@@ -249,3 +249,20 @@ def english_in_workbook(path: Path) -> list[tuple[str, str]]:
                 if words & english or value in units:
                     found.append((sheet.title, value))
     return found
+
+
+def open_app(monkeypatch: pytest.MonkeyPatch, files: list[Path], jobs: int = 1) -> Any:
+    """The app's page under Streamlit's AppTest, started as ``sim app --scenario FILE
+    --jobs JOBS`` in the repository folder would start it, after its first run."""
+    from streamlit.testing.v1 import AppTest
+
+    from sim.app.sources import STARTUP, Startup
+
+    root = Path(__file__).resolve().parent.parent
+    startup = Startup(root / "scenarios", files, jobs)
+    for name in ("folder", "files", "jobs"):
+        monkeypatch.setattr(STARTUP, name, getattr(startup, name))
+    test = AppTest.from_file(str(root / "sim" / "app" / "page.py"), default_timeout=300)
+    test.run()
+    assert not test.exception
+    return test

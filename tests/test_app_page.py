@@ -15,24 +15,16 @@ import pyarrow as pa
 import pytest
 
 pytest.importorskip("streamlit")
+from helpers import open_app
 from streamlit.testing.v1 import AppTest
 
-from sim.app.sources import STARTUP, Startup
-
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = ROOT / "sim" / "app" / "page.py"
 SMALL = ROOT / "tests" / "data" / "app-small.yaml"
 
 
 @pytest.fixture
 def app(monkeypatch):
-    startup = Startup(ROOT / "scenarios", [SMALL], 1)
-    for name in ("folder", "files", "jobs"):
-        monkeypatch.setattr(STARTUP, name, getattr(startup, name))
-    test = AppTest.from_file(str(PAGE), default_timeout=300)
-    test.run()
-    assert not test.exception
-    return test
+    return open_app(monkeypatch, [SMALL])
 
 
 def small(app: AppTest) -> AppTest:

@@ -558,3 +558,62 @@ def test_the_folder_of_every_valid_scenario_reads_back(document: dict[str, Any])
 @given(named_document())
 def test_the_folder_of_every_valid_scenario_reads_back_long(document: dict[str, Any]) -> None:
     check_folder(document)
+
+
+# --- durations at and around their limits (scenarios/README.md, "Durations") --------------
+
+
+def _around(*limits: float) -> st.SearchStrategy[float]:
+    """Each limit, one float step either side of it, and 0.1 % either side."""
+    steps = [(math.nextafter(limit, -1.0), math.nextafter(limit, math.inf)) for limit in limits]
+    near = [limit * factor for limit in limits for factor in (1.0, 0.999, 1.001)]
+    return st.sampled_from(near + [value for pair in steps for value in pair])
+
+
+@st.composite
+def edge_duration(draw: st.DrawFn) -> dict[str, Any]:
+    """A duration at or near a limit of its distribution, or degenerate beyond it."""
+    kind = draw(st.sampled_from(["gamma", "lognormal", "triangular", "empirical", "fixed"]))
+    mean = draw(st.one_of(_around(1e-4, 1_000.0), st.floats(1e-4, 1_000.0)))
+    if kind in ("gamma", "lognormal"):
+        tiny = st.sampled_from([0.0, 5e-324, 1e-163, 1e-160, 1e-11, 1e-9, 1e-3])
+        cv = draw(st.one_of(_around(0.01, 10.0), tiny, st.floats(1e-300, 20.0)))
+        return {"distribution": kind, "mean": mean, "cv": cv}
+    if kind == "triangular":
+        low = draw(st.one_of(st.sampled_from([0.0, 1.0, 7.0, 999.0]), st.floats(0.0, 1_000.0)))
+        high = draw(
+            st.sampled_from(
+                [math.nextafter(low, math.inf), low * 1.0009 + 1e-300, low * 1.0011 + 1e-300]
+            )
+            | st.floats(low, 1_000.0)
+        )
+        mode = draw(st.sampled_from([low, high, math.nextafter(low, math.inf), (low + high) / 2]))
+        return {"distribution": kind, "min": low, "mode": mode, "max": high}
+    if kind == "fixed":
+        return {"distribution": kind, "mean": mean}
+    if draw(st.booleans()):  # a file: none of these may be read, all are refused
+        name = draw(st.sampled_from([".", "/proc/self/environ", "/dev/null", "x" * 300]))
+        return {"distribution": kind, "file": name, "column": "years"}
+    values = st.sampled_from([5e-324, 1e-4, mean, 1_000.0, 0.0, math.nextafter(1_000.0, 2e3)])
+    return {"distribution": kind, "values": draw(st.lists(values, min_size=1, max_size=4))}
+
+
+@st.composite
+def document_with_edge_duration(draw: st.DrawFn) -> dict[str, Any]:
+    document = copy.deepcopy(draw(valid_document()))
+    duration = draw(edge_duration())
+    where = draw(st.sampled_from(["self_sufficient_years", "length_years", "hospits_stay_days"]))
+    if where == "self_sufficient_years":
+        next(iter(document["groups"].values()))[where] = duration
+    elif where == "length_years":
+        document.setdefault("followup", {"capacity": 2})[where] = duration
+    else:
+        document["homelessness"] = {"hospits_share": 0.5, where: duration}
+    return document
+
+
+@settings(max_examples=30, **COMMON)
+@given(document_with_edge_duration())
+def test_durations_at_their_limits_are_refused_or_run_finite(document: dict[str, Any]) -> None:
+    """No degenerate duration ends in an internal error, a NaN or a hang."""
+    check(document)

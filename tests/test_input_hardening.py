@@ -8,6 +8,7 @@ wrong default, run correctly. Messages are checked with the helpers of
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import signal
@@ -23,7 +24,8 @@ import yaml
 from helpers import assert_input_error, invoke, problem_line
 
 import sim
-from sim.analysis.output import INCOMPLETE, atomic_folder, remove_abandoned
+from sim.analysis.hidden import INCOMPLETE, recover
+from sim.analysis.replace import atomic_folder
 from sim.analysis.sweep import parse_vary
 from sim.config import yaml_io
 from sim.config.errors import InputError, ScenarioError
@@ -408,11 +410,12 @@ def test_abandoned_temporary_folders_are_removed(tmp_path: Path) -> None:
     assert not stale.exists()
     assert alive.exists() and elsewhere.exists()
     assert (tmp_path / "next" / "done").read_text() == "yes"
-    assert remove_abandoned(tmp_path) == []
+    assert recover(tmp_path) == []
 
 
 def test_concurrent_force_writes_never_fail(tmp_path: Path) -> None:
-    """Eight writers replace the same folder with --force at once: all succeed, one wins."""
+    """Eight writers replace the same result folder with --force at once: all succeed,
+    one wins."""
     out = tmp_path / "result"
     errors: list[BaseException] = []
 
@@ -422,6 +425,8 @@ def test_concurrent_force_writes_never_fail(tmp_path: Path) -> None:
                 with atomic_folder(out, force=True) as folder:
                     for part in range(20):
                         (folder / f"part{part}").write_text(str(index))
+                    manifest = {"files": [], "versions": {"sim-housing": "0"}, "writer": index}
+                    (folder / "manifest.json").write_text(json.dumps(manifest))
         except BaseException as error:  # collected and reported below
             errors.append(error)
 
@@ -431,8 +436,9 @@ def test_concurrent_force_writes_never_fail(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    contents = {p.read_text() for p in out.iterdir()}
-    assert len(list(out.iterdir())) == 20 and len(contents) == 1  # one writer's whole folder
+    contents = {p.read_text() for p in out.iterdir() if p.name != "manifest.json"}
+    assert len(list(out.iterdir())) == 21 and len(contents) == 1  # one writer's whole folder
+    assert json.loads((out / "manifest.json").read_text())["writer"] == int(contents.pop())
     assert [p.name for p in tmp_path.iterdir()] == ["result"]  # nothing left beside it
 
 

@@ -124,9 +124,14 @@ def test_sim_schema_prints_and_writes_without_overwriting(tmp_path: Path) -> Non
     target = tmp_path / "scenario.schema.json"
     assert invoke("schema", "--out", target).exit_code == 0
     assert target.read_text(encoding="utf-8") == schema_text()
-    target.write_text("{}", encoding="utf-8")
+    older = schema_text().replace('"minLength": 1', '"minLength": 2')  # an older schema
+    target.write_text(older, encoding="utf-8")
     assert "--force" in assert_input_error(invoke("schema", "--out", target))
-    assert target.read_text(encoding="utf-8") == "{}"
+    assert target.read_text(encoding="utf-8") == older
     assert invoke("schema", "--out", target, "--force").exit_code == 0
     assert target.read_text(encoding="utf-8") == schema_text()
+    target.write_text("{}", encoding="utf-8")  # a user's file: --force does not replace it
+    refused = assert_input_error(invoke("schema", "--out", target, "--force"))
+    assert "not written by sim schema" in refused
+    assert target.read_text(encoding="utf-8") == "{}"
     assert "no folder" in assert_input_error(invoke("schema", "--out", tmp_path / "x" / "s.json"))

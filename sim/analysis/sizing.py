@@ -7,7 +7,8 @@ at least ``confidence`` over replications.
 
 1. **Analytic estimate** (:mod:`sim.analysis.sizing_estimate`). The category as an
    M/M/c queue: for a wait or list-length target the smallest c whose Erlang-C mean wait
-   or list length meets it; for any other target the fluid condition c ≥ λ / μ. The
+   or list length meets it (searched from λ / μ up to a million servers); for any
+   other target the fluid condition c ≥ λ / μ. The
    units to add are c minus the units the category has, spread evenly over the years
    from ``from_year`` to ``to_year``.
 2. **Simulation search.** Every candidate runs with the scenario's seed (common random

@@ -13,6 +13,7 @@ or list length meets it; for any other target the fluid condition c ≥ λ / μ.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sim.config.schema import Scenario, mean_of
@@ -86,9 +87,44 @@ def erlang_c_wait(c: int, arrival: float, service: float) -> float:
     b = 1.0
     for k in range(1, c + 1):
         b = a * b / (k + a * b)
-    rho = a / c
+    return _wait(b, c, arrival, service)
+
+
+def _wait(b: float, c: int, arrival: float, service: float) -> float:
+    """Erlang C's mean wait from Erlang B ``b`` of ``c`` servers."""
+    rho = arrival / service / c
     erlang_c = b / (1 - rho + rho * b)
     return erlang_c / (c * service - arrival)
+
+
+MAX_ERLANG_SERVERS = 1_000_000
+"""Largest number of servers (dwellings) the Erlang search goes to: each server is one
+step of the Erlang B recursion, so the estimate costs at most this many steps (well
+under a second). A queue whose fluid bound ``ceil(λ / μ)`` is larger gets that bound."""
+
+
+def erlang_servers(c: int, arrival: float, service: float, holds: Callable[[float], bool]) -> int:
+    """The smallest number of servers from ``c`` on whose Erlang-C mean wait meets
+    ``holds`` (searched up to ``100 c + 1000`` and :data:`MAX_ERLANG_SERVERS`); ``c``
+    itself above that.
+
+    One pass of the Erlang B recursion, continued server by server: the same numbers as
+    :func:`erlang_c_wait` for each ``c``, in steps linear in the answer.
+    """
+    limit = min(100 * c + 1000, MAX_ERLANG_SERVERS)
+    if c >= limit:
+        return c
+    a = arrival / service
+    b = 1.0
+    for k in range(1, c + 1):
+        b = a * b / (k + a * b)
+    while c < limit:
+        wait = _wait(b, c, arrival, service) if c * service > arrival else math.inf
+        if holds(wait):
+            break
+        c += 1
+        b = a * b / (c + a * b)
+    return c
 
 
 def analytic_units(scenario: Scenario, question: SizingQuestion) -> dict[str, Any]:
@@ -108,15 +144,11 @@ def analytic_units(scenario: Scenario, question: SizingQuestion) -> dict[str, An
         c = math.inf  # type: ignore[assignment]
     else:
         c = max(1, math.ceil(arrival / service))
-        limit = 100 * c + 1000
         metric = target.metric
-        if metric.startswith("wait_years") or metric in ("waiting", "waiting_mean"):
-            while c < limit:
-                wait = erlang_c_wait(c, arrival, service)
-                value = wait if metric.startswith("wait_years") else arrival * wait
-                if target.holds(value):
-                    break
-                c += 1
+        if metric.startswith("wait_years"):
+            c = erlang_servers(c, arrival, service, target.holds)
+        elif metric in ("waiting", "waiting_mean"):
+            c = erlang_servers(c, arrival, service, lambda wait: target.holds(arrival * wait))
     years = 1 if question.once else max(1, question.to_year - question.from_year + 1)
     needed = (c - have) if math.isfinite(c) else math.inf
     per_year = max(0, math.ceil(needed / years)) if math.isfinite(needed) else math.inf

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from functools import cache
 from pathlib import Path
 from types import TracebackType
@@ -25,6 +24,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.analysis.hidden import ROWS, hidden_folder
+from sim.analysis.replace import writing
 from sim.analysis.tables import KEYS, SUMMARY_COLUMNS, summarise_by
 from sim.runner.blocks import Block, yearly_table
 
@@ -75,8 +76,10 @@ class YearlyStream:
     def __init__(
         self, beside: Path, replications: int, csv_limit: int | None, keep: bool = True
     ) -> None:
-        beside.parent.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{beside.name}.rows-", dir=beside.parent))
+        self.beside = beside
+        with writing(beside):  # a full disk ...: an input error naming the result folder
+            beside.parent.mkdir(parents=True, exist_ok=True)
+            self.folder = hidden_folder(beside, ROWS)  # a later run removes it if we are killed
         self.replications = replications
         self.csv_limit = csv_limit if keep else 0
         self.keep = keep
@@ -126,6 +129,10 @@ class YearlyStream:
         return rows
 
     def _flush(self) -> None:
+        with writing(self.beside):
+            self._write_pending()
+
+    def _write_pending(self) -> None:
         if not self._pending:
             return
         blocks, self._pending = self._pending, []
@@ -149,8 +156,10 @@ class YearlyStream:
 
     def close(self) -> None:
         """Finish the files (call once every block is in)."""
-        if self.keep:
-            self._flush()
+        if not self.keep:
+            return
+        self._flush()
+        with writing(self.beside):
             if self._writer is None:  # no replication: an empty table, as a run writes
                 yearly_table([]).to_parquet(self.folder / "yearly.parquet", index=False)
             else:

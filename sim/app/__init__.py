@@ -5,7 +5,9 @@ names its page script, :mod:`sim.app.page`, for Streamlit to run). Streamlit is 
 optional dependency: ``pip install ".[app]"``.
 
 - :mod:`sim.app.controls`: the controls of the trade-off page as scenario changes;
-- :mod:`sim.app.runs`: runs with a warm worker pool and a cache of repeated settings;
+- :mod:`sim.app.runs`: runs with a warm worker pool and a cache of repeated settings,
+  cancelled when the page is stopped;
+- :mod:`sim.app.budget`: a run's estimated work, and the run budget;
 - :mod:`sim.app.sources`: the baselines the browser may choose by name, and pasted or
   uploaded scenario text, checked like any scenario file;
 - :mod:`sim.app.text`: every label in English and Norwegian (bokmål);

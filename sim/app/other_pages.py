@@ -4,20 +4,32 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from sim.analysis.compare import Comparison
 from sim.analysis.labels import unit
-from sim.analysis.sizing import sizing_question
+from sim.analysis.sizing import SizingQuestion, sizing_question
 from sim.analysis.sizing_estimate import analytic_units
 from sim.app import controls as ctl
-from sim.app.session import Chosen, chosen, language, runner, show_input_error
+from sim.app.budget import run_cost, sizing_runs
+from sim.app.session import (
+    Chosen,
+    cancellable,
+    chosen,
+    language,
+    runner,
+    show_input_error,
+    tell_cancelled,
+    within_budget,
+)
 from sim.app.text import metric, say
 from sim.config import comments as about
 from sim.config.errors import InputError
 from sim.config.loader import load_scenario
+from sim.config.schema import Scenario
 from sim.model.catalogue import CATALOGUE
 
 SENTENCE_METRICS = (
@@ -118,15 +130,24 @@ def show_compare(replications: int) -> None:
         key=f"{base.name}:alternative",
     )
     key = f"comparison:{base.name}"
-    if st.button(say("compare_run", lang), type="primary", key="compare"):
+    cost = run_cost(base.scenario, replications, runner().workers, runs=2)
+    allowed = within_budget(cost, f"{base.name}:compare_confirm")
+    tell_cancelled("compare")
+    if st.button(say("compare_run", lang), type="primary", key="compare", disabled=not allowed):
         try:
             alternative, _ = _alternative(base, choice)
             if alternative is None:
                 st.warning(say("same_scenario", lang))
             else:
-                with st.spinner(say("running", lang, n=2 * replications)):
-                    result = runner().compare(base.scenario, alternative, replications)  # type: ignore[arg-type]
-                st.session_state[key] = result
+                running = st.spinner(say("running", lang, n=2 * replications))
+                with running, cancellable(cost, "compare") as tick:
+                    result = runner().compare(
+                        base.scenario,
+                        alternative,  # type: ignore[arg-type]
+                        replications,
+                        tick,
+                    )
+                    st.session_state[key] = result
         except InputError as error:
             show_input_error(error)
     comparison: Comparison | None = st.session_state.get(key)
@@ -185,7 +206,7 @@ def show_units(replications: int) -> None:
         question = sizing_question(
             scenario, category, target, int(start), int(end), float(confidence)
         )
-        estimate = analytic_units(scenario, question)
+        estimate = _analytic(scenario, question)
         if estimate["arrivals_per_year"] == 0:
             st.info(say("analytic_none", lang))
         else:
@@ -199,10 +220,20 @@ def show_units(replications: int) -> None:
                     arrivals=estimate["arrivals_per_year"],
                 )
             )
-        if st.button(say("simulate", lang), key="simulate"):
+        runs = sizing_runs(question.max_units)
+        cost = run_cost(scenario, replications, runner().workers, runs=runs)
+        allowed = within_budget(cost, f"{base.name}:size_confirm")
+        tell_cancelled("units")
+        if st.button(say("simulate", lang), key="simulate", disabled=not allowed):
             began = time.perf_counter()
-            with st.spinner(say("running", lang, n=replications)):
-                result = runner().size(scenario, question, replications)
+            result = None
+            with (
+                st.spinner(say("running", lang, n=replications)),
+                cancellable(cost, "units") as tick,
+            ):
+                result = runner().size(scenario, question, replications, tick)
+            if result is None:  # cancelled
+                return
             seconds = time.perf_counter() - began
             if result.answer is None:
                 st.warning(say("simulated_none", lang, max=question.max_units))
@@ -220,6 +251,23 @@ def show_units(replications: int) -> None:
                 st.dataframe(sizing_table(result.table(), lang), hide_index=True)
     except InputError as error:
         show_input_error(error)
+
+
+ANALYTIC = "analytic"  # session state: the last analytic estimates
+
+
+def _analytic(scenario: Scenario, question: SizingQuestion) -> dict[str, Any]:
+    """The analytic estimate, computed once per scenario and question in a session:
+    redrawing the page does not compute it again."""
+    memo: dict[Any, tuple[Scenario, dict[str, Any]]] = st.session_state.setdefault(ANALYTIC, {})
+    known = memo.get((id(scenario), question))
+    if known is not None and known[0] is scenario:
+        return known[1]
+    if len(memo) >= 32:
+        memo.clear()
+    estimate = analytic_units(scenario, question)
+    memo[(id(scenario), question)] = (scenario, estimate)
+    return estimate
 
 
 def show_about() -> None:

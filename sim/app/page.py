@@ -9,12 +9,22 @@ from __future__ import annotations
 import streamlit as st
 
 from sim.app import other_pages, tradeoff_page
-from sim.app.session import PASTED_KEY, baselines, chosen, language, runner, show_input_error
+from sim.app.session import (
+    add_pasted,
+    baseline_label,
+    baselines,
+    chosen,
+    language,
+    pasted,
+    runner,
+    show_input_error,
+)
 from sim.app.sources import MAX_PASTE_BYTES, pasted_scenario
 from sim.app.text import LANGUAGES, say
 from sim.config.errors import InputError
 
 PASTE_ERROR = "paste_error"
+PASTE_DONE = "paste_done"  # the key of the scenario just pasted
 PAGES = ("page_tradeoff", "page_compare", "page_units", "page_about")
 
 
@@ -24,13 +34,14 @@ def _use_pasted() -> None:
     upload = st.session_state.get("upload")
     text = upload.getvalue() if upload is not None else st.session_state.get("paste_text", "")
     st.session_state.pop(PASTE_ERROR, None)
+    st.session_state.pop(PASTE_DONE, None)
     try:
         scenario = pasted_scenario(text, chosen().scenario)
     except InputError as error:
         st.session_state[PASTE_ERROR] = error
         return
-    st.session_state[PASTED_KEY] = scenario
-    st.session_state["baseline"] = scenario.name
+    key = add_pasted(scenario)
+    st.session_state["baseline"] = st.session_state[PASTE_DONE] = key
 
 
 def sidebar() -> int:
@@ -44,11 +55,14 @@ def sidebar() -> int:
             horizontal=True,
         )
         lang = language()
-        names = list(baselines())
-        pasted = st.session_state.get(PASTED_KEY)
-        if pasted is not None:
-            names.append(pasted.name)
-        st.selectbox(say("baseline", lang), names, key="baseline", help=say("baseline_help", lang))
+        names = [*baselines(), *pasted()]
+        st.selectbox(
+            say("baseline", lang),
+            names,
+            key="baseline",
+            help=say("baseline_help", lang),
+            format_func=lambda key: baseline_label(key, lang),
+        )
         replications = st.slider(say("replications", lang), 2, 30, 8, key="replications")
         with st.expander(say("paste_title", lang)):
             st.caption(say("paste_help", lang, limit=MAX_PASTE_BYTES))
@@ -59,8 +73,9 @@ def sidebar() -> int:
             error = st.session_state.get(PASTE_ERROR)
             if isinstance(error, InputError):
                 show_input_error(error)
-            elif submitted and PASTED_KEY in st.session_state:
-                st.success(say("pasted_ok", lang, name=st.session_state[PASTED_KEY].name))
+            elif submitted and st.session_state.get(PASTE_DONE) in pasted():
+                label = baseline_label(st.session_state[PASTE_DONE], lang)
+                st.success(say("pasted_ok", lang, name=label))
     return int(replications)
 
 

@@ -4,7 +4,10 @@ the trade-off chart.
 One :class:`Runner` serves every browser session of a server. Its worker processes are
 started once (spawned, with the engine imported) and lent to every run; a run of settings
 already simulated (the same scenario and replications) is answered from a bounded cache
-of its measures.
+of its measures. A run waits for its workers in a thread of its own while the page's
+thread calls ``tick``; when the page is stopped (its Cancel button, another click, the
+browser gone), the run's tasks are cancelled (:meth:`WorkerPool.cancel`) and the pool
+serves the next run.
 Results are the same as ``sim run`` gives for the scenario, whatever the workers.
 """
 
@@ -15,7 +18,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -26,7 +29,7 @@ from sim.analysis.tables import summarise
 from sim.analysis.tradeoff import tradeoff_table
 from sim.config.loader import scenario_yaml
 from sim.config.schema import Scenario
-from sim.runner.pool import WorkerPool, resolve_jobs
+from sim.runner.pool import Cancelled, WorkerPool, resolve_jobs
 from sim.runner.replications import Results, run_scenario
 
 OVER_TIME = ("waiting", "forced_moves", "hospits_nights")
@@ -34,6 +37,13 @@ OVER_TIME = ("waiting", "forced_moves", "hospits_nights")
 
 CACHE_SIZE = 1000
 """Runs whose measures are remembered (a few kilobytes each)."""
+
+TICK_SECONDS = 0.25
+"""How often a waiting page is ticked (and so may be stopped) during a run."""
+
+T = TypeVar("T")
+Tick = Callable[[float], None]
+"""Called with the seconds since the run started, in the page's thread."""
 
 
 @dataclass(frozen=True)
@@ -69,10 +79,9 @@ class Runner:
         self._lock = threading.Lock()
 
     @property
-    def pool(self) -> WorkerPool | int:
-        """The open pool (started on first use), or 1 for runs in this process."""
-        if self.workers <= 1:
-            return 1
+    def pool(self) -> WorkerPool:
+        """The open pool (started on first use; no process for one worker: runs in
+        this process)."""
         with self._lock:
             if self._pool is None:
                 self._pool = WorkerPool(self.workers).open()
@@ -84,6 +93,53 @@ class Runner:
             if self._pool is not None:
                 self._pool.close()
                 self._pool = None
+
+    def cancel(self) -> None:
+        """Stop every run's tasks now; the pool stays usable."""
+        self.pool.cancel()
+
+    def guarded(self, work: Callable[[], T], tick: Tick | None = None) -> T:
+        """``work()`` (a run on :attr:`pool`), in a thread of its own, while this thread
+        calls ``tick`` every :data:`TICK_SECONDS`.
+
+        If ``tick`` raises (the page was stopped), the run's tasks are cancelled and the
+        exception goes on. A run cancelled by another session (the pool is shared)
+        starts again: its results are the same."""
+        if tick is None:
+            return self._again(work, threading.Event())
+        outcome: dict[str, Any] = {}
+        stopped = threading.Event()
+
+        def body() -> None:
+            try:
+                outcome["value"] = self._again(work, stopped)
+            except BaseException as error:  # handed to the page's thread
+                outcome["error"] = error
+
+        thread = threading.Thread(target=body, name="sim-app-run", daemon=True)
+        started = time.perf_counter()
+        thread.start()
+        try:
+            while thread.is_alive():
+                thread.join(TICK_SECONDS)
+                if thread.is_alive():
+                    tick(time.perf_counter() - started)
+        except BaseException:
+            stopped.set()
+            self.cancel()
+            raise
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]  # type: ignore[no-any-return]
+
+    @staticmethod
+    def _again(work: Callable[[], T], stopped: threading.Event) -> T:
+        while True:
+            try:
+                return work()
+            except Cancelled:
+                if stopped.is_set():
+                    raise
 
     def results(
         self,
@@ -101,6 +157,7 @@ class Runner:
         settings: tuple[str, ...],
         replications: int,
         on_replication_done: Callable[[int], None] | None = None,
+        tick: Tick | None = None,
     ) -> Point:
         """Run the scenario and measure it as ``sim tradeoff`` does; settings run before
         (the same scenario and replications) are answered from the cache, which keeps
@@ -112,7 +169,9 @@ class Runner:
             if known is not None:
                 self._cache.move_to_end(key)
         if known is None:
-            results = self.results(scenario, replications, on_replication_done)
+            results = self.guarded(
+                lambda: self.results(scenario, replications, on_replication_done), tick
+            )
             table = tradeoff_table([GridRun({"settings": label}, scenario, results)])
             known = (table.iloc[0].to_dict(), over_time(results))
             with self._lock:
@@ -133,10 +192,18 @@ class Runner:
             cached,
         )
 
-    def compare(self, base: Scenario, alternative: Scenario, replications: int) -> Comparison:
+    def compare(
+        self, base: Scenario, alternative: Scenario, replications: int, tick: Tick | None = None
+    ) -> Comparison:
         """Paired comparison of ``alternative`` with ``base`` (``sim compare``)."""
-        return compare(base, [alternative], replications, self.pool)
+        return self.guarded(lambda: compare(base, [alternative], replications, self.pool), tick)
 
-    def size(self, scenario: Scenario, question: SizingQuestion, replications: int) -> SizingResult:
+    def size(
+        self,
+        scenario: Scenario,
+        question: SizingQuestion,
+        replications: int,
+        tick: Tick | None = None,
+    ) -> SizingResult:
         """The simulated answer of ``sim size``."""
-        return size(scenario, question, replications, self.pool)
+        return self.guarded(lambda: size(scenario, question, replications, self.pool), tick)

@@ -1,21 +1,28 @@
 """What every page shares: the runner and baselines of the server, the browser session's
-language and chosen baseline, and how input errors are shown."""
+language, chosen baseline and pasted scenarios, how input errors are shown, and how a run
+is weighed against the run budget (:mod:`sim.app.budget`) and cancelled."""
 
 from __future__ import annotations
 
 import atexit
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from sim.app.runs import Runner
+from sim.app.budget import HARD_BUDGET, Cost
+from sim.app.runs import Runner, Tick
 from sim.app.sources import STARTUP, Baseline, find_baselines
 from sim.app.text import say
 from sim.config.errors import InputError
 from sim.config.schema import Scenario
 
-PASTED_KEY = "pasted"  # session state: the scenario made from pasted text, if any
+PASTED_KEY = "pasted"  # session state: the pasted scenarios by their key (a dict)
+MAX_PASTED = 20
+"""Pasted scenarios a session keeps (the oldest is dropped)."""
+CANCELLED = "cancelled"  # session state: the page whose run was cancelled (told once)
 
 
 @st.cache_resource(show_spinner=False)
@@ -47,15 +54,132 @@ def language() -> str:
     return str(st.session_state.get("language", "en"))
 
 
+@dataclass(frozen=True)
+class Pasted:
+    """A pasted scenario: ``number`` 0 if it keeps its own name as its key, else the
+    n-th paste whose name was taken (by a shipped baseline or an earlier paste)."""
+
+    scenario: Scenario
+    number: int
+
+
+def pasted() -> dict[str, Pasted]:
+    """The session's pasted scenarios by key (the baseline list's value)."""
+    found = st.session_state.get(PASTED_KEY)
+    if not isinstance(found, dict):
+        found = st.session_state[PASTED_KEY] = {}
+    return found
+
+
+def add_pasted(scenario: Scenario) -> str:
+    """Keep a pasted scenario under a key no baseline and no other paste has, so that it
+    hides none (``name (pasted)``, ``name (pasted 2)``, … when its name is taken); the
+    key is returned. Runs made under a key now reused are forgotten."""
+    known = pasted()
+    taken = set(baselines()) | set(known)
+    name, number, key = scenario.name, 0, scenario.name
+    while key in taken:
+        number += 1
+        key = f"{name} (pasted)" if number == 1 else f"{name} (pasted {number})"
+    known[key] = Pasted(scenario, number)
+    st.session_state.get("points", {}).pop(key, None)
+    while len(known) > MAX_PASTED:
+        dropped = next(iter(known))
+        known.pop(dropped)
+        st.session_state.get("points", {}).pop(dropped, None)
+    return key
+
+
+def baseline_label(key: str, lang: str) -> str:
+    """A baseline's name as the list shows it; a paste whose name was taken is marked
+    as pasted in the page's language."""
+    entry = pasted().get(key)
+    if entry is None or entry.number == 0:
+        return key
+    mark = say("pasted_mark", lang) + ("" if entry.number == 1 else f" {entry.number}")
+    return f"{entry.scenario.name} ({mark})"
+
+
 def chosen() -> Chosen:
     """The baseline selected in the sidebar (a pasted scenario has no file)."""
     name = str(st.session_state.get("baseline", ""))
-    pasted = st.session_state.get(PASTED_KEY)
-    if isinstance(pasted, Scenario) and name == pasted.name:
-        return Chosen(name, pasted, None, {})
+    entry = pasted().get(name)
+    if entry is not None:
+        return Chosen(name, entry.scenario, None, {})
     known = baselines()
     baseline = known.get(name) or next(iter(known.values()))
     return Chosen(baseline.name, baseline.scenario, baseline.file, baseline.policies)
+
+
+class Stopped(Exception):
+    """A click waits while a run goes (its Cancel button or another): the run stops."""
+
+
+def _click_waits() -> bool:
+    """Whether the browser asked for a rerun (or a stop) that Streamlit holds back until
+    this run ends: a click inside a fragment does not stop the page by itself."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx(suppress_warning=True)
+    requests = getattr(context, "script_requests", None)
+    state = getattr(requests, "_state", None)
+    return state is not None and getattr(state, "name", "CONTINUE") != "CONTINUE"
+
+
+@contextmanager
+def cancellable(cost: Cost, page: str) -> Iterator[Tick]:
+    """``with cancellable(cost, page) as tick``: a Cancel button and the time the run has
+    taken, drawn while the block runs; ``tick`` (for :meth:`Runner.guarded`) redraws
+    the time and raises :class:`Stopped` when a click waits. A stopped run is told on
+    the page's next redraw (:func:`tell_cancelled`); Streamlit's own stop goes on."""
+    lang = language()
+    slot = st.empty()
+    with slot.container():
+        st.button(say("cancel", lang), key="cancel_run", help=say("cancel_help", lang))
+        shown = st.empty()
+
+    def tick(seconds: float) -> None:
+        shown.caption(say("running_for", lang, seconds=seconds, estimate=cost.seconds))
+        if _click_waits():
+            raise Stopped
+
+    try:
+        yield tick
+    except Stopped:
+        st.session_state[CANCELLED] = page
+    except Exception:
+        slot.empty()
+        raise
+    except BaseException:  # Streamlit stops the page: the run was cancelled
+        st.session_state[CANCELLED] = page
+        raise
+    slot.empty()
+
+
+def within_budget(cost: Cost, confirm_key: str) -> bool:
+    """Show the run's estimate; whether it may start: refused over the hard budget, and
+    between the budgets only once confirmed (a box drawn here)."""
+    lang = language()
+    minutes = cost.seconds / 60
+    if cost.refused:
+        st.error(
+            say("budget_refused", lang, events=cost.events, budget=HARD_BUDGET, minutes=minutes)
+        )
+        return False
+    if cost.needs_confirmation:
+        confirmed = st.checkbox(
+            say("budget_confirm", lang, events=cost.events, minutes=minutes), key=confirm_key
+        )
+        return bool(confirmed)
+    st.caption(say("budget_ok", lang, events=cost.events, seconds=cost.seconds))
+    return True
+
+
+def tell_cancelled(page: str) -> None:
+    """Tell once, on its page, that the last run was cancelled."""
+    if st.session_state.get(CANCELLED) == page:
+        del st.session_state[CANCELLED]
+        st.warning(say("cancelled", language()))
 
 
 def show_input_error(error: InputError) -> None:

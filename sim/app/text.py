@@ -47,6 +47,40 @@ TEXT: Phrases = {
         "Scenario {name!r} is valid and selected.",
         "Scenario {name!r} er gyldig og valgt.",
     ),
+    "pasted_mark": ("pasted", "limt inn"),
+    # run budget and cancel (every page that runs)
+    "budget_ok": (
+        "Estimated work: {events:,.0f} events, about {seconds:.0f} s.",
+        "Anslått arbeid: {events:,.0f} hendelser, omtrent {seconds:.0f} s.",
+    ),
+    "budget_confirm": (
+        "This run is large: about {events:,.0f} events, some {minutes:.0f} minutes on the "
+        "shared workers. Tick to run it anyway.",
+        "Denne kjøringen er stor: omtrent {events:,.0f} hendelser, rundt {minutes:.0f} "
+        "minutter på de delte arbeidsprosessene. Kryss av for å kjøre likevel.",
+    ),
+    "budget_refused": (
+        "Too large to run here: about {events:,.0f} events (some {minutes:,.0f} minutes), "
+        "over the app's budget of {budget:,} events. Use fewer replications, years or "
+        "units, or run it with sim run.",
+        "For stor til å kjøres her: omtrent {events:,.0f} hendelser (rundt {minutes:,.0f} "
+        "minutter), over appens grense på {budget:,} hendelser. Bruk færre replikasjoner, "
+        "år eller boliger, eller kjør med sim run.",
+    ),
+    "cancel": ("Cancel", "Avbryt"),
+    "cancel_help": (
+        "Stops the run and its workers' jobs (so does any other click while it runs)",
+        "Stopper kjøringen og arbeidsprosessenes jobber (det gjør også et annet klikk "
+        "mens den går)",
+    ),
+    "running_for": (
+        "Running for {seconds:.0f} s (estimated {estimate:.0f} s) …",
+        "Har kjørt i {seconds:.0f} s (anslått {estimate:.0f} s) …",
+    ),
+    "cancelled": (
+        "The run was cancelled; nothing was added.",
+        "Kjøringen ble avbrutt; ingenting ble lagt til.",
+    ),
     "input_error": ("The scenario was not accepted:", "Scenarioet ble ikke godtatt:"),
     "replications": ("Replications per run", "Replikasjoner per kjøring"),
     # trade-off page
@@ -90,6 +124,12 @@ TEXT: Phrases = {
         "skjønn, behovsbasert, differensiert), slik sim tradeoff kjører dem",
     ),
     "running": ("Running {n} replications …", "Kjører {n} replikasjoner …"),
+    "grid_too_large": (
+        "The full grid is too large to run here: about {events:,.0f} events (some "
+        "{minutes:,.0f} minutes). Use fewer replications, or run sim tradeoff.",
+        "Hele rutenettet er for stort til å kjøres her: omtrent {events:,.0f} hendelser "
+        "(rundt {minutes:,.0f} minutter). Bruk færre replikasjoner, eller kjør sim tradeoff.",
+    ),
     "grid_running": ("Running point {i} of {n} …", "Kjører punkt {i} av {n} …"),
     "ran": (
         "{label}: {reps} replications in {seconds:.1f} s{cached}.",

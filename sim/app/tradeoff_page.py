@@ -13,12 +13,23 @@ import streamlit as st
 from sim.analysis.labels import measure_label
 from sim.analysis.tradeoff import STABILITY_YEARS
 from sim.app import controls as ctl
+from sim.app.budget import Cost, run_cost
 from sim.app.charts import MEASURES, over_time_chart, points_frame, tradeoff_chart
-from sim.app.runs import Point
-from sim.app.session import Chosen, chosen, language, runner, show_input_error
+from sim.app.runs import Point, Tick
+from sim.app.session import (
+    Chosen,
+    cancellable,
+    chosen,
+    language,
+    runner,
+    show_input_error,
+    tell_cancelled,
+    within_budget,
+)
 from sim.app.text import contract, say
 from sim.config.errors import InputError
 
+PAGE = "tradeoff"
 GRID_CONTRACTS: tuple[float | None, ...] = (1.0, 3.0, 5.0, None)
 GRID_RENEWALS = ("strict", "discretionary", "needs_based", "differentiated")
 """The grid of ``sim tradeoff`` in the README: contract lengths times renewal rules."""
@@ -143,24 +154,41 @@ def read_controls(base: Chosen, lang: str) -> ctl.Controls:
     )
 
 
-def _run(base: Chosen, found: list[ctl.Change], replications: int, lang: str) -> None:
+def _run(base: Chosen, found: list[ctl.Change], replications: int, tick: Tick) -> None:
     scenario = ctl.apply(base.scenario, found)
     settings = tuple(setting for change in found for setting in change.settings)
     label = change_label(found, "en")
-    point = runner().point(scenario, label, settings, replications)
+    point = runner().point(scenario, label, settings, replications, tick=tick)
     _points(base.name).append((found, point))
 
 
-def _run_grid(base: Chosen, category: str, replications: int, lang: str) -> None:
-    """Every point of the README's ``sim tradeoff`` grid, for the chosen dwellings."""
+GRID = list(itertools.product(GRID_CONTRACTS, GRID_RENEWALS))
+
+
+def _run_grid(base: Chosen, category: str, replications: int, lang: str, cost: Cost) -> None:
+    """Every point of the README's ``sim tradeoff`` grid, for the chosen dwellings: only
+    within the soft budget (there is no box to confirm a grid)."""
+    cost = replace(cost, events=cost.events * len(GRID))
+    if cost.refused or cost.needs_confirmation:
+        st.error(say("grid_too_large", lang, events=cost.events, minutes=cost.seconds / 60))
+        return
     start = ctl.baseline_controls(base.scenario, category)
-    grid = list(itertools.product(GRID_CONTRACTS, GRID_RENEWALS))
     progress = st.progress(0.0)
-    for i, (years, rule) in enumerate(grid, start=1):
-        progress.progress(i / len(grid), say("grid_running", lang, i=i, n=len(grid)))
-        wanted = replace(start, contract_years=years, renewal=rule)
-        _run(base, ctl.changes(base.scenario, wanted), replications, lang)
+    with cancellable(cost, PAGE) as tick:
+        for i, (years, rule) in enumerate(GRID, start=1):
+            progress.progress(i / len(GRID), say("grid_running", lang, i=i, n=len(GRID)))
+            wanted = replace(start, contract_years=years, renewal=rule)
+            _run(base, ctl.changes(base.scenario, wanted), replications, tick)
     progress.empty()
+
+
+def _cost(base: Chosen, found: list[ctl.Change], replications: int) -> Cost:
+    """The estimated cost of a run of the controls' scenario."""
+    try:
+        scenario = ctl.apply(base.scenario, found) if found else base.scenario
+    except InputError:  # told when Run is pressed
+        scenario = base.scenario
+    return run_cost(scenario, replications, runner().workers)
 
 
 @st.fragment
@@ -173,17 +201,23 @@ def show(replications: int) -> None:
         st.subheader(say("controls", lang))
         wanted = read_controls(base, lang)
         st.session_state[f"controls:{base.name}"] = wanted  # the compare page's alternative
-        run = st.button(say("run", lang), type="primary", key="run")
+        found = ctl.changes(base.scenario, wanted)
+        cost = _cost(base, found, replications)
+        allowed = within_budget(cost, _key(base, "confirm"))
+        run = st.button(say("run", lang), type="primary", key="run", disabled=not allowed)
         reset = st.button(say("reset", lang), key="reset")
         grid = st.button(say("full_grid", lang), help=say("full_grid_help", lang), key="grid")
+        tell_cancelled(PAGE)
     try:
         if reset:
             _points(base.name).clear()
             st.session_state.pop("charts", None)  # ids of the cleared runs may be reused
-        if run:
-            _run(base, ctl.changes(base.scenario, wanted), replications, lang)
+        if run and allowed:
+            with left, cancellable(cost, PAGE) as tick:
+                _run(base, found, replications, tick)
         if grid:
-            _run_grid(base, wanted.category, replications, lang)
+            with left:
+                _run_grid(base, wanted.category, replications, lang, cost)
     except InputError as error:
         with right:
             show_input_error(error)

@@ -13,11 +13,28 @@ from sim.analysis.figures import new_figure, say
 from sim.analysis.labels import label
 from sim.analysis.output import atomic_folder
 from sim.analysis.provenance import Input, recorded_command, write_manifest
+from sim.analysis.replace import atomic_file, check_out_file, starts_with
 from sim.calibration.engine import CalibrationResult
-from sim.calibration.spec import WHOLE_NUMBER_KEYS, scenario_with
+from sim.calibration.spec import WHOLE_NUMBER_KEYS, Calibration, scenario_with
 from sim.config.json_schema import editor_line, schema_named_by
 from sim.config.loader import comment_line, scenario_yaml
 from sim.config.yaml_io import yaml_value
+
+OVERLAY_WRITER = "sim calibrate --scenario-out"
+"""What writes a calibrated overlay; its files say so in their first lines (:func:`how_made`)."""
+written_overlay = starts_with("# Made by `sim calibrate ")
+"""Whether a file is a calibrated overlay (``--force`` replaces only such a file)."""
+
+
+def input_files(calibration: Calibration) -> list[Path]:
+    """The spec, its base scenario and its targets: the files a calibration reads."""
+    spec = Path(calibration.file)
+    return [spec, calibration.scenario_file, spec.parent / calibration.spec.targets]
+
+
+def check_overlay(path: str | Path, force: bool) -> None:
+    """Fail before calibrating if the overlay may not or cannot be written at ``path``."""
+    check_out_file(Path(path), force, written_overlay, OVERLAY_WRITER, "--scenario-out")
 
 
 def how_made(result: CalibrationResult, command: Sequence[str] | None) -> list[str]:
@@ -76,7 +93,7 @@ def write_calibration(
             scheduler=result.scheduler,
             inputs=[
                 Input("spec", spec.name, calibration.file),
-                Input("targets", None, Path(calibration.file).parent / spec.targets),
+                Input("targets", None, input_files(calibration)[2]),
             ],
             extra={
                 "search_seed": spec.seed,
@@ -92,9 +109,13 @@ def write_calibration(
 
 
 def write_overlay(
-    result: CalibrationResult, path: str | Path, command: Sequence[str] | None = None
+    result: CalibrationResult,
+    path: str | Path,
+    command: Sequence[str] | None = None,
+    force: bool = False,
 ) -> Path:
-    """A scenario that ``extends`` the base and sets the fitted values, with comments."""
+    """A scenario that ``extends`` the base and sets the fitted values, with comments;
+    an existing file is replaced only with ``force`` and only if it is such an overlay."""
     path = Path(path)
     calibration = result.calibration
     assert result.best is not None and result.identifiability is not None
@@ -127,8 +148,8 @@ def write_overlay(
             node = node.setdefault(part, {})
         node[parts[-1]] = (key, value)
     lines += _overlay_lines(tree, 0, calibration, verdicts)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    text = "\n".join(lines) + "\n"
+    return atomic_file(path, text, force, written_overlay, OVERLAY_WRITER, "--scenario-out")
 
 
 def _overlay_lines(

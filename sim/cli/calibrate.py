@@ -81,11 +81,13 @@ def calibrate(
       sim calibrate calibration/lorenskog.yaml --jobs 2
       sim calibrate calibration/asker.yaml --holdout 2010 --budget 60
     """
-    from sim.calibration import load_calibration
+    from sim.calibration import check_overlay, input_files, load_calibration
 
     check_formats(with_report, formats)
     loaded = load_calibration(spec, budget, seed, holdout or None, overrides)
-    target = result_folder(out, f"calibrate-{loaded.spec.name}", force)
+    target = result_folder(out, f"calibrate-{loaded.spec.name}", force, input_files(loaded))
+    if scenario_out is not None:
+        check_overlay(scenario_out, force)
     with (
         workers(jobs, scheduler) as pool,
         progress_bar(loaded.spec.budget, "evaluations", quiet, item_show_func=lambda x: x) as bar,

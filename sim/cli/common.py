@@ -1,7 +1,8 @@
 """What the commands share: options, the result folder, progress bars, error handling.
 
-Exit codes: 0 success, 2 invalid input (scenario, option, existing output folder),
-1 internal error, 130 interrupted.
+Exit codes: 0 success, 2 invalid input (scenario, option, an output that exists and may
+not be replaced) or an output that cannot be written (a full disk ...), 1 internal error,
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -9,14 +10,15 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from sim.analysis.output import check_out_dir, default_out_dir
+from sim.analysis.output import default_out_dir
+from sim.analysis.replace import OutputError, check_out_dir
 from sim.config.errors import InputError
 from sim.runner.pool import scheduler_address
 
@@ -61,7 +63,12 @@ SCHEDULER_OPTION = click.option(
     "dask extra. Example: --scheduler tcp://10.0.0.5:8786",
 )
 """``--scheduler ADDRESS`` (or ``SIM_SCHEDULER``); with :func:`sim.runner.scheduling.workers`."""
-FORCE_OPTION = click.option("--force", is_flag=True, help="Replace the result folder if it exists.")
+FORCE_OPTION = click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the output if it exists and is a result of sim (a result folder, or a "
+    "file sim wrote); nothing else is ever replaced.",
+)
 
 
 def out_option(prefix: str) -> Callable[[F], F]:
@@ -82,10 +89,13 @@ def quiet_option(help: str) -> Callable[[F], F]:
     return click.option("--quiet", "-q", is_flag=True, help=help)
 
 
-def result_folder(out: Path | None, name: str, force: bool) -> Path:
-    """The folder a command writes to (``--out`` or the default), checked before any work."""
+def result_folder(
+    out: Path | None, name: str, force: bool, inputs: Iterable[str | Path] = ()
+) -> Path:
+    """The folder a command writes to (``--out`` or the default), checked before any work
+    (``inputs``: the command's input files, which it may never replace)."""
     target = out if out is not None else default_out_dir(name)
-    check_out_dir(target, force)
+    check_out_dir(target, force, inputs)
     return target
 
 
@@ -107,7 +117,8 @@ def handle_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except InputError as error:
-            click.echo(click.style("error: ", fg="red", bold=True) + "invalid input", err=True)
+            what = "cannot write" if isinstance(error, OutputError) else "invalid input"
+            click.echo(click.style("error: ", fg="red", bold=True) + what, err=True)
             for problem in error.problems:
                 click.echo(f"  {problem}", err=True)
             sys.exit(2)

@@ -72,7 +72,7 @@ def compare(
     """
     check_formats(with_report, formats)
     loaded_base = load_scenario(base, option_overrides((), None, None, replications))
-    target = result_folder(out, f"compare-{loaded_base.name}", force)
+    target = result_folder(out, f"compare-{loaded_base.name}", force, [base, *alternatives])
     total = loaded_base.replications * (1 + len(alternatives))
     with workers(jobs, scheduler) as pool, progress_bar(total, "replications", quiet) as bar:
         comparison = api.compare(

@@ -116,7 +116,7 @@ def sweep(
     chosen = metric_list(metrics)
     check_formats(with_report, formats)
     axes, base, total = _grid(scenario, varies, replications, overrides)
-    target = result_folder(out, f"sweep-{base.name}", force)
+    target = result_folder(out, f"sweep-{base.name}", force, [scenario])
     with workers(jobs, scheduler) as pool, progress_bar(total, "replications", quiet) as bar:
         result = api.sweep(
             scenario,
@@ -164,7 +164,7 @@ def tradeoff(
     """
     check_formats(with_report, formats)
     axes, base, total = _grid(scenario, varies, replications, overrides)
-    target = result_folder(out, f"tradeoff-{base.name}", force)
+    target = result_folder(out, f"tradeoff-{base.name}", force, [scenario])
     with workers(jobs, scheduler) as pool, progress_bar(total, "replications", quiet) as bar:
         result = api.tradeoff(
             scenario,

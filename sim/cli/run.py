@@ -104,7 +104,7 @@ def run(
     """
     check_formats(with_report, formats)
     loaded = load_scenario(scenario, option_overrides(overrides, seed, years, replications))
-    target = result_folder(out, loaded.name, force)
+    target = result_folder(out, loaded.name, force, [scenario])
     count = loaded.replications
     if not quiet:
         click.echo(

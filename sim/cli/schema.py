@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
-from sim.analysis.output import atomic_file
+from sim.analysis.replace import atomic_file, starts_with
 from sim.cli.common import FORCE_OPTION, handle_errors
-from sim.config.json_schema import schema_text
+from sim.config.json_schema import DRAFT, FILE_NAME, schema_text
+
+written_schema = starts_with(f'"$schema": {json.dumps(DRAFT)}', f'"$id": {json.dumps(FILE_NAME)}')
+"""Whether a file is a schema ``sim schema`` wrote (``--force`` replaces only such a file)."""
 
 
 @click.command()
@@ -35,5 +39,5 @@ def schema(out: Path | None, force: bool) -> None:
     if out is None:
         click.echo(text, nl=False)
         return
-    atomic_file(out, text, force)
+    atomic_file(out, text, force, written_schema, "sim schema")
     click.echo(f"wrote {out}")

@@ -127,7 +127,7 @@ def sensitivity(
         replications,
         overrides,
     )
-    target = result_folder(out, f"sensitivity-{plan.base.name}", force)
+    target = result_folder(out, f"sensitivity-{plan.base.name}", force, [scenario])
     if not quiet:
         click.echo(
             f"{len(plan.factors)} factors, {len(plan.points)} points × "

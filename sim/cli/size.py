@@ -106,7 +106,7 @@ def size(
     """
     check_formats(with_report, formats)
     loaded = load_scenario(scenario, option_overrides(overrides, None, None, replications))
-    target_dir = result_folder(out, f"size-{loaded.name}", force)
+    target_dir = result_folder(out, f"size-{loaded.name}", force, [scenario])
 
     def step(evaluation: Evaluation) -> None:
         if not quiet:

@@ -19,14 +19,24 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, Strict, ValidationInfo, field_validator, model_validator
 
-from sim.config.errors import brief
-from sim.config.types import MAX_CV, MAX_DURATION, MAX_LABEL, MIN_DURATION, Frozen
+from sim.config.errors import brief, brief_text
+from sim.config.types import (
+    MAX_CV,
+    MAX_DURATION,
+    MAX_LABEL,
+    MIN_CV,
+    MIN_DURATION,
+    MIN_SPREAD,
+    Frozen,
+)
+from sim.config.yaml_io import FileProblem, read_text
 
 MIN_OBSERVATIONS = 2
 MAX_OBSERVATIONS = 50_000
@@ -82,7 +92,7 @@ class DurationSpec(Frozen):
         if "values" in data:
             raise ValueError("give either file and column or values, not both")
         file, column = data.get("file"), data.get("column")
-        if not isinstance(file, str) or not file.strip():
+        if not isinstance(file, str) or not file.strip() or "\0" in file:
             raise ValueError(f"file must be the path of a CSV file, got {brief(file)}")
         if not isinstance(column, str) or not column.strip() or len(column) > MAX_LABEL:
             raise ValueError(
@@ -111,8 +121,12 @@ class DurationSpec(Frozen):
     @field_validator("cv")
     @classmethod
     def _cv(cls, value: float | None) -> float | None:
-        if value is not None and not 0.0 < value <= MAX_CV:
-            raise ValueError(f"cv must be > 0 and ≤ {MAX_CV:g}, got {value:g}")
+        if value is not None and not MIN_CV <= value <= MAX_CV:
+            hint = " (a duration with less spread is distribution: fixed)"
+            raise ValueError(
+                f"cv must be ≥ {MIN_CV:g} and ≤ {MAX_CV:g}, got {value:g}"
+                + (hint if 0.0 < value < MIN_CV else "")
+            )
         return value
 
     @field_validator("low", "mode", "high")
@@ -170,9 +184,11 @@ class DurationSpec(Frozen):
                     f"triangular needs min ≤ mode ≤ max, got min {self.low:g}, "
                     f"mode {self.mode:g}, max {self.high:g}"
                 )
-            if self.high <= self.low:
+            if not (self.high > self.low and self.high - self.low >= MIN_SPREAD * self.mean):
                 raise ValueError(
-                    "triangular needs max > min (a duration without spread is distribution: fixed)"
+                    f"triangular needs max > min by at least {MIN_SPREAD:g} × its mean (min + "
+                    f"mode + max) / 3 = {self.mean:g}, got max - min = {self.high - self.low:g} "
+                    "(a duration with less spread is distribution: fixed)"
                 )
         if self.mean < MIN_DURATION:
             raise ValueError(f"the mean duration must be ≥ {MIN_DURATION:g} years")
@@ -196,23 +212,19 @@ def read_durations(file: str, column: str, base_dir: Path) -> tuple[float, ...]:
     one, else ``,``; with ``;`` or a tab a decimal comma is read too (``2,5``). Blank lines
     are skipped; every other row needs a number > 0 and ≤ MAX_DURATION in the column.
     """
-    if "\0" in file:
-        raise ValueError(f"file {brief(file)} is not a file name: it holds a NUL byte (\\0)")
     path = Path(file) if Path(file).is_absolute() else base_dir / file
-    if not path.is_file():
-        raise ValueError(f"file {file} not found (looked for {path.resolve()})")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ValueError(
-            f"file {file} is {size / 1e6:.1f} MB; at most {MAX_FILE_BYTES / 1e6:g} MB is allowed"
-        )
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            return _read_column(handle.read(), file, column)
-    except UnicodeDecodeError:
-        raise ValueError(f"file {file} is not UTF-8 text (save it as CSV, UTF-8)") from None
+        text = read_text(path, file, MAX_FILE_BYTES)
+    except FileProblem as error:  # the file's name and the rule, never its content
+        shown, message = brief_text(file, 120), error.problems[0].message
+        if message == "file not found":
+            message = f"not found (looked for {brief_text(os.path.abspath(path), 300)})"
+        raise ValueError(f"file {shown} {message}") from None
+    shown = brief_text(file, 120)
+    try:
+        return _read_column(text, shown, column)
     except csv.Error as error:
-        raise ValueError(f"file {file} is not a readable CSV file: {error}") from None
+        raise ValueError(f"file {shown} is not a readable CSV file: {error}") from None
 
 
 def _read_column(text: str, file: str, column: str) -> tuple[float, ...]:
@@ -222,8 +234,7 @@ def _read_column(text: str, file: str, column: str) -> tuple[float, ...]:
     header = [name.strip() for name in next(rows, [])]
     if column not in header:
         raise ValueError(
-            f"file {file} has no column {column!r}; its columns: "
-            f"{', '.join(repr(name) for name in header) or 'none'}"
+            f"file {file} has no column {column!r}: its first line (the header) must name it"
         )
     where = header.index(column)
     values: list[float] = []
@@ -240,7 +251,7 @@ def _read_column(text: str, file: str, column: str) -> tuple[float, ...]:
         if value is None or not 0.0 < value <= MAX_DURATION:
             raise ValueError(
                 f"file {file}: row {len(values) + 1} of column {column!r} (line {line}) is "
-                f"not a positive number of years ≤ {MAX_DURATION:,g}: {brief(cell)}"
+                f"not a positive number of years ≤ {MAX_DURATION:,g}"
             )
         values.append(value)
     if len(values) < MIN_OBSERVATIONS:

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from sim.config.errors import ScenarioError, brief, brief_text, single
-from sim.config.messages import problem_from_pydantic
+from sim.config.messages import problems_from_pydantic
 from sim.config.schema import Scenario
 from sim.config.yaml_io import (
     MAX_FILE_BYTES,
@@ -322,9 +322,7 @@ def validate_data(
     try:
         scenario = Scenario.model_validate(data, context=context)
     except ValidationError as error:
-        problems = [problem_from_pydantic(item, data, file, origins) for item in error.errors()]
-        unique = list(dict.fromkeys(problems))
-        raise ScenarioError(unique) from None
+        raise ScenarioError(problems_from_pydantic(error.errors(), data, file, origins)) from None
     _check_written_size(scenario, file, origins, room)
     return scenario
 

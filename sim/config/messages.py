@@ -68,6 +68,40 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     return tuple(part for part in loc if str(part) not in skip and "[" not in str(part))
 
 
+def problems_from_pydantic(
+    errors: list[Any], data: dict[str, Any], file: str, origins: Origins
+) -> list[Problem]:
+    """The problems of a validation, without what a union's other branches add.
+
+    A key that takes a number or a mapping (a duration) is tried both ways: a mapping with a
+    wrong ``cv`` also fails as "must be a number". A type error at a key is dropped when
+    another error is at or below that key (the branch that fit the value); type errors of
+    every branch at one key are said once ("must be a number or a mapping").
+    """
+    locs = [_clean_loc(tuple(item.get("loc", ()))) for item in errors]
+    mismatch = [_type_expected(item) is not None for item in errors]
+    kept: list[Problem] = []
+    for index, item in enumerate(errors):
+        loc = locs[index]
+        if mismatch[index]:
+            deeper = [i for i, other in enumerate(locs) if other[: len(loc)] == loc != other]
+            same = [i for i, other in enumerate(locs) if i != index and other == loc]
+            if deeper or any(not mismatch[i] or i < index for i in same):
+                continue  # another branch fitted, or this key's type errors are said once
+            expected = [_type_expected(errors[i]) for i in [index, *same]]
+            if len(expected) > 1:
+                item = {**item, "msg": " or ".join(dict.fromkeys(str(e) for e in expected))}
+                item["type"] = "union_type"
+        kept.append(problem_from_pydantic(item, data, file, origins))
+    return list(dict.fromkeys(kept))
+
+
+def _type_expected(item: Any) -> str | None:
+    """What a type error says is expected ("a number"), or None for another error."""
+    kind = str(item.get("type", ""))
+    return _EXPECTED.get(kind.rsplit("_", 1)[0]) if kind.endswith(_TYPE_ENDINGS) else None
+
+
 def problem_from_pydantic(item: Any, data: dict[str, Any], file: str, origins: Origins) -> Problem:
     """One pydantic error item as a :class:`Problem` (file, dotted key, message)."""
     raw_loc = tuple(item.get("loc", ()))
@@ -113,7 +147,7 @@ def problem_from_pydantic(item: Any, data: dict[str, Any], file: str, origins: O
     if kind == "value_error":
         message = str(item.get("msg", "")).removeprefix("Value error, ")
         return Problem(where, key, message)
-    expected = _EXPECTED.get(kind.rsplit("_", 1)[0] if kind.endswith(_TYPE_ENDINGS) else "")
+    expected = item["msg"] if kind == "union_type" else _type_expected(item)
     if expected:
         return Problem(where, key, f"must be {expected}, got {value}")
     if kind in {"too_short"}:

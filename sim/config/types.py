@@ -29,6 +29,11 @@ MAX_YEARS = 1_000
 MAX_ROOMS = 20
 MAX_TURNAROUND_DAYS = 3_650.0
 MAX_CV = 10.0
+MIN_CV = 0.01
+"""Smallest cv of a lognormal or gamma duration: the sampler's tables are exact from there
+(measured down to 0.0016); a narrower duration is ``fixed``."""
+MIN_SPREAD = 0.001
+"""Smallest max - min of a triangular duration, as a share of its mean."""
 MAX_FACTOR = 100.0
 MAX_PRICE = 1e9
 MAX_PRIORITY = 1_000

@@ -13,6 +13,7 @@ such a text stays within these limits.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -53,11 +54,12 @@ class FileProblem(ScenarioError):
     """A file could not be opened or read (missing, not a regular file, too large, ...)."""
 
 
-def read_text(path: Path, shown: str) -> str:
-    """The UTF-8 text of a regular file of at most :data:`MAX_FILE_BYTES` bytes.
+def read_text(path: Path, shown: str, limit: int = MAX_FILE_BYTES) -> str:
+    """The UTF-8 text of a regular file of at most ``limit`` bytes.
 
     Every failure is an input error naming the file: missing, a folder, a device, pipe or
-    socket, unreadable, too long a name, too large, not UTF-8. A pipe is never waited on.
+    socket, a system file whose size is not its content (``/proc``), unreadable, too long
+    a name, a symbolic link loop, too large, not UTF-8. A pipe is never waited on.
     """
     shown = brief_text(shown, 200)
 
@@ -74,7 +76,7 @@ def read_text(path: Path, shown: str) -> str:
     except PermissionError:
         raise fail("cannot be read: permission denied") from None
     except OSError as error:
-        raise fail(f"cannot be read ({error.strerror or error})") from None
+        raise fail(_os_message(error)) from None
     except ValueError:  # a NUL byte: no operating system names a file so
         raise fail("is not a file name: it holds a NUL byte (\\0)") from None
     try:
@@ -83,24 +85,34 @@ def read_text(path: Path, shown: str) -> str:
             raise fail("is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
             raise fail("is not a regular file (a device, pipe or socket); give a file")
-        if info.st_size > MAX_FILE_BYTES:
-            raise fail(_too_large(info.st_size))
+        if info.st_size > limit:
+            raise fail(_too_large(info.st_size, limit))
         with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data = handle.read(limit + 1)
     except OSError as error:
-        raise fail(f"cannot be read ({error.strerror or error})") from None
+        raise fail(_os_message(error)) from None
     finally:
         os.close(descriptor)
-    if len(data) > MAX_FILE_BYTES:
-        raise fail(_too_large(len(data)))
+    if len(data) > limit:
+        raise fail(_too_large(len(data), limit))
+    if len(data) != info.st_size:  # /proc, /sys: their size says nothing of their content
+        raise fail("is not a regular file of stored data (a system file?); give a file")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise fail(f"is not UTF-8 text (byte {error.start + 1} cannot be decoded)") from None
 
 
-def _too_large(size: int) -> str:
-    return f"is {size:,} bytes; files larger than {MAX_FILE_BYTES:,} bytes are not read"
+def _too_large(size: int, limit: int) -> str:
+    return f"is {size:,} bytes; files larger than {limit:,} bytes are not read"
+
+
+def _os_message(error: OSError) -> str:
+    if error.errno == errno.ENAMETOOLONG:
+        return "cannot be read: its name is too long (at most 255 characters a name)"
+    if error.errno == errno.ELOOP:
+        return "cannot be read: a symbolic link on its path loops (or links too deeply)"
+    return f"cannot be read ({error.strerror or error})"
 
 
 class _Loader(_BaseLoader):  # type: ignore[valid-type, misc]
@@ -143,6 +155,18 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type, misc]
                 node.start_mark,
             ) from None
 
+
+# YAML 1.1's base-60 numbers (``1:30`` read as 90) are text, as in YAML 1.2: where a number
+# is wanted the schema refuses them, so a time or a ratio is never silently a number.
+_Loader.yaml_implicit_resolvers = {
+    first: [
+        (tag, re.compile(r"(?![^:]*:)" + pattern.pattern, pattern.flags))
+        if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+        else (tag, pattern)
+        for tag, pattern in resolvers
+    ]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
 
 # YAML 1.2 floats without a dot or exponent sign (``1e5``, ``2.5e-3``) are numbers, as a
 # reader expects, not the text YAML 1.1 makes of them.

@@ -16,6 +16,7 @@ from pathlib import Path
 MODULES = (
     "catalogue",
     "streams",
+    "duration_tables",
     "durations",
     "queues",
     "entities",

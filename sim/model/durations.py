@@ -13,7 +13,9 @@ duration leaves a uniform part of it: R(u) = u.
 
 Q and R are exact where a closed form exists (exponential, fixed, lognormal Q, triangular
 Q, empirical). The rest (gamma Q; lognormal, gamma and triangular R) are read from a
-table made once with scipy when the distribution is made: log x as a monotone cubic
+table made once with scipy when the distribution is made (``duration_tables.py``),
+within the limits of a scenario (cv 0.01 to 10, a triangular's max - min at least 0.001
+of its mean; a table that is not finite is refused): log x as a monotone cubic
 (Hermite, with exact slopes) of the log-odds w = log(u/(1-u)) on a uniform grid, which
 spans every 53-bit uniform in (0, 1) and keeps the tails in relative accuracy. The
 largest relative errors, checked in ``tests/test_durations.py`` for cv from 0.01 to 10:
@@ -27,24 +29,20 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from statistics import NormalDist
-from typing import TYPE_CHECKING
 
 from sim.config.durations import Distribution, DurationSpec
-
-if TYPE_CHECKING:
-    from numpy import ndarray
-
-    Parts = Callable[[ndarray], tuple[ndarray, ndarray, ndarray]]
-
-W_END = 37.0
-"""Largest |log(u/(1-u))| a table spans: a uniform with 53 bits stays within 36.74."""
-INTERVALS = 2048
-"""Intervals of a table's grid in log-odds (about 0.036 wide over the full span)."""
-NEWTON_STEPS = 100
-"""Most steps of the root search in log x when a table is made (it needs about 10)."""
+from sim.config.types import MAX_CV, MIN_CV, MIN_SPREAD
+from sim.model.duration_tables import (
+    W_END,
+    gamma_parts,
+    gamma_quantile_nodes,
+    lognormal_parts,
+    residual_nodes,
+    triangular_parts,
+)
 
 _NORMAL = NormalDist()
 
@@ -134,6 +132,8 @@ class Table:
         with np.errstate(divide="ignore", invalid="ignore"):
             factor = np.where(rise > 0.0, np.minimum(1.0, 3.0 * rise / np.hypot(left, right)), 0.0)
         left, right = left * factor, right * factor
+        if not (np.isfinite(nodes).all() and np.isfinite(left).all() and np.isfinite(right).all()):
+            raise ArithmeticError("a duration table is not finite (parameters out of range)")
         self._start = start
         self._scale = 1.0 / width
         self._last = len(rise) - 1
@@ -182,7 +182,7 @@ class Triangular(Standardised):
         self._left = span * (mode - low)
         self._right = span * (high - mode)
         start = -W_END if low <= 0.0 else min(math.log(low / (1.0 - low)), W_END - 1.0)
-        self._residual = _residual_table(_triangular_parts(low, mode, high), start)
+        self._residual = Table(start, *residual_nodes(triangular_parts(low, mode, high), start))
 
     def quantile(self, u: float) -> float:
         if u < self._split:
@@ -204,7 +204,7 @@ class Lognormal(Standardised):
         super().__init__("lognormal", cv * cv)
         self._sigma = math.sqrt(math.log1p(cv * cv))
         self._mu = -0.5 * self._sigma**2
-        self._residual = _residual_table(_lognormal_parts(self._sigma), -W_END)
+        self._residual = Table(-W_END, *residual_nodes(lognormal_parts(self._sigma), -W_END))
 
     def quantile(self, u: float) -> float:
         if u <= 0.0:
@@ -226,8 +226,8 @@ class Gamma(Standardised):
     def __init__(self, cv: float) -> None:
         super().__init__("gamma", cv * cv)
         self.shape = 1.0 / (cv * cv)
-        self._quantile = _gamma_quantile_table(self.shape)
-        self._residual = _residual_table(_gamma_parts(self.shape), -W_END)
+        self._quantile = Table(-W_END, *gamma_quantile_nodes(self.shape))
+        self._residual = Table(-W_END, *residual_nodes(gamma_parts(self.shape), -W_END))
 
     def quantile(self, u: float) -> float:
         return self._quantile.at(u)
@@ -283,8 +283,8 @@ def fixed() -> Standardised:
 
 
 def _check_cv(cv: float) -> None:
-    if not (cv > 0.0 and math.isfinite(cv)):
-        raise ValueError(f"cv must be a positive finite number, got {cv!r}")
+    if not MIN_CV <= cv <= MAX_CV:  # where the tables are exact (scenarios/README.md)
+        raise ValueError(f"cv must be >= {MIN_CV} and <= {MAX_CV}, got {cv!r}")
 
 
 @lru_cache(maxsize=64)
@@ -304,147 +304,18 @@ def gamma(cv: float) -> Standardised:
 @lru_cache(maxsize=64)
 def triangular(low: float, mode: float, high: float) -> Standardised:
     """Triangular from ``low`` to ``high`` peaking at ``mode`` (any unit), scaled to mean 1."""
-    if not (0.0 <= low <= mode <= high and high > low and math.isfinite(high)):
-        raise ValueError(
-            f"triangular needs 0 <= low <= mode <= high, high > low; got "
-            f"{low!r}, {mode!r}, {high!r}"
-        )
     mean = (low + mode + high) / 3.0
+    if not (0.0 <= low <= mode <= high < math.inf and high - low >= MIN_SPREAD * mean > 0.0):
+        raise ValueError(
+            f"triangular needs 0 <= low <= mode <= high, high - low >= {MIN_SPREAD} x the "
+            f"mean; got {low!r}, {mode!r}, {high!r}"
+        )
     return Triangular(low / mean, mode / mean, high / mean)
 
 
 def empirical(values: Sequence[float]) -> Standardised:
     """The observed durations ``values`` (any unit), resampled and scaled to mean 1."""
     return Empirical(values)
-
-
-# --- tables, made once with numpy and scipy ------------------------------------------
-
-
-def _residual_table(parts: Parts, start: float) -> Table:
-    """The table of R from ``parts(x) = (1 - F(x), G(x), 1 - G(x))``, G(x) = ∫0^x 1 - F."""
-    import numpy as np
-
-    w = np.linspace(start, W_END, INTERVALS + 1)
-    u, v = 1.0 / (1.0 + np.exp(-w)), 1.0 / (1.0 + np.exp(w))
-    x = equilibrium_quantile(parts, u, v)
-    survival = parts(x)[0]
-    return Table(start, np.log(x), u * v / np.maximum(x * survival, 1e-300))
-
-
-def equilibrium_quantile(parts: Parts, u: ndarray, v: ndarray) -> ndarray:
-    """x with G(x) = u, i.e. 1 - G(x) = v (given apart, for accuracy near 1).
-
-    Newton's method for log G(x) = log u (below u = 1/2) or log(1 - G(x)) = log v (above),
-    each accurate where it is used and nearly straight in log x in the tails, kept inside
-    a bracket by bisection. As G(x) <= x the root is at least u; the bracket grows up from
-    there.
-    """
-    import numpy as np
-
-    tiny = 1e-300
-    lower_half = u <= 0.5
-
-    def error(y: ndarray) -> tuple[ndarray, ndarray]:  # increasing in y, 0 at the root
-        x = np.exp(y)
-        survival, lower, upper = parts(x)
-        lower, upper = np.maximum(lower, tiny), np.maximum(upper, tiny)
-        miss = np.where(lower_half, np.log(lower / u), np.log(v / upper))
-        return miss, x * survival / np.where(lower_half, lower, upper)
-
-    low = np.log(u)
-    high, step = low + 1.0, 1.0
-    for _ in range(10):
-        more = error(high)[0] < 0.0
-        if not more.any():
-            break
-        low, high, step = np.where(more, high, low), np.where(more, high + step, high), step * 2
-    y = 0.5 * (low + high)
-    for _ in range(NEWTON_STEPS):
-        miss, slope = error(y)
-        low, high = np.where(miss < 0.0, y, low), np.where(miss > 0.0, y, high)
-        newton = y - miss / np.maximum(slope, tiny)
-        inside = (newton >= low) & (newton <= high)
-        step_to = np.where(miss == 0.0, y, np.where(inside, newton, 0.5 * (low + high)))
-        done = np.all(np.abs(step_to - y) <= 1e-12)  # in log x: a relative error in x
-        y = step_to
-        if done:
-            break
-    result: ndarray = np.exp(y)
-    return result
-
-
-def _gamma_quantile_table(shape: float) -> Table:
-    """The table of Q of a gamma with mean 1 (``gammaincinv``; a power law where x underflows)."""
-    import numpy as np
-    from scipy import special
-
-    k = shape
-    w = np.linspace(-W_END, W_END, INTERVALS + 1)
-    u, v = 1.0 / (1.0 + np.exp(-w)), 1.0 / (1.0 + np.exp(w))
-    x = np.where(u <= 0.5, special.gammaincinv(k, u), special.gammainccinv(k, v)) / k
-    with np.errstate(divide="ignore"):
-        y = np.where(
-            x > 1e-290, np.log(x), (np.log(u) + special.gammaln(k + 1.0)) / k - math.log(k)
-        )
-    log_x_density = k * (y + math.log(k)) - k * np.exp(y) - special.gammaln(k)
-    return Table(-W_END, y, np.exp(np.log(u) + np.log(v) - log_x_density))
-
-
-def _gamma_parts(shape: float) -> Parts:
-    from scipy import special
-
-    k = shape
-
-    def parts(x: ndarray) -> tuple[ndarray, ndarray, ndarray]:
-        survival = special.gammaincc(k, k * x)
-        lower = x * survival + special.gammainc(k + 1.0, k * x)
-        upper = special.gammaincc(k + 1.0, k * x) - x * survival
-        return survival, lower, upper
-
-    return parts
-
-
-def _lognormal_parts(sigma: float) -> Parts:
-    import numpy as np
-    from scipy import special
-
-    mu = -0.5 * sigma * sigma
-
-    def parts(x: ndarray) -> tuple[ndarray, ndarray, ndarray]:
-        z = (np.log(x) - mu) / sigma
-        survival = special.ndtr(-z)
-        lower = x * survival + special.ndtr(z - sigma)
-        upper = special.ndtr(sigma - z) - x * survival
-        return survival, lower, upper
-
-    return parts
-
-
-def _triangular_parts(a: float, c: float, b: float) -> Parts:
-    """1 - F, G and 1 - G of a triangular with mean 1, each as a sum of positive terms."""
-    import numpy as np
-
-    r, q = b - a, c - a
-    left = r * q if q > 0.0 else 1.0  # a zero-width piece is never selected
-    right = r * (b - c) if b > c else 1.0
-    g_mode = a + q - q * q / (3.0 * r)  # G(c)
-    t_mode = (b - c) ** 2 / (3.0 * r)  # 1 - G(c)
-
-    def parts(x: ndarray) -> tuple[ndarray, ndarray, ndarray]:
-        p = np.clip(x - a, 0.0, q)  # from the start, in the rising piece
-        d = np.clip(c - x, 0.0, q)  # to the mode, in the rising piece
-        e = np.clip(b - x, 0.0, b - c)  # to the end, in the falling piece
-        pieces = [x < a, x < c, x < b]  # the first that holds: before, rising, falling
-        survival = np.select(pieces, [1.0, 1.0 - p * p / left, e * e / right], 0.0)
-        rising = a + p - p**3 / (3.0 * left)
-        falling = g_mode + (x - c) * ((b - c) ** 2 + (b - c) * e + e * e) / (3.0 * right)
-        lower = np.select(pieces, [x, rising, falling], 1.0)
-        rising = t_mode + d * (3.0 * (r - q) * q + d * (2.0 * q + p)) / (3.0 * left)
-        upper = np.select(pieces, [1.0 - x, rising, e**3 / (3.0 * right)], 0.0)
-        return survival, lower, upper
-
-    return parts
 
 
 def sampler(duration: float | DurationSpec | None) -> Standardised:

@@ -171,6 +171,8 @@ class Recorder:
     def _emit(self, year: int, name: str, dim: str, v: list[float]) -> None:
         rows = self.rows
         for g, k, value in self._margins(dim, v):
+            if not math.isfinite(value):  # a count is never NaN: fail, never write it
+                raise ArithmeticError(f"{name} of {year} ({g or 'all'}, {k or 'all'}) is {value}")
             rows.append(Row(year, g, k, name, value))
 
     def _emit_ratios(self, year: int, values: dict[str, list[float]]) -> None:

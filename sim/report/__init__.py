@@ -9,18 +9,19 @@ it can be remade later.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
+from os.path import lexists as exists
 from pathlib import Path
 
-from sim.analysis.output import file_mode
+from sim.analysis.replace import atomic_write, file_mode, file_problem, in_result_folder
 from sim.config.errors import InputError, Problem
 from sim.report.content import LANGUAGES, load_report
 from sim.report.document import Report
 from sim.report.webpage import write_page
 from sim.report.workbook import write_workbook
 
+WRITER = "sim report (in a result folder)"
+"""What writes the report files; ``--force`` replaces only theirs."""
 FORMATS = {"xlsx": ("report.xlsx", write_workbook), "html": ("report.html", write_page)}
 
 __all__ = ["FORMATS", "LANGUAGES", "Report", "load_report", "make_report", "parse_formats"]
@@ -52,31 +53,21 @@ def make_report(
 ) -> list[Path]:
     """Write the report files into the result folder ``folder``; return their paths.
 
-    An existing report file is replaced only with ``force``; each file is written to a
-    temporary file beside it and renamed when complete.
+    An existing report file is replaced only with ``force`` (and only a regular file in
+    a result folder); each file is written to a temporary file beside it and renamed
+    when complete.
     """
     folder = Path(folder)
     chosen = parse_formats(list(formats))
     targets = [folder / FORMATS[name][0] for name in chosen]
-    existing = [target for target in targets if target.exists()]
-    if existing and not force:
-        raise InputError(
-            [
-                Problem(str(target), "", "exists already; add --force to replace it")
-                for target in existing
-            ]
-        )
+    found = [file_problem(t, force, in_result_folder, WRITER, "") for t in targets if exists(t)]
+    if any(found):
+        raise InputError([problem for problem in found if problem is not None])
     report = load_report(folder, language)
     written = []
     for name, target in zip(chosen, targets, strict=True):
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
-        os.close(handle)
-        try:
-            FORMATS[name][1](report, Path(temporary))
-            os.chmod(temporary, file_mode(folder / "manifest.json"))
-            os.replace(temporary, target)
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
+        mode = file_mode(folder / "manifest.json")
+        with atomic_write(target, force, in_result_folder, WRITER, "", mode) as temporary:
+            FORMATS[name][1](report, temporary)
         written.append(target)
     return written

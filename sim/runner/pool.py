@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
@@ -58,6 +59,14 @@ def _start_pool(processes: int) -> Any:
     return multiprocessing.get_context("spawn").Pool(processes, initializer=prepare_worker)
 
 
+class Cancelled(Exception):
+    """The tasks were stopped by :meth:`WorkerPool.cancel`."""
+
+
+POLL_SECONDS = 0.2
+"""How often a wait for a worker's result looks whether the pool was cancelled."""
+
+
 class WorkerPool:
     """``with WorkerPool(jobs) as pool: for result in pool.imap(fn, tasks): ...``"""
 
@@ -67,6 +76,8 @@ class WorkerPool:
         wanted = resolve_jobs(jobs)
         self.processes = min(wanted, tasks) if tasks is not None else wanted
         self._pool: Any = None
+        self._generation = 0  # raised by each cancel: the tasks given before it stop
+        self._lock = threading.Lock()
 
     def open(self) -> WorkerPool:
         """Start the workers (none for one process); :meth:`close` stops them."""
@@ -83,15 +94,47 @@ class WorkerPool:
 
     def imap(self, function: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
         """``function`` over ``tasks``, results in task order."""
-        if self._pool is None:
-            return map(function, tasks)
-        return self._pool.imap(function, tasks)  # type: ignore[no-any-return]
+        with self._lock:
+            if self._pool is None:
+                return self._watch(map(function, tasks), self._generation)
+            return self._watch(self._pool.imap(function, tasks), self._generation)
 
     def imap_unordered(self, function: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
         """``function`` over ``tasks``, each result as soon as it is done."""
-        if self._pool is None:
-            return map(function, tasks)
-        return self._pool.imap_unordered(function, tasks)  # type: ignore[no-any-return]
+        with self._lock:
+            if self._pool is None:
+                return self._watch(map(function, tasks), self._generation)
+            return self._watch(self._pool.imap_unordered(function, tasks), self._generation)
+
+    def _watch(self, results: Iterator[R], generation: int) -> Iterator[R]:
+        """The results, until :meth:`cancel` is called (then :class:`Cancelled`): a
+        worker's result is waited for in short polls, a task of this process is checked
+        before it starts."""
+        wait = getattr(results, "next", None)  # multiprocessing's iterator: next(timeout)
+        while True:
+            if self._generation != generation:
+                raise Cancelled("the run was cancelled")
+            try:
+                result = next(results) if wait is None else wait(POLL_SECONDS)
+            except multiprocessing.TimeoutError:
+                continue
+            except StopIteration:
+                return
+            if self._generation != generation:
+                raise Cancelled("the run was cancelled")
+            yield result
+
+    def cancel(self) -> None:
+        """Stop every task given so far: the workers are terminated at once and fresh ones
+        started (the pool stays open for the next tasks); whoever waits for a result of
+        the stopped tasks gets :class:`Cancelled`. A task running in this process stops
+        before its next item."""
+        with self._lock:
+            self._generation += 1
+            if self._pool is not None:
+                self._pool.terminate()
+                self._pool.join()
+                self._pool = _start_pool(self.processes)
 
     def __exit__(
         self,
