@@ -306,20 +306,23 @@ def calibrate(
     :func:`sim.calibration.load_calibration`); ``budget``, ``seed`` (of the search),
     ``holdout`` years and ``overrides`` of spec keys replace the spec's own (only with a
     file). ``on_trial(trial, best)`` is called after each evaluation. With
-    ``scenario_out`` the calibrated scenario (extending the base) is written there.
+    ``scenario_out`` the calibrated scenario (extending the base) is written there (an
+    existing file is replaced only with ``force``); both are checked before calibrating.
     """
     from sim.calibration import calibrate as fit
-    from sim.calibration import load_calibration, write_overlay
+    from sim.calibration import check_overlay, load_calibration, write_overlay
 
     if isinstance(spec, str | Path):
         held = tuple(holdout)
         spec = load_calibration(spec, budget, seed, held or None, overrides)
     _check(out, force)
+    if scenario_out is not None:
+        check_overlay(spec, scenario_out, force)
     result = fit(spec, jobs, on_trial)
     if out is not None:
         write_calibration(result, out, force, command=command)
     if scenario_out is not None:
-        write_overlay(result, scenario_out, command=command)
+        write_overlay(result, scenario_out, command=command, force=force)
     return result
 
 

@@ -87,13 +87,12 @@ def file_mode(path: Path) -> int:
         return 0o666 & ~mask
 
 
-def atomic_file(out: Path, text: str, force: bool = False) -> Path:
-    """Write ``text`` to the file ``out`` at once (a temporary file in its folder, then
-    renamed); an input error if it exists without ``force``, is a folder, or its folder
-    does not exist."""
+def check_out_file(out: Path, force: bool = False, option: str = "--out") -> None:
+    """Fail early, before any work, if the file ``out`` (given with ``option``) may not
+    be written: it exists without ``force``, is a folder, or its folder does not exist."""
 
     def problem(message: str) -> OutputExistsError:
-        return OutputExistsError([Problem(brief_text(str(out), 200), "--out", message)])
+        return OutputExistsError([Problem(brief_text(str(out), 200), option, message)])
 
     if out.is_dir():
         raise problem("is a folder; name a file")
@@ -101,6 +100,16 @@ def atomic_file(out: Path, text: str, force: bool = False) -> Path:
         raise problem("exists already; choose another file or add --force to replace it")
     if not out.parent.is_dir():
         raise problem(f"cannot be written: no folder {brief_text(str(out.parent), 120)}")
+
+
+def atomic_file(out: Path, text: str, force: bool = False, option: str = "--out") -> Path:
+    """Write ``text`` to the file ``out`` at once (a temporary file in its folder, then
+    renamed); an input error (naming ``option``) if :func:`check_out_file` refuses it."""
+
+    def problem(message: str) -> OutputExistsError:
+        return OutputExistsError([Problem(brief_text(str(out), 200), option, message)])
+
+    check_out_file(out, force, option)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{out.name[:40]}.", dir=out.parent)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

@@ -1,7 +1,7 @@
 """Calibration (analysis layer): fit scenario parameters to reported counts."""
 
 from sim.calibration.engine import CalibrationResult, calibrate, poisson_deviance, target_losses
-from sim.calibration.report import write_calibration, write_overlay
+from sim.calibration.report import check_overlay, write_calibration, write_overlay
 from sim.calibration.spec import (
     Calibration,
     CalibrationInputError,
@@ -14,6 +14,7 @@ __all__ = [
     "CalibrationInputError",
     "CalibrationResult",
     "calibrate",
+    "check_overlay",
     "load_calibration",
     "load_targets",
     "poisson_deviance",

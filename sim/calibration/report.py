@@ -11,12 +11,15 @@ import pandas as pd
 
 from sim.analysis.figures import new_figure, say
 from sim.analysis.labels import label
-from sim.analysis.output import atomic_folder
+from sim.analysis.output import atomic_file, atomic_folder, check_out_file
 from sim.analysis.provenance import Input, recorded_command, write_manifest
 from sim.calibration.engine import CalibrationResult
-from sim.calibration.spec import WHOLE_NUMBER_KEYS, scenario_with
+from sim.calibration.spec import WHOLE_NUMBER_KEYS, Calibration, scenario_with
+from sim.config.errors import InputError, Problem
 from sim.config.json_schema import editor_line, schema_named_by
 from sim.config.loader import scenario_yaml
+
+OVERLAY_OPTION = "--scenario-out"
 
 
 def how_made(result: CalibrationResult, command: Sequence[str] | None) -> list[str]:
@@ -90,11 +93,34 @@ def write_calibration(
     return out
 
 
-def write_overlay(
-    result: CalibrationResult, path: str | Path, command: Sequence[str] | None = None
-) -> Path:
-    """A scenario that ``extends`` the base and sets the fitted values, with comments."""
+def check_overlay(calibration: Calibration, path: str | Path, force: bool = False) -> None:
+    """Fail before calibrating if the calibrated scenario cannot be written to ``path``:
+    as any file a command writes (:func:`~sim.analysis.output.check_out_file`), and never
+    over the base scenario it extends."""
     path = Path(path)
+    check_out_file(path, force, OVERLAY_OPTION)
+    if path.exists() and path.resolve() == calibration.scenario_file.resolve():
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    OVERLAY_OPTION,
+                    "is the base scenario the calibrated scenario extends; name another file",
+                )
+            ]
+        )
+
+
+def write_overlay(
+    result: CalibrationResult,
+    path: str | Path,
+    command: Sequence[str] | None = None,
+    force: bool = False,
+) -> Path:
+    """A scenario that ``extends`` the base and sets the fitted values, with comments;
+    an existing file is replaced only with ``force``."""
+    path = Path(path)
+    check_overlay(result.calibration, path, force)
     calibration = result.calibration
     assert result.best is not None and result.identifiability is not None
     base = calibration.scenario_file.resolve()
@@ -123,8 +149,7 @@ def write_overlay(
             node = node.setdefault(part, {})
         node[parts[-1]] = (key, value)
     lines += _overlay_lines(tree, 0, calibration, verdicts)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return atomic_file(path, "\n".join(lines) + "\n", force, OVERLAY_OPTION)
 
 
 def _overlay_lines(
