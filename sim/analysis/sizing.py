@@ -38,7 +38,9 @@ from sim.analysis.statistics import mean_interval, wilson_interval
 from sim.analysis.target import Target, parse_target
 from sim.config.errors import InputError, Problem
 from sim.config.loader import plain_data, scenario_yaml, validate_data
+from sim.config.option_limits import check_number
 from sim.config.schema import Scenario
+from sim.config.types import MAX_UNITS
 from sim.runner.pool import Jobs, scheduler_of
 from sim.runner.replications import run_scenario
 
@@ -83,15 +85,20 @@ def sizing_question(
                 )
             ]
         )
+    check_number("--confidence", confidence, 0, 1, low_open=True)
+    check_number("--max-units", max_units, 1, MAX_UNITS, whole=True)
+    for option, year in (("--from", from_year), ("--to", to_year)):
+        if year is not None:
+            check_number(option, year, scenario.time.start, scenario.time.end - 1, whole=True)
     if isinstance(target, str):
         target = parse_target(target, METRICS, scenario.groups, scenario.stock)
     return SizingQuestion(
         category,
         target,
-        from_year or scenario.time.start,
-        to_year or scenario.time.end - 1,
-        confidence,
-        max_units,
+        scenario.time.start if from_year is None else int(from_year),
+        scenario.time.end - 1 if to_year is None else int(to_year),
+        float(confidence),
+        int(max_units),
         once,
     )
 

@@ -18,6 +18,7 @@ import click
 
 from sim.analysis.output import check_out_dir, default_out_dir
 from sim.config.errors import InputError
+from sim.config.option_limits import MAX_JOBS
 from sim.runner.pool import scheduler_address
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -25,13 +26,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def jobs_option(
     default: int = 1,
-    help: str = "Worker processes; 0 uses every core. Results do not depend on it.",
+    help: str = f"Worker processes (at most {MAX_JOBS}); 0 uses every core. Results do not "
+    "depend on it.",
 ) -> Callable[[F], F]:
     """``--jobs/-j N``: worker processes."""
     return click.option(
         "--jobs",
         "-j",
-        type=click.IntRange(min=0),
+        type=click.IntRange(min=0, max=MAX_JOBS),
         default=default,
         show_default=True,
         help=help,
