@@ -241,6 +241,12 @@ def test_sensitivity_samples_are_bounded(tmp_path: Path, options: list[str], fra
     assert fragment in stderr, stderr
 
 
+def test_compare_is_bounded_like_a_grid(tmp_path: Path) -> None:
+    stderr = refused("compare", TINY, TINY, "-r", "20000", "-q", "--out", tmp_path / "out")
+    assert "--replications: 2 scenarios × 20,000: are 40,000 replications" in stderr
+    assert "at most 25,000 in all" in stderr
+
+
 # ------------------------------------------------------------------------- --jobs
 
 

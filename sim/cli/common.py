@@ -26,8 +26,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def jobs_option(
     default: int = 1,
-    help: str = f"Worker processes (at most {MAX_JOBS}); 0 uses every core. Results do not "
-    "depend on it.",
+    help: str = "Worker processes; 0 uses every core. Results do not depend on it.",
 ) -> Callable[[F], F]:
     """``--jobs/-j N``: worker processes."""
     return click.option(

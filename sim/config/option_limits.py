@@ -77,7 +77,9 @@ def _shown(limit: float) -> str:
     return f"{limit:g}"
 
 
-def check_points(points: int, replications: int, option: str, how: str) -> None:
+def check_points(
+    points: int, replications: int, option: str, how: str, noun: str = "points"
+) -> None:
     """An input error unless ``points`` (counted as ``how`` says, set by ``option``) and
     ``points`` × ``replications`` are within :data:`MAX_POINTS` and
     :data:`MAX_POINT_REPLICATIONS`: checked before any point is made or run."""
@@ -86,8 +88,8 @@ def check_points(points: int, replications: int, option: str, how: str) -> None:
             [
                 Problem(
                     option,
-                    f"{points:,} points",
-                    f"at most {MAX_POINTS:,} points are allowed ({how})",
+                    f"{points:,} {noun}",
+                    f"at most {MAX_POINTS:,} {noun} are allowed ({how})",
                 )
             ]
         )
@@ -96,10 +98,10 @@ def check_points(points: int, replications: int, option: str, how: str) -> None:
             [
                 Problem(
                     "--replications",
-                    f"{points:,} points × {replications:,}",
+                    f"{points:,} {noun} × {replications:,}",
                     f"are {points * replications:,} replications; at most "
                     f"{MAX_POINT_REPLICATIONS:,} in all are allowed: lower --replications "
-                    "or the number of points",
+                    f"or the number of {noun}",
                 )
             ]
         )
