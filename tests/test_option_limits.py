@@ -178,6 +178,7 @@ SIZE = ["size", TINY, "--category", "ordinary", "--target", "waiting <= 5", "-q"
         (["--max-units", "0"], "--max-units: 0: must be a whole number from 1 to 100,000"),
         (["--from", "0"], "--from: 0: must be a whole number from 2020 to 2022"),
         (["--to", "99999999999999999999"], "--to: 99999999999999999999: must be a whole"),
+        (["-r", "100000"], "--replications: 100000: must be a whole number from 1 to 6250"),
     ],
 )
 def test_size_options_are_bounded(tmp_path: Path, options: list[str], fragment: str) -> None:

@@ -38,7 +38,7 @@ from sim.analysis.statistics import mean_interval, wilson_interval
 from sim.analysis.target import Target, parse_target
 from sim.config.errors import InputError, Problem
 from sim.config.loader import plain_data, scenario_yaml, validate_data
-from sim.config.option_limits import check_number
+from sim.config.option_limits import MAX_POINT_REPLICATIONS, check_number
 from sim.config.schema import Scenario
 from sim.config.types import MAX_UNITS
 from sim.runner.pool import Jobs, scheduler_of
@@ -233,6 +233,8 @@ def size(
                 )
             ]
         )
+    most = MAX_POINT_REPLICATIONS // 2**MAX_DOUBLINGS  # a candidate may run 4 times as many
+    check_number("--replications", replications, 1, most, whole=True)
     result = SizingResult(
         question, analytic_units(scenario, question), replications=replications, scenario=scenario
     )

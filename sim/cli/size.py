@@ -68,7 +68,7 @@ from sim.runner.scheduling import workers
     "--replications",
     "-r",
     type=click.IntRange(min=2),
-    help="Replications to start each step with (default: the scenario's).",
+    help="Replications to start each step with (default: the scenario's), at most 6,250.",
 )
 @JOBS_OPTION
 @SCHEDULER_OPTION
