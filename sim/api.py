@@ -309,7 +309,8 @@ def calibrate(
     ``holdout`` years and ``overrides`` of spec keys replace the spec's own (only with a
     file). ``on_trial(trial, best)`` is called after each evaluation. With
     ``scenario_out`` the calibrated scenario (extending the base) is written there (an
-    existing one is replaced only with ``force``, and only if it is such a scenario).
+    existing one is replaced only with ``force``, and only if it is such a scenario);
+    both are checked before calibrating.
     """
     from sim.calibration import calibrate as fit
     from sim.calibration import check_overlay, input_files, load_calibration, write_overlay
@@ -319,7 +320,7 @@ def calibrate(
         spec = load_calibration(spec, budget, seed, held or None, overrides)
     _check(out, force, *input_files(spec))
     if scenario_out is not None:
-        check_overlay(scenario_out, force)
+        check_overlay(scenario_out, force, spec)
     result = fit(spec, jobs, on_trial)
     if out is not None:
         write_calibration(result, out, force, command=command)

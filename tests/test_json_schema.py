@@ -91,6 +91,13 @@ def test_mistakes_fail(validator, text: str, message: str) -> None:
     assert any(message in error for error in found), found
 
 
+def test_ids_follow_the_rule_of_sim_validate(validator) -> None:
+    """Norwegian letters are allowed in ids, a '.' is not (as `sim validate` says)."""
+    good = "stock:\n  særskilt-bolig: {units: 3}\ngroups:\n  rusavhengige_ø: {eligible: [x]}\n"
+    assert errors(validator, good) == []
+    assert any("does not match" in e for e in errors(validator, "stock:\n  a.b: {units: 3}\n"))
+
+
 def test_the_misspelt_fixture_ci_checks_fails(validator) -> None:
     fixture = ROOT / "tests" / "data" / "schema" / "misspelt_key.yaml"
     assert "'renewl' was unexpected" in " ".join(errors(validator, fixture.read_text()))

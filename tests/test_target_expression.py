@@ -108,6 +108,36 @@ def test_ids_may_start_with_a_digit_or_hold_hyphens() -> None:
     assert (target.group, target.category) == ("3room", "18-25")
 
 
+@pytest.mark.parametrize(
+    "group", ["rusavhengige", "særskilt_bolig", "eldre-ø", "Åsgård", "2-rom", "_intern", "-x"]
+)
+def test_every_id_a_scenario_may_have_can_be_named(group: str) -> None:
+    """Target ids and scenario ids follow one rule (``sim.config.types.is_id``)."""
+    from sim.config.types import is_id
+
+    assert is_id(group)
+    target = parse_target(f"waiting[group={group}] <= 1", METRICS, [group], ["ordinary"])
+    assert target.group == group
+    assert str(target) == f"waiting[group={group}] <= 1"
+    assert parse_target(str(target), METRICS, [group], ["ordinary"]) == target.__class__(
+        "waiting", group, "", "<=", 1.0, str(target)
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("waiting[group=!x] <= 1", "character '!' at position 15 is not allowed in an id"),
+        ("waiting[group=rus.x] <= 1", "character '.' at position 18 is not allowed in an id"),
+        ("waiting[group=] <= 1", "expected a group id after 'group='"),
+    ],
+)
+def test_a_bad_id_in_a_target_names_the_id_rule(text: str, fragment: str) -> None:
+    message = problem_of(text).message
+    assert fragment in message
+    assert "letters (æ, ø, å too), digits, '_' or '-', at most 64 characters" in message
+
+
 # ---------------------------------------------------------------- holds()
 
 
@@ -278,7 +308,10 @@ def test_str_example_from_the_specification() -> None:
         ("waiting <= 5%", ["character '%' at position 13 is not allowed"]),
         ("waiting[group='a'] <= 1", ['character "\'" at position 15 is not allowed']),
         ('waiting[group="a"] <= 1', ["character '\"' at position 15 is not allowed"]),
-        ("venteliste_ø <= 1", ["character 'ø' at position 12 is not allowed"]),
+        # names and ids are read by the rule of scenario ids: letters of any alphabet
+        ("venteliste_ø <= 1", ["unknown metric 'venteliste_ø'", "Allowed: waiting"]),
+        ("waiting[group=særskilt] <= 1", ["unknown group 'særskilt'"]),
+        ("waiting[group=a b] <= 1", ["expected ',' or ']' after group=a", "'b'"]),
         ("waiting.mean <= 1", ["'.' at position 8 is not part of a number or a name"]),
     ],
 )

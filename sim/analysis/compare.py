@@ -24,6 +24,7 @@ from sim.analysis.provenance import Input, write_manifest
 from sim.analysis.statistics import paired_interval, welch_interval
 from sim.config.errors import InputError, Problem
 from sim.config.loader import ScenarioSource, option_overrides, scenario_from
+from sim.config.option_limits import check_points
 from sim.config.schema import Scenario
 from sim.runner.pool import Jobs
 from sim.runner.replications import Results, run_scenario
@@ -249,6 +250,13 @@ def compare(
     """
     base_scenario, base_file = scenario_from(base, option_overrides((), None, None, replications))
     chosen = check_metrics(list(metrics) if metrics is not None else DEFAULT_METRICS)
+    check_points(
+        1 + len(alternatives),
+        base_scenario.replications,
+        "ALTERNATIVES",
+        "the base and the alternatives",
+        "scenarios",
+    )
     scenarios, files = load_alternatives(base_scenario, alternatives)
     base_run = run_scenario(base_scenario, None, jobs, False, on_replication_done)
     runs = {

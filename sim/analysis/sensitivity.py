@@ -29,7 +29,9 @@ from sim.analysis.labels import check_metrics
 from sim.analysis.tradeoff import RATE_MEASURES, rate_measures
 from sim.config.errors import InputError, Problem
 from sim.config.loader import ScenarioSource, option_overrides, scenario_from, setting
+from sim.config.option_limits import check_number, check_points
 from sim.config.schema import Scenario
+from sim.config.types import MAX_SEED
 from sim.runner.pool import Jobs, scheduler_of
 from sim.runner.replications import Results, run_scenarios
 
@@ -215,6 +217,7 @@ def plan_sensitivity(
     every assumption ± ``relative``) and draw the sample points; nothing runs."""
     require_salib()
     n = check_samples(method, samples)
+    check_number("--sample-seed", sample_seed, 0, MAX_SEED, whole=True)
     chosen = check_metrics(
         list(metrics) if metrics is not None else DEFAULT_METRICS, measures=RATE_MEASURES
     )
@@ -237,6 +240,13 @@ def plan_sensitivity(
         factors += [f for f in found if f.key not in given]  # --vary's range wins
     if method == "sobol" and len(factors) < 2:
         raise InputError([Problem("--vary", "", "Sobol indices need at least two factors")])
+    extra = 1 if method == "morris" else 2
+    check_points(
+        n * (len(factors) + extra),
+        base.replications,
+        "--samples",
+        f"{method}: samples × (factors + {extra}), here {n:,} × {len(factors) + extra:,}",
+    )
     points = sample(factors, method, n, sample_seed)
     return SensitivityPlan(
         base,

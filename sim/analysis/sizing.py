@@ -39,7 +39,9 @@ from sim.analysis.statistics import mean_interval, wilson_interval
 from sim.analysis.target import Target, parse_target
 from sim.config.errors import InputError, Problem
 from sim.config.loader import comment_line, plain_data, scenario_yaml, validate_data
+from sim.config.option_limits import MAX_POINT_REPLICATIONS, check_number
 from sim.config.schema import Scenario
+from sim.config.types import MAX_UNITS
 from sim.runner.pool import Jobs, scheduler_of
 from sim.runner.replications import run_scenario
 
@@ -84,15 +86,20 @@ def sizing_question(
                 )
             ]
         )
+    check_number("--confidence", confidence, 0, 1, low_open=True)
+    check_number("--max-units", max_units, 1, MAX_UNITS, whole=True)
+    for option, year in (("--from", from_year), ("--to", to_year)):
+        if year is not None:
+            check_number(option, year, scenario.time.start, scenario.time.end - 1, whole=True)
     if isinstance(target, str):
         target = parse_target(target, METRICS, scenario.groups, scenario.stock)
     return SizingQuestion(
         category,
         target,
-        from_year or scenario.time.start,
-        to_year or scenario.time.end - 1,
-        confidence,
-        max_units,
+        scenario.time.start if from_year is None else int(from_year),
+        scenario.time.end - 1 if to_year is None else int(to_year),
+        float(confidence),
+        int(max_units),
         once,
     )
 
@@ -227,6 +234,8 @@ def size(
                 )
             ]
         )
+    most = MAX_POINT_REPLICATIONS // 2**MAX_DOUBLINGS  # a candidate may run 4 times as many
+    check_number("--replications", replications, 1, most, whole=True)
     result = SizingResult(
         question, analytic_units(scenario, question), replications=replications, scenario=scenario
     )

@@ -29,6 +29,7 @@ from sim.analysis.provenance import write_manifest
 from sim.analysis.statistics import mean_interval
 from sim.config.errors import InputError, Problem, brief_text
 from sim.config.loader import ScenarioSource, option_overrides, scenario_from, setting
+from sim.config.option_limits import check_points
 from sim.config.schema import Scenario
 from sim.config.yaml_io import parse_yaml
 from sim.runner.pool import Jobs
@@ -114,6 +115,15 @@ def grid_axes(vary: Mapping[str, Sequence[Any]] | Iterable[str] | str) -> Axes:
     return axes
 
 
+def check_grid(axes: Axes, replications: int) -> int:
+    """The number of points of the grid, if it and its replications in all are within
+    the limits (:func:`~sim.config.option_limits.check_points`); checked before any point
+    is made."""
+    points = math.prod(len(values) for _, values in axes)
+    check_points(points, replications, "--vary", "the product of the numbers of values")
+    return points
+
+
 def expand_grid(axes: Axes) -> list[dict[str, Any]]:
     """The full grid, the first axis varying slowest (as nested loops in the given order)."""
     keys = [key for key, _ in axes]
@@ -163,6 +173,7 @@ def run_grid(
 ) -> list[GridRun]:
     """Validate every grid point first (so no run starts on a bad grid), then run them."""
     base_overrides = option_overrides(overrides, None, None, replications)
+    check_grid(axes, scenario_from(source, base_overrides)[0].replications)
     points = expand_grid(axes)
     scenarios = []
     problems: list[Problem] = []

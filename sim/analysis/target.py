@@ -13,6 +13,7 @@ Grammar (whitespace between tokens is ignored)::
     target     := metric [ "[" selector [ "," selector ] "]" ] operator threshold
     selector   := key "=" id
     key        := "group" | "category"          (each at most once, in any order)
+    id         := letters (of any alphabet: æ, ø, å too), digits, "_" and "-"
     operator   := "<=" | "<" | ">=" | ">" | "=="
     threshold  := a finite decimal number, e.g. 10, -1, 0.5, .5, 2.5e-3, 1E6
 
@@ -20,13 +21,14 @@ Grammar (whitespace between tokens is ignored)::
 and ``id`` one of the scenario's group or category ids. No selector means all groups or
 all categories (stored as ``""``).
 
-The text is split by a small tokenizer (regular expressions for identifiers
-``[A-Za-z_][A-Za-z0-9_-]*``, numbers, the operators, ``[``, ``]``, ``=`` and ``,``) and
-then read token by token by a recursive-descent parser; nothing in it is ever passed to
-``eval``, ``exec``, ``compile`` or Python's ``ast``. Any other character (quotes,
-parentheses, ``;``, ``.`` outside a number, ...) is rejected with its position, counted
-from 1. A scenario id may begin with a digit (``3room``): an id is the run of identifier
-and number tokens written without spaces between them, and must then be one of the ids
+The text is split by a small tokenizer (regular expressions for names: a letter or
+``_`` followed by letters, digits, ``_`` and ``-``; numbers; the operators; ``[``, ``]``,
+``=`` and ``,``) and then read token by token by a recursive-descent parser; nothing in
+it is ever passed to ``eval``, ``exec``, ``compile`` or Python's ``ast``. Any other
+character (quotes, parentheses, ``;``, ``.`` outside a number, ...) is rejected with its
+position, counted from 1. After ``=`` the tokenizer reads an id by the rule of scenario
+ids (:data:`sim.config.types.ID_CHARACTER`), so every group or category a scenario may
+have can be named (``3room``, ``18-25``, ``særskilt``); it must then be one of the ids
 given.
 
 Every mistake raises :class:`sim.config.errors.InputError` with one
@@ -44,6 +46,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from sim.config.errors import InputError, Problem
+from sim.config.types import ID_CHARACTER, ID_RULE
 
 __all__ = ["OPERATORS", "SELECTORS", "Target", "parse_target"]
 
@@ -63,7 +66,7 @@ _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
     | (?P<number>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)
-    | (?P<name>[A-Za-z_][A-Za-z0-9_-]*)
+    | (?P<name>[^\W\d][\w-]*)
     | (?P<op><=|>=|==|<|>)
     | (?P<equals>=)
     | (?P<lbracket>\[)
@@ -73,6 +76,8 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _ALLOWED_CHARACTERS = "letters, digits, '_', '-', '+', '.', '[', ']', '=', ',', '<', '>' and spaces"
+_ID_AFTER_EQUALS = re.compile(rf"\s*({ID_CHARACTER}+)")
+"""What follows ``=`` in a selector: an id, read by the scenario's own rule."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +123,7 @@ def parse_target(
 
 
 class _Token(NamedTuple):
-    kind: str  # number, name, op, equals, lbracket, rbracket, comma
+    kind: str  # number, name, id (after "="), op, equals, lbracket, rbracket, comma
     text: str
     start: int  # index in the expression, from 0
     end: int
@@ -141,6 +146,11 @@ def _tokenize(text: str, fail: Callable[[str], InputError]) -> list[_Token]:
         match = _TOKEN.match(text, position)
         if match is None:
             char = text[position]
+            if tokens and tokens[-1].kind in ("equals", "id"):  # in a selector's id
+                raise fail(
+                    f"character {char!r} at position {position + 1} is not allowed in an id: "
+                    f"an id is {ID_RULE}"
+                )
             if char in "+-.":
                 raise fail(
                     f"character {char!r} at position {position + 1} is not part of a "
@@ -155,6 +165,11 @@ def _tokenize(text: str, fail: Callable[[str], InputError]) -> list[_Token]:
         if kind != "space":
             tokens.append(_Token(kind, match.group(), match.start(), match.end()))
         position = match.end()
+        if kind == "equals":  # a selector's id: every character the id rule allows
+            found = _ID_AFTER_EQUALS.match(text, position)
+            if found is not None:
+                tokens.append(_Token("id", found.group(1), found.start(1), found.end(1)))
+                position = found.end()
     return tokens
 
 
@@ -178,7 +193,8 @@ class _Parser:
         return f"{token.text!r} at position {token.start + 1}"
 
     def adjacent_run(self) -> tuple[str, int]:
-        """The text of the name/number tokens from here written without spaces between."""
+        """The text of the name/number tokens from here written without spaces between
+        (a threshold such as ``10abc`` is shown whole)."""
         first = self.tokens[self.index]
         end = first.end
         count = 1
@@ -268,11 +284,11 @@ class _Parser:
             raise self.error(f"expected '=' after {key!r}, got {got}")
         self.index += 1
         token = self.peek()
-        if token is None or token.kind not in ("name", "number"):
+        if token is None or token.kind != "id":
             got = "the end" if token is None else self.describe(token)
-            raise self.error(f"expected a {key} id after '{key}=', got {got}")
-        value, count = self.adjacent_run()
-        self.index += count
+            raise self.error(f"expected a {key} id after '{key}=', got {got}; an id is {ID_RULE}")
+        self.index += 1
+        value = token.text
         allowed = self.allowed[key]
         if value not in allowed:
             close = difflib.get_close_matches(value, allowed, n=1)

@@ -31,7 +31,13 @@ import pandas as pd
 from scipy import optimize
 from scipy.stats import qmc
 
-from sim.calibration.spec import NON_COUNT_METRICS, Calibration, Parameter, scenario_with
+from sim.calibration.spec import (
+    NON_COUNT_METRICS,
+    PROFILE_OFFSETS,
+    Calibration,
+    Parameter,
+    scenario_with,
+)
 from sim.config.schema import Scenario
 from sim.model.housing import run_replication
 from sim.runner.pool import Jobs, Pool, WorkerPool, pool_for, scheduler_of
@@ -42,8 +48,6 @@ TargetKey = tuple[int, str, str, str]  # year, metric, group, category
 # whichever is wider.
 NEAR_BEST_RELATIVE = 0.10
 NEAR_BEST_ABSOLUTE = 1.0
-# offsets on the unit scale of each parameter at which the profile is evaluated
-PROFILE_OFFSETS = (-0.2, -0.08, 0.08, 0.2)
 
 
 def target_keys(targets: pd.DataFrame) -> list[TargetKey]:

@@ -16,10 +16,12 @@ from sim.analysis.provenance import Input, recorded_command, write_manifest
 from sim.analysis.replace import atomic_file, check_out_file, starts_with
 from sim.calibration.engine import CalibrationResult
 from sim.calibration.spec import WHOLE_NUMBER_KEYS, Calibration, scenario_with
+from sim.config.errors import InputError, Problem
 from sim.config.json_schema import editor_line, schema_named_by
 from sim.config.loader import comment_line, scenario_yaml
 from sim.config.yaml_io import yaml_value
 
+OVERLAY_OPTION = "--scenario-out"
 OVERLAY_WRITER = "sim calibrate --scenario-out"
 """What writes a calibrated overlay; its files say so in their first lines (:func:`how_made`)."""
 written_overlay = starts_with("# Made by `sim calibrate ")
@@ -32,9 +34,28 @@ def input_files(calibration: Calibration) -> list[Path]:
     return [spec, calibration.scenario_file, spec.parent / calibration.spec.targets]
 
 
-def check_overlay(path: str | Path, force: bool) -> None:
-    """Fail before calibrating if the overlay may not or cannot be written at ``path``."""
-    check_out_file(Path(path), force, written_overlay, OVERLAY_WRITER, "--scenario-out")
+def check_overlay(
+    path: str | Path, force: bool = False, calibration: Calibration | None = None
+) -> None:
+    """Fail before calibrating if the calibrated scenario may not or cannot be written at
+    ``path``: as any file a command writes (an existing one only with ``force`` and only
+    if it is such an overlay), and never over the base scenario of ``calibration``."""
+    path = Path(path)
+    if (
+        calibration is not None
+        and path.exists()
+        and path.resolve() == calibration.scenario_file.resolve()
+    ):
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    OVERLAY_OPTION,
+                    "is the base scenario the calibrated scenario extends; name another file",
+                )
+            ]
+        )
+    check_out_file(path, force, written_overlay, OVERLAY_WRITER, OVERLAY_OPTION)
 
 
 def how_made(result: CalibrationResult, command: Sequence[str] | None) -> list[str]:
@@ -117,6 +138,7 @@ def write_overlay(
     """A scenario that ``extends`` the base and sets the fitted values, with comments;
     an existing file is replaced only with ``force`` and only if it is such an overlay."""
     path = Path(path)
+    check_overlay(path, force, result.calibration)
     calibration = result.calibration
     assert result.best is not None and result.identifiability is not None
     base = calibration.scenario_file.resolve()
@@ -149,7 +171,7 @@ def write_overlay(
         node[parts[-1]] = (key, value)
     lines += _overlay_lines(tree, 0, calibration, verdicts)
     text = "\n".join(lines) + "\n"
-    return atomic_file(path, text, force, written_overlay, OVERLAY_WRITER, "--scenario-out")
+    return atomic_file(path, text, force, written_overlay, OVERLAY_WRITER, OVERLAY_OPTION)
 
 
 def _overlay_lines(

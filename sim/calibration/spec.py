@@ -13,14 +13,31 @@ import io
 import math
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+    model_validator,
+)
 
 from sim.config.errors import Problem, ScenarioError, single
 from sim.config.loader import _display, apply_overrides, merge_scenario, read_yaml, validate_data
+from sim.config.option_limits import (
+    MAX_BUDGET,
+    MAX_CALIBRATION_REPLICATIONS,
+    MAX_CALIBRATION_RUNS,
+    MAX_PARAMETERS,
+    MAX_TARGET_WEIGHT,
+    check_number,
+)
 from sim.config.schema import Scenario
+from sim.config.types import MAX_REPLICATIONS, MAX_SEED, Year, integral
 from sim.config.yaml_io import FileProblem, read_text
 from sim.model.catalogue import CATALOGUE
 
@@ -58,10 +75,23 @@ class CalibrationInputError(ScenarioError):
     """A calibration spec or targets file is invalid (exit code 2)."""
 
 
+# whole numbers (5.0 is read as 5; true and "5" are not numbers) within their limits
+Budget = Annotated[int, BeforeValidator(integral), Strict(), Field(ge=1, le=MAX_BUDGET)]
+Replications = Annotated[
+    int, BeforeValidator(integral), Strict(), Field(ge=1, le=MAX_CALIBRATION_REPLICATIONS)
+]
+FitReplications = Annotated[
+    int, BeforeValidator(integral), Strict(), Field(ge=1, le=MAX_REPLICATIONS)
+]
+Seed = Annotated[int, BeforeValidator(integral), Strict(), Field(ge=0, le=MAX_SEED)]
+PROFILE_OFFSETS = (-0.2, -0.08, 0.08, 0.2)
+"""Offsets on the unit scale of each parameter at which its profile is evaluated."""
+
+
 class Parameter(BaseModel):
     """One fitted parameter: bounds, starting guess, optional log scale."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     low: float
     high: float
@@ -99,7 +129,7 @@ class Optimiser(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     method: str = Field(default="sobol+nelder-mead", pattern="^sobol\\+nelder-mead$")
-    initial: PositiveInt | None = None  # design size; default: a third of the budget
+    initial: Budget | None = None  # design size; default: a third of the budget
 
 
 class Spec(BaseModel):
@@ -111,13 +141,18 @@ class Spec(BaseModel):
     description: str = ""
     scenario: str
     targets: str
-    parameters: dict[str, Parameter] = Field(min_length=1)
-    replications: PositiveInt = 8
-    budget: PositiveInt = 100
-    seed: int = Field(default=1, ge=0)
-    holdout_years: tuple[int, ...] = ()
-    fit_replications: PositiveInt = 30
+    parameters: dict[str, Parameter] = Field(min_length=1, max_length=MAX_PARAMETERS)
+    replications: Replications = 8
+    budget: Budget = 100
+    seed: Seed = 1
+    holdout_years: tuple[Year, ...] = ()
+    fit_replications: FitReplications = 30
     profile: bool = True  # evaluate a profile of each parameter around the best
+
+    def evaluations(self) -> int:
+        """Evaluations at most: the budget and the profile's."""
+        return self.budget + (len(PROFILE_OFFSETS) * len(self.parameters) if self.profile else 0)
+
     optimiser: Optimiser = Field(default_factory=Optimiser)
 
 
@@ -148,6 +183,12 @@ def load_calibration(
     """
     path = Path(path)
     shown = _display(path)
+    if budget is not None:
+        check_number("--budget", budget, 1, MAX_BUDGET, whole=True)
+    if seed is not None:
+        check_number("--seed", seed, 0, MAX_SEED, whole=True)
+    for year in holdout_years or ():
+        check_number("--holdout", year, 1800, 2500, whole=True)
     data = apply_overrides(read_yaml(path), overrides, {})
     if budget is not None:
         data["budget"] = budget
@@ -161,6 +202,17 @@ def load_calibration(
         raise CalibrationInputError(
             [_spec_problem(item, shown) for item in error.errors()]
         ) from None
+    runs = spec.evaluations() * spec.replications
+    if runs > MAX_CALIBRATION_RUNS:
+        raise single(
+            shown,
+            "budget",
+            f"{spec.evaluations():,} evaluations (budget {spec.budget:,}"
+            f"{' and the profile' if spec.profile else ''}) of {spec.replications:,} "
+            f"replications are {runs:,} replications; at most {MAX_CALIBRATION_RUNS:,} "
+            "are allowed: lower budget or replications",
+            CalibrationInputError,
+        )
     scenario_file = path.parent / spec.scenario
     try:
         base_data, origins = merge_scenario(scenario_file)
@@ -307,10 +359,10 @@ def _check_target(
     row: Any, where: str, file: str, scenario: Scenario, first: int, last: int
 ) -> list[Problem]:
     problems = []
-    try:
-        year = int(row.year)
-    except (TypeError, ValueError):
-        return [Problem(file, f"{where}: year", f"{row.year!r} is not a year")]
+    year = _number(row.year)
+    if year is None or not year.is_integer():
+        return [Problem(file, f"{where}: year", f"{row.year!r} is not a year (a whole number)")]
+    year = int(year)
     if not first <= year <= last:
         problems.append(
             Problem(
@@ -348,20 +400,43 @@ def _check_target(
                 "empty (all)",
             )
         )
-    observed, low, high, weight = row.observed, row.low, row.high, row.weight
-    if _missing(observed) and (_missing(low) or _missing(high)):
+    numbers: dict[str, float | None] = {}
+    for column in ("observed", "low", "high", "weight"):
+        value = getattr(row, column)
+        numbers[column] = None if _missing(value) else _number(value)
+        if not _missing(value) and numbers[column] is None:
+            problems.append(
+                Problem(file, f"{where}: {column}", f"{value!r} is not a finite number")
+            )
+            return problems
+    observed, low, high, weight = numbers.values()
+    if observed is None and (low is None or high is None):
         problems.append(Problem(file, f"{where}: observed", "give observed, or both low and high"))
-    if not _missing(low) and not _missing(high) and float(low) > float(high):
-        problems.append(Problem(file, f"{where}: low", f"low {low} is above high {high}"))
-    if (_missing(low)) != (_missing(high)):
+    if low is not None and high is not None and low > high:
+        problems.append(Problem(file, f"{where}: low", f"low {low:g} is above high {high:g}"))
+    if (low is None) != (high is None):
         problems.append(Problem(file, f"{where}: low", "give both low and high, or neither"))
-    if not _missing(weight) and float(weight) < 0:
-        problems.append(Problem(file, f"{where}: weight", "must be >= 0"))
+    if weight is not None and not 0 <= weight <= MAX_TARGET_WEIGHT:
+        problems.append(
+            Problem(file, f"{where}: weight", f"must be >= 0 and <= {MAX_TARGET_WEIGHT:,g}")
+        )
     return problems
 
 
 def _missing(value: Any) -> bool:
+    """An empty cell (read as NaN or ``""``); a written ``nan`` is not missing."""
     return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
+
+
+def _number(value: Any) -> float | None:
+    """A cell as a finite number, else ``None`` (``nan``, ``inf``, text)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def apply_parameters(data: dict[str, Any], values: dict[str, float]) -> dict[str, Any]:

@@ -10,7 +10,6 @@ import click
 
 from sim import api
 from sim.cli.common import (
-    FORCE_OPTION,
     JOBS_OPTION,
     SCHEDULER_OPTION,
     handle_errors,
@@ -21,6 +20,7 @@ from sim.cli.common import (
     set_option,
 )
 from sim.cli.report import check_formats, report_options, write_report
+from sim.config.option_limits import MAX_BUDGET, MAX_CALIBRATION_RUNS
 from sim.runner.scheduling import workers
 
 if TYPE_CHECKING:
@@ -33,11 +33,17 @@ if TYPE_CHECKING:
 @click.option(
     "--budget",
     type=click.IntRange(min=1),
-    help="Evaluations (default: the spec's budget). Example: --budget 40",
+    help=f"Evaluations (default: the spec's budget), at most {MAX_BUDGET:,}; with the "
+    f"profile's, times the spec's replications, at most {MAX_CALIBRATION_RUNS:,}. "
+    "Example: --budget 40",
 )
 @JOBS_OPTION
 @SCHEDULER_OPTION
-@click.option("--seed", type=click.IntRange(min=0), help="Search seed (default: the spec's).")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    help="Search seed (default: the spec's), at most 2**63 - 1.",
+)
 @click.option(
     "--holdout",
     "holdout",
@@ -51,11 +57,16 @@ if TYPE_CHECKING:
 @click.option(
     "--scenario-out",
     type=click.Path(path_type=Path),
-    help="Also write the calibrated scenario (extends the base) to this file. "
+    help="Also write the calibrated scenario (extends the base) to this file; an existing "
+    "file only with --force. Checked before calibrating. "
     "Example: --scenario-out scenarios/asker-calibrated.yaml",
 )
 @report_options
-@FORCE_OPTION
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the result folder and the --scenario-out file if they exist.",
+)
 @quiet_option("No progress bar.")
 @handle_errors
 def calibrate(
@@ -87,7 +98,7 @@ def calibrate(
     loaded = load_calibration(spec, budget, seed, holdout or None, overrides)
     target = result_folder(out, f"calibrate-{loaded.spec.name}", force, input_files(loaded))
     if scenario_out is not None:
-        check_overlay(scenario_out, force)
+        check_overlay(scenario_out, force, loaded)
     with (
         workers(jobs, scheduler) as pool,
         progress_bar(loaded.spec.budget, "evaluations", quiet, item_show_func=lambda x: x) as bar,

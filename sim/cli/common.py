@@ -20,6 +20,7 @@ import click
 from sim.analysis.output import default_out_dir
 from sim.analysis.replace import OutputError, check_out_dir
 from sim.config.errors import InputError
+from sim.config.option_limits import MAX_JOBS
 from sim.runner.pool import scheduler_address
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -33,7 +34,7 @@ def jobs_option(
     return click.option(
         "--jobs",
         "-j",
-        type=click.IntRange(min=0),
+        type=click.IntRange(min=0, max=MAX_JOBS),
         default=default,
         show_default=True,
         help=help,

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from sim import api
-from sim.analysis.sweep import Axes, parse_vary
+from sim.analysis.sweep import Axes, check_grid, parse_vary
 from sim.cli.common import (
     FORCE_OPTION,
     JOBS_OPTION,
@@ -25,11 +25,13 @@ from sim.cli.common import (
 )
 from sim.cli.report import check_formats, report_options, write_report
 from sim.config.loader import load_scenario, option_overrides
+from sim.config.option_limits import MAX_POINT_REPLICATIONS, MAX_POINTS
 from sim.config.schema import Scenario
 from sim.runner.scheduling import workers
 
 _VARY_HELP = (
-    "Vary a scenario key over values, repeatable: the full grid is run. Values are YAML; "
+    f"Vary a scenario key over values, repeatable: the full grid is run (at most "
+    f"{MAX_POINTS:,} points and {MAX_POINT_REPLICATIONS:,} replications in all). Values are YAML; "
     "a bracketed list lets a value hold commas. Example: "
     "--vary stock.ordinary.contract_years=1,3,5 or "
     "--vary 'groups.g.applications_per_year=[{2010: 5, 2012: 8}, 10]'"
@@ -77,10 +79,7 @@ def _grid(
     """The grid's axes, its base scenario and the replications it will run in all."""
     axes = parse_vary(varies)
     base = load_scenario(scenario, option_overrides(overrides, None, None, replications))
-    points = 1
-    for _, values in axes:
-        points *= len(values)
-    return axes, base, points * base.replications
+    return axes, base, check_grid(axes, base.replications) * base.replications
 
 
 @click.command()

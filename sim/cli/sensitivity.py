@@ -20,6 +20,7 @@ from sim.cli.common import (
     result_folder,
     set_option,
 )
+from sim.config.option_limits import MAX_POINT_REPLICATIONS, MAX_POINTS
 from sim.runner.scheduling import workers
 
 
@@ -60,14 +61,15 @@ from sim.runner.scheduling import workers
     "-n",
     type=click.IntRange(min=2),
     help="Morris trajectories (default 10; points: n × (factors + 1)) or Sobol base "
-    "samples, a power of two (default 64; points: n × (factors + 2)).",
+    f"samples, a power of two (default 64; points: n × (factors + 2)). At most "
+    f"{MAX_POINTS:,} points and {MAX_POINT_REPLICATIONS:,} replications in all.",
 )
 @click.option(
     "--sample-seed",
     type=click.IntRange(min=0),
     default=1,
     show_default=True,
-    help="Seed of the sample points (the simulation uses the scenario's seed).",
+    help="Seed of the sample points (the simulation uses the scenario's seed), at most 2**63 - 1.",
 )
 @click.option(
     "--metrics",

@@ -22,6 +22,7 @@ from sim.cli.common import (
 )
 from sim.cli.report import check_formats, report_options, write_report
 from sim.config.loader import load_scenario, option_overrides
+from sim.config.types import MAX_UNITS
 from sim.runner.scheduling import workers
 
 
@@ -50,24 +51,24 @@ from sim.runner.scheduling import workers
 )
 @click.option(
     "--confidence",
-    type=click.FloatRange(0, 1),
+    type=float,
     default=0.8,
     show_default=True,
-    help="Required share of replications that meet the target.",
+    help="Required share of replications that meet the target: above 0, at most 1.",
 )
 @click.option(
     "--max-units",
-    type=click.IntRange(min=1),
+    type=int,
     default=200,
     show_default=True,
-    help="Largest number of units a year (or once) to try.",
+    help=f"Largest number of units a year (or once) to try, 1 to {MAX_UNITS:,}.",
 )
 @click.option("--once", is_flag=True, help="A one-off addition in --from instead of yearly.")
 @click.option(
     "--replications",
     "-r",
     type=click.IntRange(min=2),
-    help="Replications to start each step with (default: the scenario's).",
+    help="Replications to start each step with (default: the scenario's), at most 6,250.",
 )
 @JOBS_OPTION
 @SCHEDULER_OPTION

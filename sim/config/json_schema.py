@@ -34,6 +34,7 @@ from sim.config.durations import Distribution, DurationSpec
 from sim.config.schema import EXITS, Scenario
 from sim.config.series import Stepwise, YearlySeries
 from sim.config.types import (
+    ID_CHARACTER,
     MAX_APPLICATIONS,
     MAX_DURATION,
     MAX_ID,
@@ -45,7 +46,9 @@ from sim.config.types import (
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 FILE_NAME = "scenario.schema.json"
 YEAR_OR_DATE = r"^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$"
-ID = rf"^[A-Za-z0-9_][A-Za-z0-9_.-]{{0,{MAX_ID - 1}}}$"
+ID = f"^{ID_CHARACTER}{{1,{MAX_ID}}}$"
+"""Category and group ids: the rule :func:`sim.config.types.is_id` checks (``\\w`` is a
+Unicode word character where patterns are read as Python or Unicode regular expressions)."""
 
 Schema = dict[str, Any]
 

@@ -40,6 +40,7 @@ from sim.config.durations import DurationSpec
 from sim.config.errors import brief
 from sim.config.series import Stepwise, YearlySeries, series
 from sim.config.types import (
+    ID_RULE,
     MAX_APPLICATIONS,
     MAX_BUILDS,
     MAX_DESCRIPTION,
@@ -70,6 +71,7 @@ from sim.config.types import (
     Variation,
     Year,
     integral,
+    is_id,
 )
 
 __all__ = [
@@ -317,15 +319,8 @@ class Scenario(Frozen):
     @classmethod
     def _ids(cls, value: dict[str, Any]) -> dict[str, Any]:
         for key in value:
-            if (
-                not isinstance(key, str)
-                or not key.replace("_", "").replace("-", "").isalnum()
-                or len(key) > MAX_ID
-            ):
-                raise ValueError(
-                    f"id {brief(key)} must be letters, digits, '_' or '-', at most {MAX_ID} "
-                    "characters (e.g. ordinary_rental)"
-                )
+            if not is_id(key):
+                raise ValueError(f"id {brief(key)} must be {ID_RULE} (e.g. ordinary_rental)")
         return value
 
     @model_validator(mode="after")

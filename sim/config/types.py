@@ -8,6 +8,7 @@ municipality; they keep every mistake a clear message instead of a crash or a ha
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
@@ -47,6 +48,21 @@ MAX_BUILDS = 1_000
 MAX_LABEL = 200
 MAX_DESCRIPTION = 10_000
 MAX_ID = 64
+ID_CHARACTER = r"[\w-]"
+"""A character of a category or group id: a letter of any alphabet (``æ``, ``ø``, ``å``
+too), a digit, ``_`` or ``-`` (a Unicode word character, or ``-``). Scenario files and
+``sim size --target`` read ids by this one rule."""
+ID_RULE = f"letters (æ, ø, å too), digits, '_' or '-', at most {MAX_ID} characters"
+_ID = re.compile(f"{ID_CHARACTER}{{1,{MAX_ID}}}")
+
+
+def is_id(value: Any) -> bool:
+    """Whether ``value`` is a valid category or group id (:data:`ID_RULE`).
+
+    >>> is_id("rusavhengige"), is_id("særskilt_bolig"), is_id("18-25"), is_id("a b")
+    (True, True, True, False)
+    """
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
 
 
 def integral(value: Any) -> Any:

@@ -24,13 +24,16 @@ from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
 from sim.config.errors import InputError, Problem
+from sim.config.option_limits import MAX_JOBS, check_number
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 
 def resolve_jobs(jobs: int) -> int:
-    """Worker processes for ``--jobs``: 0 means every core."""
+    """Worker processes for ``--jobs``: 0 means every core; at most
+    :data:`~sim.config.option_limits.MAX_JOBS`."""
+    check_number("--jobs", jobs, 0, MAX_JOBS, whole=True)
     return (os.cpu_count() or 1) if jobs == 0 else max(1, jobs)
 
 
