@@ -303,7 +303,7 @@ def test_sampler_is_standardised_by_the_mean() -> None:
         ({"distribution": "exponential", "mean": 3, "shape": 2}, "Extra inputs"),
         ({"distribution": "weibull", "mean": 3}, "'exponential', 'lognormal'"),
         ({"mean": 3}, "Field required"),
-        ({"distribution": "empirical", "values": [1.0]}, "needs 2 to 100,000 observed"),
+        ({"distribution": "empirical", "values": [1.0]}, "needs 2 to 50,000 observed"),
         ({"distribution": "empirical", "values": [1.0, -2.0]}, "value 2 (-2) is not a duration"),
         ({"distribution": "empirical", "values": [1.0, math.nan]}, "finite number"),
         ({"distribution": "empirical"}, "needs file and column, or values"),
@@ -359,7 +359,7 @@ def test_empirical_file_with_semicolons_and_decimal_commas(tmp_path: Path) -> No
         ("id,years\n1,2\n2\n", "row 2 of column 'years'"),
         ("years\n1\n", "has 1 durations in column 'years'; at least 2"),
         ("id,length\n1,2\n", r"has no column 'years': its first line \(the header\) must name"),
-        ("years\n" + "1.5\n" * 100_001, "more than 100,000 rows"),
+        ("years\n" + "1.5\n" * 50_001, "more than 50,000 rows"),
     ],
 )
 def test_bad_file_is_refused_with_the_row(tmp_path: Path, text: str, message: str) -> None:

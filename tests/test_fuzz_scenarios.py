@@ -9,10 +9,15 @@ YAML file and loaded. The properties:
    hanging (an example over 30 s of CPU fails: a hang detector, not a timing claim);
 2. an accepted scenario runs one replication of one year (no warm-up) without an
    exception, and every count is finite and non-negative;
-3. its resolved YAML validates to the very same scenario, which gives identical tables.
+3. its resolved YAML validates to the very same scenario, which gives identical tables;
+4. names, descriptions, labels and ids that look like numbers, booleans, null or dates
+   (``1e5``, ``yes``, ``~``, ``2020-01-01``), in any script and of edge lengths, come back
+   as the same texts, and the result folder of such a scenario (one replication) is read
+   by ``sim report`` and its ``scenario.resolved.yaml`` by ``sim validate``.
 
 The default suite runs a fixed set of 300 examples (``derandomize``); the slow suite
-runs 3,000 (``pytest -m slow``).
+runs 3,000 (``pytest -m slow``). Property 4 runs 60 examples, and writes 2 folders (60
+with ``-m slow``): a folder and its report take seconds.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import math
+import re
 import signal
 import tempfile
 from collections.abc import Iterator
@@ -28,9 +34,11 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers import invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import sim
 from sim.config.errors import InputError
 from sim.config.loader import load_scenario, scenario_yaml, validate_data
 from sim.config.schema import Scenario
@@ -420,6 +428,136 @@ def test_every_number_with_extreme_values() -> None:
 def test_every_number_with_every_value() -> None:
     """The same with boundary values too (some accepted ones are the largest allowed)."""
     _grid([v for v in NUMBERS + OTHERS if not any(v is q for q in QUICK)])
+
+
+# --- names, labels and ids that look like other types: the resolved round trip ----------
+
+# texts YAML (PyYAML's resolvers, or this tool's: 1e5 is a number) would read as another type
+LOOKALIKES = [
+    "1e5",
+    "2.5e-3",
+    "12E3",
+    "1_000",
+    "0x10",
+    "0o17",
+    "017",
+    "0b101",
+    "1:30",
+    ".inf",
+    "-.Inf",
+    ".nan",
+    "yes",
+    "No",
+    "on",
+    "OFF",
+    "y",
+    "true",
+    "False",
+    "null",
+    "Null",
+    "~",
+    "",
+    "2020-01-01",
+    "2001-12-14t21:59:43.10-05:00",
+    "12",
+    "-0",
+    "+1.5",
+    "<<",
+    "=",
+]
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+NAMES = st.one_of(
+    st.sampled_from([t for t in LOOKALIKES if _NAME.fullmatch(t)]),
+    st.from_regex(_NAME, fullmatch=True),
+    st.just("n" * 64),
+)
+IDS_LIKE = st.one_of(
+    st.sampled_from([t for t in LOOKALIKES if t and t.replace("_", "").replace("-", "").isalnum()]),
+    st.text(st.characters(categories=["L", "N"]), min_size=1, max_size=64),  # any script
+    st.just("i" * 64),
+)
+TEXTS = st.one_of(
+    st.sampled_from(LOOKALIKES),
+    st.text(max_size=200),  # any code point but surrogates: controls, U+2028, emoji
+    st.sampled_from(["é" * 200, "9" * 200, "a\nb", " x ", "# y", "a: b", "\x00\x85\ufeff"]),
+)
+
+
+@st.composite
+def named_document(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid document whose name, description, labels and ids are drawn from texts that
+    look like numbers, booleans, null or dates, any Unicode, and edge lengths."""
+    document = copy.deepcopy(draw(valid_document()))
+    document["name"] = draw(NAMES)
+    document["description"] = draw(st.one_of(TEXTS, st.just("9" * 10_000)))
+    for section in ("stock", "groups"):
+        old = list(document[section])
+        new = draw(st.lists(IDS_LIKE, min_size=len(old), max_size=len(old), unique=True))
+        rename = dict(zip(old, new, strict=True))
+        document[section] = {
+            rename[key]: value | {"label": draw(TEXTS)} for key, value in document[section].items()
+        }
+        if section == "stock":
+            for group in document["groups"].values():
+                for key in ("eligible", "transfer_to"):
+                    if key in group:
+                        group[key] = [rename[cid] for cid in group[key]]
+            for build in document.get("builds", []):
+                build["category"] = rename[build["category"]]
+    return document
+
+
+def _named_scenario(document: dict[str, Any]) -> Scenario | None:
+    """The scenario of a named document, or None where the generator broke the one rule
+    it does not respect (build years in the span)."""
+    try:
+        return validate_data(document, "<named>")
+    except InputError as error:
+        assert all("lies outside" in p.message for p in error.problems), error
+        return None
+
+
+@settings(max_examples=60, **COMMON)
+@given(named_document())
+def test_texts_that_look_like_other_types_come_back_as_texts(document: dict[str, Any]) -> None:
+    scenario = _named_scenario(document)
+    if scenario is None:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "resolved.yaml"
+        path.write_text(scenario_yaml(scenario), encoding="utf-8")
+        assert load_scenario(path) == scenario
+
+
+def check_folder(document: dict[str, Any]) -> None:
+    """The folder of one replication (of the generated span: two years after two of
+    warm-up) is read by ``sim report``, and its ``scenario.resolved.yaml`` by ``sim
+    validate``, to the very same scenario."""
+    scenario = _named_scenario(document)
+    if scenario is None:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "out"
+        results = sim.run(scenario, replications=1, out=out)
+        result = invoke("validate", out / "scenario.resolved.yaml")
+        assert result.exit_code == 0, result.output
+        assert load_scenario(out / "scenario.resolved.yaml") == results.scenario
+        result = invoke("report", out)
+        assert result.exit_code == 0, (result.output, result.exception)
+        assert (out / "report.html").is_file() and (out / "report.xlsx").is_file()
+
+
+@settings(max_examples=2, **COMMON)  # a folder and its report take seconds: -m slow has more
+@given(named_document())
+def test_the_folder_of_every_valid_scenario_reads_back(document: dict[str, Any]) -> None:
+    check_folder(document)
+
+
+@pytest.mark.slow
+@settings(max_examples=60, **COMMON)
+@given(named_document())
+def test_the_folder_of_every_valid_scenario_reads_back_long(document: dict[str, Any]) -> None:
+    check_folder(document)
 
 
 # --- durations at and around their limits (scenarios/README.md, "Durations") --------------

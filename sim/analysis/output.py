@@ -17,7 +17,7 @@ from sim.analysis.figures import write_figures
 from sim.analysis.provenance import write_manifest
 from sim.analysis.replace import atomic_folder
 from sim.analysis.tables import summarise
-from sim.config.loader import scenario_yaml
+from sim.config.loader import comment_line, scenario_yaml
 from sim.config.schema import Scenario
 from sim.runner.replications import Results
 
@@ -51,7 +51,7 @@ def write_resolved(folder: Path, scenario: Scenario) -> None:
     """``scenario.resolved.yaml``: the fully merged scenario that was run (a report's
     assumptions are read from it)."""
     with open(folder / "scenario.resolved.yaml", "w", encoding="utf-8") as handle:
-        handle.write(f"# Fully merged scenario as run ({scenario.name}).\n")
+        handle.write(comment_line(f"Fully merged scenario as run ({scenario.name})."))
         handle.write(scenario_yaml(scenario))
 
 

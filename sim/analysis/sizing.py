@@ -38,7 +38,7 @@ from sim.analysis.sizing_estimate import analytic_units
 from sim.analysis.statistics import mean_interval, wilson_interval
 from sim.analysis.target import Target, parse_target
 from sim.config.errors import InputError, Problem
-from sim.config.loader import plain_data, scenario_yaml, validate_data
+from sim.config.loader import comment_line, plain_data, scenario_yaml, validate_data
 from sim.config.option_limits import MAX_POINT_REPLICATIONS, check_number
 from sim.config.schema import Scenario
 from sim.config.types import MAX_UNITS
@@ -124,7 +124,7 @@ def with_units(scenario: Scenario, question: SizingQuestion, units: int) -> Scen
             )
     data["builds"] = builds
     data["name"] = f"{scenario.name}-sized"
-    return validate_data(data, f"<{scenario.name} + {units} units>")
+    return validate_data(data, f"<{scenario.name} + {units} units>", room=False)
 
 
 @dataclass
@@ -379,14 +379,15 @@ def write_sizing(
         if result.answer is not None:
             sized = with_units(scenario, question, result.answer)
             with open(folder / "sized.yaml", "w", encoding="utf-8") as handle:
-                handle.write(
-                    f"# Made by `{recorded_command(command)}`:\n"
-                    f"# {result.answer} units {'once' if question.once else 'a year'}"
+                for line in (
+                    f"Made by `{recorded_command(command)}`:",
+                    f"{result.answer} units {'once' if question.once else 'a year'}"
                     f" added to {question.category} from {question.from_year}, the "
                     f"smallest number for which {question.target} holds in every "
                     f"year from {question.to_year} with probability >= "
-                    f"{question.confidence:g}.\n"
-                )
+                    f"{question.confidence:g}.",
+                ):
+                    handle.write(comment_line(line))
                 handle.write(scenario_yaml(sized))
         write_manifest(
             folder,

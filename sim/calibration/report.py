@@ -18,7 +18,8 @@ from sim.calibration.engine import CalibrationResult
 from sim.calibration.spec import WHOLE_NUMBER_KEYS, Calibration, scenario_with
 from sim.config.errors import InputError, Problem
 from sim.config.json_schema import editor_line, schema_named_by
-from sim.config.loader import scenario_yaml
+from sim.config.loader import comment_line, scenario_yaml
+from sim.config.yaml_io import yaml_value
 
 OVERLAY_OPTION = "--scenario-out"
 OVERLAY_WRITER = "sim calibrate --scenario-out"
@@ -93,7 +94,7 @@ def write_calibration(
         best = scenario_with(calibration, result.best.values)
         with open(folder / "best.yaml", "w", encoding="utf-8") as handle:
             for line in how_made(result, command):
-                handle.write(f"# {line}\n")
+                handle.write(comment_line(line))
             handle.write("# The fitted values are listed in identifiability.csv.\n")
             handle.write(scenario_yaml(best))
         (folder / "figures").mkdir()
@@ -145,17 +146,20 @@ def write_overlay(
     verdicts = result.identifiability.set_index("parameter")
     schema = schema_named_by(base)
     lines = [editor_line(schema, path.resolve().parent)] if schema is not None else []
-    lines += [f"# {line}" for line in how_made(result, command)]
+    lines += [comment_line(line).rstrip("\n") for line in how_made(result, command)]
     lines += [
         "# Every value below was fitted; the sources of all other numbers are in the",
         f"# base scenario {base.name}. Do not edit by hand: re-run the command.",
         "",
     ]
     lines += [
-        f"extends: {extends}",
-        f"name: {calibration.base.name}-calibrated",
-        f"description: {calibration.base.name} calibrated to "
-        f"{Path(calibration.spec.targets).name} by sim calibrate",
+        f"extends: {yaml_value(extends)}",
+        f"name: {yaml_value(calibration.base.name + '-calibrated')}",
+        "description: "
+        + yaml_value(
+            f"{calibration.base.name} calibrated to "
+            f"{Path(calibration.spec.targets).name} by sim calibrate"
+        ),
         "",
     ]
     tree: dict[str, Any] = {}
@@ -177,7 +181,7 @@ def _overlay_lines(
     for name, node in tree.items():
         indent = "  " * depth
         if isinstance(node, dict):
-            lines.append(f"{indent}{name}:")
+            lines.append(f"{indent}{yaml_value(name)}:")
             lines += _overlay_lines(node, depth + 1, calibration, verdicts)
             continue
         key, value = node
@@ -185,7 +189,7 @@ def _overlay_lines(
         shown = f"{round(value)}" if name in WHOLE_NUMBER_KEYS else repr(float(value))
         verdict = verdicts.loc[key, "verdict"]
         lines.append(
-            f"{indent}{name}: {shown}   # calibrated in [{parameter.low:g}, "
+            f"{indent}{yaml_value(name)}: {shown}   # calibrated in [{parameter.low:g}, "
             f"{parameter.high:g}]{' (log scale)' if parameter.log else ''}; "
             f"guess {parameter.guess:g}; {verdict}"
         )

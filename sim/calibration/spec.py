@@ -456,4 +456,4 @@ def apply_parameters(data: dict[str, Any], values: dict[str, float]) -> dict[str
 def scenario_with(calibration: Calibration, values: dict[str, float]) -> Scenario:
     data = apply_parameters(calibration.base_data, values)
     folder = calibration.scenario_file.parent
-    return validate_data(data, str(calibration.scenario_file), base_dir=folder)
+    return validate_data(data, str(calibration.scenario_file), base_dir=folder, room=False)

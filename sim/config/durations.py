@@ -39,8 +39,9 @@ from sim.config.types import (
 from sim.config.yaml_io import FileProblem, read_text
 
 MIN_OBSERVATIONS = 2
-MAX_OBSERVATIONS = 100_000
-"""Most observed durations in an empirical distribution (rows of its file)."""
+MAX_OBSERVATIONS = 50_000
+"""Most observed durations in an empirical distribution (rows of its file): a resolved
+scenario keeps them, and must fit in a scenario file (``sim.config.loader``)."""
 MAX_FILE_BYTES = 10_000_000
 """Largest file of observed durations (10 MB)."""
 

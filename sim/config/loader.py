@@ -12,13 +12,24 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from sim.config.errors import ScenarioError, brief, brief_text, single
 from sim.config.messages import problems_from_pydantic
 from sim.config.schema import Scenario
-from sim.config.yaml_io import FileProblem, parse_yaml, read_yaml_file
+from sim.config.yaml_io import (
+    MAX_FILE_BYTES,
+    MAX_VALUES,
+    ROOM_BYTES,
+    ROOM_VALUES,
+    FileProblem,
+    count_values,
+    dump_yaml,
+    parse_yaml,
+    read_yaml_file,
+    written_size,
+    yaml_value,
+)
 
 Origins = dict[tuple[str, ...], str]
 
@@ -136,7 +147,7 @@ def _identity(path: Path) -> Path:
     """The file's absolute, resolved path where that can be found (for cycle checks)."""
     try:
         return path.resolve()
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):  # ValueError: a NUL byte in the path
         return Path(os.path.abspath(path))
 
 
@@ -200,14 +211,14 @@ def _set_at(data: Any, parts: list[str], value: Any, text: str, done: int = 0) -
     if isinstance(data, list):
         if not data:
             raise single("--set", brief_text(text), f"{where} is an empty list: nothing to change")
-        if not part.isdigit() or int(part) >= len(data):
+        index = list_index(part, len(data))
+        if index is None:
             raise single(
                 "--set",
                 brief_text(text),
                 f"{where} has {len(data)} items; use {where}.N with N from 0 to {len(data) - 1}",
             )
         items = list(data)
-        index = int(part)
         last = done + 1 == len(parts)
         items[index] = value if last else _set_at(items[index], parts, value, text, done + 1)
         return items
@@ -228,14 +239,25 @@ def _set_at(data: Any, parts: list[str], value: Any, text: str, done: int = 0) -
     return merged
 
 
+def list_index(part: str, length: int) -> int | None:
+    """The list index ``part`` of a dotted key names (ASCII digits, below ``length``).
+
+    >>> list_index("1", 3), list_index("3", 3), list_index("9" * 5000, 3), list_index("١", 3)
+    (1, None, None, None)
+    """
+    if not (part.isascii() and part.isdigit()) or len(part) > len(str(length)):
+        return None
+    index = int(part)
+    return index if index < length else None
+
+
 def setting(key: str, value: Any) -> str:
     """``KEY=VALUE`` as ``--set`` reads it back (the value written as YAML).
 
     >>> setting("policy.renewal_probability", 1e-05), setting("x.contract_years", None)
     ('policy.renewal_probability=1.0e-05', 'x.contract_years=null')
     """
-    text = "null" if value is None else yaml.safe_dump(value, default_flow_style=True).strip()
-    return f"{key}={text.removesuffix(chr(10) + '...')}"
+    return f"{key}={yaml_value(value)}"
 
 
 def option_overrides(
@@ -283,20 +305,62 @@ def validate_data(
     origins: Origins | None = None,
     base_dir: Path | None = None,
     read_files: bool = True,
+    room: bool = True,
 ) -> Scenario:
     """Validate merged scenario data into a frozen :class:`Scenario`.
 
     ``base_dir`` is the folder files named in the scenario (observed durations) are
     read from: the scenario file's folder; by default the current folder. With
     ``read_files`` false, a scenario that names a file is an input error (text from a
-    browser may not read the server's files).
+    browser may not read the server's files). The scenario written out
+    (:func:`scenario_yaml`) must fit in a scenario file with room to spare
+    (:data:`~sim.config.yaml_io.ROOM_BYTES`), or without it if ``room`` is false (a
+    scenario made from a valid one by adding a build).
     """
     origins = origins or {}
     context = {"base_dir": base_dir or Path.cwd(), "read_files": read_files}
     try:
-        return Scenario.model_validate(data, context=context)
+        scenario = Scenario.model_validate(data, context=context)
     except ValidationError as error:
         raise ScenarioError(problems_from_pydantic(error.errors(), data, file, origins)) from None
+    _check_written_size(scenario, file, origins, room)
+    return scenario
+
+
+def _check_written_size(scenario: Scenario, file: str, origins: Origins, room: bool) -> None:
+    """The scenario written out (``scenario.resolved.yaml``) is a file the tool reads
+    back: at most the file limits less the room for comments and a sized build."""
+    max_bytes = MAX_FILE_BYTES - (ROOM_BYTES if room else 0)
+    max_values = MAX_VALUES - (ROOM_VALUES if room else 0)
+    data = plain_data(scenario)
+    values, size = written_size(data, max_bytes)
+    if values <= max_values and (size is None or size <= max_bytes):
+        return
+    path = _largest_part(data)
+    shown = next((origins[path[:n]] for n in range(len(path), 0, -1) if path[:n] in origins), file)
+    measured = f"{values:,} values" + (f" and {size:,} bytes" if size is not None else "")
+    raise single(
+        shown,
+        ".".join(path),
+        f"the scenario written out (scenario.resolved.yaml, read back by sim report and "
+        f"sim validate) would hold {measured}, most of them here; at most "
+        f"{max_values:,} values and {max_bytes:,} bytes are allowed: give fewer or "
+        "rounder observed durations, or fewer series entries or builds",
+    )
+
+
+def _largest_part(data: Any) -> tuple[str, ...]:
+    """The key holding more than half of ``data``'s values, as deep as there is one (a
+    distribution's, not its observations' ``values``: those may come from a file)."""
+    path: tuple[str, ...] = ()
+    while isinstance(data, dict | list) and data:
+        items = data.items() if isinstance(data, dict) else enumerate(data)
+        sizes = {key: count_values(item) for key, item in items}
+        key = max(sizes, key=lambda k: sizes[k])
+        if 2 * sizes[key] <= sum(sizes.values()):
+            break
+        path, data = (*path, str(key)), data[key]
+    return path[:-1] if path[-1:] == ("values",) else path  # the duration's key
 
 
 def plain_data(scenario: Scenario) -> dict[str, Any]:
@@ -315,9 +379,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
+COMMENT_CHARACTERS = 500
+"""Longest comment line written above a scenario (the room is :data:`ROOM_BYTES`)."""
+
+
+def comment_line(text: str) -> str:
+    """``# text`` on one line of at most :data:`COMMENT_CHARACTERS` characters (line breaks
+    in ``text``, e.g. of a recorded command, become spaces: they would end the comment).
+
+    >>> comment_line("sim run 'a" + chr(10) + "b: 1'")
+    "# sim run 'a b: 1'\\n"
+    """
+    return f"# {brief_text(' '.join(text.splitlines()), COMMENT_CHARACTERS)}\n"
+
+
 def scenario_yaml(scenario: Scenario) -> str:
-    """The scenario as YAML text that loads again to the very same scenario."""
-    return yaml.safe_dump(plain_data(scenario), sort_keys=False, allow_unicode=True)
+    """The scenario as YAML text that loads again to the very same scenario (texts that
+    would read as numbers, booleans, null or dates are quoted)."""
+    return dump_yaml(plain_data(scenario))
 
 
 ScenarioSource = Scenario | str | Path

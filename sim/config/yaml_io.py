@@ -6,7 +6,9 @@ with duplicate keys rejected, every constructor error (``!!int 1.5``, ``!!float 
 turned into a YAML error, and a first pass over the parser's events that bounds the
 nesting depth and what aliases expand to *before* anything is built. Files are read by
 :func:`read_text`, which opens only regular files, without blocking on a pipe, and reads at
-most :data:`MAX_FILE_BYTES`.
+most :data:`MAX_FILE_BYTES`. :func:`dump_yaml` writes data as YAML that
+:func:`parse_yaml` reads back to the same values, and :func:`written_size` says whether
+such a text stays within these limits.
 """
 
 from __future__ import annotations
@@ -39,6 +41,11 @@ MAX_DEPTH = 32
 MAX_VALUES = 100_000
 """Most values (scalars, mappings, lists) a document may hold once aliases are expanded."""
 
+ROOM_BYTES = 20_000
+ROOM_VALUES = 1_000
+"""What a scenario written out by this tool leaves of the limits above for the comments
+at its top and the build a sized scenario adds (``scenarios/README.md``, "Limits")."""
+
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 LIBYAML = _BaseLoader is not yaml.SafeLoader
 
@@ -70,6 +77,8 @@ def read_text(path: Path, shown: str, limit: int = MAX_FILE_BYTES) -> str:
         raise fail("cannot be read: permission denied") from None
     except OSError as error:
         raise fail(_os_message(error)) from None
+    except ValueError:  # a NUL byte: no operating system names a file so
+        raise fail("is not a file name: it holds a NUL byte (\\0)") from None
     try:
         info = os.fstat(descriptor)
         if stat.S_ISDIR(info.st_mode):
@@ -250,3 +259,118 @@ def yaml_message(error: yaml.YAMLError) -> str:
 def read_yaml_file(path: Path, shown: str, kind: type[InputError] = ScenarioError) -> Any:
     """A YAML file read by :func:`read_text` and parsed by :func:`parse_yaml`."""
     return parse_yaml(read_text(path, shown), shown, kind)
+
+
+_STR = "tag:yaml.org,2002:str"
+
+
+def _read_as(text: str) -> str:
+    """The tag :func:`parse_yaml` gives ``text`` written plain (its implicit resolvers)."""
+    resolvers = _Loader.yaml_implicit_resolvers
+    for tag, regexp in resolvers.get(text[:1], []) + resolvers.get(None, []):
+        if regexp.match(text):
+            return str(tag)
+    return _STR
+
+
+class _Dumper(yaml.SafeDumper):
+    """The safe dumper, so that :func:`parse_yaml` reads back what it writes: a text that
+    either PyYAML or :func:`parse_yaml` would read as something else (``1e5``, ``.inf``,
+    ``0x10``, ``1_000``, ``1:30``, ``yes``, ``off``, ``null``, ``~``, ``2020-01-01``) is
+    quoted; no anchors or aliases; lists of numbers on one line."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        tag = super().resolve(kind, value, implicit)
+        if kind is yaml.ScalarNode and implicit[0] and tag == _STR:
+            return _read_as(value)
+        return tag
+
+    def represent_str(self, data: str) -> Any:
+        breaks = any(mark in data for mark in "\n\r\x85\u2028\u2029")
+        return self.represent_scalar(_STR, data, style='"' if breaks else None)
+
+    def represent_list(self, data: Any) -> Any:
+        flow = bool(data) and all(_is_number(item) for item in data)
+        return self.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow or None)
+
+
+_Dumper.add_representer(str, _Dumper.represent_str)
+_Dumper.add_representer(list, _Dumper.represent_list)
+_Dumper.add_representer(tuple, _Dumper.represent_list)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def dump_yaml(data: Any, flow: bool = False) -> str:
+    """``data`` (numbers, text, booleans, ``None``, lists, mappings) as YAML text that
+    :func:`parse_yaml` reads back to equal values; ``flow`` writes it on one line.
+
+    >>> print(dump_yaml({"name": "1e5", "on": "yes", "values": [0.5, 1e-05]}), end="")
+    name: '1e5'
+    'on': 'yes'
+    values: [0.5, 1.0e-05]
+    """
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=flow,
+        width=float("inf") if flow else None,
+    )
+
+
+def yaml_value(value: Any) -> str:
+    """``value`` as one line of YAML (for ``KEY: VALUE`` lines written by hand).
+
+    >>> yaml_value("yes"), yaml_value("a #b"), yaml_value(1e-05), yaml_value([1, "on"])
+    ("'yes'", "'a #b'", '1.0e-05', "[1, 'on']")
+    """
+    return dump_yaml(value, flow=True).strip().removesuffix("\n...")
+
+
+def count_values(data: Any) -> int:
+    """Values of ``data`` as :func:`parse_yaml` counts them (each key, scalar, mapping
+    and list once)."""
+    if isinstance(data, dict):
+        return 1 + sum(1 + count_values(item) for item in data.values())
+    if isinstance(data, list | tuple):
+        return 1 + sum(count_values(item) for item in data)
+    return 1
+
+
+def _bytes_bound(data: Any, depth: int = 0) -> int:
+    """An upper bound of the bytes :func:`dump_yaml` writes for ``data``: per value its
+    indent, key marks and line end, and per character of text at most 12 bytes (an
+    escape such as ``\\U0010FFFF``) plus a line break with its indent. A list of numbers
+    is one line broken only past column 80, so each break follows at least 80 - indent
+    characters."""
+    line = 2 * depth + 16
+    if isinstance(data, dict):
+        return line + sum(
+            _bytes_bound(key, depth) + _bytes_bound(item, depth + 1) for key, item in data.items()
+        )
+    if isinstance(data, list | tuple):
+        indent = line - 10
+        if data and indent < 40 and all(_is_number(item) for item in data):
+            characters = sum(len(repr(item)) + 4 for item in data)  # 1e-05 is 1.0e-05
+            return line + characters + (characters // (80 - indent) + 1) * (indent + 1)
+        return line + sum(_bytes_bound(item, depth + 1) for item in data)
+    if isinstance(data, str):
+        return line + len(data) * (12 + line)
+    return line + len(repr(data)) + 2
+
+
+def written_size(data: Any, limit_bytes: int) -> tuple[int, int | None]:
+    """``(values, bytes)`` of ``data`` written by :func:`dump_yaml`; the bytes are ``None``
+    when a cheap bound shows that they are at most ``limit_bytes`` (writing a large text
+    only to measure it is avoided)."""
+    values = count_values(data)
+    if _bytes_bound(data) <= limit_bytes:
+        return values, None
+    return values, len(dump_yaml(data).encode("utf-8"))
