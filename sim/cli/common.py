@@ -18,6 +18,7 @@ import click
 
 from sim.analysis.output import check_out_dir, default_out_dir
 from sim.config.errors import InputError
+from sim.model import check_engine
 from sim.runner.pool import scheduler_address
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -105,6 +106,7 @@ def handle_errors(command: F) -> F:
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            check_engine()  # a SIM_PURE_PYTHON not understood: no command starts
             return command(*args, **kwargs)
         except InputError as error:
             click.echo(click.style("error: ", fg="red", bold=True) + "invalid input", err=True)
