@@ -97,6 +97,14 @@ def remake(manifest: Mapping[str, Any] | None) -> str:
     return "the result folder is damaged: make it again with the command that wrote it"
 
 
+def damaged(folder: Path, problems: list[Problem], manifest: Mapping[str, Any]) -> InputError:
+    """The input error of a damaged folder: its problems and, once, what to do."""
+    what = remake(manifest)
+    if len(problems) == 1:
+        return InputError([Problem(p.file, p.key, f"{p.message}; {what}") for p in problems])
+    return InputError([*problems, Problem(str(folder), "", what)])
+
+
 def _depth(value: Any) -> int:
     """How deep lists and mappings nest in ``value`` (without recursion)."""
     deepest, todo = 0, [(value, 1)]
@@ -169,51 +177,33 @@ def _check_fields(path: Path, manifest: dict[str, Any]) -> None:
     field (one written before them: at least :data:`READ_FIELDS`)."""
     new = any(name in manifest for name in CHECKED_FIELDS)
     needed = CORE_FIELDS if new else READ_FIELDS
-    problems = [
-        Problem(str(path), name, f"is missing; {remake(manifest)}")
-        for name in needed
-        if name not in manifest
-    ]
+    problems = [Problem(str(path), name, "is missing") for name in needed if name not in manifest]
     for name, wanted in FIELD_TYPES.items():
         if name in manifest and not _kind_of(manifest[name], wanted):
             got = brief(manifest[name], 60)
-            problems.append(
-                Problem(str(path), name, f"must be {wanted}, got {got}; {remake(manifest)}")
-            )
+            problems.append(Problem(str(path), name, f"must be {wanted}, got {got}"))
     years = manifest.get("years")
     if isinstance(years, list) and not (len(years) == 2 and all(_kind_of(y, WHOLE) for y in years)):
-        problems.append(
-            Problem(str(path), "years", f"must be [first, last] years; {remake(manifest)}")
-        )
+        problems.append(Problem(str(path), "years", "must be [first, last] years"))
     replications = manifest.get("replications")
     if isinstance(replications, int) and _kind_of(replications, WHOLE) and replications < 1:
-        problems.append(
-            Problem(str(path), "replications", f"must be at least 1; {remake(manifest)}")
-        )
+        problems.append(Problem(str(path), "replications", "must be at least 1"))
     if isinstance(manifest.get("inputs"), list) and not all(
         isinstance(i, dict) for i in manifest["inputs"]
     ):
-        problems.append(
-            Problem(str(path), "inputs", f"must be a list of mappings; {remake(manifest)}")
-        )
+        problems.append(Problem(str(path), "inputs", "must be a list of mappings"))
     extra = manifest.get("extra")
     for name, wanted in EXTRA_TYPES.get(str(manifest["kind"]), {}).items():
         if not isinstance(extra, dict):
             break
         if name not in extra:
             if new:
-                problems.append(
-                    Problem(str(path), f"extra.{name}", f"is missing; {remake(manifest)}")
-                )
+                problems.append(Problem(str(path), f"extra.{name}", "is missing"))
         elif not _kind_of(extra[name], wanted):
             got = brief(extra[name], 60)
-            problems.append(
-                Problem(
-                    str(path), f"extra.{name}", f"must be {wanted}, got {got}; {remake(manifest)}"
-                )
-            )
+            problems.append(Problem(str(path), f"extra.{name}", f"must be {wanted}, got {got}"))
     if problems:
-        raise InputError(problems)
+        raise damaged(path.parent, problems, manifest)
 
 
 def checked(manifest: Mapping[str, Any]) -> bool:
@@ -254,9 +244,7 @@ def _recorded(path: Path, manifest: Mapping[str, Any]) -> dict[str, tuple[str, i
     if isinstance(files, list) and sorted(map(str, files)) != sorted([*checksums, MANIFEST]):
         problems.append(Problem(str(path), "files", "does not list the files of checksums"))
     if problems:
-        raise InputError(
-            [Problem(p.file, p.key, f"{p.message}; {remake(manifest)}") for p in problems]
-        )
+        raise damaged(path.parent, problems, manifest)
     return found
 
 
@@ -303,8 +291,7 @@ def check_files(folder: Path, manifest: Mapping[str, Any]) -> int:
         except OSError as error:
             problems.append(Problem(str(path), "", f"cannot be read ({error.strerror or error})"))
     if problems:
-        what = remake(manifest)
-        raise InputError([Problem(p.file, p.key, f"{p.message}; {what}") for p in problems])
+        raise damaged(folder, problems, manifest)
     return len(recorded)
 
 
