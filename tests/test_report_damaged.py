@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 from helpers import DATA, assert_input_error, invoke
 
+import sim.model
 from sim.analysis.provenance import CORE_FIELDS
 from sim.report.reading import EXTRA_TYPES, FIELD_TYPES, MANIFEST_MAX_BYTES
 
@@ -117,7 +118,7 @@ def test_an_untouched_folder_is_checked_and_reported(made, kind, tmp_path) -> No
     assert set(manifest["checksums"]) == written - {"manifest.json"}
     assert any(name.startswith("figures/") for name in manifest["checksums"])
     assert manifest["files"] == [*manifest["checksums"], "manifest.json"]
-    assert manifest["engine"].startswith(("pure Python", "compiled"))
+    assert manifest["engine"] == sim.model.ENGINE  # the engine that ran
     result = _report(folder)
     assert result.exit_code == 0, result.output
     assert "note:" not in result.stderr
@@ -421,6 +422,20 @@ def test_a_manifest_from_another_folder_names_the_files(made, kind, tmp_path) ->
     shutil.copyfile(made[other] / "manifest.json", folder / "manifest.json")
     stderr = _assert_damaged(folder, TABLES[other])
     assert "is missing" in stderr
+
+
+@pytest.mark.parametrize("name", ["x" * 1000, "a\x00b", "/nowhere/s.yaml"])
+def test_a_scenario_file_that_cannot_be_there_is_reported_without_its_comments(
+    made, name, tmp_path
+) -> None:
+    """The scenario file a manifest names may be gone (or no file can have its name):
+    the report is made without the comments beside the assumptions."""
+    folder = _copy(made, "size", tmp_path)
+    manifest = _manifest(folder)
+    manifest["scenario_file"] = name
+    _write_manifest(folder, manifest)
+    result = _report(folder)
+    assert result.exit_code == 0, result.output
 
 
 def test_a_kind_changed_to_another_names_what_is_missing(made, tmp_path) -> None:

@@ -245,7 +245,18 @@ def _build(folder: Path, manifest: dict[str, Any], lang: str, files: int) -> Rep
         report.figures = figures(report)
     else:
         BUILDERS[kind](report)
-    file = manifest.get("scenario_file")
     if scenario:
-        report.assumptions = assumption_table(scenario, Path(file) if file else None, lang)
+        file = _scenario_file(manifest.get("scenario_file"))
+        report.assumptions = assumption_table(scenario, file, lang)
     return report
+
+
+def _scenario_file(name: Any) -> Path | None:
+    """The scenario file the manifest names, if it is still there (its comments are
+    shown beside the assumptions); ``None`` if not, or if no file can have that name."""
+    if not isinstance(name, str) or not name:
+        return None
+    try:
+        return Path(name) if Path(name).is_file() else None
+    except (OSError, ValueError):  # a name too long, a NUL byte ...
+        return None
