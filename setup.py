@@ -1,7 +1,9 @@
 """Build: the event loop (``sim/model``) is compiled with mypyc where a C compiler is at
 hand, which makes it about five times as fast; anywhere else the same code runs as pure Python.
 
-Set ``SIM_PURE_PYTHON=1`` to skip compilation (e.g. for an editable install you edit).
+Set ``SIM_PURE_PYTHON=1`` (or ``true``, ``yes``) to skip compilation (e.g. for an
+editable install you edit); ``0``, ``false``, ``no`` or empty compile as when it is unset,
+and any other value stops the build with a message.
 The hash of the compiled sources is written to ``sim/model/_build.py``; ``sim.model``
 uses the compiled modules only while the sources beside them still have that hash.
 """
@@ -50,7 +52,11 @@ def record_build() -> None:
 
 def extensions() -> list:
     BUILD_RECORD.unlink(missing_ok=True)
-    if os.environ.get("SIM_PURE_PYTHON"):
+    try:
+        pure = SOURCES["pure_python_requested"](os.environ)
+    except ValueError as error:
+        raise SystemExit(f"error: environment variable SIM_PURE_PYTHON: {error}") from None
+    if pure:
         return []
     try:
         from mypyc.build import mypycify

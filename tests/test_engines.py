@@ -85,6 +85,81 @@ def test_pure_python_on_request(tmp_path: Path) -> None:
     assert "Warning" not in done.stderr
 
 
+@pytest.mark.parametrize("value", ["0", "false", "No", ""])
+def test_a_no_to_pure_python_uses_the_build(value: str, tmp_path: Path) -> None:
+    """SIM_PURE_PYTHON=0 (false, no, empty) is not a request for the pure-Python source:
+    beside a matching build, the compiled files are what gets imported."""
+    folder = _copy_package(tmp_path, source_hash(ROOT / "sim" / "model"))
+    done = _python(PROBE, folder, SIM_PURE_PYTHON=value)
+    assert done.returncode != 0, done.stdout  # the fake extension was loaded, and is not one
+    assert f"housing{importlib.machinery.EXTENSION_SUFFIXES[0]}" in done.stderr
+
+
+@pytest.mark.parametrize("value", ["1", "TRUE", " yes "])
+def test_a_yes_to_pure_python_loads_the_source(value: str, tmp_path: Path) -> None:
+    folder = _copy_package(tmp_path, source_hash(ROOT / "sim" / "model"))
+    done = _python(PROBE, folder, SIM_PURE_PYTHON=value)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["pure Python (SIM_PURE_PYTHON is set)", "False"]
+
+
+def test_a_value_not_understood_runs_nothing(tmp_path: Path) -> None:
+    """SIM_PURE_PYTHON=maybe: the package imports (even beside a build), but every command
+    exits 2 naming the variable and its allowed values, and no replication runs."""
+    folder = _copy_package(tmp_path, source_hash(ROOT / "sim" / "model"))
+    done = _python(PROBE, folder, SIM_PURE_PYTHON="maybe")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "not chosen (SIM_PURE_PYTHON is not understood)"
+    out = tmp_path / "out"
+    scenario = ROOT / "tests" / "data" / "tiny.yaml"
+    command = f"from sim.cli import main; main(['run', {str(scenario)!r}, '--out', {str(out)!r}])"
+    done = _python(command, ROOT, SIM_PURE_PYTHON="maybe")
+    assert done.returncode == 2, done.stderr
+    assert "environment variable SIM_PURE_PYTHON: 'maybe' is not understood" in done.stderr
+    assert "allowed: 1, true, yes" in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()
+    api = "import sim.runner as r, sim.config as c; r.run_scenario(c.load_scenario(%r))"
+    done = _python(api % str(scenario), ROOT, SIM_PURE_PYTHON="maybe")
+    assert done.returncode != 0 and "InputError" in done.stderr
+    assert "'maybe' is not understood" in done.stderr
+
+
+def _setup_py(tmp_path: Path, value: str) -> subprocess.CompletedProcess[str]:
+    """``python setup.py --version`` in a copy of what setup.py reads, with the value."""
+    (tmp_path / "sim" / "model").mkdir(parents=True)
+    shutil.copy(ROOT / "setup.py", tmp_path)
+    shutil.copy(ROOT / "sim" / "model" / "_sources.py", tmp_path / "sim" / "model")
+    return subprocess.run(
+        [sys.executable, "setup.py", "--version"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SIM_PURE_PYTHON": value, "PATH": os.environ.get("PATH", "")},
+        timeout=600,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "compiles"), [("1", False), ("yes", False), ("0", True), ("false", True)]
+)
+def test_the_build_reads_sim_pure_python_by_the_same_rule(
+    value: str, compiles: bool, tmp_path: Path
+) -> None:
+    """setup.py compiles unless SIM_PURE_PYTHON says yes (here the compiler finds no
+    sources, so an attempt to compile says it was not built)."""
+    done = _setup_py(tmp_path, value)
+    assert done.returncode == 0, done.stderr
+    assert ("compiled engine not built" in done.stderr) is compiles, done.stderr
+
+
+def test_the_build_stops_on_a_value_not_understood(tmp_path: Path) -> None:
+    done = _setup_py(tmp_path, "maybe")
+    assert done.returncode != 0
+    assert "environment variable SIM_PURE_PYTHON: 'maybe' is not understood" in done.stderr
+    assert not (tmp_path / "sim" / "model" / "_build.py").exists()
+
+
 def test_matching_build_is_used(tmp_path: Path) -> None:
     """With a record that matches, the compiled files are what gets imported."""
     folder = _copy_package(tmp_path, source_hash(ROOT / "sim" / "model"))

@@ -58,10 +58,16 @@ CORE_FIELDS = (
     "scheduler",  # the Dask scheduler the replications ran on ("local" or its address);
     # null: this machine's worker processes (--jobs)
     "versions",  # Python, this package and its dependencies
+    "engine",  # the event loop that ran: sim.model.ENGINE (compiled or pure Python, and why)
     "git_commit",  # of the package's source tree, or null
     "files",  # every file of the folder, manifest.json included
+    "checksums",  # {file: {sha256, bytes}} of every file but manifest.json (sim report checks)
     "extra",  # what only this kind of result has
 )
+
+CHECKED_FIELDS = ("engine", "checksums")
+"""Core fields that folders written before the file checksums lack; a manifest that has
+one of them must have every core field."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,7 @@ def write_manifest(
     scheduler the replications ran on (``None``: this machine's worker processes).
     """
     scenario_input = Input("scenario", scenario.name, scenario_file).record()
+    checksums = file_checksums(folder)
     manifest: dict[str, Any] = {
         "kind": kind,
         "scenario": scenario.name,
@@ -125,15 +132,10 @@ def write_manifest(
         "wall_seconds": round(finished - started, 3),
         "scheduler": scheduler,
         "versions": versions(),
+        "engine": engine(),
         "git_commit": git_commit(),
-        "files": [
-            *sorted(
-                str(p.relative_to(folder))
-                for p in folder.rglob("*")
-                if p.is_file() and p.name != "manifest.json"
-            ),
-            "manifest.json",
-        ],
+        "files": [*checksums, "manifest.json"],
+        "checksums": checksums,
         "extra": dict(extra or {}),
     }
     text = json.dumps(manifest, indent=2, default=str) + "\n"
@@ -166,6 +168,13 @@ def versions() -> dict[str, str]:
     return found
 
 
+def engine() -> str:
+    """The event loop this process runs (:data:`sim.model.ENGINE`)."""
+    from sim.model import ENGINE
+
+    return ENGINE
+
+
 def git_commit(where: Path | None = None) -> str | None:
     """The commit checked out where the package's source lies (``None`` outside git)."""
     try:
@@ -187,9 +196,32 @@ def file_sha256(path: str | Path | None) -> str | None:
     if path is None:
         return None
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return file_digest(Path(path))[0]
     except OSError:
         return None
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    """SHA-256 (hex) and size in bytes of the file ``path``, read in blocks."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def file_checksums(folder: Path) -> dict[str, dict[str, Any]]:
+    """``{file: {"sha256", "bytes"}}`` of every file in ``folder`` (its sub-folders
+    included, paths with ``/``) but ``manifest.json``, sorted by path: what ``sim report``
+    checks before it reads the folder."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.name != "manifest.json":
+            sha256, size = file_digest(path)
+            found[path.relative_to(folder).as_posix()] = {"sha256": sha256, "bytes": size}
+    return dict(sorted(found.items()))
 
 
 def _iso(timestamp: float) -> str:

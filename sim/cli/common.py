@@ -21,6 +21,7 @@ from sim.analysis.output import default_out_dir
 from sim.analysis.replace import OutputError, check_out_dir
 from sim.config.errors import InputError
 from sim.config.option_limits import MAX_JOBS
+from sim.model import check_engine
 from sim.runner.pool import scheduler_address
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -116,6 +117,7 @@ def handle_errors(command: F) -> F:
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            check_engine()  # a SIM_PURE_PYTHON not understood: no command starts
             return command(*args, **kwargs)
         except InputError as error:
             what = "cannot write" if isinstance(error, OutputError) else "invalid input"

@@ -52,9 +52,12 @@ def check_formats(with_report: bool, formats: str) -> None:
 
 def write_report(folder: Path, language: str, formats: str, force: bool = False) -> None:
     """Make the report of ``folder`` and say what was written and how long it took."""
-    from sim.report import make_report, parse_formats
+    from sim.report import make_report, parse_formats, unchecked_note
 
     started = time.perf_counter()
+    note = unchecked_note(folder)
+    if note:
+        click.echo(f"note: {note}", err=True)
     written = make_report(folder, language, parse_formats(formats), force)
     seconds = time.perf_counter() - started
     for path in written:
@@ -73,7 +76,8 @@ def report(folder: Path, lang: str, formats: str, force: bool) -> None:
     tradeoff, size or calibrate.
 
     The report is made from what the folder holds, so it can be remade at any time, in
-    English or Norwegian (bokmål).
+    English or Norwegian (bokmål). Every file is first checked against the size and
+    SHA-256 its manifest.json records: a damaged folder is named (exit 2), not reported.
 
     \b
     Example:

@@ -3,8 +3,12 @@
 The event loop (the modules of ``_sources.MODULES``) runs compiled with mypyc where it was
 built so (see ``setup.py``), otherwise as pure Python. A compiled build is used only if
 it was built from the sources beside it: after an edit of the source, or with the
-environment variable ``SIM_PURE_PYTHON=1``, the pure-Python source is loaded instead
-(with a warning in the first case), never a stale build. :data:`ENGINE` says which runs.
+environment variable ``SIM_PURE_PYTHON`` set to ``1``, ``true`` or ``yes``, the
+pure-Python source is loaded instead (with a warning in the first case), never a stale
+build; ``0``, ``false``, ``no`` or empty is the same as leaving it unset, and any other
+value is an input error (:func:`check_engine`: every command and every run of
+replications refuses to start, rather than guess an engine). :data:`ENGINE` says which
+runs (every manifest records it).
 """
 
 from __future__ import annotations
@@ -16,7 +20,13 @@ import os
 import sys
 import warnings
 
-from sim.model._sources import HERE, MODULES, source_hash
+from sim.model._sources import (
+    HERE,
+    MODULES,
+    PURE_PYTHON_VARIABLE,
+    pure_python_requested,
+    source_hash,
+)
 
 
 def _built() -> list[str]:
@@ -46,10 +56,21 @@ def _load_sources() -> None:
         spec.loader.exec_module(module)
 
 
-def _choose_engine() -> str:
+def _choose_engine() -> tuple[str, str | None]:
+    """The engine and, for a value of ``SIM_PURE_PYTHON`` not understood, the problem."""
+    try:
+        requested = pure_python_requested(os.environ)
+    except ValueError as error:  # nothing runs while it stands (check_engine)
+        if _built():
+            _load_sources()  # so that the package imports and can say what is wrong
+        return "not chosen (SIM_PURE_PYTHON is not understood)", str(error)
+    return _engine(requested), None
+
+
+def _engine(requested: bool) -> str:
     if not _built():
         return "pure Python"
-    if os.environ.get("SIM_PURE_PYTHON"):
+    if requested:
         _load_sources()
         return "pure Python (SIM_PURE_PYTHON is set)"
     if _recorded_hash() != source_hash():
@@ -57,14 +78,24 @@ def _choose_engine() -> str:
             "sim.model: the compiled engine was built from other sources than those beside "
             "it; running the pure-Python source instead (rebuild with `pip install .`)",
             RuntimeWarning,
-            stacklevel=2,
+            stacklevel=4,  # the import of sim.model
         )
         _load_sources()
         return "pure Python (the compiled build is stale)"
     return "compiled with mypyc"
 
 
-ENGINE = _choose_engine()
+ENGINE, _ENGINE_PROBLEM = _choose_engine()
+
+
+def check_engine() -> None:
+    """An input error if ``SIM_PURE_PYTHON`` holds a value that is not understood."""
+    if _ENGINE_PROBLEM is not None:
+        from sim.config.errors import InputError, Problem
+
+        where = f"environment variable {PURE_PYTHON_VARIABLE}"
+        raise InputError([Problem(where, "", _ENGINE_PROBLEM)])
+
 
 from sim.model import housing as _housing  # noqa: E402 - after the engine is chosen
 from sim.model.housing import HousingModel, run_replication  # noqa: E402
@@ -73,4 +104,12 @@ from sim.model.streams import Stream, Streams  # noqa: E402
 #: True when the event loop runs as a mypyc-compiled extension.
 COMPILED = not str(_housing.__file__).endswith(".py")
 
-__all__ = ["COMPILED", "ENGINE", "HousingModel", "Stream", "Streams", "run_replication"]
+__all__ = [
+    "COMPILED",
+    "ENGINE",
+    "HousingModel",
+    "Stream",
+    "Streams",
+    "check_engine",
+    "run_replication",
+]

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from sim.analysis.replace import atomic_write, file_mode, file_problem, in_result_folder
 from sim.config.errors import InputError, Problem
-from sim.report.content import LANGUAGES, load_report
+from sim.report import reading
+from sim.report.content import LANGUAGES, load_report, read_manifest
 from sim.report.document import Report
 from sim.report.webpage import write_page
 from sim.report.workbook import write_workbook
@@ -24,7 +25,15 @@ WRITER = "sim report (in a result folder)"
 """What writes the report files; ``--force`` replaces only theirs."""
 FORMATS = {"xlsx": ("report.xlsx", write_workbook), "html": ("report.html", write_page)}
 
-__all__ = ["FORMATS", "LANGUAGES", "Report", "load_report", "make_report", "parse_formats"]
+__all__ = [
+    "FORMATS",
+    "LANGUAGES",
+    "Report",
+    "load_report",
+    "make_report",
+    "parse_formats",
+    "unchecked_note",
+]
 
 
 def parse_formats(text: str | Iterable[str]) -> list[str]:
@@ -43,6 +52,17 @@ def parse_formats(text: str | Iterable[str]) -> list[str]:
             ]
         )
     return list(dict.fromkeys(names))
+
+
+def unchecked_note(folder: str | Path) -> str | None:
+    """What to tell the user about a folder whose files cannot be checked (its manifest,
+    written before manifests recorded checksums, has none); ``None`` for the others."""
+    if reading.checked(read_manifest(Path(folder))):
+        return None
+    return (
+        f"{folder}: written before manifests recorded checksums: its files cannot be "
+        "checked, and are reported as they are"
+    )
 
 
 def make_report(

@@ -16,9 +16,9 @@ from sim.analysis.figures import write_figures
 from sim.analysis.labels import label
 from sim.analysis.tables import KEY_METRICS
 from sim.config.comments import assumptions, data_dictionary, meaning
-from sim.config.errors import InputError, Problem
-from sim.config.loader import read_yaml
+from sim.config.errors import InputError, Problem, brief_text
 from sim.model.catalogue import CATALOGUE
+from sim.report import reading
 from sim.report.document import Report
 from sim.report.kinds import BUILDERS
 from sim.report.words import FAMILIES, number, say, unit
@@ -38,25 +38,18 @@ def _folder_error(folder: Path, message: str) -> InputError:
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
-    """The folder's manifest; an input error if it is not a result folder of a run."""
-    path = folder / "manifest.json"
-    if not folder.is_dir():
-        raise _folder_error(folder, "is not a folder; give a result folder (results/...)")
-    if not path.is_file():
-        raise _folder_error(folder, "has no manifest.json: not a result folder of sim")
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise _folder_error(folder, f"manifest.json cannot be read ({error})") from None
-    if not isinstance(manifest, dict) or "kind" not in manifest:
-        raise _folder_error(folder, "manifest.json is not a manifest of sim")
-    if manifest["kind"] not in REPORTED_KINDS:
-        raise _folder_error(
-            folder,
-            f"holds a {manifest['kind']!r} result; reports are made of: "
-            + ", ".join(REPORTED_KINDS),
-        )
-    return manifest
+    """The folder's manifest, checked; an input error if it is not a result folder of a
+    command reports are made of, or is damaged (:mod:`sim.report.reading`)."""
+    return reading.read_manifest(folder, REPORTED_KINDS)
+
+
+SUMMARY_COLUMNS = {
+    "year": reading.NUMBER,
+    "group": reading.TEXT,
+    "category": reading.TEXT,
+    "metric": reading.TEXT,
+    **{c: reading.NUMBER for c in ("mean", "sd", "ci_low", "ci_high", "p10", "p50", "p90", "n")},
+}
 
 
 def key_figures(summary: pd.DataFrame, first: int, last: int, language: str) -> pd.DataFrame:
@@ -198,23 +191,21 @@ def figures(report: Report) -> dict[str, bytes]:
         return {path.stem: path.read_bytes() for path in paths}
 
 
-def _read_summary(folder: Path) -> pd.DataFrame:
-    if not (folder / "summary.csv").is_file():
-        raise _folder_error(folder, "has no summary.csv; run the command again")
-    summary = pd.read_csv(folder / "summary.csv", keep_default_na=False, na_values=[""])
+def _read_summary(folder: Path, manifest: dict[str, Any]) -> pd.DataFrame:
+    summary = reading.read_table(folder, manifest, "summary.csv", SUMMARY_COLUMNS)
     summary["group"] = summary["group"].fillna("").astype(str)
     summary["category"] = summary["category"].fillna("").astype(str)
     return summary
 
 
-def _read_scenario(folder: Path, kind: str) -> dict[str, Any]:
+def _read_scenario(folder: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     """The scenario the folder ran; a run's must be there, the others' may be missing
     (folders written before they kept it)."""
-    for name in SCENARIO_FILES:
-        if (folder / name).is_file():
-            return read_yaml(folder / name)
-    if kind == "run":
-        raise _folder_error(folder, "has no scenario.resolved.yaml; run the command again")
+    scenario = reading.read_scenario(folder, manifest, SCENARIO_FILES)
+    if scenario is not None:
+        return scenario
+    if manifest["kind"] == "run":
+        raise _folder_error(folder, "has no scenario.resolved.yaml; " + reading.remake(manifest))
     return {}
 
 
@@ -227,10 +218,26 @@ def load_report(folder: str | Path, language: str = "en") -> Report:
         )
     lang = LANGUAGES[language]
     manifest = read_manifest(folder)
+    files = reading.check_files(folder, manifest)
+    try:
+        return _build(folder, manifest, lang, files)
+    except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError) as error:
+        if reading.checked(manifest):
+            raise  # the files are those written: a fault of this program, not the folder's
+        raise _folder_error(
+            folder,
+            "cannot be reported: its files do not fit together "
+            f"({type(error).__name__}: {brief_text(str(error), 120)}); it was written before "
+            "manifests recorded checksums, so they cannot be checked; " + reading.remake(manifest),
+        ) from None
+
+
+def _build(folder: Path, manifest: dict[str, Any], lang: str, files: int) -> Report:
     kind = str(manifest["kind"])
-    summary = _read_summary(folder) if kind == "run" else pd.DataFrame()
-    scenario = _read_scenario(folder, kind)
+    summary = _read_summary(folder, manifest) if kind == "run" else pd.DataFrame()
+    scenario = _read_scenario(folder, manifest)
     report = Report(lang, folder, manifest, scenario, summary, pd.DataFrame())
+    report.files_checked = files if reading.checked(manifest) else None
     if kind == "run":
         report.key_figures = key_figures(summary, report.first_year, report.last_year, lang)
         report.sentences = key_sentences(report.key_figures, lang)
@@ -238,7 +245,18 @@ def load_report(folder: str | Path, language: str = "en") -> Report:
         report.figures = figures(report)
     else:
         BUILDERS[kind](report)
-    file = manifest.get("scenario_file")
     if scenario:
-        report.assumptions = assumption_table(scenario, Path(file) if file else None, lang)
+        file = _scenario_file(manifest.get("scenario_file"))
+        report.assumptions = assumption_table(scenario, file, lang)
     return report
+
+
+def _scenario_file(name: Any) -> Path | None:
+    """The scenario file the manifest names, if it is still there (its comments are
+    shown beside the assumptions); ``None`` if not, or if no file can have that name."""
+    if not isinstance(name, str) or not name:
+        return None
+    try:
+        return Path(name) if Path(name).is_file() else None
+    except (OSError, ValueError):  # a name too long, a NUL byte ...
+        return None

@@ -39,6 +39,7 @@ class Report:
     asks: str = ""  # the question, if not a run's
     sentences: list[str] = field(default_factory=list)  # the answer in words
     tables: list[Table] = field(default_factory=list)  # the kind's own tables
+    files_checked: int | None = None  # files whose checksums were checked (None: no checksums)
 
     @property
     def kind(self) -> str:
@@ -75,6 +76,12 @@ class Report:
             n=self.manifest.get("replications", ""),
         )
 
+    def checked(self) -> str:
+        """Whether the folder's files were checked against the manifest's checksums."""
+        if self.files_checked is None:
+            return say("files_unchecked", self.language)
+        return say("files_checked_yes", self.language, n=self.files_checked)
+
     def description(self) -> str:
         return str(self.scenario.get("description", "")).strip()
 
@@ -92,6 +99,8 @@ class Report:
             (say("seed", lang), str(m.get("seed", ""))),
             (say("version", lang), str(m.get("versions", {}).get("sim-housing", ""))),
             (say("commit", lang), str(m.get("git_commit") or "")),
+            (say("engine", lang), str(m.get("engine") or "")),
+            (say("files_checked", lang), self.checked()),
             (say("command", lang), str(m.get("command") or "")),
             (say("started", lang), str(m.get("started", ""))),
             (say("wall_seconds", lang), f"{m.get('wall_seconds', 0):g}"),

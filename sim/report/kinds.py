@@ -16,16 +16,60 @@ import pandas as pd
 from sim.analysis.figures import say as figure_words
 from sim.analysis.labels import label, measure_label
 from sim.config.errors import InputError, Problem
+from sim.report import reading
 from sim.report.document import Report
 from sim.report.words import TEXT, number, say, unit
 
+N, T, B = reading.NUMBER, reading.TEXT, reading.BOOL
+COLUMNS: dict[str, dict[str, str]] = {
+    "comparison.csv": {
+        "alternative": T,
+        "metric": T,
+        "year": T,
+        **dict.fromkeys(("base_mean", "alternative_mean", "difference", "ci_low", "ci_high"), N),
+    },
+    "sweep.csv": {"metric": T, "year": T, **dict.fromkeys(("mean", "ci_low", "ci_high", "n"), N)},
+    "tradeoff.csv": {
+        "policy": T,
+        **{
+            f"{m}{end}": N
+            for m in ("throughput_per_100_units", "forced_moves_per_100_tenant_years")
+            for end in ("", "_ci_low", "_ci_high")
+        },
+    },
+    "size.csv": {
+        "units": N,
+        "metric": T,
+        **dict.fromkeys(("metric_mean", "metric_ci_low", "metric_ci_high"), N),
+        **dict.fromkeys(("probability", "probability_ci_low", "probability_ci_high"), N),
+        "replications": N,
+        "chosen": B,
+    },
+    "fit.csv": {
+        "target": T,
+        "year": N,
+        "metric": T,
+        "group": T,
+        "category": T,
+        **dict.fromkeys(("observed", "low", "high", "simulated_mean"), N),
+        **dict.fromkeys(("simulated_p05", "simulated_p95", "relative_error"), N),
+        "inside": B,
+        "source": T,
+        "used_in_fit": B,
+    },
+    "identifiability.csv": {
+        "parameter": T,
+        **dict.fromkeys(("best", "search_low", "search_high"), N),
+        "log_scale": B,
+        "verdict": T,
+    },
+}
+"""The columns a report reads of each kind's table, and what they hold."""
 
-def read_table(folder: Path, name: str) -> pd.DataFrame:
-    """A CSV table of the folder; an input error if it is missing."""
-    path = folder / name
-    if not path.is_file():
-        raise InputError([Problem(str(folder), "", f"has no {name}; run the command again")])
-    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+def read_table(report: Report, name: str) -> pd.DataFrame:
+    """A CSV table of the report's folder, checked (:func:`sim.report.reading.read_table`)."""
+    return reading.read_table(report.folder, report.manifest, name, COLUMNS[name])
 
 
 def shown(frame: pd.DataFrame, language: str, rename: dict[str, str] | None = None) -> pd.DataFrame:
@@ -74,8 +118,8 @@ def _years(report: Report) -> dict[str, Any]:
 def compare(report: Report) -> None:
     from sim.analysis.compare import HORIZON, comparison_figures
 
-    lang, folder = report.language, report.folder
-    table = read_table(folder, "comparison.csv")
+    lang = report.language
+    table = read_table(report, "comparison.csv")
     table["year"] = table["year"].astype(str)
     alternatives = list(dict.fromkeys(table.alternative.astype(str)))
     report.heading = say("title_compare", lang, name=report.name)
@@ -111,8 +155,8 @@ def compare(report: Report) -> None:
 def sweep(report: Report) -> None:
     from sim.analysis.sweep import SWEEP_COLUMNS, point_labels, sweep_figure
 
-    lang, folder = report.language, report.folder
-    table = read_table(folder, "sweep.csv")
+    lang = report.language
+    table = read_table(report, "sweep.csv")
     keys = [c for c in table.columns if c not in SWEEP_COLUMNS]
     points = report.manifest.get("extra", {}).get("points", "")
     report.heading = say("title_sweep", lang, name=report.name)
@@ -157,8 +201,8 @@ MEASURES = (
 def tradeoff(report: Report) -> None:
     from sim.analysis.tradeoff import STABILITY_YEARS, tradeoff_figure
 
-    lang, folder = report.language, report.folder
-    table = read_table(folder, "tradeoff.csv")
+    lang = report.language
+    table = read_table(report, "tradeoff.csv")
     extra = report.manifest.get("extra", {})
     keys = list(extra.get("vary", {}))
     years = int(extra.get("stability_years", STABILITY_YEARS))
@@ -194,8 +238,8 @@ def size(report: Report) -> None:
     from sim.analysis.target import parse_target
     from sim.model.catalogue import CATALOGUE
 
-    lang, folder = report.language, report.folder
-    table = read_table(folder, "size.csv")
+    lang = report.language
+    table = read_table(report, "size.csv")
     table["chosen"] = table.chosen.astype(bool)
     extra = report.manifest.get("extra", {})
     how = say("once" if extra.get("once") else "a_year", lang)
@@ -223,14 +267,24 @@ def size(report: Report) -> None:
         "curve", say("table_curve", lang), shown(table, lang, {"metric": say("target", lang)})
     )
     scenario = report.scenario
-    question = SizingQuestion(
-        str(extra.get("category", "")),
-        parse_target(
+    try:
+        target = parse_target(
             str(extra.get("target", "")),
             CATALOGUE,
             scenario.get("groups", {}),
             scenario.get("stock", {}),
-        ),
+        )
+    except InputError as error:  # the manifest's, not the user's: say where it is
+        manifest = str(report.folder / reading.MANIFEST)
+        raise InputError(
+            [
+                Problem(manifest, "extra.target", f"{p.message}; {reading.remake(report.manifest)}")
+                for p in error.problems
+            ]
+        ) from None
+    question = SizingQuestion(
+        str(extra.get("category", "")),
+        target,
         int(extra.get("from", report.first_year)),
         int(extra.get("to", report.last_year)),
         float(extra.get("confidence", 0.8)),
@@ -244,9 +298,9 @@ def size(report: Report) -> None:
 def calibrate(report: Report) -> None:
     from sim.calibration.report import fit_figure
 
-    lang, folder = report.language, report.folder
-    fit = read_table(folder, "fit.csv")
-    parameters = read_table(folder, "identifiability.csv")
+    lang = report.language
+    fit = read_table(report, "fit.csv")
+    parameters = read_table(report, "identifiability.csv")
     extra = report.manifest.get("extra", {})
     report.heading = say("title_calibrate", lang, name=report.name)
     report.asks = say(

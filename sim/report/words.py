@@ -97,6 +97,16 @@ TEXT: Phrases = {
     "version": ("sim-housing version", "sim-housing-versjon"),
     "commit": ("Git commit", "Git-commit"),
     "command": ("Command", "Kommando"),
+    "engine": ("Engine", "Motor"),
+    "files_checked": ("Files checked", "Filer kontrollert"),
+    "files_checked_yes": (
+        "yes: the size and SHA-256 of its {n} files are those recorded in manifest.json",
+        "ja: størrelsen og SHA-256 for de {n} filene er de som står i manifest.json",
+    ),
+    "files_unchecked": (
+        "no: the folder was written before manifests recorded checksums",
+        "nei: mappen ble skrevet før manifestene registrerte sjekksummer",
+    ),
     "started": ("Started", "Startet"),
     "wall_seconds": ("Seconds", "Sekunder"),
     "made_by": (

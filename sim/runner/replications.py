@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from sim.config.schema import Scenario
+from sim.model import check_engine
 from sim.model.housing import run_replication
 from sim.runner.blocks import YEARLY_COLUMNS, Block, encode, yearly_table
 from sim.runner.pool import Jobs, pool_for, scheduler_of
@@ -76,6 +77,7 @@ def run_scenario(
     count = replications if replications is not None else scenario.replications
     if count < 1:
         raise ValueError("replications must be at least 1")
+    check_engine()
     started = time.time()
     tasks = [(scenario, r, track_households) for r in range(first, first + count)]
     blocks: list[Block] = []
@@ -111,6 +113,7 @@ def run_scenarios(
     """Simulate each scenario's own replications, as :func:`run_scenario` does, with every
     replication of every scenario in one queue of tasks: the workers start once and
     none waits for another scenario's last replication."""
+    check_engine()
     started = time.time()
     tasks = [(s, r, track_households) for s in scenarios for r in range(s.replications)]
     results: list[Results] = []
