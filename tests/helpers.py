@@ -266,3 +266,44 @@ def open_app(monkeypatch: pytest.MonkeyPatch, files: list[Path], jobs: int = 1) 
     test.run()
     assert not test.exception
     return test
+
+
+# texts that YAML (PyYAML's resolvers or this tool's: 1e5 is a number) reads as another type
+LOOKALIKES = [
+    "1e5",
+    "2.5e-3",
+    "12E3",
+    "1_000",
+    "0x10",
+    "0o17",
+    "017",
+    "0b101",
+    "1:30",
+    "yes",
+    "No",
+    "on",
+    "OFF",
+    "true",
+    "False",
+    "y",
+    "null",
+    "Null",
+    "~",
+    "",
+    ".inf",
+    "-.Inf",
+    ".nan",
+    "2020-01-01",
+    "2001-12-14t21:59:43.10-05:00",
+    "12",
+    "-0",
+    "+1.5",
+    "<<",
+    "=",
+    "a\nb",
+    "tab\there",
+    " leading",
+    "a: b",
+    "# not a comment",
+    "æøå «» \u2028 \x85 😀",
+]

@@ -260,3 +260,17 @@ def test_the_linear_erlang_search_finds_what_the_formula_finds(arrival, service,
     while sizing_estimate.erlang_c_wait(c, arrival, service) > limit:
         c += 1
     assert sizing_estimate.erlang_servers(int(start), arrival, service, lambda w: w <= limit) == c
+
+
+def test_the_documented_budget_is_the_apps() -> None:
+    """The README and the Limits name the budget and the estimate the app uses."""
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    limits = " ".join((ROOT / "scenarios" / "README.md").read_text(encoding="utf-8").split())
+    soft, hard = budget.SOFT_BUDGET // 1_000_000, budget.HARD_BUDGET // 1_000_000
+    per_application = f"{budget.EVENTS_PER_APPLICATION:g}"
+    per_unit_year = f"{budget.EVENTS_PER_UNIT_YEAR:g}"
+    assert f"Up to {soft} million events a run starts at once; up to {hard} million" in readme
+    assert f"{per_application} per application" in readme
+    assert f"plus {per_unit_year} × (1 + turnover) per dwelling-year" in readme
+    assert f"at most {hard} million estimated events (above {soft} million only" in limits
+    assert f"as {per_application} events per application plus {per_unit_year} × (1 +" in limits

@@ -34,7 +34,7 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import invoke
+from helpers import LOOKALIKES, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -432,39 +432,6 @@ def test_every_number_with_every_value() -> None:
 
 # --- names, labels and ids that look like other types: the resolved round trip ----------
 
-# texts YAML (PyYAML's resolvers, or this tool's: 1e5 is a number) would read as another type
-LOOKALIKES = [
-    "1e5",
-    "2.5e-3",
-    "12E3",
-    "1_000",
-    "0x10",
-    "0o17",
-    "017",
-    "0b101",
-    "1:30",
-    ".inf",
-    "-.Inf",
-    ".nan",
-    "yes",
-    "No",
-    "on",
-    "OFF",
-    "y",
-    "true",
-    "False",
-    "null",
-    "Null",
-    "~",
-    "",
-    "2020-01-01",
-    "2001-12-14t21:59:43.10-05:00",
-    "12",
-    "-0",
-    "+1.5",
-    "<<",
-    "=",
-]
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 NAMES = st.one_of(
     st.sampled_from([t for t in LOOKALIKES if _NAME.fullmatch(t)]),

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import assert_input_error, invoke, problem_line
+from helpers import LOOKALIKES, assert_input_error, invoke, problem_line
 
 from sim.config import durations, yaml_io
 from sim.config.errors import ScenarioError
@@ -33,45 +33,6 @@ from sim.config.loader import (
 DATA = Path(__file__).parent / "data"
 MINIMAL = DATA / "valid_minimal.yaml"
 
-# texts that YAML (PyYAML's resolvers or this tool's: 1e5 is a number) reads as another type
-LOOKALIKES = [
-    "1e5",
-    "2.5e-3",
-    "12E3",
-    "1_000",
-    "0x10",
-    "0o17",
-    "017",
-    "0b101",
-    "1:30",
-    "yes",
-    "No",
-    "on",
-    "OFF",
-    "true",
-    "False",
-    "y",
-    "null",
-    "Null",
-    "~",
-    "",
-    ".inf",
-    "-.Inf",
-    ".nan",
-    "2020-01-01",
-    "2001-12-14t21:59:43.10-05:00",
-    "12",
-    "-0",
-    "+1.5",
-    "<<",
-    "=",
-    "a\nb",
-    "tab\there",
-    " leading",
-    "a: b",
-    "# not a comment",
-    "æøå «» \u2028 \x85 😀",
-]
 # of those, the ones a scenario `name` may be (letters, digits, '_', '.', '-')
 NAMES = ["1e5", "12E3", "1_000", "0x10", "017", "yes", "No", "on", "true", "y", "null", "12"]
 
