@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers import assert_input_error, invoke
 
 from sim.app.sources import pasted_scenario
 from sim.config.errors import ScenarioError
@@ -27,7 +28,6 @@ from sim.model import durations
 from sim.model.catalogue import FLOW_DIMS, STOCK_DIMS
 from sim.model.housing import run_replication
 from sim.model.recorder import Recorder
-from tests.helpers import assert_input_error, invoke
 
 JUST_ABOVE_ONE = math.nextafter(1.0, 2.0)
 
