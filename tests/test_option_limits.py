@@ -256,3 +256,19 @@ def test_compare_is_bounded_like_a_grid(tmp_path: Path) -> None:
 def test_jobs_is_bounded_everywhere(command: str) -> None:
     result = invoke(command, "--help")
     assert "--jobs" in result.output and "0<=x<=256" in result.output
+
+
+def test_the_documented_limits_are_the_code_s() -> None:
+    """The README and "Limits" state the grid and budget limits the checks use."""
+    from sim.config import option_limits as limits
+
+    root = DATA.parent.parent
+    readme = " ".join((root / "README.md").read_text(encoding="utf-8").split())
+    documented = " ".join((root / "scenarios" / "README.md").read_text(encoding="utf-8").split())
+    points, replications = f"{limits.MAX_POINTS:,}", f"{limits.MAX_POINT_REPLICATIONS:,}"
+    budget = f"{limits.MAX_BUDGET:,}"
+    assert f"grids of at most {points} points and {replications} replications" in readme
+    assert f"a calibration budget of at most {budget} evaluations" in readme
+    assert f"at most {points} points (a grid's" in documented
+    assert f"and at most {replications} replications in all" in documented
+    assert f"1..{budget} evaluations" in documented
