@@ -165,6 +165,18 @@ def test_max_renewals_turns_later_renewals_strict() -> None:
     assert per_replication(capped, "forced_moves").min() > 0
 
 
+def test_max_renewals_zero_is_strict_from_the_first_contract_end() -> None:
+    """With a cap of 0 renewals, "always" renews no contract: the run is the strict one
+    (the same draws, so the same tables), and a cap of 1 lets renewals through again."""
+    policy = {"policy.renewal": "always"}
+    capped = run_scenario(scenario(municipality(**policy, **{"policy.max_renewals": 0}))).yearly
+    strict = run_scenario(scenario(municipality(**{"policy.renewal": "strict"}))).yearly
+    pd.testing.assert_frame_equal(capped, strict)
+    assert per_replication(capped, "renewals").max() == 0
+    once = run_scenario(scenario(municipality(**policy, **{"policy.max_renewals": 1}))).yearly
+    assert per_replication(once, "renewals").min() > 0
+
+
 def test_differentiated_gives_permanent_need_households_permanent_contracts() -> None:
     data = municipality(
         **{"policy.renewal": "differentiated", "groups.disadvantaged.permanent_need": 1.0}
