@@ -138,3 +138,35 @@ def test_readme_cli_quickstart_commands_run(
             ]
         result = runner.invoke(main, args)
         assert result.exit_code == 0, (words, result.output)
+
+
+@pytest.mark.slow
+def test_readme_sizing_example_prints_what_the_readme_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worked example of "How many units a year?" prints the README's two lines
+    (all but the seconds it took): the README cannot drift from the command."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## How many units a year?", 1)[1].split("\n## ", 1)[0]
+    command, shown = re.findall(r"```bash\n(.*?)```\n\n```\n(.*?)```", section, flags=re.S)[0]
+    words = shlex.split(command.replace("\\\n", " "))
+    assert words[:2] == ["sim", "size"]
+    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [*words[1:], "--out", "sized"])
+    assert result.exit_code == 0, result.output
+
+    def without_seconds(lines: str) -> list[str]:
+        return [re.sub(r"; \d+ s$", "", line) for line in lines.strip().splitlines()]
+
+    printed = [line for line in without_seconds(result.stdout) if not line.startswith("results")]
+    assert printed == without_seconds(shown)
+
+
+def test_the_allocation_rule_said_of_asker_is_its_rule() -> None:
+    """scenarios/README.md names the allocation rule asker.yaml uses: it cannot drift."""
+    text = " ".join((ROOT / "scenarios" / "README.md").read_text(encoding="utf-8").split())
+    said = re.search(r"`asker\.yaml` therefore uses `allocation: (\w+)`", text)
+    assert said is not None
+    rule = sim.load_scenario(ROOT / "scenarios" / "asker.yaml").policy.allocation.at_time(0)
+    assert said.group(1) == rule.value
