@@ -170,3 +170,30 @@ def test_the_allocation_rule_said_of_asker_is_its_rule() -> None:
     assert said is not None
     rule = sim.load_scenario(ROOT / "scenarios" / "asker.yaml").policy.allocation.at_time(0)
     assert said.group(1) == rule.value
+
+
+@pytest.mark.slow
+def test_calibration_worked_example_prints_what_its_readme_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Step 4 of calibration/README.md's worked example prints the lines shown there (all
+    but the seconds it took), and step 5's verdicts are the command's."""
+    text = (ROOT / "calibration" / "README.md").read_text(encoding="utf-8")
+    command = re.search(r"\*\*Run\*\* `(sim calibrate [^`]+)`", text)
+    shown = re.search(r"It printed here:\n\n\s*```\n(.*?)```", text, flags=re.S)
+    assert command is not None and shown is not None
+    (tmp_path / "calibration").symlink_to(ROOT / "calibration")
+    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [*shlex.split(command.group(1))[1:], "--out", "fit"])
+    assert result.exit_code == 0, result.output
+
+    def lines(output: str) -> list[str]:
+        kept = [line.strip() for line in output.strip().splitlines()]
+        return [re.sub(r" \(\d+ s\);", ";", line) for line in kept if line]
+
+    printed = [line for line in lines(result.stdout) if not line.startswith("results")]
+    assert printed == lines(shown.group(1))
+    verdicts = pd.read_csv(tmp_path / "fit" / "identifiability.csv").verdict
+    assert "here all three are pinned down" in text
+    assert list(verdicts) == ["pinned down"] * 3
