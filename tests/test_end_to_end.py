@@ -197,3 +197,22 @@ def test_calibration_worked_example_prints_what_its_readme_shows(
     verdicts = pd.read_csv(tmp_path / "fit" / "identifiability.csv").verdict
     assert "here all three are pinned down" in text
     assert list(verdicts) == ["pinned down"] * 3
+
+
+def test_every_stream_the_model_draws_from_is_in_the_model_description() -> None:
+    """docs/model.md's table of streams names every stream the model takes (its source
+    says ``state.streams[f"<name>/{...}"]``), and the turnaround normals it lists."""
+    from sim.model.stock import TURNAROUND_NORMALS
+
+    source = "".join(
+        path.read_text(encoding="utf-8") for path in (ROOT / "sim" / "model").glob("*.py")
+    )
+    used = set(re.findall(r'streams\[f"([a-z-]+)/\{', source))
+    assert {"arrivals", "household", "turnaround"} <= used
+    described = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    table = set(re.findall(r"^\| `([a-z-]+)/<", described, flags=re.M))
+    assert used == table
+    assert (
+        f"the {TURNAROUND_NORMALS} standard normals of its first {TURNAROUND_NORMALS}" in described
+    )
+    assert f"its first {TURNAROUND_NORMALS} turnarounds take the normals" in described
