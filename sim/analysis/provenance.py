@@ -68,6 +68,9 @@ CORE_FIELDS = (
 CHECKED_FIELDS = ("engine", "checksums")
 """Core fields that folders written before the file checksums lack; a manifest that has
 one of them must have every core field."""
+MANIFEST_MAX_BYTES = 16_000_000
+"""Largest ``manifest.json`` read back (by ``sim report``, and by ``--force`` to tell a
+result folder from others); the biggest written hold a few hundred kB."""
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from sim.analysis.hidden import (
     kill_point,
     recover,
 )
+from sim.analysis.provenance import MANIFEST_MAX_BYTES
 from sim.config.errors import InputError, Problem, brief_text
 
 
@@ -50,10 +51,6 @@ class OutputError(InputError):
     """The output cannot be written (a full disk, no permission ...): exit 2, naming it."""
 
 
-MANIFEST_LIMIT = 16 * 2**20
-"""Largest ``manifest.json`` read to tell whether a folder is a result folder."""
-
-
 def is_result_folder(folder: Path) -> bool:
     """Whether ``folder`` (not a link) holds a ``manifest.json`` written by sim: a JSON
     object that lists the folder's ``files`` and the ``versions`` with ``sim-housing``."""
@@ -61,8 +58,8 @@ def is_result_folder(folder: Path) -> bool:
         if not stat.S_ISDIR(folder.lstat().st_mode):
             return False
         with open_regular(folder / "manifest.json") as handle:
-            text = handle.read(MANIFEST_LIMIT + 1)
-        if len(text) > MANIFEST_LIMIT:
+            text = handle.read(MANIFEST_MAX_BYTES + 1)
+        if len(text) > MANIFEST_MAX_BYTES:
             return False
         manifest = json.loads(text)
     except (OSError, ValueError, RecursionError):

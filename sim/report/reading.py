@@ -20,13 +20,16 @@ from typing import Any
 
 import pandas as pd
 
-from sim.analysis.provenance import CHECKED_FIELDS, CORE_FIELDS, file_digest
+from sim.analysis.provenance import (
+    CHECKED_FIELDS,
+    CORE_FIELDS,
+    MANIFEST_MAX_BYTES,
+    file_digest,
+)
 from sim.config.errors import InputError, Problem, brief, brief_text
 from sim.config.loader import read_yaml
 
 MANIFEST = "manifest.json"
-MANIFEST_MAX_BYTES = 16_000_000
-"""Largest ``manifest.json`` read (the biggest written hold a few hundred kB)."""
 MANIFEST_MAX_DEPTH = 32
 """Deepest nesting of lists and mappings read in a manifest (those written: 5)."""
 
