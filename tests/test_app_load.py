@@ -9,6 +9,7 @@ Pages run serially (``jobs`` 1) on ``tests/data/app-small.yaml``, as in
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from pathlib import Path
@@ -274,3 +275,15 @@ def test_the_documented_budget_is_the_apps() -> None:
     assert f"plus {per_unit_year} × (1 + turnover) per dwelling-year" in readme
     assert f"at most {hard} million estimated events (above {soft} million only" in limits
     assert f"as {per_application} events per application plus {per_unit_year} × (1 +" in limits
+
+
+def test_the_estimate_is_written_as_a_norwegian_reader_writes_numbers(monkeypatch) -> None:
+    """In Norwegian the estimate's thousands are set apart by a space, as elsewhere in the
+    app and the reports ("14 000", never "14,000")."""
+    app = open_app(monkeypatch, [SMALL])
+    app.selectbox(key="baseline").set_value("app-small").run()
+    app.radio(key="language").set_value("no").run()
+    estimates = [c.value for c in app.caption if c.value.startswith("Anslått arbeid:")]
+    assert estimates, [c.value for c in app.caption]
+    events = estimates[0].split(":", 1)[1].split("hendelser")[0].strip()
+    assert re.fullmatch(r"\d{1,3}(\u00a0\d{3})+", events), estimates[0]

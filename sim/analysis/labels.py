@@ -3,6 +3,8 @@ catalogue (``sim/model/catalogue.py``)."""
 
 from __future__ import annotations
 
+import math
+
 from sim.model.catalogue import CATALOGUE, RECORDED
 
 # metric -> (English label, Norwegian label, unit), for the metrics a run's tables hold
@@ -14,6 +16,24 @@ METRICS: dict[str, tuple[str, str, str]] = {
 
 Phrases = dict[str, tuple[str, str]]
 """Texts by key, each as (English, Norwegian bokmål)."""
+
+
+def number(value: float, language: str, digits: int | None = None) -> str:
+    """A number as a reader of the language writes it: ``1,234.5`` or ``1 234,5``.
+
+    >>> number(1234.56, "en"), number(12.34, "no"), number(0.1234, "no")
+    ('1,235', '12,3', '0,12')
+    >>> number(1234.56, "no") == "1\\u00a0235"
+    True
+    """
+    if not math.isfinite(value):
+        return "–"
+    if digits is None:
+        digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+    text = f"{value:,.{digits}f}"
+    if language == "no":
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    return text
 
 
 def phrase(phrases: Phrases, key: str, language: str, **values: object) -> str:

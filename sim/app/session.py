@@ -12,6 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from sim.analysis.labels import number
 from sim.app.budget import HARD_BUDGET, Cost
 from sim.app.runs import Runner, Tick
 from sim.app.sources import STARTUP, Baseline, find_baselines
@@ -163,15 +164,27 @@ def within_budget(cost: Cost, confirm_key: str) -> bool:
     minutes = cost.seconds / 60
     if cost.refused:
         st.error(
-            say("budget_refused", lang, events=cost.events, budget=HARD_BUDGET, minutes=minutes)
+            say(
+                "budget_refused",
+                lang,
+                events=number(cost.events, lang, 0),
+                budget=number(HARD_BUDGET, lang, 0),
+                minutes=number(minutes, lang, 0),
+            )
         )
         return False
     if cost.needs_confirmation:
         confirmed = st.checkbox(
-            say("budget_confirm", lang, events=cost.events, minutes=minutes), key=confirm_key
+            say(
+                "budget_confirm",
+                lang,
+                events=number(cost.events, lang, 0),
+                minutes=number(minutes, lang, 0),
+            ),
+            key=confirm_key,
         )
         return bool(confirmed)
-    st.caption(say("budget_ok", lang, events=cost.events, seconds=cost.seconds))
+    st.caption(say("budget_ok", lang, events=number(cost.events, lang, 0), seconds=cost.seconds))
     return True
 
 

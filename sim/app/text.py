@@ -50,21 +50,21 @@ TEXT: Phrases = {
     "pasted_mark": ("pasted", "limt inn"),
     # run budget and cancel (every page that runs)
     "budget_ok": (
-        "Estimated work: {events:,.0f} events, about {seconds:.0f} s.",
-        "Anslått arbeid: {events:,.0f} hendelser, omtrent {seconds:.0f} s.",
+        "Estimated work: {events} events, about {seconds:.0f} s.",
+        "Anslått arbeid: {events} hendelser, omtrent {seconds:.0f} s.",
     ),
     "budget_confirm": (
-        "This run is large: about {events:,.0f} events, some {minutes:.0f} minutes on the "
+        "This run is large: about {events} events, some {minutes} minutes on the "
         "shared workers. Tick to run it anyway.",
-        "Denne kjøringen er stor: omtrent {events:,.0f} hendelser, rundt {minutes:.0f} "
+        "Denne kjøringen er stor: omtrent {events} hendelser, rundt {minutes} "
         "minutter på de delte arbeidsprosessene. Kryss av for å kjøre likevel.",
     ),
     "budget_refused": (
-        "Too large to run here: about {events:,.0f} events (some {minutes:,.0f} minutes), "
-        "over the app's budget of {budget:,} events. Use fewer replications, years or "
+        "Too large to run here: about {events} events (some {minutes} minutes), "
+        "over the app's budget of {budget} events. Use fewer replications, years or "
         "units, or run it with sim run.",
-        "For stor til å kjøres her: omtrent {events:,.0f} hendelser (rundt {minutes:,.0f} "
-        "minutter), over appens grense på {budget:,} hendelser. Bruk færre replikasjoner, "
+        "For stor til å kjøres her: omtrent {events} hendelser (rundt {minutes} "
+        "minutter), over appens grense på {budget} hendelser. Bruk færre replikasjoner, "
         "år eller boliger, eller kjør med sim run.",
     ),
     "cancel": ("Cancel", "Avbryt"),
@@ -125,10 +125,10 @@ TEXT: Phrases = {
     ),
     "running": ("Running {n} replications …", "Kjører {n} replikasjoner …"),
     "grid_too_large": (
-        "The full grid is too large to run here: about {events:,.0f} events (some "
-        "{minutes:,.0f} minutes). Use fewer replications, or run sim tradeoff.",
-        "Hele rutenettet er for stort til å kjøres her: omtrent {events:,.0f} hendelser "
-        "(rundt {minutes:,.0f} minutter). Bruk færre replikasjoner, eller kjør sim tradeoff.",
+        "The full grid is too large to run here: about {events} events (some "
+        "{minutes} minutes). Use fewer replications, or run sim tradeoff.",
+        "Hele rutenettet er for stort til å kjøres her: omtrent {events} hendelser "
+        "(rundt {minutes} minutter). Bruk færre replikasjoner, eller kjør sim tradeoff.",
     ),
     "grid_running": ("Running point {i} of {n} …", "Kjører punkt {i} av {n} …"),
     "ran": (

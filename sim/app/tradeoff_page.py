@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from sim.analysis.labels import measure_label
+from sim.analysis.labels import measure_label, number
 from sim.analysis.tradeoff import STABILITY_YEARS
 from sim.app import controls as ctl
 from sim.app.budget import Cost, run_cost
@@ -170,7 +170,14 @@ def _run_grid(base: Chosen, category: str, replications: int, lang: str, cost: C
     within the soft budget (there is no box to confirm a grid)."""
     cost = replace(cost, events=cost.events * len(GRID))
     if cost.refused or cost.needs_confirmation:
-        st.error(say("grid_too_large", lang, events=cost.events, minutes=cost.seconds / 60))
+        st.error(
+            say(
+                "grid_too_large",
+                lang,
+                events=number(cost.events, lang, 0),
+                minutes=number(cost.seconds / 60, lang, 0),
+            )
+        )
         return
     start = ctl.baseline_controls(base.scenario, category)
     progress = st.progress(0.0)

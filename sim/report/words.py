@@ -7,9 +7,7 @@ and units come from the metric catalogue (:mod:`sim.analysis.labels`).
 
 from __future__ import annotations
 
-import math
-
-from sim.analysis.labels import Phrases, phrase, unit
+from sim.analysis.labels import Phrases, number, phrase, unit
 
 __all__ = ["FAMILIES", "TEXT", "number", "say", "unit"]
 
@@ -275,24 +273,6 @@ TEXT: Phrases = {
         "ikke bestemt av disse målene",
     ),
 }
-
-
-def number(value: float, language: str, digits: int | None = None) -> str:
-    """A number as a reader of the language writes it: ``1,234.5`` or ``1 234,5``.
-
-    >>> number(1234.56, "en"), number(12.34, "no"), number(0.1234, "no")
-    ('1,235', '12,3', '0,12')
-    >>> number(1234.56, "no") == "1\\u00a0235"
-    True
-    """
-    if not math.isfinite(value):
-        return "–"
-    if digits is None:
-        digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
-    text = f"{value:,.{digits}f}"
-    if language == "no":
-        text = text.replace(",", "\u00a0").replace(".", ",")
-    return text
 
 
 def say(key: str, language: str, **values: object) -> str:
