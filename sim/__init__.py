@@ -38,7 +38,7 @@ from sim.api import (
 )
 from sim.config.errors import InputError, ScenarioError
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Comparison",
