@@ -67,7 +67,7 @@ def model_rate(scenario_file: Path, replications: int) -> tuple[int, float]:
         model = HousingModel(scenario, replication)
         model.run()
         seconds += time.perf_counter() - started
-        events += model.state.processed
+        events += model.engine.processed
     return events, seconds
 
 
