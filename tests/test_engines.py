@@ -262,6 +262,23 @@ def test_the_oracle_runs_timers_as_simpy_events() -> None:
     assert oracle.processed == 4 == oracle.processed  # (4 timers and a stop event; 1 queued)
 
 
+def test_a_replication_runs_without_simpy() -> None:
+    """simpy is the tests' oracle, not a dependency: a replication runs (and the package
+    imports) where simpy cannot be imported."""
+    scenario = ROOT / "tests" / "data" / "tiny.yaml"
+    code = (
+        "import sys; sys.modules['simpy'] = None\n"
+        "import sim, sim.cli\n"
+        "from sim.config.loader import load_scenario\n"
+        "from sim.model import HousingModel\n"
+        f"model = HousingModel(load_scenario({str(scenario)!r}), 0)\n"
+        "print(len(model.run()) > 0, model.engine.processed > 0)"
+    )
+    done = _python(code, ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]
+
+
 def test_the_engines_priorities_are_simpys() -> None:
     """The engine's own constants for its priorities have simpy's values."""
     from simpy.events import NORMAL, URGENT
