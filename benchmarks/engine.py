@@ -11,11 +11,11 @@ line printed is
 ``bare_engine_to_bare_simpy``, compares the same bare processes run on the model's own
 engine (``sim/model/engine.py``: callbacks that schedule the next timer) with simpy's.
 Machines are noisy, so they are timed alternately, ``--rounds`` times each, and the best
-rate of each is compared. The line ``engine:`` says whether the installed model is the
-mypyc-compiled build (see setup.py) or pure Python; run it with ``PYTHONPATH=.`` from
-the repository root to time the pure-Python source instead. simpy is not a dependency
-of the model (it is the definition of event order the engine is tested against): it
-comes with the test extra, ``pip install ".[test]"``, or ``pip install simpy``.
+rate of each is compared. The line ``engine:`` says whether the model is the
+mypyc-compiled build (see setup.py) or pure Python; run it with ``SIM_PURE_PYTHON=1``
+to time the pure-Python source instead. simpy is not a dependency of the model (it is the
+definition of event order the engine is tested against): it comes with the test extra,
+``pip install ".[test]"``, or ``pip install simpy``.
 
 Usage: python benchmarks/engine.py [--scenario FILE] [--rounds N] [--replications N]
 """

@@ -27,7 +27,9 @@ from sim.runner import run_scenario
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _python(code: str, path: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+def _python(
+    code: str, path: Path | None = None, cwd: Path | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
     environment = {
         k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "SIM_PURE_PYTHON"}
     }
@@ -36,7 +38,7 @@ def _python(code: str, path: Path | None = None, **env: str) -> subprocess.Compl
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-W", "always", "-c", code],
-        cwd=path or ROOT,
+        cwd=cwd or path or ROOT,
         capture_output=True,
         text=True,
         env=environment,
@@ -167,6 +169,56 @@ def test_matching_build_is_used(tmp_path: Path) -> None:
     assert done.returncode != 0  # the fake extension was loaded, and is not one
     assert "ImportError" in done.stderr
     assert f"housing{importlib.machinery.EXTENSION_SUFFIXES[0]}" in done.stderr
+
+
+def _root_before_install(tmp_path: Path, recorded: str) -> tuple[Path, Path]:
+    """A repository root (the sources, no build) and, in ``site``, an install with fake
+    compiled files and a build record: Python started in the root finds the root's
+    sources first and the install further on ``sys.path``."""
+    site = _copy_package(tmp_path / "site", recorded)
+    root = tmp_path / "root"
+    shutil.copytree(
+        ROOT / "sim",
+        root / "sim",
+        ignore=shutil.ignore_patterns("*.so", "_build.py", "__pycache__"),
+    )
+    return root, site
+
+
+def test_a_repository_root_runs_the_compiled_install_of_its_sources(tmp_path: Path) -> None:
+    """Sources with no build beside them, shadowing an install compiled from the same
+    sources: the install's compiled files are what gets imported."""
+    root, site = _root_before_install(tmp_path, source_hash(ROOT / "sim" / "model"))
+    done = _python(PROBE, site, cwd=root)
+    assert done.returncode != 0, done.stdout  # the fake extension was loaded, and is not one
+    first = site / "sim" / "model" / f"{MODULES[0]}{importlib.machinery.EXTENSION_SUFFIXES[0]}"
+    assert str(first) in done.stderr
+
+
+def test_a_repository_root_says_when_it_does_not_run_the_compiled_install(
+    tmp_path: Path,
+) -> None:
+    """An install compiled from other sources: the root's pure-Python sources run, with
+    one line on stderr naming both folders, why, and how to run the compiled one."""
+    root, site = _root_before_install(tmp_path, "0" * 64)
+    done = _python(PROBE, site, cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "pure Python (a compiled install of other sources is shadowed)",
+        "False",
+    ]
+    [line] = done.stderr.splitlines()
+    assert "RuntimeWarning" in line and "built from other sources" in line
+    assert str(root) in line and str(site) in line
+    assert "python -P" in line and "pip install ." in line
+
+
+def test_a_repository_root_with_pure_python_requested_says_nothing(tmp_path: Path) -> None:
+    root, site = _root_before_install(tmp_path, "0" * 64)
+    done = _python(PROBE, site, cwd=root, SIM_PURE_PYTHON="1")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["pure Python", "False"]
+    assert done.stderr == ""
 
 
 def test_import_keeps_the_matplotlib_backend() -> None:
