@@ -66,7 +66,7 @@ def main() -> None:
         began = time.process_time()
         model.run()
         seconds = time.process_time() - began
-        events = model.state.processed
+        events = model.engine.processed
         estimate = replication_events(scenario)
         case = f"{file.stem} {' '.join(settings)}".strip()
         print(

@@ -26,7 +26,7 @@ have ranged from 0.94 to 1.81). Equal work on both sides keeps the best of each 
 single small replication lasts under a second, and the best of a few such could fall
 in a fast spell that a run ten times as long cannot. The line ``engine:`` says
 whether the installed model is the mypyc-compiled build (see setup.py) or pure Python;
-run it with ``PYTHONPATH=.`` from the repository root to time the pure-Python source.
+run it with ``SIM_PURE_PYTHON=1`` to time the pure-Python source.
 
 Usage: python benchmarks/scaling.py [--scenario FILE] [--small N] [--large N]
        [--rounds N] [--replication N] [--small-replications N]

@@ -166,7 +166,7 @@ def test_the_estimate_is_an_upper_one_within_three_times_the_events() -> None:
         scenario = scenario_from(base, settings)[0] if settings else base
         model = HousingModel(scenario, 0)
         model.run()
-        events = model.state.processed
+        events = model.engine.processed
         assert events <= budget.replication_events(scenario) <= 3 * events, settings
     huge = budget.run_cost(load_scenario(SMALL), 8, 2)
     assert not huge.refused and not huge.needs_confirmation

@@ -27,7 +27,9 @@ from sim.runner import run_scenario
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _python(code: str, path: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+def _python(
+    code: str, path: Path | None = None, cwd: Path | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
     environment = {
         k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "SIM_PURE_PYTHON"}
     }
@@ -36,7 +38,7 @@ def _python(code: str, path: Path | None = None, **env: str) -> subprocess.Compl
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-W", "always", "-c", code],
-        cwd=path or ROOT,
+        cwd=cwd or path or ROOT,
         capture_output=True,
         text=True,
         env=environment,
@@ -169,6 +171,56 @@ def test_matching_build_is_used(tmp_path: Path) -> None:
     assert f"housing{importlib.machinery.EXTENSION_SUFFIXES[0]}" in done.stderr
 
 
+def _root_before_install(tmp_path: Path, recorded: str) -> tuple[Path, Path]:
+    """A repository root (the sources, no build) and, in ``site``, an install with fake
+    compiled files and a build record: Python started in the root finds the root's
+    sources first and the install further on ``sys.path``."""
+    site = _copy_package(tmp_path / "site", recorded)
+    root = tmp_path / "root"
+    shutil.copytree(
+        ROOT / "sim",
+        root / "sim",
+        ignore=shutil.ignore_patterns("*.so", "_build.py", "__pycache__"),
+    )
+    return root, site
+
+
+def test_a_repository_root_runs_the_compiled_install_of_its_sources(tmp_path: Path) -> None:
+    """Sources with no build beside them, shadowing an install compiled from the same
+    sources: the install's compiled files are what gets imported."""
+    root, site = _root_before_install(tmp_path, source_hash(ROOT / "sim" / "model"))
+    done = _python(PROBE, site, cwd=root)
+    assert done.returncode != 0, done.stdout  # the fake extension was loaded, and is not one
+    first = site / "sim" / "model" / f"{MODULES[0]}{importlib.machinery.EXTENSION_SUFFIXES[0]}"
+    assert str(first) in done.stderr
+
+
+def test_a_repository_root_says_when_it_does_not_run_the_compiled_install(
+    tmp_path: Path,
+) -> None:
+    """An install compiled from other sources: the root's pure-Python sources run, with
+    one line on stderr naming both folders, why, and how to run the compiled one."""
+    root, site = _root_before_install(tmp_path, "0" * 64)
+    done = _python(PROBE, site, cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "pure Python (a compiled install of other sources is shadowed)",
+        "False",
+    ]
+    [line] = done.stderr.splitlines()
+    assert "RuntimeWarning" in line and "built from other sources" in line
+    assert str(root) in line and str(site) in line
+    assert "python -P" in line and "pip install ." in line
+
+
+def test_a_repository_root_with_pure_python_requested_says_nothing(tmp_path: Path) -> None:
+    root, site = _root_before_install(tmp_path, "0" * 64)
+    done = _python(PROBE, site, cwd=root, SIM_PURE_PYTHON="1")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["pure Python", "False"]
+    assert done.stderr == ""
+
+
 def test_import_keeps_the_matplotlib_backend() -> None:
     code = (
         "import matplotlib; matplotlib.use('svg'); b = matplotlib.get_backend(); "
@@ -240,61 +292,82 @@ def test_long_chain_of_transfers(units: int, tmp_path: Path) -> None:
     _check_chain(units, tmp_path)
 
 
-def test_simpy_runs_bare_timers() -> None:
-    """The protocol the engine relies on (simpy is pinned to 4.1.x in pyproject.toml):
-    ``Environment.step`` calls a scheduled object's ``callbacks`` and reads its ``_ok``,
-    and the clock is ``Environment._now``."""
+def test_the_oracle_runs_timers_as_simpy_events() -> None:
+    """The oracle the engine is checked against (simpy is pinned to 4.1.x in the test
+    extra): each timer is a simpy event processed by ``Environment.run`` at its time, and
+    the events processed are counted as simpy hands out and queues them."""
     import simpy
-    from simpy.events import NORMAL
+    from simpy_oracle import SimpyOracle
 
-    from sim.model.state import Timer
+    from sim.model.engine import NORMAL, URGENT, Timer
 
     assert simpy.__version__.startswith("4.1.")
-    env = simpy.Environment(initial_time=1.0)
+    oracle = SimpyOracle(1.0)
     seen: list[tuple[float, str]] = []
-    env.schedule(Timer(lambda event: seen.append((env.now, event.value)), "b"), NORMAL, 2.5)  # type: ignore[arg-type]
-    env.schedule(Timer(lambda event: seen.append((env.now, event.value)), "a"), NORMAL, 0.5)  # type: ignore[arg-type]
-    env.run()
-    assert seen == [(1.5, "a"), (3.5, "b")]
-    assert env._now == env.now == 3.5  # the model reads the clock as _now
+    oracle.schedule(Timer(lambda timer: seen.append((oracle.now, timer.value)), "b"), NORMAL, 2.5)
+    oracle.call(lambda timer: seen.append((oracle.now, timer.value)), "a", 0.5)
+    oracle.schedule(Timer(lambda timer: seen.append((oracle.now, timer.value)), "c"), URGENT, 0.5)
+    oracle.schedule(Timer(lambda timer: seen.append((oracle.now, timer.value)), "d"), NORMAL, 9.0)
+    oracle.run_until(5.0)
+    assert seen == [(1.5, "c"), (1.5, "a"), (3.5, "b")]
+    assert oracle.now == 5.0
+    assert oracle.processed == 4 == oracle.processed  # (4 timers and a stop event; 1 queued)
+
+
+def test_a_replication_runs_without_simpy() -> None:
+    """simpy is the tests' oracle, not a dependency: a replication runs (and the package
+    imports) where simpy cannot be imported."""
+    scenario = ROOT / "tests" / "data" / "tiny.yaml"
+    code = (
+        "import sys; sys.modules['simpy'] = None\n"
+        "import sim, sim.cli\n"
+        "from sim.config.loader import load_scenario\n"
+        "from sim.model import HousingModel\n"
+        f"model = HousingModel(load_scenario({str(scenario)!r}), 0)\n"
+        "print(len(model.run()) > 0, model.engine.processed > 0)"
+    )
+    done = _python(code, ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]
 
 
 def test_the_engines_priorities_are_simpys() -> None:
-    """The engine's own constants for simpy's priorities have simpy's values."""
+    """The engine's own constants for its priorities have simpy's values."""
     from simpy.events import NORMAL, URGENT
 
-    from sim.model import state
+    from sim.model import engine
 
-    assert (state.URGENT, state.NORMAL) == (URGENT, NORMAL)
+    assert (engine.URGENT, engine.NORMAL) == (URGENT, NORMAL)
 
 
 @pytest.mark.parametrize("units", [None, 70_000])
 @pytest.mark.parametrize("seed", range(5))
 def test_the_engines_loop_runs_timers_as_simpy_does(seed: int, units: int | None) -> None:
-    """``State.run_until`` against ``Environment.run(until=...)`` on the same timers, with
+    """``Engine.run_until`` against ``Environment.run(until=...)`` on the same timers, with
     ties in time and priority, urgent and normal timers exactly at the stop time (simpy
     runs the urgent ones queued before it started, and no normal one), timers at and
     just before the bounds of the calendar's slices, and timers that queue more timers,
     some with no delay, over three calendar years: the same calls at the same times, the
-    same clock at the end. With ``units``, the municipality is big enough for the finest
-    calendar (``MAX_SLICES`` a year)."""
+    same clock at the end, the same count of events processed. With ``units``, the
+    municipality is big enough for the finest calendar (``MAX_SLICES`` a year)."""
     import random
 
-    import simpy
     from simpy.events import NORMAL, URGENT
+    from simpy_oracle import SimpyOracle
 
     from sim.config.loader import load_scenario
-    from sim.model.state import MAX_SLICES, SLICES, State, Timer
+    from sim.model.engine import MAX_SLICES, SLICES, Timer
+    from sim.model.state import State
 
     scenario = load_scenario(Path(__file__).parent / "data" / "tiny.yaml")
     if units is not None:
         stock = {k: cat.model_copy(update={"units": units}) for k, cat in scenario.stock.items()}
         scenario = scenario.model_copy(update={"stock": stock})
-    state = State(scenario, 0, False)
-    assert state.slices == (SLICES if units is None else MAX_SLICES)
-    start = state.now
+    engine = State(scenario, 0, False).engine
+    assert engine.slices == (SLICES if units is None else MAX_SLICES)
+    start = engine.now
     rng = random.Random(seed)
-    bound = rng.randrange(1, 3 * state.slices) / state.slices  # a slice's first instant
+    bound = rng.randrange(1, 3 * engine.slices) / engine.slices  # a slice's first instant
     just_before = math.nextafter(start + bound, 0.0) - start  # the last of the slice before
     plan = [
         (
@@ -305,73 +378,77 @@ def test_the_engines_loop_runs_timers_as_simpy_does(seed: int, units: int | None
     ]
     children = {i: rng.random() < 0.3 for i in range(len(plan))}
 
-    def run(schedule, now, start, call=None) -> list[tuple[float, int]]:  # type: ignore[no-untyped-def]
+    def run(queue, own_timers: bool) -> list[tuple[float, int]]:  # type: ignore[no-untyped-def]
+        rng_child = random.Random(seed)  # the same children for both
         seen: list[tuple[float, int]] = []
 
         def fire(event) -> None:  # type: ignore[no-untyped-def]
-            seen.append((now(), event.value))
+            seen.append((queue.now, event.value))
             if event.value < len(plan) and children[event.value]:
                 delay = rng_child.choice([0.0, 0.25, 1.0])
                 priority = rng_child.choice([URGENT, NORMAL])
-                if call is None:
-                    schedule(Timer(fire, event.value + 1000), priority, delay)
-                else:  # the engine's own timers, used again once fired
-                    call(fire, event.value + 1000, delay, priority)
+                if own_timers:  # the engine's own timers, used again once fired
+                    queue.call(fire, event.value + 1000, delay, priority)
+                else:
+                    queue.schedule(Timer(fire, event.value + 1000), priority, delay)
 
         for i, (delay, priority) in enumerate(plan):
-            schedule(Timer(fire, i), priority, delay)
-        start()
+            queue.schedule(Timer(fire, i), priority, delay)
+        queue.run_until(start + 3.0)
         return seen
 
     # the model's clock starts at a calendar year; the timers span three years (the
     # engine keeps later slices' timers out of its heap until their slice comes)
     assert start == int(start)
-    rng_child = random.Random(seed)
-    env = simpy.Environment(initial_time=start)
-    expected = run(env.schedule, lambda: env.now, lambda: env.run(until=start + 3.0))
-    expected_clock = env.now
+    oracle = SimpyOracle(start)
+    expected = run(oracle, own_timers=False)
 
-    rng_child = random.Random(seed)
-    got = run(state.schedule, lambda: state.now, lambda: state.run_until(start + 3.0), state.call)
+    got = run(engine, own_timers=True)
     assert got == expected
-    assert state.now == state.env.now == expected_clock == start + 3.0
+    assert engine.now == oracle.now == start + 3.0
     assert any(t == start + 3.0 for t, _ in got)
     assert any(t == start + 1.0 for t, _ in got) and any(t > start + 2.0 for t, _ in got)
     assert len(got) < len(plan) + sum(children.values())
     # events run, as simpy counts them: those still queued (in the heap or waiting for
     # their slice) are not
-    assert state.processed == next(env._eid) - len(env._queue)  # (ids handed out so far)
-    assert state.processed < state._next_id
+    assert engine.processed == oracle.processed
+    assert engine.processed < engine._next_id
+    # on to a second stop (the first one's id taken): the same calls, clock and count
+    engine.run_until(start + 3.5)
+    oracle.run_until(start + 3.5)
+    assert got == expected and any(t > start + 3.0 for t, _ in got)
+    assert engine.now == oracle.now == start + 3.5
+    assert engine.processed == oracle.processed
 
 
 def test_the_engines_own_timers_are_used_again_once_fired() -> None:
-    """``State.call`` takes a timer that has fired (the last one first) and clears what
+    """``Engine.call`` takes a timer that has fired (the last one first) and clears what
     it carried; a timer made by the caller and given to ``schedule`` is never used again,
     and a normal timer due at or after the end takes none."""
-    from sim.config.loader import load_scenario
-    from sim.model.state import NORMAL, State, Timer
+    from sim.model.engine import NORMAL, SLICES, Engine, Timer
 
-    state = State(load_scenario(Path(__file__).parent / "data" / "tiny.yaml"), 0, False)
+    t0 = 2000.0
+    engine = Engine(t0, 2010.0, SLICES)
     seen: list[tuple[float, object, int, int]] = []
     fired: list[Timer] = []
 
     def fire(timer: Timer) -> None:
-        seen.append((state.now - state.t0, timer.value, timer.token, timer.kind))
+        seen.append((engine.now - t0, timer.value, timer.token, timer.kind))
         fired.append(timer)
 
     own = Timer(fire, "own")
-    state.schedule(own, NORMAL, 0.25)
-    first = state.call(fire, "a", 0.5, NORMAL, 1, 2)
-    state.run_until(state.t0 + 1.0)
+    engine.schedule(own, NORMAL, 0.25)
+    first = engine.call(fire, "a", 0.5, NORMAL, 1, 2)
+    engine.run_until(t0 + 1.0)
     assert seen == [(0.25, "own", 0, 0), (0.5, "a", 1, 2)]
     assert fired[1] is first
-    assert state._spare == [fired[1]] and fired[1].value is None and own.value == "own"
+    assert engine._spare == [fired[1]] and fired[1].value is None and own.value == "own"
     # due at the end: not queued, and no timer to hold
-    assert state.call(fire, "late", state.end - state.now, NORMAL) is None
-    assert state._spare == [fired[1]]
-    assert state.call(fire, "b", 0.5, NORMAL, 3, 4) is first
-    assert state._spare == []
-    state.run_until(state.t0 + 2.0)
+    assert engine.call(fire, "late", engine.end - engine.now, NORMAL) is None
+    assert engine._spare == [fired[1]]
+    assert engine.call(fire, "b", 0.5, NORMAL, 3, 4) is first
+    assert engine._spare == []
+    engine.run_until(t0 + 2.0)
     assert seen[2:] == [(1.5, "b", 3, 4)] and fired[2] is fired[1]
 
 
@@ -383,17 +460,18 @@ def test_households_off_the_lists_are_not_held_by_timers_or_entries() -> None:
     clock. Checked mid-run on the Asker baseline, where thousands of timers and entries
     go stale; its results are pinned elsewhere (tests/backtests)."""
     from sim.config.loader import load_scenario
+    from sim.model.engine import NORMAL, Timer
     from sim.model.housing import HousingModel
-    from sim.model.state import NORMAL, Timer
 
     model = HousingModel(load_scenario(ROOT / "scenarios" / "asker-calibrated.yaml"), 0, False)
     state = model.state
+    engine = model.engine
     seen = {"stopped": 0, "running": 0, "dead": 0, "live": 0}
 
     def check(_: Timer) -> None:
-        heap = state._queue[: state._queued]
+        heap = engine._queue[: engine._queued]
         queued = [entry if isinstance(entry, Timer) else entry[3] for entry in heap]
-        for later in state._later:
+        for later in engine._later:
             while later is not None:
                 queued.append(later)
                 later = later.following
@@ -417,7 +495,7 @@ def test_households_off_the_lists_are_not_held_by_timers_or_entries() -> None:
                     seen["dead"] += 1
                     assert entry.household is None
 
-    for year in range(2, int(state.end - state.t0)):
-        state.schedule(Timer(check, None), NORMAL, year + 0.5)
+    for year in range(2, int(engine.end - state.t0)):
+        engine.schedule(Timer(check, None), NORMAL, year + 0.5)
     model.run()
     assert min(seen.values()) > 100, seen

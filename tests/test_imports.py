@@ -18,7 +18,7 @@ PROBE = """
 import logging, pkgutil, importlib, signal, sys, warnings
 import matplotlib, numpy
 # the dependencies first: what they set when imported is theirs (scipy adds warning filters)
-import click, matplotlib.figure, matplotlib.ticker, pandas, pyarrow, pydantic, simpy, yaml
+import click, matplotlib.figure, matplotlib.ticker, pandas, pyarrow, pydantic, yaml
 import scipy.optimize, scipy.stats, scipy.stats.qmc
 import altair, streamlit, streamlit.web.cli  # the app's (an extra; the test extra has it)
 import distributed  # --scheduler's (the dask extra; the test extra has it)

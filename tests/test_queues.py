@@ -1,6 +1,7 @@
-"""Unit tests of ``sim/model/queues.py``: the first-come queue keeps the order a ``deque``
-with ``append``, ``popleft`` and ``remove`` would, whatever the mix of operations; the
-event heap and the sorted waiting lists keep the order ``heapq`` and ``bisect`` would."""
+"""Unit tests of ``sim/model/queues.py`` and of the event heap of ``sim/model/engine.py``:
+the first-come queue keeps the order a ``deque`` with ``append``, ``popleft`` and
+``remove`` would, whatever the mix of operations; the event heap and the sorted waiting
+lists keep the order ``heapq`` and ``bisect`` would."""
 
 from __future__ import annotations
 
@@ -12,17 +13,8 @@ from collections import deque
 
 import pytest
 
-from sim.model.queues import (
-    CHUNK,
-    FREE,
-    SLACK,
-    Entry,
-    FifoSet,
-    Timer,
-    WaitingList,
-    timer_pop,
-    timer_push,
-)
+from sim.model.engine import FREE, Timer, timer_pop, timer_push
+from sim.model.queues import CHUNK, SLACK, Entry, FifoSet, WaitingList
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -26,7 +26,6 @@ from typing import Any
 from sim.config.schema import Scenario
 
 DEPENDENCIES = [
-    "simpy",
     "numpy",
     "pandas",
     "scipy",

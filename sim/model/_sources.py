@@ -20,6 +20,7 @@ MODULES = (
     "duration_tables",
     "durations",
     "queues",
+    "engine",
     "entities",
     "recorder",
     "rules",

@@ -19,6 +19,7 @@ class Allocation:
         self, state: State, lists: WaitingLists, shelter: Shelter, tenancies: Tenancies
     ) -> None:
         self.state = state
+        self.engine = state.engine
         self.lists = lists
         self.shelter = shelter
         self.tenancies = tenancies
@@ -44,7 +45,7 @@ class Allocation:
             if penalty == "back_of_queue":
                 self.lists.leave(household)
                 wait_start = household.wait_start
-                self.lists.join(household, state.now, wait_start, try_vacant=False)
+                self.lists.join(household, self.engine.now, wait_start, try_vacant=False)
             elif penalty == "removed":
                 self.lists.leave(household)
                 self.shelter.leave(household)

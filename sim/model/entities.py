@@ -9,7 +9,8 @@ from typing import Any
 
 from sim.config.schema import Category, Group, Policy, Renewal
 from sim.model.durations import Standardised, exponential, mean, sampler
-from sim.model.queues import Entry, Timer, WaitingList
+from sim.model.engine import Timer
+from sim.model.queues import Entry, WaitingList
 from sim.model.streams import (
     D_BREAKDOWN,
     D_CONTRACT_PHASE,

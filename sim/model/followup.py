@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sim.model.engine import NORMAL
 from sim.model.entities import Household
 from sim.model.queues import FifoSet
-from sim.model.state import NORMAL, State
+from sim.model.state import State
 from sim.model.streams import H_FOLLOWUP_LENGTH
 
 
@@ -22,6 +23,7 @@ class FollowUp:
 
     def __init__(self, state: State, on_end: Callable[[Any], None]) -> None:
         self.state = state
+        self.engine = state.engine
         self.on_end = on_end
         self.capacity = 0
         self.active = 0
@@ -41,13 +43,13 @@ class FollowUp:
         household.followed = True
         household.followups += 1
         self.active += 1
-        now = state.now
+        now = self.engine.now
         state.followed.add(household.base + dwelling.k, 1, now)
         length = state.followup_years
         if length is not None:  # the spell's length: the household's own draw for it
             u = household.hashed(H_FOLLOWUP_LENGTH, household.followups - 1)
             delay = length * state.followup_spell.quantile(u)
-            state.call(self.on_end, household, delay, NORMAL, household.followups)
+            self.engine.call(self.on_end, household, delay, NORMAL, household.followups)
 
     def release(self, household: Household) -> list[Household]:
         """End the household's follow-up (or its place in the queue); return who starts."""
@@ -59,7 +61,7 @@ class FollowUp:
         household.followed = False
         self.active -= 1
         if household.dwelling is not None:
-            self.state.followed.add(household.base + household.dwelling.k, -1, self.state.now)
+            self.state.followed.add(household.base + household.dwelling.k, -1, self.engine.now)
         return self.fill()
 
     def set_capacity(self, slots: int) -> list[Household]:

@@ -4,9 +4,9 @@
 years and returns the replication's tidy yearly rows (and, on request, one record per
 household). It is a pure function of the scenario, its seed and the replication index.
 
-This module is the calendar and the run loop: it builds the shared :class:`State` and
-the parts that act on it, times the applications, closes the years, and holds the
-handlers of every timer (``State.run_until`` runs the event queue). Each handler lets
+This module builds the shared :class:`State` and the parts that act on it, times the
+applications, closes the years, and holds the handlers of every timer (the engine of
+``engine.py``, ``state.engine``, keeps the clock and runs the event queue). Each handler lets
 its part act, then settles: it drains the work lists of households to place and units
 to let until both are empty, so what one move sets off is handled after it, never
 inside it (no call depth grows with the number of households). The parts, bottom up:
@@ -25,13 +25,13 @@ from typing import Any
 
 from sim.config.schema import Scenario
 from sim.model.allocation import Allocation
+from sim.model.engine import URGENT, Timer
 from sim.model.entities import GroupRuntime
 from sim.model.followup import FollowUp
 from sim.model.population import populate
-from sim.model.queues import Timer
 from sim.model.recorder import Row, count
 from sim.model.shelter import Shelter
-from sim.model.state import URGENT, State
+from sim.model.state import State
 from sim.model.stock import Stock
 from sim.model.streams import D_APPROVAL, D_HOMELESS, D_KEY
 from sim.model.tenancy import Tenancies
@@ -46,10 +46,10 @@ class HousingModel:
     ) -> None:
         state = State(scenario, replication, track_households)
         self.state = state
+        self.engine = state.engine
         self.scenario = scenario
         self.t0 = state.t0
-        self.end = state.end
-        self.env = state.env
+        self.end = state.engine.end
         self.recorder = state.recorder
         self.shelter = Shelter(state)
         self.followup = FollowUp(state, self._on_followup_end)
@@ -116,13 +116,13 @@ class HousingModel:
         for time in sorted(t for t in self.builds_at if t <= first_year):
             self._apply_builds(time)
         for grp in state.groups:  # each group's first application is drawn at the start
-            self.state.schedule(Timer(self._first_application, grp), URGENT, 0.0)
+            self.engine.schedule(Timer(self._first_application, grp), URGENT, 0.0)
         if first_year + 1 < self.end:
             self._schedule_new_year(first_year + 1)
         for time in self._dated_changes():
             delay = max(time - self.t0, 0.0)
-            self.state.schedule(Timer(self._dated_change, time), URGENT, delay)
-        state.run_until(self.end)
+            self.engine.schedule(Timer(self._dated_change, time), URGENT, delay)
+        self.engine.run_until(self.end)
         self._close_year(int(self.end) - 1)
         return self.recorder.rows
 
@@ -185,7 +185,7 @@ class HousingModel:
     def _schedule_new_year(self, year: int) -> None:
         # URGENT: at time Y.0 the old year closes before any other event of that instant,
         # so everything that happens at Y.0 counts in year Y
-        self.state.schedule(Timer(self._new_year, year), URGENT, year - self.state.now)
+        self.engine.schedule(Timer(self._new_year, year), URGENT, year - self.engine.now)
 
     def _new_year(self, event: Timer) -> None:
         """Close the previous year, then apply the new year's capacities and builds."""
@@ -229,7 +229,7 @@ class HousingModel:
             self.lists.rekey()
 
     def _close_year(self, year: int) -> None:
-        now = self.state.now
+        now = self.engine.now
         if year < self.scenario.time.start:
             self.recorder.reset(now)
             return
@@ -312,7 +312,7 @@ class HousingModel:
     def _next_application(self, grp: GroupRuntime) -> None:
         """Schedule the group's next application: Poisson with a rate that is constant
         within calendar years (none once the end is passed)."""
-        now = self.state.now
+        now = self.engine.now
         t = now
         work = self._arrival_streams[grp.g].exponential(1.0)
         rates = self._rates[grp.g]
@@ -329,7 +329,7 @@ class HousingModel:
             t = boundary
             if t >= end:
                 return
-        self.state.call(self._on_application, grp, t - now)
+        self.engine.call(self._on_application, grp, t - now)
 
     def _apply(self, grp: GroupRuntime) -> None:
         """An application: approval or refusal, then the waiting list."""
@@ -347,7 +347,7 @@ class HousingModel:
             return
         count(self._approvals, i)
         household = state.new_household(grp, block)
-        self.lists.join(household, self.state.now)
+        self.lists.join(household, self.engine.now)
         self._settle()
 
 

@@ -43,5 +43,5 @@ def populate(state: State, stock: Stock, lists: WaitingLists, tenancies: Tenanci
         stream = state.streams[f"initial-waiting/{grp.id}"]
         for _ in range(grp.config.initial_waiting):
             household = state.new_household(grp, stream.block())
-            lists.join(household, state.now)
+            lists.join(household, state.engine.now)
     state.populating = False

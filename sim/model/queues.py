@@ -1,11 +1,10 @@
-"""Queues of the event loop: a first-come queue that any member can leave in constant time
-(:class:`FifoSet`), the event heap and the sorted waiting lists."""
+"""Queues of the model: a first-come queue that any member can leave in constant time
+(:class:`FifoSet`) and the sorted waiting lists (the event queue is ``engine.py``'s)."""
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
-from types import FunctionType
+from collections.abc import Iterator
 from typing import Any, Final, Generic, TypeVar
 
 T = TypeVar("T")
@@ -96,138 +95,13 @@ class FifoSet(Generic[T]):
         )
 
 
-# --- the event queue and the waiting lists: ordered by numbers compared in compiled code ---
+# --- the waiting lists: ordered by numbers compared in compiled code ---
 #
-# ``heapq`` and ``bisect`` compare tuples through Python's generic comparison (each element
-# compared for equality, then for order); the heap and the waiting lists below compare the
-# typed keys of their entries (no tuple or boxed number an entry). They keep exactly the
-# order ``heapq`` and ``bisect`` would: a heap pops its entries in the order of their keys
-# whatever its layout, and a waiting list's live entries are those of a sorted list.
-
-
-class Timer:
-    """A bare timed callback, lighter than a ``simpy.Timeout``: the event of the engine's
-    event queue (:meth:`sim.model.state.State.schedule`).
-
-    Its key is ``time``, ``priority`` and ``id`` (the order it was scheduled in), compared
-    in that order as simpy compares the entries of its queue. A household's timer carries
-    the household (``value``) and the numbers its handler checks (``token``, ``kind``),
-    not a tuple of them. The engine's own timers (:meth:`sim.model.state.State.call`)
-    are used again once they have fired. Compiled, the heap holds the
-    timers themselves and compares their keys as numbers (:func:`timer_push`,
-    :func:`timer_pop`); as pure Python it holds simpy's ``(time, priority, id, timer)``
-    tuples and uses ``heapq``. For ``simpy.Environment.step`` itself (tested) a timer has
-    what that reads of an event: ``callbacks`` and ``_ok`` (simpy 4.1's internals, pinned
-    in ``pyproject.toml`` and checked in ``tests/test_engines.py``).
-    """
-
-    __slots__ = (
-        "_ok",
-        "callback",
-        "following",
-        "id",
-        "kind",
-        "pending",
-        "pooled",
-        "priority",
-        "time",
-        "token",
-        "value",
-    )
-
-    def __init__(
-        self, callback: Callable[[Timer], None], value: Any, token: int = 0, kind: int = 0
-    ) -> None:
-        self.callback = callback
-        self.value = value
-        self.token = token  # for a household's timer: which of its clocks it belongs to
-        self.kind = kind
-        self.pooled = False  # whether the engine may use it again once it has fired
-        self.pending = True
-        self._ok = True
-        self.time = 0.0
-        self.priority = 0
-        self.id = 0
-        self.following: Timer | None = None  # the one before it in its calendar slice
-
-    @property
-    def callbacks(self) -> list[Callable[[Timer], None]] | None:
-        """simpy's view: the callbacks to run, ``None`` once taken."""
-        return [self.callback] if self.pending else None
-
-    @callbacks.setter
-    def callbacks(self, value: list[Callable[[Timer], None]] | None) -> None:
-        self.pending = value is not None
-
-
-def _sooner(a: Timer, b: Timer) -> bool:
-    """Whether timer ``a`` comes before ``b`` (time, then priority, then id)."""
-    if a.time != b.time:
-        return a.time < b.time
-    if a.priority != b.priority:
-        return a.priority < b.priority
-    return a.id < b.id
-
-
-def _free_slot(timer: Timer) -> None:
-    raise AssertionError("a free slot of the event heap was fired")
-
-
-FREE: Final = Timer(_free_slot, None)
-"""What the slots of an event heap past its timers hold, so that they hold no timer."""
-
-
-def timer_push(heap: list[Timer], size: int, item: Timer) -> None:
-    """``heapq.heappush`` for the timers ``heap[:size]``, by their keys (the slots after
-    them are :data:`FREE`): ``item`` joins them. The list grows when it is full and never
-    shrinks: the heap of the calendar's current slice often holds a timer or two, and a
-    list that empties and fills again is freed and made again each time.
-
-    >>> heap, size = [], 0
-    >>> for name, time, priority in [("b", 2.0, 1), ("a", 1.0, 1), ("c", 2.0, 0)]:
-    ...     timer = Timer(print, name)
-    ...     timer.time, timer.priority = time, priority
-    ...     timer_push(heap, size, timer)
-    ...     size += 1
-    >>> [timer_pop(heap, size - i).value for i in range(3)], heap == [FREE] * 3
-    (['a', 'c', 'b'], True)
-    """
-    if size == len(heap):
-        heap.append(item)
-    pos = size
-    while pos > 0:
-        up = (pos - 1) >> 1
-        parent = heap[up]
-        if not _sooner(item, parent):
-            break
-        heap[pos] = parent
-        pos = up
-    heap[pos] = item
-
-
-def timer_pop(heap: list[Timer], size: int) -> Timer:
-    """``heapq.heappop`` for the timers ``heap[:size]`` (``size`` > 0): the first leaves,
-    and its slot, the last, becomes :data:`FREE`."""
-    size -= 1
-    last = heap[size]
-    heap[size] = FREE
-    if size == 0:
-        return last
-    top = heap[0]
-    pos = 0
-    child = 1
-    while child < size:
-        right = child + 1
-        if right < size and _sooner(heap[right], heap[child]):
-            child = right
-        smaller = heap[child]
-        if not _sooner(smaller, last):
-            break
-        heap[pos] = smaller
-        pos = child
-        child = 2 * pos + 1
-    heap[pos] = last
-    return top
+# ``bisect`` compares tuples through Python's generic comparison (each element compared
+# for equality, then for order); the waiting lists below compare the typed keys of their
+# entries (no tuple or boxed number an entry), as the event heap of ``engine.py`` does.
+# They keep exactly the order ``bisect`` would: a waiting list's live entries are those of
+# a sorted list.
 
 
 class Entry:
@@ -396,9 +270,3 @@ class WaitingList:
                     members.append(entry)
             first = 0
         return members
-
-
-NATIVE: Final = not isinstance(_sooner, FunctionType)
-"""Whether this module runs compiled. Its heap functions pay only there: as pure Python
-they are slower than ``heapq`` (which is C), so the engine uses that when it is not
-compiled; both keep the same order (tested)."""

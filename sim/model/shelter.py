@@ -6,10 +6,11 @@ from __future__ import annotations
 import math
 from typing import Final
 
+from sim.model.engine import NORMAL, Timer
 from sim.model.entities import Household
-from sim.model.queues import FifoSet, Timer
+from sim.model.queues import FifoSet
 from sim.model.recorder import count
-from sim.model.state import NORMAL, State
+from sim.model.state import State
 from sim.model.streams import H_HOSPITS_STAY, H_SHELTER
 
 EMERGENCY: Final = "emergency"
@@ -31,6 +32,7 @@ class Shelter:
 
     def __init__(self, state: State) -> None:
         self.state = state
+        self.engine = state.engine
         self.capacity = 0
         self.in_use = 0
         self.hospits_capacity = math.inf
@@ -101,12 +103,12 @@ class Shelter:
         i = household.base + state.K
         self.in_use += 1
         household.shelter = EMERGENCY
-        state.emergency.add(i, 1, state.now)
+        state.emergency.add(i, 1, self.engine.now)
         count(state.flows["emergency_stays"], i)
 
     def _to_hospits(self, household: Household) -> None:
         state = self.state
-        now = state.now
+        now = self.engine.now
         i = household.base + state.K
         household.shelter = HOSPITS
         self.hospits_queue.append(household)
@@ -117,7 +119,7 @@ class Shelter:
             # the stay's length: the household's own draw for this episode
             u = household.hashed(H_HOSPITS_STAY, household.episodes - 1)
             delay = mean * state.hospits_stay.quantile(u)
-            state.call(self._on_stay_end, household, delay, NORMAL, household.shelter_epoch)
+            self.engine.call(self._on_stay_end, household, delay, NORMAL, household.shelter_epoch)
 
     def _to_own(self, household: Household) -> None:
         household.shelter = OWN
@@ -130,7 +132,7 @@ class Shelter:
         if shelter is None:
             return None
         state = self.state
-        now = state.now
+        now = self.engine.now
         i = household.base + state.K
         household.shelter = None
         household.shelter_epoch += 1

@@ -23,6 +23,7 @@ class Stock:
 
     def __init__(self, state: State, on_turnaround_done: Callable[[Any], None]) -> None:
         self.state = state
+        self.engine = state.engine
         self.on_turnaround_done = on_turnaround_done
 
     def add_units(
@@ -30,7 +31,7 @@ class Stock:
     ) -> None:
         """``units`` new dwellings; available at once (``populate``: for the first tenants)."""
         state = self.state
-        now = state.now
+        now = self.engine.now
         plan = room_plan(rooms if rooms is not None else cat.config.rooms, units)
         i = state.recorder.index(state.G, cat.k)
         # each new unit's first turnaround draws, in the order the units are made
@@ -67,7 +68,7 @@ class Stock:
         dwelling.removed = True
         cat.units -= 1
         i = state.recorder.index(state.G, cat.k)
-        state.units.add(i, -1, state.now)
+        state.units.add(i, -1, self.engine.now)
         count(state.flows["units_removed"], i)
 
     def vacated(self, dwelling: Dwelling) -> None:
@@ -93,7 +94,7 @@ class Stock:
         delay = turnaround_delay(cat.turnaround_years, sigma, cat.turnaround_shift, normal)
         dwelling.turnarounds += 1
         cat.in_turnaround[dwelling] = None
-        state.call(self.on_turnaround_done, dwelling, delay)
+        self.engine.call(self.on_turnaround_done, dwelling, delay)
 
     def turnaround_done(self, dwelling: Dwelling) -> None:
         if dwelling.removed:

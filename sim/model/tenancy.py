@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sim.config.schema import ForcedMoverPlace
+from sim.model.engine import INFINITY, NORMAL
 from sim.model.entities import Dwelling, Household
 from sim.model.followup import FollowUp
 from sim.model.recorder import count
@@ -28,7 +29,7 @@ from sim.model.rules import (
     renew,
 )
 from sim.model.shelter import Shelter
-from sim.model.state import INFINITY, NORMAL, State
+from sim.model.state import State
 from sim.model.stock import Stock
 from sim.model.streams import (
     D_BREAKDOWN,
@@ -55,6 +56,7 @@ class Tenancies:
         on_event: Callable[[Any], None],
     ) -> None:
         self.state = state
+        self.engine = state.engine
         self.lists = lists
         self.shelter = shelter
         self.followup = followup
@@ -71,7 +73,7 @@ class Tenancies:
 
     def move_in(self, household: Household, dwelling: Dwelling) -> None:
         state = self.state
-        now = state.now
+        now = self.engine.now
         k = dwelling.k
         cat = state.categories[k]
         is_transfer = household.transfer
@@ -117,7 +119,7 @@ class Tenancies:
         if dwelling is None:
             return
         state = self.state
-        now = state.now
+        now = self.engine.now
         self.run_clocks(household)
         household.breakdown_rate = household.other_rate = 0.0
         household.self_rate = household.leave_rate = 0.0
@@ -132,7 +134,7 @@ class Tenancies:
 
     def run_clocks(self, household: Household) -> None:
         """Run the household's tenancy clocks down to now at the rates they have run at."""
-        now = self.state.now
+        now = self.engine.now
         elapsed = now - household.clocks_since
         if elapsed > 0.0:
             household.breakdown_left -= household.breakdown_rate * elapsed
@@ -177,7 +179,7 @@ class Tenancies:
         household.other_rate = other
         household.self_rate = becoming
         household.leave_rate = leave
-        now = state.now
+        now = self.engine.now
         until_end = INFINITY
         if contract_end is not None and not transfer:
             until_end = contract_end - now
@@ -194,7 +196,7 @@ class Tenancies:
         )
         if kind == NOTHING:
             return
-        state.call(self.on_event, household, delay, NORMAL, household.epoch, kind)
+        self.engine.call(self.on_event, household, delay, NORMAL, household.epoch, kind)
 
     def fire(self, household: Household, token: int, kind: int) -> None:
         """A tenancy timer: the contract end, or the clock that ran out first (or the end
@@ -258,7 +260,7 @@ class Tenancies:
         if renew(rule, household.self_sufficient, u, cat.renewal_probability):
             household.renewals += 1
             count(self._renewals, i)
-            household.contract_end = state.now + cat.contract_years  # type: ignore[operator]
+            household.contract_end = self.engine.now + cat.contract_years  # type: ignore[operator]
             self.schedule(household)
             return
         if household.self_sufficient:
@@ -312,10 +314,10 @@ class Tenancies:
         if delay <= 0.0:
             self.rejoin(household)
             return
-        now = state.now
+        now = self.engine.now
         state.homeless_outside(household.g, household.u_key, household.outside, until=now + delay)
         household.outside += 1
-        state.call(self.on_event, household, delay, NORMAL, household.epoch, REAPPLY)
+        self.engine.call(self.on_event, household, delay, NORMAL, household.epoch, REAPPLY)
 
     def reapply(self, household: Household) -> None:
         """A non-renewed household, homeless outside the list, applies again."""
@@ -326,7 +328,7 @@ class Tenancies:
         state = self.state
         place = state.forced_mover_place
         household.first_in_line = place is ForcedMoverPlace.priority
-        seniority = state.now if place is ForcedMoverPlace.new_date else household.seniority
+        seniority = self.engine.now if place is ForcedMoverPlace.new_date else household.seniority
         self.lists.join(household, seniority)
 
     def breakdown(self, household: Household) -> None:
@@ -350,7 +352,7 @@ class Tenancies:
         share = state.groups[household.g].reapply_after_breakdown
         if share > 0.0 and (share >= 1.0 or household.repeated(D_REAPPLY, occurrence) < share):
             household.homeless_flag = True
-            self.lists.join(household, state.now)
+            self.lists.join(household, self.engine.now)
             return
         count(state.flows["exits_homeless"], i)
         state.homeless_outside(household.g, household.u_key, household.outside)

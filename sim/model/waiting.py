@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
+from sim.model.engine import NORMAL
 from sim.model.entities import CategoryRuntime, Dwelling, Household
 from sim.model.queues import Entry, WaitingList
 from sim.model.recorder import count
 from sim.model.rules import first_in_line, fits, lottery_index
 from sim.model.shelter import Shelter
-from sim.model.state import NORMAL, State
+from sim.model.state import State
 from sim.model.streams import hashed_uniform, unit_exponential
 
 LOTTERY_DRAW: Final = 2
@@ -27,6 +28,7 @@ class WaitingLists:
 
     def __init__(self, state: State, shelter: Shelter, on_withdraw: Callable[[Any], None]) -> None:
         self.state = state
+        self.engine = state.engine
         self.shelter = shelter
         self.on_withdraw = on_withdraw
         self._withdrawals = state.flows["withdrawals"]  # looked up once
@@ -49,7 +51,7 @@ class WaitingLists:
         has just refused a unit) it waits at once.
         """
         state = self.state
-        now = state.now
+        now = self.engine.now
         household.seniority = seniority
         household.wait_start = now if wait_start is None else wait_start
         entry = Entry(state.rank(household, seniority), seniority, household.id, household)
@@ -103,12 +105,12 @@ class WaitingLists:
             household.withdraw_left = unit_exponential(household.u_withdraw)
             household.withdraw_drawn = True
         rate = state.groups[household.g].withdraw_per_year
-        household.waiting_since = state.now
+        household.waiting_since = self.engine.now
         household.withdraw_rate = rate
         household.wait_epoch += 1
         if rate > 0.0:
             delay = household.withdraw_left / rate
-            household.withdraw_timer = state.call(
+            household.withdraw_timer = self.engine.call(
                 self.on_withdraw, household, delay, NORMAL, household.wait_epoch
             )
 
@@ -123,7 +125,7 @@ class WaitingLists:
         """
         rate = household.withdraw_rate
         if rate > 0.0:
-            household.withdraw_left -= rate * (self.state.now - household.waiting_since)
+            household.withdraw_left -= rate * (self.engine.now - household.waiting_since)
             household.withdraw_rate = 0.0
         household.wait_epoch += 1
         timer = household.withdraw_timer
@@ -148,7 +150,7 @@ class WaitingLists:
         if household.transfer:
             state.transfer_waiting[household.g] -= 1
         else:
-            state.waiting.add(household.base + state.K, -1, state.now)
+            state.waiting.add(household.base + state.K, -1, self.engine.now)
 
     def withdraw(self, household: Household, token: int) -> None:
         """The withdrawal clock ran out: the household leaves the list (and the system)."""
