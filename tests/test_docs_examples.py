@@ -228,3 +228,105 @@ def test_an_example_writes_only_into_its_own_folder(tmp_path: Path) -> None:
         "calibrate", "s.yaml", "--scenario-out", str(tmp_path / "out--scenario-out"),
         "--out", str(out),
     ]  # fmt: skip
+
+
+# --- numbers the guides quote from data files beside them ------------------------------
+
+
+def said(page: str) -> str:
+    """A page's text with its line breaks and runs of spaces made single spaces."""
+    return " ".join((ROOT / page).read_text(encoding="utf-8").split())
+
+
+def test_the_tradeoff_guide_quotes_its_table() -> None:
+    """Every number of "Throughput or stable homes?" about the grid is the one in
+    docs/tradeoff-lorenskog/tradeoff.csv, rounded as the text rounds it."""
+    text = said("docs/guide/tradeoff.md")
+    table = pd.read_csv(ROOT / "docs" / "tradeoff-lorenskog" / "tradeoff.csv")
+    row = {
+        (str(years), renewal): values
+        for (years, renewal), values in table.set_index(
+            [table["stock.ordinary.contract_years"].fillna(0).astype(int), "stock.ordinary.renewal"]
+        ).iterrows()
+    }
+    strict, usual, needs = row["1", "strict"], row["1", "discretionary"], row["1", "needs_based"]
+    assert row["1", "differentiated"].throughput_per_100_units == needs.throughput_per_100_units
+    through, moves, moved = (
+        "throughput_per_100_units",
+        "forced_moves_per_100_tenant_years",
+        "share_permanent_need_moved",
+    )
+    assert (
+        f"strict one-year contracts let {strict[through]:.1f} units per 100 a year to new "
+        f"households (95 % interval {strict[through + '_ci_low']:.1f}-"
+        f"{strict[through + '_ci_high']:.1f}) against {usual[through]:.1f} under the baseline's "
+        f"discretionary renewal and {needs[through]:.1f} under needs-based or differentiated"
+    ) in text
+    assert (
+        f"{strict[moves]:.0f} forced moves per 100 tenant-years ({usual[moves]:.0f} and "
+        f"{needs[moves]:.0f}) and {strict[moved]:.0%} of permanent-need tenants moved at least "
+        f"once in ten years ({usual[moved]:.0%} and {needs[moved]:.0%})"
+    ).replace("%", " %") in text
+    five = row["5", "strict"]
+    assert (
+        f"(five-year strict contracts: {five[through]:.1f} lettings, {five[moves]:.0f} forced"
+    ) in text
+    nights = "hospits_nights_per_year"
+    others = table[nights].drop(index=0)
+    assert f"about {round(strict[nights], -1):.0f} a year under strict one-year" in text
+    assert f"about {round(others.mean(), -3):,.0f} otherwise" in text
+    assert others.between(900, 1100).all()  # "about 1,000" holds for every other policy
+
+
+def test_the_sensitivity_guide_quotes_its_indices() -> None:
+    """The numbers of "Which assumptions matter?" are those of
+    docs/sensitivity/lorenskog.csv, and the order of the assumptions is its ranking."""
+    text = said("docs/guide/sensitivity.md")
+    table = pd.read_csv(ROOT / "docs" / "sensitivity" / "lorenskog.csv")
+    star = table[table["index"] == "mu_star"].sort_values(["metric", "rank"])
+    signed = table[table["index"] == "mu"].set_index(["metric", "parameter"]).value
+    through = star[star.metric == "throughput_per_100_units"].reset_index(drop=True)
+    moves = star[star.metric == "forced_moves_per_100_tenant_years"].reset_index(drop=True)
+    factors = table.parameter.nunique()
+    assert f"Every one of the {factors} numbers that" in text
+    assert f"8 Morris trajectories ({8 * (factors + 1)} points, two replications each)" in text
+    assert "--samples 8 --replications 2" in text
+    first = through.iloc[0]
+    assert first.parameter == moves.iloc[0].parameter == "policy.renewal_probability"
+    assert f"(`policy.renewal_probability`, {first.low:.2f}–{first.high:.2f};" in text
+    assert (
+        f"throughput falls by {first.value:.1f} new households per 100 units a year (95 % "
+        f"interval {first.ci_low:.1f}–{first.ci_high:.1f}) and forced moves by "
+        f"{moves.value[0]:.1f} per 100 tenant-years ({moves.ci_low[0]:.1f}–"
+        f"{moves.ci_high[0]:.1f}), more than three times the next number's effect on "
+        f"throughput and six times on forced moves"
+    ) in text
+    assert through.value[0] > 3 * through.value[1]  # "more than three times"
+    assert round(moves.value[0] / moves.value[1]) == 6  # "six times"
+    assert signed["throughput_per_100_units", first.parameter] < 0  # "falls"
+    assert list(through.parameter[1:5]) == [
+        "groups.disadvantaged.permanent_need",  # "the share ... whose need is permanent"
+        "stock.refugee.units",  # "the number of refugee dwellings (both lower it)"
+        "groups.elderly.other_exit_per_year",  # "the exit rate of elderly tenants (raises it)"
+        "stock.ordinary.units",  # "the number of ordinary rentals (either way)"
+    ]
+    assert (through.value[1:5] < 1.1).all()  # "about one household ... or less"
+    lower = [signed["throughput_per_100_units", p] for p in through.parameter[1:3]]
+    assert max(lower) < 0 < signed["throughput_per_100_units", through.parameter[3]]
+    second = moves.iloc[1]
+    assert second.parameter == "stock.ordinary.units"
+    assert signed["forced_moves_per_100_tenant_years", second.parameter] > 0  # "raises them"
+    assert (
+        f"raises them, by {second.value:.1f} per 100 tenant-years, {second.ci_low:.1f}–"
+        f"{second.ci_high:.1f}), then the permanent-need share, the trygd dwellings and the "
+        f"refugee contract length, each below one"
+    ) in text
+    assert list(moves.parameter[2:5]) == [
+        "groups.disadvantaged.permanent_need",
+        "stock.trygd.units",
+        "stock.refugee.contract_years",
+    ]
+    assert (moves.value[2:5] < 1).all()
+    rest = pd.concat([through.value[5:], moves.value[5:]])
+    assert (rest < 0.55).all()  # "by about half a unit or less"
+    assert (through.value[5:] < 0.1).mean() >= 0.5 or (moves.value[5:] < 0.1).mean() >= 0.5
