@@ -29,6 +29,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+import sim
 from sim.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -330,3 +331,83 @@ def test_the_sensitivity_guide_quotes_its_indices() -> None:
     rest = pd.concat([through.value[5:], moves.value[5:]])
     assert (rest < 0.55).all()  # "by about half a unit or less"
     assert (through.value[5:] < 0.1).mean() >= 0.5 or (moves.value[5:] < 0.1).mean() >= 0.5
+
+
+def test_the_sizing_guide_reads_its_example_rightly() -> None:
+    """The sentences after the sizing example restate its printed numbers (which the
+    slow example checks against the command): the units a year, their sum by the target
+    year and how many times the Erlang C estimate is too high."""
+    run = next(run for run in EXAMPLES if run.command[:2] == ("sim", "size"))
+    analytic = int(re.search(r"Erlang C\): (\d+) units a year", run.shown[0]).group(1))  # type: ignore[union-attr]
+    simulated = int(re.search(r"simulation: (\d+) units a year", run.shown[1]).group(1))  # type: ignore[union-attr]
+    words = dict(enumerate(["Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven",
+                            "Eight", "Nine", "Ten", "Eleven", "Twelve", "Thirteen",
+                            "Fourteen", "Fifteen", "Sixteen", "Seventeen", "Eighteen",
+                            "Nineteen", "Twenty"]))  # fmt: skip
+    first, last = (int(run.command[run.command.index(o) + 1]) for o in ("--from", "--to"))
+    text = said("docs/guide/sizing.md")
+    assert f"{words[simulated]} units a year, {simulated * (last - first + 1)} by {last}" in text
+    times = ["", "", "twice", "three times", "four times", "five times", "six times",
+             "seven times", "eight times", "nine times", "ten times"]  # fmt: skip
+    assert f"about {times[round(analytic / simulated)]} too high" in text
+
+
+def test_the_guides_state_the_limits_the_code_uses() -> None:
+    """The result folder's and the report's documented limits are the code's."""
+    from sim.analysis.output import CSV_MAX_ROWS
+    from sim.analysis.provenance import MANIFEST_MAX_BYTES
+    from sim.report.reading import MANIFEST_MAX_DEPTH
+
+    results = said("docs/guide/results.md")
+    rows = len(sim.run(ROOT / "scenarios" / "asker-calibrated.yaml", replications=1).yearly)
+    assert (
+        f"at most {CSV_MAX_ROWS:,} rows: the calibrated Asker has {rows:,} rows a replication, "
+        f"so up to {CSV_MAX_ROWS // rows} replications"
+    ) in results
+    reports = said("docs/guide/reports.md")
+    assert f"of at most {MANIFEST_MAX_BYTES // 1_000_000} MB, nested at most " in reports
+    assert f"nested at most {MANIFEST_MAX_DEPTH} deep" in reports
+
+
+@pytest.mark.slow
+def test_the_app_guide_quotes_the_comparison_the_app_tells() -> None:
+    """The app's Compare page, strict renewal against the calibrated Lørenskog, says in
+    its last year what the app guide quotes (the same comparison and sentence)."""
+    from sim.app.other_pages import sentence
+
+    text = said("docs/guide/app.md")
+    quoted = re.search(
+        r"strict renewal against the calibrated Lørenskog, (\d+) replications: \"([^\"]+)\"",
+        text,
+    )
+    assert quoted is not None
+    base = sim.load_scenario(ROOT / "scenarios" / "lorenskog-calibrated.yaml")
+    strict = sim.load_scenario(ROOT / "scenarios" / "policies" / "lorenskog-renewal-strict.yaml")
+    table = sim.compare(base, [strict], replications=int(quoted.group(1)), jobs=2).table
+    last = [year for year in dict.fromkeys(table.year) if year != "all"][-1]
+    row = table[(table.year == last) & (table.metric == "forced_moves")].iloc[0]
+    assert sentence(row, "en") == quoted.group(2)
+
+
+def test_the_tradeoff_guide_states_the_scenario_s_assumptions() -> None:
+    """The assumptions the trade-off guide names are those of the calibrated Lørenskog."""
+    text = said("docs/guide/tradeoff.md")
+    scenario = sim.load_scenario(ROOT / "scenarios" / "lorenskog-calibrated.yaml")
+    policy, homelessness = scenario.policy, scenario.homelessness
+    after = policy.after_nonrenewal.at_time(0)
+    assert (
+        f"goes {after['transfer']:.0%} to another municipal dwelling, "
+        f"{after['private_rental']:.0%} to the private market and {after['homeless']:.0%} into "
+        "homelessness"
+    ).replace("%", " %") in text
+    leaving = {
+        group.leave_when_able_per_year
+        for group in scenario.groups.values()
+        if group.permanent_need < 1
+    }
+    assert f"or at {min(leaving):g} to {max(leaving):g} a year before it" in text
+    assert f"renews one-year contracts with probability {policy.renewal_probability:g}" in text
+    stay = homelessness.hospits_stay_days
+    mean = (stay.low + stay.mode + stay.high) / 3  # a triangular distribution's mean
+    assert f"the assumed hospits share ({homelessness.hospits_share:g})" in text
+    assert f"stay length ({stay.low:g}-{stay.high:g} days, mean {mean:.0f})" in text
