@@ -234,6 +234,11 @@ def test_an_example_writes_only_into_its_own_folder(tmp_path: Path) -> None:
 # --- numbers the guides quote from data files beside them ------------------------------
 
 
+WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+         "eighteen", "nineteen", "twenty"]  # fmt: skip
+
+
 def said(page: str) -> str:
     """A page's text with its line breaks and runs of spaces made single spaces."""
     return " ".join((ROOT / page).read_text(encoding="utf-8").split())
@@ -340,23 +345,25 @@ def test_the_sizing_guide_reads_its_example_rightly() -> None:
     run = next(run for run in EXAMPLES if run.command[:2] == ("sim", "size"))
     analytic = int(re.search(r"Erlang C\): (\d+) units a year", run.shown[0]).group(1))  # type: ignore[union-attr]
     simulated = int(re.search(r"simulation: (\d+) units a year", run.shown[1]).group(1))  # type: ignore[union-attr]
-    words = dict(enumerate(["Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven",
-                            "Eight", "Nine", "Ten", "Eleven", "Twelve", "Thirteen",
-                            "Fourteen", "Fifteen", "Sixteen", "Seventeen", "Eighteen",
-                            "Nineteen", "Twenty"]))  # fmt: skip
     first, last = (int(run.command[run.command.index(o) + 1]) for o in ("--from", "--to"))
     text = said("docs/guide/sizing.md")
-    assert f"{words[simulated]} units a year, {simulated * (last - first + 1)} by {last}" in text
-    times = ["", "", "twice", "three times", "four times", "five times", "six times",
-             "seven times", "eight times", "nine times", "ten times"]  # fmt: skip
-    assert f"about {times[round(analytic / simulated)]} too high" in text
+    built = simulated * (last - first + 1)
+    assert f"{WORDS[simulated].capitalize()} units a year, {built} by {last}" in text
+    assert f"about {WORDS[round(analytic / simulated)]} times too high" in text
+    asker = sim.load_scenario(ROOT / "scenarios" / "asker-calibrated.yaml")
+    withdraw = asker.groups["disadvantaged"].withdraw_per_year
+    assert f"within about {WORDS[round(12 / withdraw)]} months" in text
+    assert f"(`withdraw_per_year` ≈ {withdraw:.1f}," in text
 
 
 def test_the_guides_state_the_limits_the_code_uses() -> None:
-    """The result folder's and the report's documented limits are the code's."""
+    """The limits the guides state (result folder, report, app, cluster) are the code's."""
     from sim.analysis.output import CSV_MAX_ROWS
     from sim.analysis.provenance import MANIFEST_MAX_BYTES
+    from sim.analysis.sizing_estimate import MAX_ERLANG_SERVERS
+    from sim.app.sources import MAX_PASTE_BYTES
     from sim.report.reading import MANIFEST_MAX_DEPTH
+    from sim.runner.cluster import CONNECT_SECONDS
 
     results = said("docs/guide/results.md")
     rows = len(sim.run(ROOT / "scenarios" / "asker-calibrated.yaml", replications=1).yearly)
@@ -364,6 +371,12 @@ def test_the_guides_state_the_limits_the_code_uses() -> None:
         f"at most {CSV_MAX_ROWS:,} rows: the calibrated Asker has {rows:,} rows a replication, "
         f"so up to {CSV_MAX_ROWS // rows} replications"
     ) in results
+    app = said("docs/guide/app.md")
+    dwellings = {1_000_000: "a million"}.get(MAX_ERLANG_SERVERS, f"{MAX_ERLANG_SERVERS:,}")
+    assert f"searches at most {dwellings} dwellings" in app
+    assert f"(at most {MAX_PASTE_BYTES:,} bytes) is checked like a scenario file" in app
+    dask = said("docs/guide/dask.md")
+    assert f"cannot be reached within {WORDS[round(CONNECT_SECONDS)]} seconds" in dask
     reports = said("docs/guide/reports.md")
     assert f"of at most {MANIFEST_MAX_BYTES // 1_000_000} MB, nested at most " in reports
     assert f"nested at most {MANIFEST_MAX_DEPTH} deep" in reports
@@ -387,6 +400,15 @@ def test_the_app_guide_quotes_the_comparison_the_app_tells() -> None:
     last = [year for year in dict.fromkeys(table.year) if year != "all"][-1]
     row = table[(table.year == last) & (table.metric == "forced_moves")].iloc[0]
     assert sentence(row, "en") == quoted.group(2)
+
+
+def test_the_replications_the_guides_name_are_the_scenario_s() -> None:
+    """ "30 replications" in the quickstart and "30 ganger" in the Norwegian guide are the
+    shipped Lørenskog scenarios' own number."""
+    for name in ("lorenskog.yaml", "lorenskog-calibrated.yaml"):
+        assert sim.load_scenario(ROOT / "scenarios" / name).replications == 30
+    assert "sim run scenarios/lorenskog.yaml # 30 replications" in said("docs/guide/quickstart.md")
+    assert "kjøres 30 ganger (replikasjoner)" in said("docs/brukerveiledning.md")
 
 
 def test_the_tradeoff_guide_states_the_scenario_s_assumptions() -> None:
