@@ -3,7 +3,7 @@ Chromium (Debian's ``chromium``; no browser is downloaded), a control moved, the
 waited for, a screenshot saved; then Ctrl-C stops the server and its workers.
 
 Marked ``browser`` (needs ``pip install ".[browser]"`` and ``chromium``; CI installs
-both). The same code makes the README's screenshot and times the runs::
+both). The same code makes the app guide's screenshot and times the runs::
 
     python tests/test_app_browser.py docs/app/sim-app.png
 """

@@ -264,8 +264,8 @@ def test_the_linear_erlang_search_finds_what_the_formula_finds(arrival, service,
 
 
 def test_the_documented_budget_is_the_apps() -> None:
-    """The README and the Limits name the budget and the estimate the app uses."""
-    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    """The app's guide and the Limits name the budget and the estimate the app uses."""
+    readme = " ".join((ROOT / "docs" / "guide" / "app.md").read_text(encoding="utf-8").split())
     limits = " ".join((ROOT / "scenarios" / "README.md").read_text(encoding="utf-8").split())
     soft, hard = budget.SOFT_BUDGET // 1_000_000, budget.HARD_BUDGET // 1_000_000
     per_application = f"{budget.EVENTS_PER_APPLICATION:g}"

@@ -111,7 +111,7 @@ def test_renewal_probability_and_the_doubling_button(app) -> None:
 
 def test_strict_renewal_moves_more_tenants_than_needs_based(app) -> None:
     """Same random numbers in both runs: strict one-year contracts move far more tenants
-    (about 40 against 1 forced moves per 100 tenant-years in the README's grid)."""
+    (about 40 against 1 forced moves per 100 tenant-years in the trade-off guide's grid)."""
     small(app)
     app.selectbox(key="app-small:renewal:ordinary").set_value("needs_based")
     run(app)

@@ -1,4 +1,6 @@
-"""End-to-end tests: every shipped scenario validates and runs; the README quickstart runs."""
+"""End-to-end tests: every shipped scenario validates and runs; the quickstart runs
+(``docs/guide/quickstart.md``; the worked examples with their output are run by
+``test_docs_examples.py``)."""
 
 from __future__ import annotations
 
@@ -60,23 +62,24 @@ def _python_blocks(markdown: str) -> list[str]:
     return re.findall(r"```python\n(.*?)```", markdown, flags=re.S)
 
 
-def test_readme_python_quickstart_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    blocks = _python_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
-    assert blocks, "the README has a Python quickstart"
+QUICKSTART = ROOT / "docs" / "guide" / "quickstart.md"
+
+
+def test_python_quickstart_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocks = _python_blocks(QUICKSTART.read_text(encoding="utf-8"))
+    assert blocks, "the quickstart has Python"
     (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
     monkeypatch.chdir(tmp_path)
     for block in blocks:
-        exec(compile(block, "README.md", "exec"), {})  # the project's own README
+        exec(compile(block, str(QUICKSTART), "exec"), {})  # the project's own quickstart
     assert (tmp_path / "results" / "quickstart" / "manifest.json").exists()
     assert (tmp_path / "results" / "quickstart-size" / "sized.yaml").exists()
 
 
-def test_readme_cli_quickstart_commands_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The `sim ...` lines of the README's command-line quickstart, shortened."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text.split("## Quickstart: command line", 1)[1].split("## ", 1)[0]
+def test_cli_quickstart_commands_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The `sim ...` lines of the command-line quickstart, shortened."""
+    text = QUICKSTART.read_text(encoding="utf-8")
+    section = text.split("## Command line", 1)[1].split("\n## ", 1)[0]
     commands = [
         shlex.split(line.split("  #")[0])
         for line in section.splitlines()
@@ -98,7 +101,7 @@ def test_readme_cli_quickstart_commands_run(
             # keep CI fast: two replications of four years; fresh folders
             args += ["--replications", "2", "--years", "4", "--quiet", "--force"]
             if "--out" not in args:
-                args += ["--out", f"results/readme-{len(list(tmp_path.glob('results/*')))}"]
+                args += ["--out", f"results/quickstart-{len(list(tmp_path.glob('results/*')))}"]
         if args and args[0] in ("compare", "sweep", "tradeoff", "size"):
             args += [
                 "--replications",
@@ -140,29 +143,6 @@ def test_readme_cli_quickstart_commands_run(
         assert result.exit_code == 0, (words, result.output)
 
 
-@pytest.mark.slow
-def test_readme_sizing_example_prints_what_the_readme_shows(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The worked example of "How many units a year?" prints the README's two lines
-    (all but the seconds it took): the README cannot drift from the command."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text.split("## How many units a year?", 1)[1].split("\n## ", 1)[0]
-    command, shown = re.findall(r"```bash\n(.*?)```\n\n```\n(.*?)```", section, flags=re.S)[0]
-    words = shlex.split(command.replace("\\\n", " "))
-    assert words[:2] == ["sim", "size"]
-    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, [*words[1:], "--out", "sized"])
-    assert result.exit_code == 0, result.output
-
-    def without_seconds(lines: str) -> list[str]:
-        return [re.sub(r"; \d+ s$", "", line) for line in lines.strip().splitlines()]
-
-    printed = [line for line in without_seconds(result.stdout) if not line.startswith("results")]
-    assert printed == without_seconds(shown)
-
-
 def test_the_allocation_rule_said_of_asker_is_its_rule() -> None:
     """scenarios/README.md names the allocation rule asker.yaml uses: it cannot drift."""
     text = " ".join((ROOT / "scenarios" / "README.md").read_text(encoding="utf-8").split())
@@ -170,33 +150,6 @@ def test_the_allocation_rule_said_of_asker_is_its_rule() -> None:
     assert said is not None
     rule = sim.load_scenario(ROOT / "scenarios" / "asker.yaml").policy.allocation.at_time(0)
     assert said.group(1) == rule.value
-
-
-@pytest.mark.slow
-def test_calibration_worked_example_prints_what_its_readme_shows(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Step 4 of calibration/README.md's worked example prints the lines shown there (all
-    but the seconds it took), and step 5's verdicts are the command's."""
-    text = (ROOT / "calibration" / "README.md").read_text(encoding="utf-8")
-    command = re.search(r"\*\*Run\*\* `(sim calibrate [^`]+)`", text)
-    shown = re.search(r"It printed here:\n\n\s*```\n(.*?)```", text, flags=re.S)
-    assert command is not None and shown is not None
-    (tmp_path / "calibration").symlink_to(ROOT / "calibration")
-    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, [*shlex.split(command.group(1))[1:], "--out", "fit"])
-    assert result.exit_code == 0, result.output
-
-    def lines(output: str) -> list[str]:
-        kept = [line.strip() for line in output.strip().splitlines()]
-        return [re.sub(r" \(\d+ s\);", ";", line) for line in kept if line]
-
-    printed = [line for line in lines(result.stdout) if not line.startswith("results")]
-    assert printed == lines(shown.group(1))
-    verdicts = pd.read_csv(tmp_path / "fit" / "identifiability.csv").verdict
-    assert "here all three are pinned down" in text
-    assert list(verdicts) == ["pinned down"] * 3
 
 
 def test_every_stream_the_model_draws_from_is_in_the_model_description() -> None:

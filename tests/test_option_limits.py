@@ -259,11 +259,11 @@ def test_jobs_is_bounded_everywhere(command: str) -> None:
 
 
 def test_the_documented_limits_are_the_code_s() -> None:
-    """The README and "Limits" state the grid and budget limits the checks use."""
+    """The quickstart and "Limits" state the grid and budget limits the checks use."""
     from sim.config import option_limits as limits
 
     root = DATA.parent.parent
-    readme = " ".join((root / "README.md").read_text(encoding="utf-8").split())
+    readme = " ".join((root / "docs/guide/quickstart.md").read_text(encoding="utf-8").split())
     documented = " ".join((root / "scenarios" / "README.md").read_text(encoding="utf-8").split())
     points, replications = f"{limits.MAX_POINTS:,}", f"{limits.MAX_POINT_REPLICATIONS:,}"
     budget = f"{limits.MAX_BUDGET:,}"

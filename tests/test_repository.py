@@ -56,3 +56,18 @@ def test_every_relative_link_in_the_documentation_stays_inside() -> None:
             if not resolved.is_relative_to(ROOT):
                 offenders.append(f"{path.relative_to(ROOT)}: {target}")
     assert offenders == []
+
+
+def test_the_readme_is_a_landing_page_with_the_two_set_up_commands() -> None:
+    """The README stays short, and its set-up block is the main job and the test command
+    that CI runs as written."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 150
+    block = readme.split("## Set up", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    commands = [line for line in block.splitlines() if line and not line.startswith("#")]
+    assert commands == [
+        "python -m pip install . && sim run scenarios/flexbo.yaml",
+        'python -m pip install ".[test]" && python -m pytest',
+    ]
+    assert (ROOT / "scenarios" / "flexbo.yaml").is_file()
+    assert commands[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes docs/sensitivity/lorenskog.png and lorenskog.csv (README, "Which assumptions
+# Makes docs/sensitivity/lorenskog.png and lorenskog.csv (docs/guide/sensitivity.md, "Which assumptions
 # matter?"): Morris screening of every number that the calibrated Lørenskog scenario's
 # files call an assumption, each varied ±20 % (inside its limits), 8 trajectories, two
 # replications a point with the scenario's seeds. Needs the sensitivity extra
