@@ -122,7 +122,7 @@ def comparison_figures(
     table: pd.DataFrame, folder: Path, base_name: str, language: str = "en"
 ) -> list[Path]:
     """Per metric: the paired difference by year with its 95 % interval; CSV beside PNG.
-    Texts in English (``en``) or Norwegian (``no``)."""
+    Texts in English (``en``) or Norwegian (``nb``)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     yearly = table[table.year != HORIZON].copy()

@@ -303,7 +303,7 @@ def size_figure(
     table: pd.DataFrame, path: Any, question: SizingQuestion, caption: str, language: str = "en"
 ) -> None:
     """Probability of meeting the target against units, the chosen value marked; texts in
-    English (``en``) or Norwegian (``no``)."""
+    English (``en``) or Norwegian (``nb``)."""
     from sim.analysis.figures import new_figure, say
 
     fig, ax = new_figure(figsize=(8, 4.8))

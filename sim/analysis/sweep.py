@@ -243,7 +243,7 @@ def sweep_figure(
     table: pd.DataFrame, path: Path, name: str, replications: int, language: str = "en"
 ) -> Path:
     """One panel per metric: every grid point's mean by year with its 95 % interval.
-    Texts in English (``en``) or Norwegian (``no``)."""
+    Texts in English (``en``) or Norwegian (``nb``)."""
     from sim.analysis.figures import new_figure, say
     from sim.analysis.labels import label
 

@@ -160,7 +160,7 @@ def _name_points(ax: Any, table: pd.DataFrame, stability: str) -> None:
 
 def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str, language: str = "en") -> Path:
     """Throughput against stability, with intervals; mean wait and hospits nights below.
-    Texts in English (``en``) or Norwegian (``no``)."""
+    Texts in English (``en``) or Norwegian (``nb``)."""
 
     fig, axes = new_figure(2, 2, figsize=(15, 9.5))
     palette = matplotlib.colormaps["tab10" if len(table) <= 10 else "tab20"]

@@ -198,7 +198,7 @@ def _overlay_lines(
 
 def fit_figure(fit: pd.DataFrame, path: Path, name: str, language: str = "en") -> None:
     """Observed against simulated (mean and 90 % interval), one panel per metric; texts in
-    English (``en``) or Norwegian (``no``)."""
+    English (``en``) or Norwegian (``nb``)."""
     metrics = list(dict.fromkeys(fit.metric))
     columns = min(3, len(metrics))
     rows = (len(metrics) + columns - 1) // columns
