@@ -290,6 +290,16 @@ class Sweep:
         keys = [key for key, _ in self.axes]
         return rows.pivot_table(index=keys, columns="metric", values="mean", sort=False)
 
+    def summary(self) -> str:
+        """The means over the reported years as text (what ``sim sweep`` prints)."""
+        return str(self.horizon().round(2).to_string())
+
+    def write(
+        self, out: str | Path, force: bool = False, *, command: Sequence[str] | None = None
+    ) -> Path:
+        """Write the result folder of ``sim sweep`` (:func:`write_sweep`); return it."""
+        return write_sweep(self, out, force, command)
+
 
 def sweep(
     scenario: ScenarioSource,

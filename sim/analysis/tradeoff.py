@@ -262,6 +262,16 @@ class Tradeoff:
         """The policy names and the means of the five measures."""
         return self.table[OVERVIEW_COLUMNS]
 
+    def summary(self) -> str:
+        """The overview as text (what ``sim tradeoff`` prints)."""
+        return str(self.overview().round(2).to_string(index=False))
+
+    def write(
+        self, out: str | Path, force: bool = False, *, command: Sequence[str] | None = None
+    ) -> Path:
+        """Write the result folder of ``sim tradeoff`` (:func:`write_tradeoff`); return it."""
+        return write_tradeoff(self, out, force, command)
+
     def caption(self, language: str = "en") -> str:
         """What the figure shows: scenario, replications, years and the varied keys."""
         base = self.runs[0].scenario

@@ -14,7 +14,7 @@ from sim.analysis.labels import label
 from sim.analysis.output import atomic_folder
 from sim.analysis.provenance import Input, recorded_command, write_manifest
 from sim.analysis.replace import atomic_file, check_out_file, starts_with
-from sim.calibration.engine import CalibrationResult
+from sim.calibration.result import CalibrationResult
 from sim.calibration.spec import WHOLE_NUMBER_KEYS, Calibration, scenario_with
 from sim.config.errors import InputError, Problem
 from sim.config.json_schema import editor_line, schema_named_by
