@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sim.analysis.compare import Comparison
 from sim.analysis.replace import check_out_dir
+from sim.analysis.sensitivity import Sensitivity
+from sim.analysis.sizing import SizingResult
+from sim.analysis.sweep import Sweep
+from sim.analysis.tradeoff import Tradeoff
 from sim.config.loader import ScenarioSource
 from sim.deprecation import keyword_first, language
+from sim.runner.replications import Results
+
+if TYPE_CHECKING:  # the calibration package is imported when it is used
+    from sim.analysis.stream import YearlyStream
+    from sim.calibration import CalibrationResult
 
 FOLDER = ("out", "force", "command")
 
@@ -28,37 +38,85 @@ def write_report(
     return make_report(folder, language(lang), formats, force)
 
 
-Result = Any  # any result of this module: each has .write(out, force, command=...)
+Folder = str | Path
 
 
-def _writer(name: str, kind: str, positional: Sequence[str] = FOLDER) -> Callable[..., Path]:
-    """``write_<name>(result, *, out, force=False, command=None)``: the result folder of a
-    result made earlier, as its ``.write`` writes it."""
+@keyword_first(positional=("out", "force", "scenario_file", "command", "on_step", "yearly_csv"))
+def write_results(
+    results: Results,
+    *,
+    out: Folder,
+    force: bool = False,
+    command: Sequence[str] | None = None,
+    scenario_file: Folder | None = None,
+    on_step: Callable[[str], None] | None = None,
+    yearly_csv: bool | None = None,
+    stream: YearlyStream | None = None,
+) -> Path:
+    """The result folder of a run made earlier (as ``results.write(out)``); ``yearly_csv``
+    as for :func:`sim.run`, ``stream`` the rows a run streamed (``sim.run(stream=True)``
+    does this itself)."""
+    return results.write(
+        out,
+        force,
+        command=command,
+        scenario_file=scenario_file,
+        on_step=on_step,
+        yearly_csv=yearly_csv,
+        stream=stream,
+    )
 
-    def write(
-        result: Result,
-        *,
-        out: str | Path,
-        force: bool = False,
-        command: Sequence[str] | None = None,
-        **options: Any,
-    ) -> Path:
-        return Path(result.write(out, force, command=command, **options))
 
-    write.__name__ = write.__qualname__ = f"write_{name}"
-    write.__doc__ = f"The result folder of {kind} made earlier (as ``result.write(out)``)."
-    return keyword_first(positional=positional)(write)
+@keyword_first(positional=FOLDER)
+def write_comparison(
+    result: Comparison, *, out: Folder, force: bool = False, command: Sequence[str] | None = None
+) -> Path:
+    """The result folder of a comparison made earlier (as ``result.write(out)``)."""
+    return result.write(out, force, command=command)
 
 
-write_results = _writer(
-    "results", "a run", ("out", "force", "scenario_file", "command", "on_step", "yearly_csv")
-)
-write_comparison = _writer("comparison", "a comparison")
-write_sweep = _writer("sweep", "a sweep")
-write_tradeoff = _writer("tradeoff", "a trade-off")
-write_sizing = _writer("sizing", "a sizing")
-write_sensitivity = _writer("sensitivity", "a sensitivity analysis")
-write_calibration = _writer("calibration", "a calibration")
+@keyword_first(positional=FOLDER)
+def write_sweep(
+    result: Sweep, *, out: Folder, force: bool = False, command: Sequence[str] | None = None
+) -> Path:
+    """The result folder of a sweep made earlier (as ``result.write(out)``)."""
+    return result.write(out, force, command=command)
+
+
+@keyword_first(positional=FOLDER)
+def write_tradeoff(
+    result: Tradeoff, *, out: Folder, force: bool = False, command: Sequence[str] | None = None
+) -> Path:
+    """The result folder of a trade-off made earlier (as ``result.write(out)``)."""
+    return result.write(out, force, command=command)
+
+
+@keyword_first(positional=FOLDER)
+def write_sizing(
+    result: SizingResult, *, out: Folder, force: bool = False, command: Sequence[str] | None = None
+) -> Path:
+    """The result folder of a sizing made earlier (as ``result.write(out)``)."""
+    return result.write(out, force, command=command)
+
+
+@keyword_first(positional=FOLDER)
+def write_sensitivity(
+    result: Sensitivity, *, out: Folder, force: bool = False, command: Sequence[str] | None = None
+) -> Path:
+    """The result folder of a sensitivity analysis made earlier (as ``result.write(out)``)."""
+    return result.write(out, force, command=command)
+
+
+@keyword_first(positional=FOLDER)
+def write_calibration(
+    result: CalibrationResult,
+    *,
+    out: Folder,
+    force: bool = False,
+    command: Sequence[str] | None = None,
+) -> Path:
+    """The result folder of a calibration made earlier (as ``result.write(out)``)."""
+    return result.write(out, force, command=command)
 
 
 def written(result: Any, out: str | Path | None, force: bool, command: Any) -> Any:
