@@ -7,66 +7,15 @@ result folders) → ``sim.api`` (every command as a function, exported here) and
 ``sim.app`` (the seminar app in a browser; needs the ``app`` extra) → ``sim.cli`` (the
 command line; ``sim app`` starts the app). Importing ``sim`` imports neither of the last
 two.
+
+The public names are :data:`sim.api.__all__` (one list) with the two input errors and
+the version.
 """
 
-from sim.api import (
-    Comparison,
-    Results,
-    Scenario,
-    Sensitivity,
-    SizingResult,
-    Sweep,
-    Tradeoff,
-    Validation,
-    calibrate,
-    compare,
-    load_scenario,
-    run,
-    sensitivity,
-    size,
-    summarise,
-    sweep,
-    tradeoff,
-    validate,
-    write_calibration,
-    write_comparison,
-    write_results,
-    write_sensitivity,
-    write_sizing,
-    write_sweep,
-    write_tradeoff,
-)
+from sim.api import *  # noqa: F403  (the names of sim.api.__all__)
+from sim.api import __all__ as _api
 from sim.config.errors import InputError, ScenarioError
 
 __version__ = "0.2.0"
 
-__all__ = [
-    "Comparison",
-    "InputError",
-    "Results",
-    "Scenario",
-    "ScenarioError",
-    "Sensitivity",
-    "SizingResult",
-    "Sweep",
-    "Tradeoff",
-    "Validation",
-    "__version__",
-    "calibrate",
-    "compare",
-    "load_scenario",
-    "run",
-    "sensitivity",
-    "size",
-    "summarise",
-    "sweep",
-    "tradeoff",
-    "validate",
-    "write_calibration",
-    "write_comparison",
-    "write_results",
-    "write_sensitivity",
-    "write_sizing",
-    "write_sweep",
-    "write_tradeoff",
-]
+__all__ = [*_api, "InputError", "ScenarioError", "__version__"]

@@ -41,17 +41,19 @@ def test_run_writes_its_folder_when_given_out(tmp_path: Path) -> None:
 
 def test_compare_scenario_objects_made_in_python(tiny: sim.Scenario) -> None:
     renamed = tiny.model_copy(update={"name": "renamed"})
-    comparison = sim.compare(tiny, [renamed, tiny], replications=2, metrics=["waiting"])
+    comparison = sim.compare(
+        tiny, alternatives=[renamed, tiny], replications=2, metrics=["waiting"]
+    )
     assert list(comparison.alternatives) == ["renamed", "tiny'"]  # names made unique
     assert set(comparison.table.metric) == {"waiting"}
     assert (comparison.table.difference == 0).all()  # the same model, the same numbers
-    assert "Differences from tiny" in comparison.text()
+    assert "Differences from tiny" in comparison.summary()
 
 
 def test_compare_from_python_equals_the_command(tmp_path: Path) -> None:
     other = tmp_path / "other.yaml"
     other.write_text(f"extends: {TINY}\nname: other\npolicy: {{renewal: always}}\n")
-    table = sim.compare(TINY, [other], replications=2).table
+    table = sim.compare(TINY, alternatives=[other], replications=2).table
     out = tmp_path / "cli"
     assert invoke("compare", TINY, other, "-r", "2", "-q", "--out", out).exit_code == 0
     written = pd.read_csv(out / "comparison.csv", dtype={"year": str})
@@ -61,7 +63,7 @@ def test_compare_from_python_equals_the_command(tmp_path: Path) -> None:
 def test_sweep_from_a_mapping_and_its_folder(tmp_path: Path, tiny: sim.Scenario) -> None:
     result = sim.sweep(
         tiny,
-        {"stock.ordinary.units": [10, 40]},
+        vary={"stock.ordinary.units": [10, 40]},
         replications=2,
         metrics=["waiting"],
         out=tmp_path / "out",
@@ -77,29 +79,31 @@ def test_sweep_from_a_mapping_and_its_folder(tmp_path: Path, tiny: sim.Scenario)
 
 
 def test_tradeoff_and_writing_its_folder_later(tmp_path: Path) -> None:
-    result = sim.tradeoff(TINY, ["policy.renewal=strict,always"], replications=2)
+    result = sim.tradeoff(TINY, vary=["policy.renewal=strict,always"], replications=2)
     assert list(result.overview().policy) == ["renewal=strict", "renewal=always"]
-    sim.write_tradeoff(result, tmp_path / "out")
+    result.write(tmp_path / "out")
     assert (tmp_path / "out" / "figures" / "tradeoff.png").exists()
 
 
 def test_size_and_its_folder(tmp_path: Path) -> None:
-    result = sim.size(TINY, "ordinary", "waiting <= 1000", replications=2, out=tmp_path / "out")
+    result = sim.size(
+        TINY, category="ordinary", target="waiting <= 1000", replications=2, out=tmp_path / "out"
+    )
     assert result.answer == 0  # met without adding a unit
-    assert not result.table().empty
+    assert not result.table.empty
     assert (tmp_path / "out" / "size.csv").exists()
 
 
 def test_bad_inputs_raise_input_errors_before_running(tmp_path: Path) -> None:
     with pytest.raises(sim.InputError, match="unknown category"):
-        sim.size(TINY, "flats", "waiting <= 5")
+        sim.size(TINY, category="flats", target="waiting <= 5")
     with pytest.raises(sim.InputError, match="unknown metric"):
-        sim.compare(TINY, [TINY], metrics=["waitng"])
+        sim.compare(TINY, alternatives=[TINY], metrics=["waitng"])
     with pytest.raises(sim.InputError, match="--vary"):
-        sim.sweep(TINY, {"policy.renewal": []})
+        sim.sweep(TINY, vary={"policy.renewal": []})
     (tmp_path / "taken").mkdir()
     with pytest.raises(sim.InputError, match="--force"):
-        sim.tradeoff(TINY, {"policy.renewal": ["strict"]}, out=tmp_path / "taken")
+        sim.tradeoff(TINY, vary={"policy.renewal": ["strict"]}, out=tmp_path / "taken")
 
 
 def test_validate_collects_every_problem(tmp_path: Path) -> None:
@@ -116,7 +120,7 @@ def test_calibrate_with_a_tiny_budget(tmp_path: Path) -> None:
         DATA / "recovery" / "recovery.yaml",
         budget=2,
         overrides=["replications=1", "fit_replications=2", "profile=false"],
-        on_trial=lambda trial, best: trials.append(trial.loss),
+        on_progress=lambda trial, best: trials.append(trial.loss),
         out=tmp_path / "out",
     )
     assert len(trials) == len(result.trials) == 2

@@ -77,7 +77,7 @@ def test_a_huge_pasted_scenario_is_refused_before_any_work(app, monkeypatch) -> 
     assert any("The full grid is too large" in e.value for e in app.error)
     assert started == []
     assert not app.session_state["points"].get("app-small-pasted")
-    app.radio(key="language").set_value("no")
+    app.radio(key="language").set_value("nb")
     app.run()
     assert any("For stor til å kjøres her" in e.value for e in app.error)
 
@@ -117,7 +117,7 @@ def test_the_units_page_computes_its_estimate_once(app, monkeypatch) -> None:
     estimates = [i.value for i in app.info if "Erlang C" in i.value]
     assert estimates and "60000.0 arrivals a year" in estimates[0], estimates
     assert len(computed) == 1
-    app.radio(key="language").set_value("no")
+    app.radio(key="language").set_value("nb")
     app.run()
     app.slider(key="replications").set_value(3)
     app.run()
@@ -137,7 +137,7 @@ def test_a_pasted_name_never_hides_a_baseline(app) -> None:
     assert any("'app-small (pasted)' is valid" in s.value for s in app.success)
     paste(app, "name: app-small\npolicy: {renewal: always}\n")
     assert app.selectbox(key="baseline").value == "app-small (pasted 2)"
-    app.radio(key="language").set_value("no")
+    app.radio(key="language").set_value("nb")
     app.run()
     options = app.selectbox(key="baseline").options
     assert "app-small (limt inn)" in options and "app-small (limt inn 2)" in options
@@ -282,7 +282,7 @@ def test_the_estimate_is_written_as_a_norwegian_reader_writes_numbers(monkeypatc
     app and the reports ("14 000", never "14,000")."""
     app = open_app(monkeypatch, [SMALL])
     app.selectbox(key="baseline").set_value("app-small").run()
-    app.radio(key="language").set_value("no").run()
+    app.radio(key="language").set_value("nb").run()
     estimates = [c.value for c in app.caption if c.value.startswith("Anslått arbeid:")]
     assert estimates, [c.value for c in app.caption]
     events = estimates[0].split(":", 1)[1].split("hendelser")[0].strip()

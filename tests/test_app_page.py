@@ -127,7 +127,7 @@ def test_language_switch_changes_the_labels(app) -> None:
     run(app)
     assert app.button(key="run").label == "Run"
     assert app.title[0].value.startswith("Social housing")
-    app.radio(key="language").set_value("no")
+    app.radio(key="language").set_value("nb")
     app.run()
     assert app.button(key="run").label == "Kjør"
     assert app.title[0].value.startswith("Kommunale boliger")
@@ -195,7 +195,7 @@ def test_compare_page_tells_paired_differences_in_words(app) -> None:
     assert len(sentences) == 6
     assert any("Forced moves in 2010: about" in s and "more" in s for s in sentences), sentences
     assert all("95 % interval" in s for s in sentences)
-    app.radio(key="language").set_value("no")
+    app.radio(key="language").set_value("nb")
     app.run()
     sentences = [m.value for m in app.markdown if m.value.startswith("- ")]
     assert any(s.startswith("- Tvungne flyttinger i 2010: omtrent") for s in sentences)

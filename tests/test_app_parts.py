@@ -225,7 +225,7 @@ def test_comparison_sentences() -> None:
     assert other_pages.sentence(row("waiting", -12.2, -16.4, -8.1), "en") == (
         "Waiting list at year end in 2015: about 12 fewer (households), 95 % interval 8 to 16."
     )
-    assert other_pages.sentence(row("waiting", 3.0, 1.0, 5.0), "no") == (
+    assert other_pages.sentence(row("waiting", 3.0, 1.0, 5.0), "nb") == (
         "Venteliste ved årets slutt i 2015: omtrent 3.0 flere (husstander), "
         "95 % intervall 1.0 til 5.0."
     )

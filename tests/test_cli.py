@@ -256,7 +256,7 @@ def test_internal_error_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         raise RuntimeError("simulated failure")
 
     monkeypatch.delenv("SIM_DEBUG", raising=False)
-    monkeypatch.setattr(sim.api, "run_scenario", broken)
+    monkeypatch.setattr(sim.api.runs, "run_scenario", broken)
     out = tmp_path / "out"
     result = invoke("run", TINY, "--out", out)
     assert result.exit_code == 1, (result.exit_code, result.output, result.exception)

@@ -90,13 +90,19 @@ def test_run_compare_and_size_on_a_cluster_equal_one_process(local_pool: DaskPoo
     pd.testing.assert_frame_equal(on_dask.households, serial.households)
     assert (on_dask.scheduler, serial.scheduler) == ("local", None)
 
-    compared = [sim.compare(TINY, [TINY], 2, jobs) for jobs in (local_pool, 1)]
+    compared = [
+        sim.compare(TINY, alternatives=[TINY], replications=2, jobs=jobs)
+        for jobs in (local_pool, 1)
+    ]
     pd.testing.assert_frame_equal(compared[0].base.yearly, compared[1].base.yearly)
     pd.testing.assert_frame_equal(compared[0].table, compared[1].table)
 
-    sized = [sim.size(TINY, "ordinary", TARGET, replications=2, jobs=j) for j in (local_pool, 1)]
+    sized = [
+        sim.size(TINY, category="ordinary", target=TARGET, replications=2, jobs=j)
+        for j in (local_pool, 1)
+    ]
     assert sized[0].answer == sized[1].answer
-    pd.testing.assert_frame_equal(sized[0].table(), sized[1].table())
+    pd.testing.assert_frame_equal(sized[0].table, sized[1].table)
     assert sized[0].scheduler == "local"
 
 

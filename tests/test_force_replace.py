@@ -56,8 +56,8 @@ def no_simulation(monkeypatch: pytest.MonkeyPatch) -> None:
     def started(*args: object, **kwargs: object) -> None:
         raise AssertionError("the simulation started")
 
-    monkeypatch.setattr(sim.api, "run_scenario", started)
-    monkeypatch.setattr(sim.api, "compare_scenarios", started)
+    monkeypatch.setattr(sim.api.runs, "run_scenario", started)
+    monkeypatch.setattr(sim.api.runs, "compare_scenarios", started)
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +103,7 @@ def test_compare_never_replaces_the_folder_of_an_alternative(
     alternative = out / "alternative.yaml"
     shutil.copy(TINY, alternative)
     with pytest.raises(sim.InputError, match="holds the input file"):
-        sim.compare(TINY, [alternative], out=out, force=True)
+        sim.compare(TINY, alternatives=[alternative], out=out, force=True)
     assert alternative.exists()
 
 

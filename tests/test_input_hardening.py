@@ -384,7 +384,7 @@ def test_out_folder_checked_before_simulating(
     def no_run(*args: object, **kwargs: object) -> None:
         raise AssertionError("the simulation started")
 
-    monkeypatch.setattr(sim.api, "run_scenario", no_run)
+    monkeypatch.setattr(sim.api.runs, "run_scenario", no_run)
     stderr = assert_input_error(invoke("run", MINIMAL, "--out", out, "--force", "-q"))
     assert says in problem_line(stderr, out, "--out")
 

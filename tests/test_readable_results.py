@@ -196,15 +196,15 @@ def test_the_folder_of_every_command_reads_back(tmp_path: Path) -> None:
     other.write_text("extends: odd.yaml\nname: 'yes'\npolicy: {renewal: strict}\n", "utf-8")
     out = {name: tmp_path / name for name in ("run", "compare", "sweep", "tradeoff", "size")}
     sim.run(path, replications=2, out=out["run"])
-    sim.compare(path, [other], replications=2, out=out["compare"])
-    sim.sweep(path, {"stock.ordinary.units": [10, 20]}, replications=2, out=out["sweep"])
-    tradeoff = sim.tradeoff(path, ["policy.renewal=strict,always"], replications=2)
-    sim.write_tradeoff(tradeoff, out["tradeoff"])
-    sim.size(path, "ordinary", "waiting <= 0", replications=2, out=out["size"])
+    sim.compare(path, alternatives=[other], replications=2, out=out["compare"])
+    sim.sweep(path, vary={"stock.ordinary.units": [10, 20]}, replications=2, out=out["sweep"])
+    tradeoff = sim.tradeoff(path, vary=["policy.renewal=strict,always"], replications=2)
+    tradeoff.write(out["tradeoff"])
+    sim.size(path, category="ordinary", target="waiting <= 0", replications=2, out=out["size"])
     out["sensitivity"] = tmp_path / "sensitivity"
     sim.sensitivity(
         path,
-        ["stock.ordinary.units=10:20"],
+        vary=["stock.ordinary.units=10:20"],
         samples=2,
         replications=2,
         metrics=["waiting"],

@@ -347,7 +347,7 @@ def test_api_missing_file_and_run() -> None:
 
 def test_api_bad_override() -> None:
     with pytest.raises(sim.ScenarioError) as caught:
-        sim.load_scenario(VALID_MINIMAL, ["policy.renewal=sometimes"])
+        sim.load_scenario(VALID_MINIMAL, overrides=["policy.renewal=sometimes"])
     (problem,) = caught.value.problems
     assert problem.key == "policy.renewal"
     assert problem.file == "--set policy.renewal=sometimes"

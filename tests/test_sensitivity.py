@@ -45,7 +45,7 @@ def test_toy_output_of_one_parameter_ranks_it_first_and_the_others_at_zero(
     """Applications depend on the arrival rate alone: with the same random numbers at
     every point, moving any other factor leaves them exactly as they were."""
     result = sensitivity(
-        scenario(TOY), TOY_VARY, method=method, samples=samples, metrics=["applications"]
+        scenario(TOY), vary=TOY_VARY, method=method, samples=samples, metrics=["applications"]
     )
     main = "mu_star" if method == "morris" else "ST"
     assert index(result, "applications", LAMBDA, main)["rank"] == 1
@@ -67,7 +67,7 @@ def test_toy_output_of_one_parameter_ranks_it_first_and_the_others_at_zero(
 
 def test_whole_numbers_stay_whole_and_every_point_uses_the_scenario_seed() -> None:
     result = sensitivity(
-        scenario(TOY), ["stock.units.units=2:6", f"{LAMBDA}=20:40"], samples=3,
+        scenario(TOY), vary=["stock.units.units=2:6", f"{LAMBDA}=20:40"], samples=3,
         metrics=["applications"],
     )  # fmt: skip
     units = result.outputs["stock.units.units"]

@@ -49,7 +49,7 @@ def test_probability_never_falls_as_units_grow(tmp_path: Path) -> None:
     target = parse_target("waiting <= 2", METRICS, loaded.groups, loaded.stock)
     question = SizingQuestion("units", target, 2000, 2001, 0.8, 30, once=False)
     result = size(loaded, question, replications=6)
-    table = result.table()
+    table = result.table
     assert len(table) >= 3
     assert table.probability.is_monotonic_increasing, table[["units", "probability"]]
     assert (

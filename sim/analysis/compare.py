@@ -26,6 +26,7 @@ from sim.config.errors import InputError, Problem
 from sim.config.loader import ScenarioSource, option_overrides, scenario_from
 from sim.config.option_limits import check_points
 from sim.config.schema import Scenario
+from sim.deprecation import deprecated
 from sim.runner.pool import Jobs
 from sim.runner.replications import Results, run_scenario
 
@@ -122,7 +123,7 @@ def comparison_figures(
     table: pd.DataFrame, folder: Path, base_name: str, language: str = "en"
 ) -> list[Path]:
     """Per metric: the paired difference by year with its 95 % interval; CSV beside PNG.
-    Texts in English (``en``) or Norwegian (``no``)."""
+    Texts in English (``en``) or Norwegian (``nb``)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     yearly = table[table.year != HORIZON].copy()
@@ -199,9 +200,20 @@ class Comparison:
     base_file: Path | None = None
     alternative_files: dict[str, Path | None] = field(default_factory=dict)
 
-    def text(self) -> str:
-        """Whole-horizon differences, readable in a terminal."""
+    def summary(self) -> str:
+        """Whole-horizon differences, readable in a terminal (what ``sim compare`` prints)."""
         return terminal_table(self.table, self.base.scenario.name)
+
+    def text(self) -> str:
+        """Deprecated name of :meth:`summary`."""
+        deprecated("Comparison.text()", "Comparison.summary()")
+        return self.summary()
+
+    def write(
+        self, out: str | Path, force: bool = False, *, command: Sequence[str] | None = None
+    ) -> Path:
+        """Write the result folder of ``sim compare`` (:func:`write_comparison`); return it."""
+        return write_comparison(self, out, force, command)
 
 
 def load_alternatives(

@@ -139,7 +139,7 @@ TEXT: Phrases = {
 
 
 def say(key: str, language: str, **values: object) -> str:
-    """A figure's text ``key`` in ``language`` (``en`` or ``no``)."""
+    """A figure's text ``key`` in ``language`` (``en`` or ``nb``)."""
     return phrase(TEXT, key, language, **values)
 
 
@@ -211,7 +211,7 @@ def write_figures(
     language: str = "en",
 ) -> list[Path]:
     """Write the four standard figures into ``folder``, in English (``en``) or Norwegian
-    (``no``); return their paths."""
+    (``nb``); return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     lang = language
     note = f"{scenario_name}: " + say("band_note", lang).format(n=replications)

@@ -21,9 +21,9 @@ Phrases = dict[str, tuple[str, str]]
 def number(value: float, language: str, digits: int | None = None) -> str:
     """A number as a reader of the language writes it: ``1,234.5`` or ``1 234,5``.
 
-    >>> number(1234.56, "en"), number(12.34, "no"), number(0.1234, "no")
+    >>> number(1234.56, "en"), number(12.34, "nb"), number(0.1234, "nb")
     ('1,235', '12,3', '0,12')
-    >>> number(1234.56, "no") == "1\\u00a0235"
+    >>> number(1234.56, "nb") == "1\\u00a0235"
     True
     """
     if not math.isfinite(value):
@@ -31,20 +31,20 @@ def number(value: float, language: str, digits: int | None = None) -> str:
     if digits is None:
         digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
     text = f"{value:,.{digits}f}"
-    if language == "no":
+    if language == "nb":
         text = text.replace(",", "\u00a0").replace(".", ",")
     return text
 
 
 def phrase(phrases: Phrases, key: str, language: str, **values: object) -> str:
-    """The text ``key`` of ``phrases`` in English (``en``) or Norwegian (``no``), filled
+    """The text ``key`` of ``phrases`` in English (``en``) or Norwegian (``nb``), filled
     with ``values``; the one way the app, the reports and the figures pick a language.
 
-    >>> phrase({"run": ("Run", "Kjør")}, "run", "no")
+    >>> phrase({"run": ("Run", "Kjør")}, "run", "nb")
     'Kjør'
     """
     english, norwegian = phrases[key]
-    text = norwegian if language == "no" else english
+    text = norwegian if language == "nb" else english
     return text.format(**values) if values else text
 
 
@@ -68,19 +68,19 @@ UNITS_NO = {
 
 
 def unit(metric: str, language: str = "en") -> str:
-    """A metric's unit from the catalogue, in English (``en``) or Norwegian (``no``)."""
+    """A metric's unit from the catalogue, in English (``en``) or Norwegian (``nb``)."""
     english = CATALOGUE[metric].unit if metric in CATALOGUE else ""
-    return UNITS_NO.get(english, english) if language == "no" else english
+    return UNITS_NO.get(english, english) if language == "nb" else english
 
 
 def label(metric: str, language: str = "en", with_unit: bool = False) -> str:
-    """The metric's display label in English (``en``) or Norwegian bokmål (``no``)."""
+    """The metric's display label in English (``en``) or Norwegian bokmål (``nb``)."""
     entry = CATALOGUE.get(metric)
     english, norwegian, unit = (
         (entry.english, entry.norwegian, entry.unit) if entry else (metric, metric, "")
     )
-    text = norwegian if language == "no" else english
-    shown = UNITS_NO.get(unit, unit) if language == "no" else unit
+    text = norwegian if language == "nb" else english
+    shown = UNITS_NO.get(unit, unit) if language == "nb" else unit
     return f"{text} ({shown})" if with_unit and shown else text
 
 
@@ -111,7 +111,7 @@ def measure_label(name: str, language: str = "en", years: int = 10) -> str:
     """A trade-off measure's label (a catalogue metric's label with its unit for the
     others).
 
-    >>> measure_label("forced_moves_per_100_tenant_years", "no")
+    >>> measure_label("forced_moves_per_100_tenant_years", "nb")
     'Tvungne flyttinger per 100 leieår'
     """
     if name in TRADEOFF_MEASURES:

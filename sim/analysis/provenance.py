@@ -95,10 +95,10 @@ def write_manifest(
     folder: Path,
     *,
     kind: str,
-    scenario: Scenario,
+    scenario: Scenario | None,
     scenario_file: str | Path | None,
-    seed: int,
-    replications: int,
+    seed: int | None,
+    replications: int | None,
     started: float,
     finished: float,
     command: Sequence[str] | None = None,
@@ -108,7 +108,8 @@ def write_manifest(
 ) -> dict[str, Any]:
     """Write ``folder/manifest.json`` (the last file of a result folder) and return it.
 
-    ``scenario`` and ``scenario_file`` are the scenario the result is about; ``inputs``
+    ``scenario`` and ``scenario_file`` are the scenario the result is about (``None``:
+    a result about several, such as a validation, and then no seed nor replications); ``inputs``
     are the other input files (the scenario is listed first on its own). ``started``
     and ``finished`` are Unix times (seconds). ``command`` is the ``sim`` command's
     argument vector (``sys.argv``); without one, the Python process's command line is
@@ -116,18 +117,19 @@ def write_manifest(
     result has; values JSON cannot hold are written as text. ``scheduler`` is the Dask
     scheduler the replications ran on (``None``: this machine's worker processes).
     """
-    scenario_input = Input("scenario", scenario.name, scenario_file).record()
+    name = scenario.name if scenario is not None else None
+    scenario_input = Input("scenario", name, scenario_file).record()
     checksums = file_checksums(folder)
     manifest: dict[str, Any] = {
         "kind": kind,
-        "scenario": scenario.name,
+        "scenario": name,
         "scenario_file": scenario_input["file"],
         "scenario_sha256": scenario_input["sha256"],
         "inputs": [scenario_input, *(i.record() for i in inputs)],
         "seed": seed,
         "replications": replications,
-        "years": [scenario.time.start, scenario.time.end - 1],
-        "warmup_years": scenario.time.warmup_years,
+        "years": [scenario.time.start, scenario.time.end - 1] if scenario else None,
+        "warmup_years": scenario.time.warmup_years if scenario else None,
         "command": recorded_command(command),
         "started": _iso(started),
         "finished": _iso(finished),

@@ -283,6 +283,18 @@ class Sensitivity:
         columns = ["metric", "rank", "parameter", "value", "ci_low", "ci_high"]
         return rows[columns].rename(columns={"value": main}).reset_index(drop=True)
 
+    def summary(self) -> str:
+        """The ranking as text (what ``sim sensitivity`` prints)."""
+        return str(self.ranking().round(4).to_string(index=False))
+
+    def write(
+        self, out: str | Path, force: bool = False, *, command: Sequence[str] | None = None
+    ) -> Path:
+        """Write the result folder of ``sim sensitivity`` (``write_sensitivity``); return it."""
+        from sim.analysis.sensitivity_figure import write_sensitivity
+
+        return write_sensitivity(self, out, force, command)
+
 
 def run_sensitivity(
     plan: SensitivityPlan,

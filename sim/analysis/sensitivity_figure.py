@@ -46,7 +46,7 @@ def sensitivity_figure(
 ) -> pd.DataFrame:
     """One panel per metric: horizontal bars of the main index (Morris μ*, coloured by
     the direction of the effect; Sobol ST with S1 beside it), largest on top, whiskers
-    the 95 % bootstrap intervals. Texts in English (``en``) or Norwegian (``no``).
+    the 95 % bootstrap intervals. Texts in English (``en``) or Norwegian (``nb``).
     Return the rows drawn."""
     plan = result.plan
     rows = drawn_rows(result, top)

@@ -35,6 +35,7 @@ from sim.analysis.labels import METRICS
 from sim.analysis.output import atomic_folder, write_resolved
 from sim.analysis.provenance import recorded_command, write_manifest
 from sim.analysis.sizing_estimate import analytic_units
+from sim.analysis.sizing_figure import size_caption, size_figure
 from sim.analysis.statistics import mean_interval, wilson_interval
 from sim.analysis.target import Target, parse_target
 from sim.config.errors import InputError, Problem
@@ -42,6 +43,7 @@ from sim.config.loader import comment_line, plain_data, scenario_yaml, validate_
 from sim.config.option_limits import MAX_POINT_REPLICATIONS, check_number
 from sim.config.schema import Scenario
 from sim.config.types import MAX_UNITS
+from sim.deprecation import callable_frame
 from sim.runner.pool import Jobs, scheduler_of
 from sim.runner.replications import run_scenario
 
@@ -155,7 +157,13 @@ class SizingResult:
     scenario_file: Path | None = None
     scheduler: str | None = None  # the Dask scheduler it ran on (None: this machine)
 
+    @property
     def table(self) -> pd.DataFrame:
+        """Every candidate tried: the target metric's mean and the probability of meeting
+        the target, with their 95 % intervals. (``table()`` still works, with a warning.)"""
+        return callable_frame(self.candidate_table(), "SizingResult.table")
+
+    def candidate_table(self) -> pd.DataFrame:
         rows = []
         for units in sorted(self.evaluations):
             e = self.evaluations[units]
@@ -176,6 +184,35 @@ class SizingResult:
                 }
             )
         return pd.DataFrame(rows)
+
+    def summary(self) -> str:
+        """The analytic estimate and the simulated answer, one line each (what ``sim size``
+        prints)."""
+        analytic = self.analytic
+        question = self.question
+        what = "once" if question.once else "a year"
+        tenancy = 1 / analytic["service_rate"] if analytic["service_rate"] else math.inf
+        lines = [
+            f"analytic estimate (M/M/c, Erlang C): {analytic['units']} units {what} "
+            f"({analytic['arrivals_per_year']:.1f} approved applications a year, mean "
+            f"tenancy {tenancy:.1f} years, {analytic['servers']} units needed, "
+            f"{analytic['units_now']} now)"
+        ]
+        if self.answer is None:
+            lines.append(f"simulation: not reached with up to {question.max_units} units {what}")
+        else:
+            lines.append(
+                f"simulation: {self.answer} units {what} from {question.from_year} "
+                f"(target met in every year from {question.to_year} with probability >= "
+                f"{question.confidence:g}); {self.finished - self.started:.0f} s"
+            )
+        return "\n".join(lines)
+
+    def write(
+        self, out: str | Path, force: bool = False, *, command: Sequence[str] | None = None
+    ) -> Path:
+        """Write the result folder of ``sim size`` (:func:`write_sizing`); return it."""
+        return write_sizing(self, out, force, command)
 
 
 def target_values(yearly: pd.DataFrame, target: Target, years: range) -> pd.DataFrame:
@@ -299,63 +336,6 @@ def _search(
     result.answer = high
 
 
-def size_figure(
-    table: pd.DataFrame, path: Any, question: SizingQuestion, caption: str, language: str = "en"
-) -> None:
-    """Probability of meeting the target against units, the chosen value marked; texts in
-    English (``en``) or Norwegian (``no``)."""
-    from sim.analysis.figures import new_figure, say
-
-    fig, ax = new_figure(figsize=(8, 4.8))
-    ax.errorbar(
-        table.units,
-        table.probability,
-        yerr=[
-            table.probability - table.probability_ci_low,
-            table.probability_ci_high - table.probability,
-        ],
-        fmt="o-",
-        capsize=3,
-        label=say("size_probability", language),
-    )
-    ax.axhline(
-        question.confidence,
-        color="tab:red",
-        linestyle="--",
-        label=say("size_required", language, p=f"{question.confidence:g}"),
-    )
-    chosen = table[table.chosen]
-    if not chosen.empty:
-        ax.scatter(
-            chosen.units,
-            chosen.probability,
-            s=160,
-            facecolors="none",
-            edgecolors="tab:red",
-            zorder=3,
-            label=say("size_chosen", language, units=int(chosen.units.iloc[0])),
-        )
-    xlabel = "size_x_once" if question.once else "size_x_yearly"
-    ax.set_xlabel(say(xlabel, language, category=question.category, year=question.from_year))
-    ax.set_ylabel(say("size_y", language))
-    ax.set_ylim(-0.03, 1.03)
-    ax.set_title(
-        say("size_title", language, target=question.target, year=question.to_year), fontsize=10
-    )
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
-    fig.text(0.01, 0.01, caption, fontsize=7, color="0.3")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    fig.savefig(path, dpi=110)
-
-
-def size_caption(name: str, table: pd.DataFrame, language: str = "en") -> str:
-    """The size figure's caption: the scenario and the fewest replications of a point."""
-    from sim.analysis.figures import say
-
-    return say("size_caption", language, name=name, n=int(table.replications.min()))
-
-
 def write_sizing(
     result: SizingResult,
     out: str | Path,
@@ -368,7 +348,7 @@ def write_sizing(
     scenario = result.scenario
     assert scenario is not None, "a result of size() knows its scenario"
     question = result.question
-    table = result.table()
+    table = result.candidate_table()
     caption = size_caption(scenario.name, table)
     with atomic_folder(out, force) as folder:
         table.to_csv(folder / "size.csv", index=False)

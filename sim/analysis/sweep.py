@@ -243,7 +243,7 @@ def sweep_figure(
     table: pd.DataFrame, path: Path, name: str, replications: int, language: str = "en"
 ) -> Path:
     """One panel per metric: every grid point's mean by year with its 95 % interval.
-    Texts in English (``en``) or Norwegian (``no``)."""
+    Texts in English (``en``) or Norwegian (``nb``)."""
     from sim.analysis.figures import new_figure, say
     from sim.analysis.labels import label
 
@@ -289,6 +289,16 @@ class Sweep:
         rows = self.table[self.table.year == "all"]
         keys = [key for key, _ in self.axes]
         return rows.pivot_table(index=keys, columns="metric", values="mean", sort=False)
+
+    def summary(self) -> str:
+        """The means over the reported years as text (what ``sim sweep`` prints)."""
+        return str(self.horizon().round(2).to_string())
+
+    def write(
+        self, out: str | Path, force: bool = False, *, command: Sequence[str] | None = None
+    ) -> Path:
+        """Write the result folder of ``sim sweep`` (:func:`write_sweep`); return it."""
+        return write_sweep(self, out, force, command)
 
 
 def sweep(

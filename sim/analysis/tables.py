@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
+from sim.analysis.labels import label
 from sim.analysis.statistics import t_half_width
 
 KEYS = ["year", "group", "category", "metric"]
@@ -56,3 +59,33 @@ def summarise_by(yearly: pd.DataFrame, keys: list[str], confidence: float = 0.95
     table["ci_high"] = table["mean"] + half
     table["n"] = table["n"].astype(int)
     return table
+
+
+def _cell(row: pd.Series | None) -> str:
+    if row is None or pd.isna(row["mean"]):
+        return "–"
+    mean, low, high = row["mean"], row["ci_low"], row["ci_high"]
+    digits = 2 if abs(mean) < 10 else 0
+    if pd.isna(low) or math.isclose(low, high):
+        return f"{mean:,.{digits}f}"
+    return f"{mean:,.{digits}f} [{low:,.{digits}f}, {high:,.{digits}f}]"
+
+
+def summary_text(summary: pd.DataFrame, first: int, last: int, replications: int) -> str:
+    """A short plain-text table: key totals in the first and last reported year (what
+    ``sim run`` prints)."""
+    totals = summary[(summary.group == "") & (summary.category == "")]
+    lookup = {(r.metric, r.year): r for _, r in totals.iterrows()}
+    years = [first] if first == last else [first, last]
+    header = ["metric", *[str(y) for y in years]]
+    lines = [
+        [label(m, with_unit=True), *[_cell(lookup.get((m, y))) for y in years]]
+        for m in KEY_METRICS
+        if any((m, y) in lookup for y in years)  # a cost only where its price is given
+    ]
+    widths = [max(len(str(row[i])) for row in [header, *lines]) for i in range(len(header))]
+    out = [f"\nSummary (mean [95 % CI] over {replications} replications)"]
+    out.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    out.append("  ".join("-" * w for w in widths))
+    out.extend("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in lines)
+    return "\n".join(out)

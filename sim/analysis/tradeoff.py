@@ -160,7 +160,7 @@ def _name_points(ax: Any, table: pd.DataFrame, stability: str) -> None:
 
 def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str, language: str = "en") -> Path:
     """Throughput against stability, with intervals; mean wait and hospits nights below.
-    Texts in English (``en``) or Norwegian (``no``)."""
+    Texts in English (``en``) or Norwegian (``nb``)."""
 
     fig, axes = new_figure(2, 2, figsize=(15, 9.5))
     palette = matplotlib.colormaps["tab10" if len(table) <= 10 else "tab20"]
@@ -261,6 +261,16 @@ class Tradeoff:
     def overview(self) -> pd.DataFrame:
         """The policy names and the means of the five measures."""
         return self.table[OVERVIEW_COLUMNS]
+
+    def summary(self) -> str:
+        """The overview as text (what ``sim tradeoff`` prints)."""
+        return str(self.overview().round(2).to_string(index=False))
+
+    def write(
+        self, out: str | Path, force: bool = False, *, command: Sequence[str] | None = None
+    ) -> Path:
+        """Write the result folder of ``sim tradeoff`` (:func:`write_tradeoff`); return it."""
+        return write_tradeoff(self, out, force, command)
 
     def caption(self, language: str = "en") -> str:
         """What the figure shows: scenario, replications, years and the varied keys."""

@@ -248,7 +248,7 @@ def show_units(replications: int) -> None:
                     )
                 )
             with st.expander(say("tried", lang)):
-                st.dataframe(sizing_table(result.table(), lang), hide_index=True)
+                st.dataframe(sizing_table(result.table, lang), hide_index=True)
     except InputError as error:
         show_input_error(error)
 

@@ -22,15 +22,13 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from sim.analysis.compare import Comparison, compare
-from sim.analysis.sizing import SizingQuestion, SizingResult, size
+from sim import api
+from sim.analysis.sizing import SizingQuestion
 from sim.analysis.sweep import GridRun
-from sim.analysis.tables import summarise
 from sim.analysis.tradeoff import tradeoff_table
+from sim.api import Comparison, Results, Scenario, SizingResult
 from sim.config.loader import scenario_yaml
-from sim.config.schema import Scenario
 from sim.runner.pool import Cancelled, WorkerPool, resolve_jobs
-from sim.runner.replications import Results, run_scenario
 
 OVER_TIME = ("waiting", "forced_moves", "hospits_nights")
 """Metrics drawn over time beside the trade-off chart (totals)."""
@@ -63,7 +61,7 @@ def over_time(results: Results) -> pd.DataFrame:
     """Yearly means with 95 % intervals of :data:`OVER_TIME`, totals only."""
     yearly = results.yearly
     rows = yearly[(yearly.group == "") & (yearly.category == "") & yearly.metric.isin(OVER_TIME)]
-    table = summarise(rows)
+    table = api.summarise(rows)
     return table[["metric", "year", "mean", "ci_low", "ci_high"]].reset_index(drop=True)
 
 
@@ -145,10 +143,16 @@ class Runner:
         self,
         scenario: Scenario,
         replications: int,
-        on_replication_done: Callable[[int], None] | None = None,
+        on_progress: Callable[[int], None] | None = None,
     ) -> Results:
         """The scenario's results with household records, from the warm workers."""
-        return run_scenario(scenario, replications, self.pool, True, on_replication_done)
+        return api.run(
+            scenario,
+            replications=replications,
+            jobs=self.pool,
+            households=True,
+            on_progress=on_progress,
+        )
 
     def point(
         self,
@@ -156,7 +160,7 @@ class Runner:
         label: str,
         settings: tuple[str, ...],
         replications: int,
-        on_replication_done: Callable[[int], None] | None = None,
+        on_progress: Callable[[int], None] | None = None,
         tick: Tick | None = None,
     ) -> Point:
         """Run the scenario and measure it as ``sim tradeoff`` does; settings run before
@@ -169,9 +173,7 @@ class Runner:
             if known is not None:
                 self._cache.move_to_end(key)
         if known is None:
-            results = self.guarded(
-                lambda: self.results(scenario, replications, on_replication_done), tick
-            )
+            results = self.guarded(lambda: self.results(scenario, replications, on_progress), tick)
             table = tradeoff_table([GridRun({"settings": label}, scenario, results)])
             known = (table.iloc[0].to_dict(), over_time(results))
             with self._lock:
@@ -196,7 +198,12 @@ class Runner:
         self, base: Scenario, alternative: Scenario, replications: int, tick: Tick | None = None
     ) -> Comparison:
         """Paired comparison of ``alternative`` with ``base`` (``sim compare``)."""
-        return self.guarded(lambda: compare(base, [alternative], replications, self.pool), tick)
+        return self.guarded(
+            lambda: api.compare(
+                base, alternatives=[alternative], replications=replications, jobs=self.pool
+            ),
+            tick,
+        )
 
     def size(
         self,
@@ -206,4 +213,18 @@ class Runner:
         tick: Tick | None = None,
     ) -> SizingResult:
         """The simulated answer of ``sim size``."""
-        return self.guarded(lambda: size(scenario, question, replications, self.pool), tick)
+        return self.guarded(
+            lambda: api.size(
+                scenario,
+                category=question.category,
+                target=question.target,
+                from_year=question.from_year,
+                to_year=question.to_year,
+                confidence=question.confidence,
+                max_units=question.max_units,
+                once=question.once,
+                replications=replications,
+                jobs=self.pool,
+            ),
+            tick,
+        )

@@ -1,9 +1,9 @@
-"""Every label of the app in English (``en``) and Norwegian bokmål (``no``).
+"""Every label of the app in English (``en``) and Norwegian bokmål (``nb``).
 
 Metric names come from the one metric catalogue (:func:`sim.analysis.labels.label`); the
 words of the page are here, one entry per text, both languages side by side.
 
->>> say("run", "no")
+>>> say("run", "nb")
 'Kjør'
 >>> say("points", "en", n=3)
 'Points on the chart: 3'
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from sim.analysis.labels import Phrases, label, phrase
 
-LANGUAGES = {"en": "English", "no": "Norsk (bokmål)"}
+LANGUAGES = {"en": "English", "nb": "Norsk (bokmål)"}
 
 TEXT: Phrases = {
     # frame
@@ -273,7 +273,7 @@ TEXT: Phrases = {
 
 
 def say(key: str, language: str, **values: object) -> str:
-    """The text ``key`` in ``language`` (``en`` or ``no``), filled with ``values``."""
+    """The text ``key`` in ``language`` (``en`` or ``nb``), filled with ``values``."""
     return phrase(TEXT, key, language, **values)
 
 

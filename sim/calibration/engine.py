@@ -23,7 +23,6 @@ import math
 import time
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -31,6 +30,7 @@ import pandas as pd
 from scipy import optimize
 from scipy.stats import qmc
 
+from sim.calibration.result import CalibrationResult, Trial
 from sim.calibration.spec import (
     NON_COUNT_METRICS,
     PROFILE_OFFSETS,
@@ -126,43 +126,6 @@ def poisson_deviance(observed: float, simulated: float) -> float:
     if observed <= 0:
         return 2.0 * s
     return 2.0 * (observed * math.log(observed / s) - (observed - s))
-
-
-@dataclass
-class Trial:
-    number: int
-    phase: str
-    values: dict[str, float]
-    loss: float
-    losses: np.ndarray
-    simulated: np.ndarray  # mean per target
-
-
-@dataclass
-class CalibrationResult:
-    calibration: Calibration
-    fitted_targets: pd.DataFrame
-    trials: list[Trial] = field(default_factory=list)
-    best: Trial | None = None
-    fit: pd.DataFrame | None = None
-    identifiability: pd.DataFrame | None = None
-    holdout: pd.DataFrame | None = None
-    wall_seconds: float = 0.0
-    started: float = 0.0  # Unix times
-    finished: float = 0.0
-    scheduler: str | None = None  # the Dask scheduler it ran on (None: this machine)
-
-    def trials_table(self) -> pd.DataFrame:
-        names = list(self.calibration.spec.parameters)
-        ids = list(self.fitted_targets.target)
-        rows = []
-        for trial in self.trials:
-            row: dict[str, Any] = {"trial": trial.number, "phase": trial.phase}
-            row.update({name: trial.values[name] for name in names})
-            row["loss"] = trial.loss
-            row.update({f"loss_{t}": value for t, value in zip(ids, trial.losses, strict=True)})
-            rows.append(row)
-        return pd.DataFrame(rows)
 
 
 def calibrate(

@@ -14,7 +14,7 @@ from sim.analysis.labels import label
 from sim.analysis.output import atomic_folder
 from sim.analysis.provenance import Input, recorded_command, write_manifest
 from sim.analysis.replace import atomic_file, check_out_file, starts_with
-from sim.calibration.engine import CalibrationResult
+from sim.calibration.result import CalibrationResult
 from sim.calibration.spec import WHOLE_NUMBER_KEYS, Calibration, scenario_with
 from sim.config.errors import InputError, Problem
 from sim.config.json_schema import editor_line, schema_named_by
@@ -198,7 +198,7 @@ def _overlay_lines(
 
 def fit_figure(fit: pd.DataFrame, path: Path, name: str, language: str = "en") -> None:
     """Observed against simulated (mean and 90 % interval), one panel per metric; texts in
-    English (``en``) or Norwegian (``no``)."""
+    English (``en``) or Norwegian (``nb``)."""
     metrics = list(dict.fromkeys(fit.metric))
     columns = min(3, len(metrics))
     rows = (len(metrics) + columns - 1) // columns

@@ -1,6 +1,9 @@
-"""Command line: ``sim run``, ``sim compare``, ... Each command parses its options, calls
-the function of :mod:`sim.api` that does the work, and prints; one module per command
-(or pair of commands), the shared options in :mod:`sim.cli.common`.
+"""Command line: ``sim run``, ``sim compare``, ... Each command declares its options and
+makes one call: of :func:`sim.cli.skeleton.perform` with the function of :mod:`sim.api`
+that does the work (the skeleton loads, checks the result folder, starts the workers
+and the progress bar, calls, prints the result's ``summary()`` and writes the report).
+One module per command (or pair of commands), the shared options in
+:mod:`sim.cli.common`.
 
 Exit codes: 0 success, 2 invalid input (scenario, option, existing output folder),
 1 internal error.

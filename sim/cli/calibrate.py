@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,18 +13,15 @@ from sim.cli.common import (
     SCHEDULER_OPTION,
     handle_errors,
     out_option,
-    progress_bar,
     quiet_option,
-    result_folder,
     set_option,
 )
-from sim.cli.report import check_formats, report_options, write_report
+from sim.cli.report import report_options
+from sim.cli.skeleton import Options, Plan, perform, shared_options
 from sim.config.option_limits import MAX_BUDGET, MAX_CALIBRATION_RUNS
-from sim.runner.scheduling import workers
 
 if TYPE_CHECKING:
-    from sim.calibration import CalibrationResult
-    from sim.calibration.engine import Trial
+    from sim.calibration.result import Trial
 
 
 @click.command()
@@ -69,21 +65,15 @@ if TYPE_CHECKING:
 )
 @quiet_option("No progress bar.")
 @handle_errors
+@shared_options
 def calibrate(
     spec: Path,
     budget: int | None,
-    jobs: int,
-    scheduler: str | None,
     seed: int | None,
     holdout: tuple[int, ...],
-    out: Path | None,
     overrides: tuple[str, ...],
     scenario_out: Path | None,
-    with_report: bool,
-    lang: str,
-    formats: str,
-    force: bool,
-    quiet: bool,
+    options: Options,
 ) -> None:
     """Fit a scenario's parameters to reported counts (calibration SPEC file).
 
@@ -94,50 +84,31 @@ def calibrate(
     """
     from sim.calibration import check_overlay, input_files, load_calibration
 
-    check_formats(with_report, formats)
-    loaded = load_calibration(spec, budget, seed, holdout or None, overrides)
-    target = result_folder(out, f"calibrate-{loaded.spec.name}", force, input_files(loaded))
-    if scenario_out is not None:
-        check_overlay(scenario_out, force, loaded)
-    with (
-        workers(jobs, scheduler) as pool,
-        progress_bar(loaded.spec.budget, "evaluations", quiet, item_show_func=lambda x: x) as bar,
-    ):
+    def shown(trial: Trial, best: Trial) -> str:
+        return f"best loss {best.loss:.4g}"
 
-        def progress(trial: Trial, best: Trial) -> None:
-            bar.update(1, f"best loss {best.loss:.4g}")
+    def load() -> Plan:
+        loaded = load_calibration(spec, budget, seed, holdout or None, overrides)
 
-        result = api.calibrate(
+        def check() -> None:
+            if scenario_out is not None:
+                check_overlay(scenario_out, options.force, loaded)
+
+        name = f"calibrate-{loaded.spec.name}"
+        steps = loaded.spec.budget
+        return Plan(
             loaded,
-            jobs=pool,
-            on_trial=progress,
-            out=target,
-            force=force,
-            scenario_out=scenario_out,
-            command=sys.argv,
+            name,
+            input_files(loaded),
+            steps,
+            "evaluations",
+            show=shown,
+            always=True,
+            check=check,
         )
-    click.echo(report(result))
-    click.echo(f"results: {target}")
-    if with_report:
-        write_report(target, lang, formats)
 
-
-def report(result: CalibrationResult) -> str:
-    """The best loss, how many targets the fit reaches, the values, hold-out predictions."""
-    fit = result.fit
-    assert fit is not None and result.best is not None
-    used = fit[fit.used_in_fit & ~fit.target.str.startswith("sum_")]
-    lines = [
-        f"best loss {result.best.loss:.4g} after {len(result.trials)} evaluations "
-        f"({result.wall_seconds:.0f} s); {int(used.inside.sum())} of {len(used)} "
-        "fitted targets inside the simulated 90 % interval"
-    ]
-    lines += [f"  {name} = {value:.4g}" for name, value in result.best.values.items()]
-    if result.holdout is not None:
-        for row in result.holdout.itertuples():
-            if row.target.startswith("sum_"):
-                lines.append(
-                    f"  hold-out {row.metric} {row.year}: observed {row.observed:g}, "
-                    f"predicted {row.simulated_mean:.1f} ({row.relative_error:+.0%})"
-                )
-    return "\n".join(lines)
+    perform(
+        options,
+        load,
+        lambda loaded, **call: api.calibrate(loaded, scenario_out=scenario_out, **call),
+    )

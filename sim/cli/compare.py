@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -15,13 +14,11 @@ from sim.cli.common import (
     handle_errors,
     metric_list,
     out_option,
-    progress_bar,
     quiet_option,
-    result_folder,
 )
-from sim.cli.report import check_formats, report_options, write_report
-from sim.config.loader import load_scenario, option_overrides
-from sim.runner.scheduling import workers
+from sim.cli.report import report_options
+from sim.cli.skeleton import Options, Plan, perform, shared_options
+from sim.config.loader import option_overrides
 
 
 @click.command()
@@ -46,19 +43,13 @@ from sim.runner.scheduling import workers
 @FORCE_OPTION
 @quiet_option("No progress bar and no table.")
 @handle_errors
+@shared_options
 def compare(
     base: Path,
     alternatives: tuple[Path, ...],
     replications: int | None,
-    jobs: int,
-    scheduler: str | None,
     metrics: str | None,
-    out: Path | None,
-    with_report: bool,
-    lang: str,
-    formats: str,
-    force: bool,
-    quiet: bool,
+    options: Options,
 ) -> None:
     """Compare ALTERNATIVES with BASE, paired by replication (common random numbers).
 
@@ -70,24 +61,20 @@ def compare(
       sim compare scenarios/lorenskog-calibrated.yaml scenarios/flexbo.yaml
       sim compare scenarios/asker-calibrated.yaml scenarios/policies/asker-*.yaml -j 2
     """
-    check_formats(with_report, formats)
-    loaded_base = load_scenario(base, option_overrides((), None, None, replications))
-    target = result_folder(out, f"compare-{loaded_base.name}", force, [base, *alternatives])
-    total = loaded_base.replications * (1 + len(alternatives))
-    with workers(jobs, scheduler) as pool, progress_bar(total, "replications", quiet) as bar:
-        comparison = api.compare(
-            base,
-            list(alternatives),
-            replications,
-            pool,
-            metric_list(metrics),
-            lambda _r: bar.update(1),
-            out=target,
-            force=force,
-            command=sys.argv,
-        )
-    if not quiet:
-        click.echo(comparison.text())
-    click.echo(f"results: {target}")
-    if with_report:
-        write_report(target, lang, formats)
+
+    def load() -> Plan:
+        loaded = api.load_scenario(base, overrides=option_overrides((), None, None, replications))
+        steps = loaded.replications * (1 + len(alternatives))
+        return Plan(base, f"compare-{loaded.name}", [base, *alternatives], steps)
+
+    perform(
+        options,
+        load,
+        lambda subject, **call: api.compare(
+            subject,
+            alternatives=list(alternatives),
+            replications=replications,
+            metrics=metric_list(metrics),
+            **call,
+        ),
+    )

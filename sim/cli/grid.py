@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from sim import api
-from sim.analysis.sweep import Axes, check_grid, parse_vary
+from sim.analysis.sweep import check_grid, parse_vary
 from sim.cli.common import (
     FORCE_OPTION,
     JOBS_OPTION,
@@ -18,16 +17,13 @@ from sim.cli.common import (
     handle_errors,
     metric_list,
     out_option,
-    progress_bar,
     quiet_option,
-    result_folder,
     set_option,
 )
-from sim.cli.report import check_formats, report_options, write_report
-from sim.config.loader import load_scenario, option_overrides
+from sim.cli.report import report_options
+from sim.cli.skeleton import Options, Plan, perform, shared_options
+from sim.config.loader import option_overrides
 from sim.config.option_limits import MAX_POINT_REPLICATIONS, MAX_POINTS
-from sim.config.schema import Scenario
-from sim.runner.scheduling import workers
 
 _VARY_HELP = (
     f"Vary a scenario key over values, repeatable: the full grid is run (at most "
@@ -74,12 +70,20 @@ def _grid_options(kind: str) -> Callable[[F], F]:
 
 
 def _grid(
-    scenario: Path, varies: tuple[str, ...], replications: int | None, overrides: tuple[str, ...]
-) -> tuple[Axes, Scenario, int]:
-    """The grid's axes, its base scenario and the replications it will run in all."""
-    axes = parse_vary(varies)
-    base = load_scenario(scenario, option_overrides(overrides, None, None, replications))
-    return axes, base, check_grid(axes, base.replications) * base.replications
+    kind: str, scenario: Path, varies: tuple[str, ...], replications: int | None,
+    overrides: tuple[str, ...],
+) -> Callable[[], Plan]:  # fmt: skip
+    """What a grid command loads: its axes (the plan's subject), the base scenario's
+    name and the replications it will run in all."""
+
+    def load() -> Plan:
+        axes = parse_vary(varies)
+        extra = option_overrides(overrides, None, None, replications)
+        base = api.load_scenario(scenario, overrides=extra)
+        steps = check_grid(axes, base.replications) * base.replications
+        return Plan(dict(axes), f"{kind}-{base.name}", [scenario], steps)
+
+    return load
 
 
 @click.command()
@@ -90,20 +94,14 @@ def _grid(
     help="Metrics in the table (totals). Example: --metrics waiting,forced_moves",
 )
 @handle_errors
+@shared_options
 def sweep(
     scenario: Path,
     varies: tuple[str, ...],
     replications: int | None,
-    jobs: int,
-    scheduler: str | None,
     overrides: tuple[str, ...],
-    out: Path | None,
-    with_report: bool,
-    lang: str,
-    formats: str,
-    force: bool,
-    quiet: bool,
     metrics: str | None,
+    options: Options,
 ) -> None:
     """Run SCENARIO over a grid of key values, all with the same seeds; one table.
 
@@ -113,45 +111,30 @@ def sweep(
           --vary stock.ordinary.contract_years=1,3,5 --vary policy.renewal=strict,always
     """
     chosen = metric_list(metrics)
-    check_formats(with_report, formats)
-    axes, base, total = _grid(scenario, varies, replications, overrides)
-    target = result_folder(out, f"sweep-{base.name}", force, [scenario])
-    with workers(jobs, scheduler) as pool, progress_bar(total, "replications", quiet) as bar:
-        result = api.sweep(
+    perform(
+        options,
+        _grid("sweep", scenario, varies, replications, overrides),
+        lambda axes, **call: api.sweep(
             scenario,
-            dict(axes),
-            replications,
-            pool,
-            chosen,
-            overrides,
-            lambda _r: bar.update(1),
-            out=target,
-            force=force,
-            command=sys.argv,
-        )
-    if not quiet:
-        click.echo(result.horizon().round(2).to_string())
-    click.echo(f"results: {target}")
-    if with_report:
-        write_report(target, lang, formats)
+            vary=axes,
+            replications=replications,
+            metrics=chosen,
+            overrides=overrides,
+            **call,
+        ),
+    )
 
 
 @click.command()
 @_grid_options("tradeoff")
 @handle_errors
+@shared_options
 def tradeoff(
     scenario: Path,
     varies: tuple[str, ...],
     replications: int | None,
-    jobs: int,
-    scheduler: str | None,
     overrides: tuple[str, ...],
-    out: Path | None,
-    with_report: bool,
-    lang: str,
-    formats: str,
-    force: bool,
-    quiet: bool,
+    options: Options,
 ) -> None:
     """Throughput against stability for a grid of policies (figure and table).
 
@@ -161,23 +144,10 @@ def tradeoff(
           --vary stock.ordinary.contract_years=1,3,5 \\
           --vary policy.renewal=strict,needs_based,differentiated
     """
-    check_formats(with_report, formats)
-    axes, base, total = _grid(scenario, varies, replications, overrides)
-    target = result_folder(out, f"tradeoff-{base.name}", force, [scenario])
-    with workers(jobs, scheduler) as pool, progress_bar(total, "replications", quiet) as bar:
-        result = api.tradeoff(
-            scenario,
-            dict(axes),
-            replications,
-            pool,
-            overrides,
-            lambda _r: bar.update(1),
-            out=target,
-            force=force,
-            command=sys.argv,
-        )
-    if not quiet:
-        click.echo(result.overview().round(2).to_string(index=False))
-    click.echo(f"results: {target}")
-    if with_report:
-        write_report(target, lang, formats)
+    perform(
+        options,
+        _grid("tradeoff", scenario, varies, replications, overrides),
+        lambda axes, **call: api.tradeoff(
+            scenario, vary=axes, replications=replications, overrides=overrides, **call
+        ),
+    )

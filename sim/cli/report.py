@@ -52,13 +52,14 @@ def check_formats(with_report: bool, formats: str) -> None:
 
 def write_report(folder: Path, language: str, formats: str, force: bool = False) -> None:
     """Make the report of ``folder`` and say what was written and how long it took."""
-    from sim.report import make_report, parse_formats, unchecked_note
+    from sim import api
+    from sim.report import parse_formats, unchecked_note
 
     started = time.perf_counter()
     note = unchecked_note(folder)
     if note:
         click.echo(f"note: {note}", err=True)
-    written = make_report(folder, language, parse_formats(formats), force)
+    written = api.write_report(folder, lang=language, formats=parse_formats(formats), force=force)
     seconds = time.perf_counter() - started
     for path in written:
         click.echo(f"report: {path} ({path.stat().st_size / 1e6:.1f} MB)")

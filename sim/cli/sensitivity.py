@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -15,13 +14,11 @@ from sim.cli.common import (
     handle_errors,
     metric_list,
     out_option,
-    progress_bar,
     quiet_option,
-    result_folder,
     set_option,
 )
+from sim.cli.skeleton import Options, Plan, perform, shared_options
 from sim.config.option_limits import MAX_POINT_REPLICATIONS, MAX_POINTS
-from sim.runner.scheduling import workers
 
 
 @click.command()
@@ -90,6 +87,7 @@ from sim.runner.scheduling import workers
 @FORCE_OPTION
 @quiet_option("No progress bar and no table.")
 @handle_errors
+@shared_options
 def sensitivity(
     scenario: Path,
     varies: tuple[str, ...],
@@ -100,12 +98,8 @@ def sensitivity(
     sample_seed: int,
     metrics: str | None,
     replications: int | None,
-    jobs: int,
-    scheduler: str | None,
     overrides: tuple[str, ...],
-    out: Path | None,
-    force: bool,
-    quiet: bool,
+    options: Options,
 ) -> None:
     """Global sensitivity of SCENARIO's outputs to its numbers, every point with the same
     seeds: Morris screening or Sobol indices with 95 % intervals (needs the sensitivity
@@ -117,36 +111,29 @@ def sensitivity(
       sim sensitivity scenarios/lorenskog-calibrated.yaml --method sobol -n 64 \\
           --vary policy.renewal_probability=0.5:0.9 --vary groups.disadvantaged.approval=0.5:0.7
     """
-    plan = api.plan_sensitivity(
-        scenario,
-        varies,
-        from_assumptions,
-        relative,
-        method,
-        samples,
-        sample_seed,
-        metric_list(metrics),
-        replications,
-        overrides,
-    )
-    target = result_folder(out, f"sensitivity-{plan.base.name}", force, [scenario])
-    if not quiet:
-        click.echo(
-            f"{len(plan.factors)} factors, {len(plan.points)} points × "
-            f"{plan.base.replications} replications",
-            err=True,
-        )
-    total = plan.replications()
-    with workers(jobs, scheduler) as pool, progress_bar(total, "replications", quiet) as bar:
-        result = api.run_sensitivity(
-            plan,
+
+    def load() -> Plan:
+        plan = api.plan_sensitivity(
             scenario,
-            pool,
-            lambda _r: bar.update(1),
-            out=target,
-            force=force,
-            command=sys.argv,
+            vary=varies,
+            from_assumptions=from_assumptions,
+            relative=relative,
+            method=method,
+            samples=samples,
+            sample_seed=sample_seed,
+            metrics=metric_list(metrics),
+            replications=replications,
+            overrides=overrides,
         )
-    if not quiet:
-        click.echo(result.ranking().round(4).to_string(index=False))
-    click.echo(f"results: {target}")
+        heading = (
+            f"{len(plan.factors)} factors, {len(plan.points)} points × "
+            f"{plan.base.replications} replications"
+        )
+        name = f"sensitivity-{plan.base.name}"
+        return Plan(plan, name, [scenario], plan.replications(), heading=heading)
+
+    perform(
+        options,
+        load,
+        lambda plan, **call: api.run_sensitivity(plan, scenario=scenario, **call),
+    )

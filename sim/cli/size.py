@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import math
-import sys
 from pathlib import Path
 
 import click
 
 from sim import api
-from sim.analysis.sizing import Evaluation, SizingResult
 from sim.cli.common import (
     FORCE_OPTION,
     JOBS_OPTION,
@@ -17,13 +14,12 @@ from sim.cli.common import (
     handle_errors,
     out_option,
     quiet_option,
-    result_folder,
     set_option,
 )
-from sim.cli.report import check_formats, report_options, write_report
-from sim.config.loader import load_scenario, option_overrides
+from sim.cli.report import report_options
+from sim.cli.skeleton import Options, Plan, perform, shared_options
+from sim.config.loader import option_overrides
 from sim.config.types import MAX_UNITS
-from sim.runner.scheduling import workers
 
 
 @click.command()
@@ -78,6 +74,7 @@ from sim.runner.scheduling import workers
 @FORCE_OPTION
 @quiet_option("No progress lines.")
 @handle_errors
+@shared_options
 def size(
     scenario: Path,
     category: str,
@@ -88,15 +85,8 @@ def size(
     max_units: int,
     once: bool,
     replications: int | None,
-    jobs: int,
-    scheduler: str | None,
     overrides: tuple[str, ...],
-    out: Path | None,
-    with_report: bool,
-    lang: str,
-    formats: str,
-    force: bool,
-    quiet: bool,
+    options: Options,
 ) -> None:
     """Units needed per year (or once) in a category to reach a target.
 
@@ -105,60 +95,34 @@ def size(
       sim size scenarios/asker-calibrated.yaml --category ordinary --from 2012 --to 2015 \\
           --target "wait_years_mean[group=disadvantaged] <= 0.5" --jobs 2
     """
-    check_formats(with_report, formats)
-    loaded = load_scenario(scenario, option_overrides(overrides, None, None, replications))
-    target_dir = result_folder(out, f"size-{loaded.name}", force, [scenario])
 
-    def step(evaluation: Evaluation) -> None:
-        if not quiet:
+    def step(evaluation: api.Evaluation) -> None:
+        if not options.quiet:
             click.echo(
                 f"  {evaluation.units:>4} units: target met in {evaluation.successes}"
                 f" of {evaluation.replications} replications",
                 err=True,
             )
 
-    with workers(jobs, scheduler) as pool:
-        result = api.size(
-            scenario,
-            category,
-            target_text,
-            from_year,
-            to_year,
-            confidence,
-            max_units,
-            once,
-            replications,
-            pool,
-            overrides,
-            step,
-            out=target_dir,
-            force=force,
-            command=sys.argv,
-        )
-    click.echo(report(result))
-    click.echo(f"results: {target_dir}")
-    if with_report:
-        write_report(target_dir, lang, formats)
+    def load() -> Plan:
+        extra = option_overrides(overrides, None, None, replications)
+        loaded = api.load_scenario(scenario, overrides=extra)
+        return Plan(scenario, f"size-{loaded.name}", [scenario], progress=step, always=True)
 
-
-def report(result: SizingResult) -> str:
-    """The analytic estimate and the simulated answer, one line each."""
-    analytic = result.analytic
-    question = result.question
-    what = "once" if question.once else "a year"
-    tenancy = 1 / analytic["service_rate"] if analytic["service_rate"] else math.inf
-    lines = [
-        f"analytic estimate (M/M/c, Erlang C): {analytic['units']} units {what} "
-        f"({analytic['arrivals_per_year']:.1f} approved applications a year, mean "
-        f"tenancy {tenancy:.1f} years, {analytic['servers']} units needed, "
-        f"{analytic['units_now']} now)"
-    ]
-    if result.answer is None:
-        lines.append(f"simulation: not reached with up to {question.max_units} units {what}")
-    else:
-        lines.append(
-            f"simulation: {result.answer} units {what} from {question.from_year} "
-            f"(target met in every year from {question.to_year} with probability >= "
-            f"{question.confidence:g}); {result.finished - result.started:.0f} s"
-        )
-    return "\n".join(lines)
+    perform(
+        options,
+        load,
+        lambda subject, **call: api.size(
+            subject,
+            category=category,
+            target=target_text,
+            from_year=from_year,
+            to_year=to_year,
+            confidence=confidence,
+            max_units=max_units,
+            once=once,
+            replications=replications,
+            overrides=overrides,
+            **call,
+        ),
+    )

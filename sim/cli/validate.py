@@ -22,12 +22,8 @@ def validate(files: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
     Example:
       sim validate scenarios/*.yaml
     """
-    validation = api.validate(files, overrides)
-    for file, scenario in validation.scenarios:
-        units = sum(c.units for c in scenario.stock.values())
-        click.echo(
-            f"ok: {file} ({scenario.name}: {len(scenario.groups)} groups, "
-            f"{len(scenario.stock)} categories, {units} units)"
-        )
+    validation = api.validate(files, overrides=overrides)
+    if validation.scenarios:
+        click.echo(validation.summary())
     if validation.problems:
         raise InputError(validation.problems)

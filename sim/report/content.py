@@ -23,8 +23,8 @@ from sim.report.document import Report
 from sim.report.kinds import BUILDERS
 from sim.report.words import FAMILIES, number, say, unit
 
-LANGUAGES = {"en": "en", "nb": "no"}
-"""``--lang`` values and the catalogue's language codes."""
+LANGUAGES = ("en", "nb")
+"""``--lang`` values: English and Norwegian bokmål (also the catalogue's codes)."""
 
 REPORTED_KINDS = ("run", *BUILDERS)
 """Result folders a report is made of: every command's that writes one."""
@@ -216,7 +216,7 @@ def load_report(folder: str | Path, language: str = "en") -> Report:
         raise InputError(
             [Problem("--lang", language, "unknown language; allowed: " + ", ".join(LANGUAGES))]
         )
-    lang = LANGUAGES[language]
+    lang = language
     manifest = read_manifest(folder)
     files = reading.check_files(folder, manifest)
     try:

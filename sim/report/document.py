@@ -26,7 +26,7 @@ class Table:
 class Report:
     """Everything a workbook or a web page of a result folder shows."""
 
-    language: str  # the catalogue's code: en or no
+    language: str  # the catalogue's code: en or nb
     folder: Path
     manifest: dict[str, Any]
     scenario: dict[str, Any]  # the merged scenario that was run ({} if not kept)

@@ -234,7 +234,8 @@ def tradeoff(report: Report) -> None:
 
 
 def size(report: Report) -> None:
-    from sim.analysis.sizing import SizingQuestion, size_caption, size_figure
+    from sim.analysis.sizing import SizingQuestion
+    from sim.analysis.sizing_figure import size_caption, size_figure
     from sim.analysis.target import parse_target
     from sim.model.catalogue import CATALOGUE
 

@@ -207,7 +207,7 @@ def render(report: Report) -> str:
     }
     assumptions = report.assumptions
     return template.render(
-        html_lang="nb" if lang == "no" else "en",
+        html_lang="nb" if lang == "nb" else "en",
         title=report.title(),
         question=report.question(),
         description=report.description(),

@@ -1,7 +1,7 @@
-"""The reports' own words in English (``en``) and Norwegian bokmål (``no``); metric names
+"""The reports' own words in English (``en``) and Norwegian bokmål (``nb``); metric names
 and units come from the metric catalogue (:mod:`sim.analysis.labels`).
 
->>> say("overview", "no")
+>>> say("overview", "nb")
 'Oversikt'
 """
 
@@ -276,5 +276,5 @@ TEXT: Phrases = {
 
 
 def say(key: str, language: str, **values: object) -> str:
-    """The text ``key`` in ``language`` (``en`` or ``no``), filled with ``values``."""
+    """The text ``key`` in ``language`` (``en`` or ``nb``), filled with ``values``."""
     return phrase(TEXT, key, language, **values)

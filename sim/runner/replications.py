@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -18,6 +19,9 @@ from sim.model import check_engine
 from sim.model.housing import run_replication
 from sim.runner.blocks import YEARLY_COLUMNS, Block, encode, yearly_table
 from sim.runner.pool import Jobs, pool_for, scheduler_of
+
+if TYPE_CHECKING:
+    from sim.analysis.stream import YearlyStream
 
 __all__ = [
     "YEARLY_COLUMNS",
@@ -35,6 +39,10 @@ class Results:
 
     ``yearly`` is empty when the rows went to a ``sink`` as they arrived (``sim run``
     streams them to its result folder); ``streamed`` then says how many rows there were.
+    ``table`` is the summary over replications (``summary.csv``), ``summary()`` the text
+    ``sim run`` prints and ``write(out)`` its result folder; the last three are the
+    analysis layer's (:mod:`sim.analysis.tables`, :mod:`sim.analysis.output`), imported
+    when first used.
     """
 
     scenario: Scenario
@@ -47,6 +55,45 @@ class Results:
     finished: float = 0.0
     streamed: int | None = None
     scheduler: str | None = None  # the Dask scheduler it ran on (None: this machine)
+    scenario_file: Path | None = None  # None: a scenario made in Python
+    summary_rows: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The summary over replications: mean, sd, 95 % t-interval, p10/p50/p90, n."""
+        if self.summary_rows is None:
+            from sim.analysis.tables import summarise
+
+            self.summary_rows = summarise(self.yearly)
+        return self.summary_rows
+
+    @table.setter
+    def table(self, summary: pd.DataFrame) -> None:
+        self.summary_rows = summary
+
+    def summary(self) -> str:
+        """Key totals in the first and last reported year with their 95 % intervals."""
+        from sim.analysis.tables import summary_text
+
+        span = self.scenario.time
+        return summary_text(self.table, span.start, span.end - 1, self.replications)
+
+    def write(
+        self,
+        out: str | Path,
+        force: bool = False,
+        *,
+        command: Sequence[str] | None = None,
+        scenario_file: str | Path | None = None,
+        on_step: Callable[[str], None] | None = None,
+        yearly_csv: bool | None = None,
+        stream: YearlyStream | None = None,
+    ) -> Path:
+        """Write the result folder (:func:`sim.analysis.output.write_results`); return it."""
+        from sim.analysis.output import write_results
+
+        file = scenario_file if scenario_file is not None else self.scenario_file
+        return write_results(self, out, force, file, command, on_step, yearly_csv, stream)
 
 
 def _one(args: tuple[Scenario, int, bool]) -> Block:
