@@ -4,8 +4,11 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import re
 import shlex
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -65,13 +68,47 @@ def _python_blocks(markdown: str) -> list[str]:
 QUICKSTART = ROOT / "docs" / "guide" / "quickstart.md"
 
 
+def _calls_of_sim(tree: ast.AST) -> list[ast.Call]:
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "sim"
+    ]
+
+
+def test_every_python_block_of_the_docs_calls_sim_as_it_is_today() -> None:
+    """Each ``sim.NAME(...)`` in a Python block of the README or the docs names a public
+    function and binds to its signature as written: options by keyword, today's names."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    checked = 0
+    for page in pages:
+        for block in _python_blocks(page.read_text(encoding="utf-8")):
+            for call in _calls_of_sim(ast.parse(block)):
+                name = call.func.attr  # type: ignore[attr-defined]
+                assert name in sim.__all__, f"{page.name}: sim.{name} is not public"
+                function = getattr(sim, name)
+                positional = [object()] * len(call.args)
+                keywords = {k.arg: object() for k in call.keywords if k.arg is not None}
+                try:
+                    inspect.signature(function).bind(*positional, **keywords)
+                except TypeError as error:
+                    pytest.fail(f"{page.name}: sim.{name}(...) does not fit: {error}")
+                checked += 1
+    assert checked >= 6  # the quickstart's and the Dask guide's calls at least
+
+
 def test_python_quickstart_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocks = _python_blocks(QUICKSTART.read_text(encoding="utf-8"))
     assert blocks, "the quickstart has Python"
     (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
     monkeypatch.chdir(tmp_path)
-    for block in blocks:
-        exec(compile(block, str(QUICKSTART), "exec"), {})  # the project's own quickstart
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)  # the guide shows today's spellings
+        for block in blocks:
+            exec(compile(block, str(QUICKSTART), "exec"), {})  # the project's own quickstart
     assert (tmp_path / "results" / "quickstart" / "manifest.json").exists()
     assert (tmp_path / "results" / "quickstart-size" / "sized.yaml").exists()
 
