@@ -37,6 +37,8 @@ from sim.model.streams import (
 from sim.model.tenancy import Tenancies
 from sim.model.waiting import WaitingLists
 
+__all__ = ["BASE", "NORMAL", "START", "Parts", "Scheduled", "build"]
+
 START = 2020.0
 """The clock when the parts are built (no warm-up)."""
 
@@ -79,13 +81,15 @@ DRAWS = {
 
 @dataclass
 class Scheduled:
-    """A timer a part asked for: its handler's name, what it carries, when it is due."""
+    """A timer a part asked for: its handler's name, what it carries, when it is due (and
+    its priority: every part's timers are normal ones)."""
 
     handler: str
     value: Any
     time: float
     token: int
     kind: int
+    priority: int
 
 
 @dataclass
@@ -193,10 +197,11 @@ class Parts:
         self.lists.join(household, self.now if seniority is None else seniority, try_vacant=False)
 
 
-def build(**changes: Any) -> Parts:
+def build(*, track: bool = False, **changes: Any) -> Parts:
     """The state and parts of ``BASE`` with dotted-key changes, at ``START``, with the
-    capacities of the first year set; every timer asked for is noted in ``timers``."""
-    model = HousingModel(scenario(BASE, **changes))
+    capacities of the first year set; every timer asked for is noted in ``timers``.
+    With ``track``, each household made keeps its record (``household.record``)."""
+    model = HousingModel(scenario(BASE, **changes), track_households=track)
     state = model.state
     parts = Parts(
         model,
@@ -219,7 +224,7 @@ def build(**changes: Any) -> Parts:
         kind: int = 0,
     ) -> Any:
         name = getattr(callback, "__name__", repr(callback))
-        parts.timers.append(Scheduled(name, value, state.now + delay, token, kind))
+        parts.timers.append(Scheduled(name, value, state.now + delay, token, kind, priority))
         return call(callback, value, delay, priority, token, kind)
 
     state.call = noted  # type: ignore[method-assign]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from model_parts import START, build
+from model_parts import NORMAL, START, build
 
 # --- Shelter ----------------------------------------------------------------------------
 
@@ -143,6 +143,22 @@ def test_a_hospits_stay_ends_after_its_length() -> None:
     parts.run_until(START + 0.21)
     assert first.shelter == "own" and second.shelter == "hospits"
     assert list(parts.shelter.own) == [first] and parts.state.own_solution == [1, 0]
+
+
+def test_the_timer_of_an_earlier_stay_does_not_end_a_later_one() -> None:
+    parts = build(**{"homelessness.hospits_stay_days": {"distribution": "fixed", "mean": 73}})
+    (household,) = homeless(parts, 1)
+    parts.shelter.enter(household)
+    parts.shelter.leave(household)
+    parts.at(START + 0.1)
+    parts.shelter.enter(household)  # a second episode, in hospits again
+    first, second = parts.timers_of("_on_stay_end")
+    assert first.token != household.shelter_epoch == second.token
+    assert first.priority == second.priority == NORMAL
+    parts.run_until(START + 0.25)
+    assert household.shelter == "hospits"
+    parts.run_until(START + 0.35)
+    assert household.shelter == "own"
 
 
 def test_a_hospits_stay_timer_after_leaving_does_nothing() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from model_parts import START, build
+from model_parts import NORMAL, START, build
 
 from sim.model.rules import (
     BREAKDOWN,
@@ -50,6 +50,7 @@ def test_an_applicant_moves_in_leaves_the_list_and_gets_a_contract() -> None:
     assert household.renewals == 0
     (timer,) = tenancy_timers(parts)  # no clock runs: the contract end comes first
     assert (timer.time, timer.kind, timer.token) == (START + 2.75, CONTRACT_END, household.epoch)
+    assert timer.priority == NORMAL
 
 
 def test_a_homeless_applicant_moving_in_frees_its_emergency_unit() -> None:
@@ -320,7 +321,12 @@ def test_a_reapply_timer_puts_the_household_back_on_the_list_if_not_stale() -> N
 
 
 def test_followup_ends_when_its_spell_is_over_and_the_next_starts() -> None:
-    parts = build(**{"followup.capacity": 1, "groups.a.breakdown_per_year": 0.4})
+    changes = {
+        "followup.capacity": 1,
+        "followup.breakdown_factor": 0.5,
+        "groups.a.breakdown_per_year": 0.4,
+    }
+    parts = build(**changes)
     first, second = parts.dwellings("ordinary", 2)
     helped = parts.household("a", needs_followup=True)
     parts.housed(helped, first)
@@ -330,7 +336,7 @@ def test_followup_ends_when_its_spell_is_over_and_the_next_starts() -> None:
     assert helped.followed
     parts.tenancies.followup_over(helped, helped.followups)
     assert not helped.followed and queued.followed
-    assert helped.breakdown_rate == 0.4 and queued.breakdown_rate == pytest.approx(0.4)
+    assert helped.breakdown_rate == 0.4 and queued.breakdown_rate == pytest.approx(0.2)
     assert parts.followup.active == 1 and parts.level("followed") == 1
 
 
@@ -446,14 +452,25 @@ def test_the_forced_mover_place_sets_its_place_on_the_list(place, seniority, fir
 
 
 def test_a_forced_mover_to_a_market_destination_leaves() -> None:
-    parts = build(**{"policy.renewal": "strict", "policy.after_nonrenewal": "private_rental"})
+    changes = {"policy.renewal": "strict", "policy.after_nonrenewal": "private_rental"}
+    parts = build(track=True, **changes)
     (unit,) = parts.dwellings("ordinary", 1)
     household = parts.household("a")
     parts.housed(household, unit)
+    parts.at(START + 2)
     parts.tenancies.contract_end(household)
     assert parts.counted("forced_moves") == 1 and parts.counted("exits_private_rental") == 1
     assert household.dwelling is None and not household.on_list
     assert parts.vacancies() == [unit]
+    record = household.record
+    assert [move["kind"] for move in record["moves"]] == ["allocation", "forced_move"]
+    forced = record["moves"][1]
+    assert (forced["time"], forced["dwelling"], forced["category"]) == (
+        START + 2,
+        unit.id,
+        "ordinary",
+    )
+    assert (record["exit_time"], record["destination"]) == (START + 2, "private_rental")
 
 
 def test_shares_after_nonrenewal_send_each_household_by_its_own_draw() -> None:
@@ -474,13 +491,13 @@ def test_shares_after_nonrenewal_send_each_household_by_its_own_draw() -> None:
     assert all(h.dwelling is None for h in households if not h.transfer)
 
 
-def homeless_parts(**changes):
+def homeless_parts(track=False, **changes):
     policy = {"policy.renewal": "strict", "policy.after_nonrenewal": "homeless"}
-    return build(**policy, **changes)
+    return build(track=track, **policy, **changes)
 
 
 def test_a_forced_mover_to_homelessness_who_does_not_reapply_leaves() -> None:
-    parts = homeless_parts(**{"policy.reapply_after_homeless": 0.0})
+    parts = homeless_parts(track=True, **{"policy.reapply_after_homeless": 0.0})
     (unit,) = parts.dwellings("ordinary", 1)
     household = parts.household("a")
     parts.housed(household, unit)
@@ -491,6 +508,8 @@ def test_a_forced_mover_to_homelessness_who_does_not_reapply_leaves() -> None:
     assert household.dwelling is None and not household.on_list
     assert household.homeless_flag and household.outside == 1 and household.epoch > epoch
     assert tenancy_timers(parts)[-1].kind != REAPPLY
+    assert household.record["destination"] == "homeless"
+    assert household.record["exit_time"] == START
 
 
 def test_a_forced_mover_to_homelessness_reapplies_at_once_without_a_delay() -> None:
@@ -505,21 +524,41 @@ def test_a_forced_mover_to_homelessness_reapplies_at_once_without_a_delay() -> N
 
 
 def test_a_forced_mover_to_homelessness_reapplies_after_its_delay() -> None:
-    parts = homeless_parts(**{"policy.reapply_delay_years": 0.5})
-    (unit,) = parts.dwellings("ordinary", 1)
+    changes = {"policy.reapply_delay_years": 0.5, "homelessness.outside_years": 50}
+    parts = homeless_parts(**changes)
+    first, second = parts.dwellings("ordinary", 2)
     household = parts.household("a", seniority=START)
-    parts.housed(household, unit)
+    parts.housed(household, first)
     parts.at(START + 2)
     parts.tenancies.contract_end(household)
     assert not household.on_list and household.dwelling is None
     timer = tenancy_timers(parts)[-1]
     assert timer.kind == REAPPLY and timer.token == household.epoch and timer.time > START + 2
+    assert timer.priority == NORMAL
     assert parts.counted("homeless_outside_entries") == 1 and household.outside == 1
+    parts.at((START + 2 + timer.time) / 2)
     assert parts.outside("a") == 1
     parts.at(timer.time)
-    assert parts.outside("a") == 0  # counted outside until it applies again
+    assert parts.outside("a") == 0  # counted outside until it applies again (not 50 years)
     parts.tenancies.fire(household, timer.token, REAPPLY)
     assert household.on_list and household.seniority == START  # (keep)
+    parts.housed(household, second)  # forced out a second time: counted outside again
+    parts.tenancies.contract_end(household)
+    assert household.outside == 2 and household.nonrenewals == 2
+    assert parts.counted("homeless_outside_entries") == 2
+
+
+def test_the_delay_before_reapplying_is_exponential_with_its_mean() -> None:
+    parts = homeless_parts(**{"policy.reapply_delay_years": 0.5})
+    units = parts.dwellings("ordinary", 101)
+    for i, unit in enumerate(units):
+        household = parts.household("a")
+        household.u_key = (i + 0.5) / 101  # its own hashed draws
+        parts.housed(household, unit)
+        parts.tenancies.contract_end(household)
+    delays = sorted(t.time - START for t in tenancy_timers(parts) if t.kind == REAPPLY)
+    assert len(delays) == 101
+    assert 0.5 * math.log(2) * 0.7 < delays[50] < 0.5 * math.log(2) * 1.3  # the median
 
 
 # --- breakdowns and ends ----------------------------------------------------------------

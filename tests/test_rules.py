@@ -92,6 +92,7 @@ def test_lottery_index_is_uniform_over_the_candidates() -> None:
     picks = [lottery_index(5, (i + 0.5) / 1000) for i in range(1000)]
     assert [picks.count(k) for k in range(5)] == [200] * 5
     assert lottery_index(1, 0.999999) == 0
+    assert lottery_index(4, 1.0) == 3  # a draw of 1 (past a uniform's range) picks the last
 
 
 def test_turnaround_delay_has_the_mean_it_is_given() -> None:
