@@ -13,7 +13,7 @@ import pytest
 
 from sim.config.schema import Renewal
 from sim.model.entities import Household
-from sim.model.queues import Entry, WaitingList
+from sim.model.queues import CHUNK, Entry, WaitingList
 from sim.model.rules import (
     BREAKDOWN,
     CONTRACT_END,
@@ -86,6 +86,22 @@ def test_first_in_line_takes_list_order_fit_and_refusals_into_account() -> None:
     waiting.chunks[0][1].live = False  # household 2 has left the list
     waiting.discard()
     assert first_in_line(waiting, 1, True, 0, None) is households[2]
+
+
+def test_first_in_line_reads_every_chunk_of_a_long_list_from_its_start() -> None:
+    """A list longer than a chunk: the first who fits may be the first of a later chunk."""
+    households = [_household(i, 3) for i in range(2 * CHUNK)]
+    waiting = WaitingList()
+    for seniority, household in enumerate(households):
+        waiting.add(Entry(0.0, float(seniority), household.id, household))
+    assert len(waiting.chunks) > 1
+    waiting.chunks[0][0].live = False  # the first has left: the first chunk starts later
+    waiting.discard()
+    assert waiting.start() == 1
+    later = waiting.chunks[1][0].household
+    later.rooms = 1
+    assert first_in_line(waiting, 1, True, 0, None) is later
+    assert first_in_line(waiting, 3, True, 0, None) is households[1]
 
 
 def test_lottery_index_is_uniform_over_the_candidates() -> None:
