@@ -370,7 +370,7 @@ def test_max_renewals_makes_the_contract_end_strict_once_reached(renewals, renew
 
 
 def test_a_self_sufficient_tenant_not_renewed_leaves_to_the_market() -> None:
-    parts = build(**{"groups.a.exit_to": {"ownership": 0.3, "private_rental": 0.7}})
+    parts = build(track=True, **{"groups.a.exit_to": {"ownership": 0.3, "private_rental": 0.7}})
     first, second = parts.dwellings("ordinary", 2)
     owner = parts.household("a", self_sufficient=True, draws={"destination": 0.29})
     parts.housed(owner, first)
@@ -381,6 +381,8 @@ def test_a_self_sufficient_tenant_not_renewed_leaves_to_the_market() -> None:
     assert parts.counted("exits_ownership") == 1 and parts.counted("exits_private_rental") == 1
     assert parts.counted("forced_moves") == 0 and parts.counted("renewals") == 0
     assert owner.dwelling is None and renter.dwelling is None
+    assert owner.record["destination"] == "ownership"
+    assert renter.record["destination"] == "private_rental"
     assert parts.vacancies() == [first, second] and parts.level("tenants") == 0
 
 
@@ -534,7 +536,7 @@ def test_a_forced_mover_to_homelessness_reapplies_after_its_delay() -> None:
     assert not household.on_list and household.dwelling is None
     timer = tenancy_timers(parts)[-1]
     assert timer.kind == REAPPLY and timer.token == household.epoch and timer.time > START + 2
-    assert timer.priority == NORMAL
+    assert timer.priority == NORMAL and timer.value is household
     assert parts.counted("homeless_outside_entries") == 1 and household.outside == 1
     parts.at((START + 2 + timer.time) / 2)
     assert parts.outside("a") == 1
