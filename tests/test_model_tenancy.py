@@ -592,6 +592,32 @@ def test_a_breakdown_reapplies_by_the_households_draw(share, draw, reapplies) ->
     assert parts.outside("a") == (0 if reapplies else 1)
 
 
+def test_a_breakdown_leaving_the_system_is_recorded_as_homeless() -> None:
+    parts = build(track=True, **{"groups.a.reapply_after_breakdown": 0.0})
+    (unit,) = parts.dwellings("ordinary", 1)
+    household = parts.household("a")
+    parts.housed(household, unit)
+    parts.at(START + 1)
+    parts.tenancies.breakdown(household)
+    assert household.record["destination"] == "homeless"
+    assert household.record["exit_time"] == START + 1
+
+
+def test_timers_of_a_tenancy_ended_by_a_breakdown_do_nothing_in_the_next() -> None:
+    parts = build(**{"groups.a.reapply_after_breakdown": 1.0})
+    first, second = parts.dwellings("ordinary", 2)
+    household = parts.household("a")
+    parts.housed(household, first)
+    parts.tenancies.schedule(household)  # set anew (as when follow-up starts)
+    old = tenancy_timers(parts)
+    assert len(old) == 2
+    parts.tenancies.breakdown(household)
+    parts.housed(household, second)
+    for timer in old:
+        parts.tenancies.fire(household, timer.token, timer.kind)
+    assert parts.counted("contract_ends") == 0 and household.dwelling is second
+
+
 def test_a_breakdown_while_waiting_for_a_transfer_leaves_the_lists() -> None:
     parts = build(**{"groups.a.reapply_after_breakdown": 0.0})
     (unit,) = parts.dwellings("ordinary", 1)
