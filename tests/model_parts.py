@@ -33,6 +33,8 @@ from sim.model.streams import (
     D_RENEWAL,
     D_SELF_SUFFICIENT,
     D_WITHDRAW,
+    H_HOSPITS_STAY,
+    H_REAPPLY_DELAY,
 )
 from sim.model.tenancy import Tenancies
 from sim.model.waiting import WaitingLists
@@ -77,6 +79,9 @@ DRAWS = {
     "contract_phase": D_CONTRACT_PHASE,
 }
 """A household's draws a test may choose, by purpose (every other draw is 0.5)."""
+
+HASHED = {"hospits_stay": H_HOSPITS_STAY, "reapply_delay": H_REAPPLY_DELAY}
+"""A household's hashed draws a test may read, by purpose (``Parts.hashed``)."""
 
 
 @dataclass
@@ -180,6 +185,10 @@ class Parts:
             assert hasattr(household, name), name
             setattr(household, name, value)
         return household
+
+    def hashed(self, household: Household, purpose: str, occurrence: int) -> float:
+        """Occurrence ``occurrence`` (from 0) of a household's hashed draw (``HASHED``)."""
+        return household.hashed(HASHED[purpose], occurrence)
 
     def housed(self, household: Household, dwelling: Dwelling) -> None:
         """Move a household into an available dwelling (as an accepted offer does)."""

@@ -145,20 +145,39 @@ def test_a_hospits_stay_ends_after_its_length() -> None:
     assert list(parts.shelter.own) == [first] and parts.state.own_solution == [1, 0]
 
 
-def test_the_timer_of_an_earlier_stay_does_not_end_a_later_one() -> None:
+def test_the_timers_of_earlier_stays_do_not_end_a_later_one() -> None:
     parts = build(**{"homelessness.hospits_stay_days": {"distribution": "fixed", "mean": 73}})
     (household,) = homeless(parts, 1)
-    parts.shelter.enter(household)
-    parts.shelter.leave(household)
+    for start in (START, START + 0.05):
+        parts.at(start)
+        parts.shelter.enter(household)
+        parts.shelter.leave(household)
     parts.at(START + 0.1)
-    parts.shelter.enter(household)  # a second episode, in hospits again
-    first, second = parts.timers_of("_on_stay_end")
-    assert first.token != household.shelter_epoch == second.token
-    assert first.priority == second.priority == NORMAL
-    parts.run_until(START + 0.25)
+    parts.shelter.enter(household)  # a third episode, in hospits again
+    first, second, third = parts.timers_of("_on_stay_end")
+    assert household.shelter_epoch == third.token
+    assert len({first.token, second.token, third.token}) == 3
+    assert first.priority == second.priority == third.priority == NORMAL
+    parts.run_until(START + 0.29)
     assert household.shelter == "hospits"
-    parts.run_until(START + 0.35)
+    parts.run_until(START + 0.31)
     assert household.shelter == "own"
+
+
+def test_each_hospits_stay_has_its_own_drawn_length() -> None:
+    days = {"distribution": "exponential", "mean": 73}
+    parts = build(**{"homelessness.hospits_stay_days": days})
+    (household,) = homeless(parts, 1)
+    for _ in range(3):
+        parts.shelter.enter(household)
+        parts.shelter.leave(household)
+    lengths = [t.time - START for t in parts.timers_of("_on_stay_end")]
+    expected = [
+        0.2 * -math.log(1.0 - parts.hashed(household, "hospits_stay", episode))
+        for episode in range(3)
+    ]
+    assert lengths == pytest.approx(expected, rel=1e-12)
+    assert len(set(lengths)) == 3
 
 
 def test_a_hospits_stay_timer_after_leaving_does_nothing() -> None:

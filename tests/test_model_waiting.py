@@ -153,7 +153,7 @@ def test_a_transfer_leaving_is_uncounted_as_a_transfer() -> None:
 
 
 def test_withdrawal_takes_the_household_out_of_the_system() -> None:
-    parts = build(**{"emergency.units": 1, "groups.a.withdraw_per_year": 1.0})
+    parts = build(track=True, **{"emergency.units": 1, "groups.a.withdraw_per_year": 1.0})
     household = parts.household("a", homeless_flag=True)
     parts.joined(household)
     parts.lists.withdraw(household, household.wait_epoch - 1)  # stale: nothing
@@ -164,6 +164,8 @@ def test_withdrawal_takes_the_household_out_of_the_system() -> None:
     assert parts.shelter.in_use == 0 and household.withdraw_left == 0.0
     assert parts.counted("withdrawals", "a") == 1
     assert parts.counted("homeless_outside_entries", "a") == 1 and household.outside == 1
+    assert household.record["destination"] == "withdrawn"
+    assert household.record["exit_time"] == START + 1
     parts.lists.withdraw(household, household.wait_epoch)  # no longer on it: nothing
     assert parts.counted("withdrawals") == 1
 
