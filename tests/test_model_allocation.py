@@ -64,7 +64,7 @@ def test_under_back_of_queue_a_refusing_household_goes_to_the_back() -> None:
 
 def test_under_removed_a_refusing_household_leaves_the_system() -> None:
     changes = {"refusal.probability": 1.0, "refusal.penalty": "removed", "emergency.units": 1}
-    parts = build(**changes)
+    parts = build(track=True, **changes)
     (unit,) = parts.dwellings("ordinary", 1)
     household = parts.household("a", homeless_flag=True)
     parts.joined(household)
@@ -74,6 +74,7 @@ def test_under_removed_a_refusing_household_leaves_the_system() -> None:
     assert parts.counted("removed_after_refusal", "a") == 1
     assert parts.counted("homeless_outside_entries", "a") == 1 and household.outside == 1
     assert parts.waiting("ordinary") == [] and parts.level("waiting") == 0
+    assert household.record["destination"] == "removed_after_refusal"
 
 
 def test_a_removed_household_with_a_home_is_not_counted_outside() -> None:
