@@ -94,9 +94,9 @@ def test_no_contract_end_without_contracts_or_for_permanent_need_when_differenti
 
 
 def test_a_transfer_moves_and_its_old_unit_falls_vacant() -> None:
-    parts = build()
+    parts = build(track=True, **{"followup.capacity": 1})
     old, new = parts.dwellings("ordinary", 2)
-    household = parts.household("a")
+    household = parts.household("a", needs_followup=True)
     parts.housed(household, old)
     household.renewals = 3
     household.transfer = True
@@ -110,6 +110,17 @@ def test_a_transfer_moves_and_its_old_unit_falls_vacant() -> None:
     assert parts.vacancies() == [old]  # (no turnaround)
     assert parts.level("tenants") == 1
     assert household.renewals == 0 and household.contract_end == START + 3
+    assert household.followed and parts.level("followed") == 1  # its follow-up moves with it
+    assert [move["kind"] for move in household.record["moves"]] == ["allocation", "transfer"]
+
+
+def test_an_other_exit_is_recorded_as_other() -> None:
+    parts = build(track=True)
+    (unit,) = parts.dwellings("ordinary", 1)
+    household = parts.household("a")
+    parts.housed(household, unit)
+    parts.tenancies.fire(household, household.epoch, OTHER_EXIT)
+    assert household.record["destination"] == "other"
 
 
 def test_a_tenant_needing_followup_asks_for_it_at_move_in() -> None:

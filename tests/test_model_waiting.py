@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from model_parts import START, build
+from model_parts import NORMAL, START, build
 
 
 def withdraw_timers(parts):
@@ -107,7 +107,10 @@ def test_the_withdrawal_clock_runs_only_while_waiting() -> None:
     parts.joined(household)  # the clock goes on from where it stopped, not drawn again
     second = withdraw_timers(parts)[-1]
     assert second.time == pytest.approx(START + 6)
-    assert second.token == household.wait_epoch
+    assert second.token == household.wait_epoch != first.token
+    assert first.priority == second.priority == NORMAL
+    parts.lists.withdraw(household, first.token)  # the first clock's timer: stale
+    assert household.on_list
 
 
 def test_a_stopped_clock_lets_go_of_its_household() -> None:
