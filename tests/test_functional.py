@@ -158,11 +158,30 @@ def test_strict_renewal_forces_moves_and_always_none() -> None:
     assert per_replication(strict, "transfers").min() > 0
 
 
-def test_max_renewals_turns_later_renewals_strict() -> None:
-    capped = run_scenario(
-        scenario(municipality(**{"policy.renewal": "always", "policy.max_renewals": 2}))
-    ).yearly
-    assert per_replication(capped, "forced_moves").min() > 0
+@pytest.mark.parametrize("cap", [1, 2])
+def test_max_renewals_turns_later_renewals_strict(cap: int) -> None:
+    """Under "always" with a cap of ``cap`` renewals and 1-year contracts, a tenant is
+    forced to move at its contract end ``cap + 1`` years after it moved in, never
+    sooner nor later (those who moved in during the run: the initial tenants start
+    somewhere in their contracts); and every year has forced moves."""
+    changes = {"policy.renewal": "always", "policy.max_renewals": cap, "replications": 2}
+    results = run_scenario(scenario(municipality(**changes)), track_households=True)
+    assert results.households is not None
+    start = results.scenario.time.start - results.scenario.time.warmup_years
+    gaps = []
+    for moves in results.households.moves:
+        moved_in = None
+        for move in moves:
+            if move["kind"] == "forced_move":
+                if moved_in is not None and moved_in > start:
+                    gaps.append(move["time"] - moved_in)
+                moved_in = None  # (as a transfer it waits in its unit, without a contract)
+            else:
+                moved_in = move["time"]
+    assert len(gaps) > 100
+    assert min(gaps) == pytest.approx(cap + 1.0) and max(gaps) == pytest.approx(cap + 1.0)
+    forced = total(results.yearly, "forced_moves")
+    assert len(forced) == 2 * 8 and forced.value.min() > 0
 
 
 def test_max_renewals_zero_is_strict_from_the_first_contract_end() -> None:

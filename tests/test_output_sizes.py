@@ -5,6 +5,7 @@ manifest says what was written."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -21,8 +22,29 @@ def results():
     return run_scenario(load_scenario(DATA / "tiny.yaml"), replications=2)
 
 
-def test_the_limit_is_a_spreadsheets() -> None:
-    assert output.CSV_MAX_ROWS == 2**20 - 1
+SHEET_ROWS = 1_048_576
+"""Rows of a spreadsheet (Excel, LibreOffice Calc): the header and the data together."""
+
+
+@pytest.mark.parametrize(
+    ("extra", "written"),
+    [pytest.param(0, True, marks=pytest.mark.slow), (1, False)],  # (slow: writes 1M rows)
+)
+def test_a_yearly_csv_fills_a_spreadsheet_at_most(results, tmp_path, extra, written) -> None:
+    """The longest table written as CSV by default opens whole in a spreadsheet (its
+    header and rows fill the sheet to the last row); one row more is not written."""
+    rows = SHEET_ROWS - 1 + extra
+    tiny = results.yearly
+    repeats = -(-rows // len(tiny))
+    yearly = pd.concat([tiny] * repeats, ignore_index=True).iloc[:rows]
+    folder = output.write_results(replace(results, yearly=yearly), tmp_path / "out")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["extra"]["yearly_rows"] == rows
+    assert manifest["extra"]["yearly_csv"] == written
+    assert (folder / "yearly.csv").exists() == written
+    if written:
+        with open(folder / "yearly.csv", "rb") as handle:
+            assert sum(1 for _ in handle) == SHEET_ROWS
 
 
 @pytest.mark.parametrize(

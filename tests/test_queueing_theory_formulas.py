@@ -1,4 +1,5 @@
-"""Unit tests: the analytic formulas the theory tests rely on.
+"""Unit tests: the analytic formulas the theory tests rely on, and the package's own
+Erlang C (``sim.analysis.sizing_estimate``, sizing's analytic estimate) against them.
 
 Time unit: years; all rates are per year.
 """
@@ -21,6 +22,8 @@ from queueing_theory import (
     time_limited_mean_tenancy,
 )
 from scipy.stats import poisson
+
+from sim.analysis.sizing_estimate import erlang_c_wait
 
 
 @pytest.mark.parametrize(("lam", "mu"), [(0.3, 1.0), (4.0, 5.0), (0.95, 1.0), (12.0, 40.0)])
@@ -141,3 +144,43 @@ def test_time_limited_tenancy_limits() -> None:
     assert time_limited_mean_tenancy(5.0, 1.0, 0.0) == math.inf
     assert time_limited_mean_tenancy(5.0, 1.0, 0.2) == pytest.approx(1 / 0.2, rel=1e-12)
     assert time_limited_mean_tenancy(5.0, 0.6, 1e-12) == pytest.approx(5.0 / 0.4, rel=1e-9)
+
+
+ERLANG_LOADS = [0.01, 0.2, 0.5, 0.8, 0.95, 0.99, 0.999]
+ERLANG_ARRIVALS = [0.5, 12.0, 400.0]  # applications per year
+
+
+def textbook_mean_wait(c: int, arrival: float, service: float) -> float:
+    """M/M/c mean wait from the textbook sum (a third opinion, for small c only)."""
+    a = arrival / service
+    rho = a / c
+    tail = a**c / math.factorial(c) / (1 - rho)
+    p_wait = tail / (math.fsum(a**k / math.factorial(k) for k in range(c)) + tail)
+    return p_wait / (c * service - arrival)
+
+
+@pytest.mark.parametrize("arrival", ERLANG_ARRIVALS)
+def test_the_packages_erlang_c_matches_the_oracle(arrival: float) -> None:
+    """Sizing's Erlang C mean wait and the theory tests' agree to 1e-12 (relative) for
+    1 to 50 servers, loads from 0.01 to just under 1 and three arrival rates; both
+    match the textbook sum to 1e-9 up to 20 servers."""
+    for c in range(1, 51):
+        for load in ERLANG_LOADS:
+            service = arrival / (load * c)
+            package = erlang_c_wait(c, arrival, service)
+            oracle = mmc_mean_wait(c, arrival, service)
+            assert package == pytest.approx(oracle, rel=1e-12, abs=0.0), (c, load)
+            assert 0.0 < package < math.inf
+            if c <= 20:
+                assert package == pytest.approx(
+                    textbook_mean_wait(c, arrival, service), rel=1e-9
+                ), (c, load)
+
+
+@pytest.mark.parametrize("c", [1, 7, 50])
+def test_the_packages_erlang_c_is_infinite_where_the_oracle_is_unstable(c: int) -> None:
+    for load in [1.0, 1.5]:
+        service = 12.0 / (load * c)
+        assert erlang_c_wait(c, 12.0, service) == math.inf
+        with pytest.raises(ValueError, match="unstable"):
+            mmc_mean_wait(c, 12.0, service)

@@ -13,7 +13,7 @@ import pytest
 
 from sim.config.schema import Renewal
 from sim.model.entities import Household
-from sim.model.queues import Entry, WaitingList
+from sim.model.queues import CHUNK, Entry, WaitingList
 from sim.model.rules import (
     BREAKDOWN,
     CONTRACT_END,
@@ -88,10 +88,27 @@ def test_first_in_line_takes_list_order_fit_and_refusals_into_account() -> None:
     assert first_in_line(waiting, 1, True, 0, None) is households[2]
 
 
+def test_first_in_line_reads_every_chunk_of_a_long_list_from_its_start() -> None:
+    """A list longer than a chunk: the first who fits may be the first of a later chunk."""
+    households = [_household(i, 3) for i in range(2 * CHUNK)]
+    waiting = WaitingList()
+    for seniority, household in enumerate(households):
+        waiting.add(Entry(0.0, float(seniority), household.id, household))
+    assert len(waiting.chunks) > 1
+    waiting.chunks[0][0].live = False  # the first has left: the first chunk starts later
+    waiting.discard()
+    assert waiting.start() == 1
+    later = waiting.chunks[1][0].household
+    later.rooms = 1
+    assert first_in_line(waiting, 1, True, 0, None) is later
+    assert first_in_line(waiting, 3, True, 0, None) is households[1]
+
+
 def test_lottery_index_is_uniform_over_the_candidates() -> None:
     picks = [lottery_index(5, (i + 0.5) / 1000) for i in range(1000)]
     assert [picks.count(k) for k in range(5)] == [200] * 5
     assert lottery_index(1, 0.999999) == 0
+    assert lottery_index(4, 1.0) == 3  # a draw of 1 (past a uniform's range) picks the last
 
 
 def test_turnaround_delay_has_the_mean_it_is_given() -> None:

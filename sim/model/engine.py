@@ -286,6 +286,20 @@ class Engine:
                 later = later.following
         return self._next_id - self._queued - pending - self._stopped
 
+    def pending(self) -> list[Timer]:
+        """The timers queued now, in the order they were scheduled (for tests and
+        inspection; the loop never calls it)."""
+        timers: list[Timer] = []
+        for i in range(self._queued):
+            entry = self._queue[i]
+            timers.append(entry if NATIVE else entry[3])
+        for later in self._later:
+            while later is not None:
+                timers.append(later)
+                later = later.following
+        timers.sort(key=lambda timer: timer.id)
+        return timers
+
     def schedule(self, timer: Timer, priority: int, delay: float) -> None:
         """Queue ``timer`` to fire ``delay`` from now with ``priority``.
 
