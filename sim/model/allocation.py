@@ -7,7 +7,6 @@ from sim.model.entities import Dwelling, Household
 from sim.model.recorder import count
 from sim.model.shelter import Shelter
 from sim.model.state import State
-from sim.model.streams import D_REFUSAL
 from sim.model.tenancy import Tenancies
 from sim.model.waiting import WaitingLists
 
@@ -36,7 +35,7 @@ class Allocation:
         if (
             not household.transfer
             and probability > 0.0
-            and household.repeated(D_REFUSAL, occurrence) < probability
+            and household.draws.refusal(occurrence) < probability
         ):
             i = household.base + state.K
             count(state.flows["offer_refusals"], i)
@@ -50,7 +49,7 @@ class Allocation:
                 self.shelter.leave(household)
                 count(state.flows["removed_after_refusal"], i)
                 if household.homeless_flag:
-                    state.homeless_outside(household.g, household.u_key, household.outside)
+                    state.homeless_outside(household.g, household.draws.key, household.outside)
                     household.outside += 1
                 state.leave(household, "removed_after_refusal")
             return False

@@ -8,7 +8,7 @@ from typing import Any
 from sim.model.entities import Household
 from sim.model.queues import FifoSet
 from sim.model.state import NORMAL, State
-from sim.model.streams import H_FOLLOWUP_LENGTH
+from sim.model.streams import FOLLOWUP_LENGTH
 
 
 class FollowUp:
@@ -45,7 +45,7 @@ class FollowUp:
         state.followed.add(household.base + dwelling.k, 1, now)
         length = state.followup_years
         if length is not None:  # the spell's length: the household's own draw for it
-            u = household.hashed(H_FOLLOWUP_LENGTH, household.followups - 1)
+            u = household.draws.hashed(FOLLOWUP_LENGTH, household.followups - 1)
             delay = length * state.followup_spell.quantile(u)
             state.call(self.on_end, household, delay, NORMAL, household.followups)
 

@@ -33,7 +33,7 @@ from sim.model.recorder import Row, count
 from sim.model.shelter import Shelter
 from sim.model.state import URGENT, State
 from sim.model.stock import Stock
-from sim.model.streams import D_APPROVAL, D_HOMELESS, D_KEY
+from sim.model.streams import APPROVAL, HOMELESS, KEY
 from sim.model.tenancy import Tenancies
 from sim.model.waiting import WaitingLists
 
@@ -338,10 +338,10 @@ class HousingModel:
         count(self._applications, i)
         stream = self._household_streams[grp.g]
         block = stream.block()
-        if block[D_APPROVAL] >= grp.approval:
+        if block[APPROVAL.place] >= grp.approval:
             count(self._refusals, i)
-            if block[D_HOMELESS] < grp.homeless_while_waiting:
-                state.homeless_outside(grp.g, block[D_KEY], 0)  # refused, and without a home
+            if block[HOMELESS.place] < grp.homeless_while_waiting:
+                state.homeless_outside(grp.g, block[KEY.place], 0)  # refused, and without a home
             if state.track:  # a refused household is a record, nothing more
                 state.leave(state.new_household(grp, block), "refused")
             return

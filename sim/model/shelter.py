@@ -10,7 +10,7 @@ from sim.model.entities import Household
 from sim.model.queues import FifoSet, Timer
 from sim.model.recorder import count
 from sim.model.state import NORMAL, State
-from sim.model.streams import H_HOSPITS_STAY, H_SHELTER
+from sim.model.streams import HOSPITS_STAY, SHELTER
 
 EMERGENCY: Final = "emergency"
 HOSPITS: Final = "hospits"
@@ -46,7 +46,7 @@ class Shelter:
         if self.in_use < self.capacity:
             self._to_emergency(household)
         elif state.hospits_share >= 1.0 or (
-            household.hashed(H_SHELTER, episode) < state.hospits_share
+            household.draws.hashed(SHELTER, episode) < state.hospits_share
         ):  # a hashed draw shifts no other draw: it is made only where it decides
             if len(self.hospits_queue) < self.hospits_capacity:
                 self._to_hospits(household)
@@ -115,7 +115,7 @@ class Shelter:
         mean = state.hospits_stay_years
         if mean is not None:
             # the stay's length: the household's own draw for this episode
-            u = household.hashed(H_HOSPITS_STAY, household.episodes - 1)
+            u = household.draws.hashed(HOSPITS_STAY, household.episodes - 1)
             delay = mean * state.hospits_stay.quantile(u)
             state.call(self._on_stay_end, household, delay, NORMAL, household.shelter_epoch)
 

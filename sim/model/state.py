@@ -29,11 +29,11 @@ from sim.model.entities import (
 from sim.model.queues import NATIVE, Timer, timer_pop, timer_push
 from sim.model.recorder import Recorder, count
 from sim.model.streams import (
-    D_FOLLOWUP,
-    D_HOMELESS,
-    D_PERMANENT,
-    D_ROOMS,
-    H_OUTSIDE,
+    FOLLOWUP,
+    HOMELESS,
+    OUTSIDE,
+    PERMANENT,
+    ROOMS,
     Streams,
     hashed,
     unit_exponential,
@@ -359,12 +359,12 @@ class State:
     ) -> None:
         """A household homeless outside the list: counted until ``until`` or, by default,
         for an exponential time with mean ``outside_years`` (its length hashed from the
-        household's key draw, ``D_KEY`` of its block)."""
+        household's key draw, ``KEY`` of its block)."""
         now = self.now
         count(self.flows["homeless_outside_entries"], g * self.recorder.width + self.K)
         if until is None:
             until = now + self.outside_years * unit_exponential(
-                hashed(key_draw, H_OUTSIDE, occurrence)
+                hashed(key_draw, OUTSIDE, occurrence)
             )
         heapq.heappush(self.outside[g], until)
 
@@ -382,7 +382,7 @@ class State:
         self.next_household_id += 1
         keys = grp.room_keys
         if keys:
-            u_rooms = block[D_ROOMS]
+            u_rooms = block[ROOMS.place]
             bounds = grp.room_bounds  # as long as keys
             for i in range(len(keys)):
                 if u_rooms < bounds[i]:
@@ -390,9 +390,9 @@ class State:
                     break
             else:
                 household.rooms = keys[-1]
-        household.permanent = block[D_PERMANENT] < grp.permanent_need
-        household.needs_followup = block[D_FOLLOWUP] < grp.followup_need
-        household.homeless_flag = block[D_HOMELESS] < grp.homeless_while_waiting
+        household.permanent = block[PERMANENT.place] < grp.permanent_need
+        household.needs_followup = block[FOLLOWUP.place] < grp.followup_need
+        household.homeless_flag = block[HOMELESS.place] < grp.homeless_while_waiting
         if self.track:
             household.record = {
                 "replication": self.replication,

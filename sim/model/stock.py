@@ -9,12 +9,10 @@ from sim.model.entities import CategoryRuntime, Dwelling, room_plan
 from sim.model.recorder import count
 from sim.model.rules import turnaround_delay
 from sim.model.state import State
-from sim.model.streams import hashed_normal
+from sim.model.streams import TURNAROUND, hashed_normal
 
 TURNAROUND_NORMALS: Final = 32
 """Turnaround draws a dwelling takes from its category's stream when it is made."""
-TURNAROUND_DRAW: Final = 1
-"""Purpose of a dwelling's later, hashed turnaround draws (``streams.hashed_normal``)."""
 
 
 class Stock:
@@ -89,7 +87,7 @@ class Stock:
         elif j < TURNAROUND_NORMALS:
             normal = dwelling.normals[j]
         else:
-            normal = hashed_normal(state.dwelling_key(dwelling), TURNAROUND_DRAW, j)
+            normal = hashed_normal(state.dwelling_key(dwelling), TURNAROUND.place, j)
         delay = turnaround_delay(cat.turnaround_years, sigma, cat.turnaround_shift, normal)
         dwelling.turnarounds += 1
         cat.in_turnaround[dwelling] = None

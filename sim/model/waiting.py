@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any
 
 from sim.model.entities import CategoryRuntime, Dwelling, Household
 from sim.model.queues import Entry, WaitingList
@@ -11,10 +11,7 @@ from sim.model.recorder import count
 from sim.model.rules import first_in_line, fits, lottery_index
 from sim.model.shelter import Shelter
 from sim.model.state import NORMAL, State
-from sim.model.streams import hashed_uniform, unit_exponential
-
-LOTTERY_DRAW: Final = 2
-"""Purpose of a dwelling's hashed lottery draws (``streams.hashed_uniform``)."""
+from sim.model.streams import LOTTERY, hashed_uniform, unit_exponential
 
 
 class WaitingLists:
@@ -100,7 +97,7 @@ class WaitingLists:
             return  # already running (it refused an offer and stayed on the list)
         state = self.state
         if not household.withdraw_drawn:
-            household.withdraw_left = unit_exponential(household.u_withdraw)
+            household.withdraw_left = unit_exponential(household.draws.withdraw)
             household.withdraw_drawn = True
         rate = state.groups[household.g].withdraw_per_year
         household.waiting_since = state.now
@@ -160,7 +157,7 @@ class WaitingLists:
         state = self.state
         count(self._withdrawals, household.base + state.K)
         if household.homeless_flag:
-            state.homeless_outside(household.g, household.u_key, household.outside)
+            state.homeless_outside(household.g, household.draws.key, household.outside)
             household.outside += 1
         state.leave(household, "withdrawn")
 
@@ -188,7 +185,7 @@ class WaitingLists:
             ]
             if not fitting:
                 return None
-            u = hashed_uniform(state.dwelling_key(dwelling), LOTTERY_DRAW, dwelling.lotteries)
+            u = hashed_uniform(state.dwelling_key(dwelling), LOTTERY.place, dwelling.lotteries)
             dwelling.lotteries += 1
             return fitting[lottery_index(len(fitting), u)]
         return first_in_line(
