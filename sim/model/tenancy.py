@@ -19,6 +19,7 @@ from sim.model.rules import (
     BREAKDOWN,
     CONTRACT_END,
     DISCRETIONARY,
+    LEAVE,
     NOTHING,
     OTHER_EXIT,
     REAPPLY,
@@ -180,23 +181,24 @@ class Tenancies:
         if contract_end is not None and not transfer:
             until_end = contract_end - now
         delay, kind = first_event(
-            household.breakdown_left,
-            breakdown,
-            household.other_left,
-            other,
-            household.self_left,
-            becoming,
-            household.leave_left,
-            leave,
-            until_end,
+            breakdown_left=household.breakdown_left,
+            breakdown_rate=breakdown,
+            other_left=household.other_left,
+            other_rate=other,
+            self_left=household.self_left,
+            self_rate=becoming,
+            leave_left=household.leave_left,
+            leave_rate=leave,
+            until_contract_end=until_end,
         )
         if kind == NOTHING:
             return
         state.call(self.on_event, household, delay, NORMAL, household.epoch, kind)
 
     def fire(self, household: Household, token: int, kind: int) -> None:
-        """A tenancy timer: the contract end, or the clock that ran out first (or the end
-        of a non-renewed household's time outside the list)."""
+        """A tenancy timer of ``kind`` (:class:`~sim.model.rules.TenancyEvent`): the
+        contract end, or the clock that ran out first, or the end of a non-renewed
+        household's time outside the list; stale if the household's epoch has moved on."""
         if kind == REAPPLY:
             if token == household.epoch:
                 self.reapply(household)
@@ -212,8 +214,10 @@ class Tenancies:
             self.end(household, "exits_other", "other")
         elif kind == SELF_SUFFICIENT:
             self.become_self_sufficient(household)
-        else:
+        elif kind == LEAVE:
             self.leave_to_market(household)
+        else:
+            raise ValueError(f"{kind} is not a tenancy event")
 
     def followup_over(self, household: Household, token: int) -> None:
         """A follow-up spell has reached its length: the tenant goes on without it."""
