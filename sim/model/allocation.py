@@ -4,7 +4,6 @@ joined the lists looks at the units available now."""
 from __future__ import annotations
 
 from sim.model.entities import Dwelling, Household
-from sim.model.recorder import count
 from sim.model.shelter import Shelter
 from sim.model.state import State
 from sim.model.tenancy import Tenancies
@@ -37,8 +36,7 @@ class Allocation:
             and probability > 0.0
             and household.draws.refusal(occurrence) < probability
         ):
-            i = household.base + state.K
-            count(state.flows["offer_refusals"], i)
+            state.recorder.flow("offer_refusals").count_group(household.g)
             penalty = state.refusal_penalty
             if penalty == "back_of_queue":
                 self.lists.leave(household)
@@ -47,7 +45,7 @@ class Allocation:
             elif penalty == "removed":
                 self.lists.leave(household)
                 self.shelter.leave(household)
-                count(state.flows["removed_after_refusal"], i)
+                state.recorder.flow("removed_after_refusal").count_group(household.g)
                 if household.homeless_flag:
                     state.homeless_outside(household.g, household.draws.key, household.outside)
                     household.outside += 1

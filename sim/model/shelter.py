@@ -8,7 +8,6 @@ from typing import Final
 
 from sim.model.entities import Household
 from sim.model.queues import FifoSet, Timer
-from sim.model.recorder import count
 from sim.model.state import NORMAL, State
 from sim.model.streams import HOSPITS_STAY, SHELTER
 
@@ -102,7 +101,7 @@ class Shelter:
         self.in_use += 1
         household.shelter = EMERGENCY
         state.emergency.add(i, 1, state.now)
-        count(state.flows["emergency_stays"], i)
+        state.recorder.flow("emergency_stays").count_group(household.g)
 
     def _to_hospits(self, household: Household) -> None:
         state = self.state
@@ -111,7 +110,7 @@ class Shelter:
         household.shelter = HOSPITS
         self.hospits_queue.append(household)
         state.hospits.add(i, 1, now)
-        count(state.flows["hospits_stays"], i)
+        state.recorder.flow("hospits_stays").count_group(household.g)
         mean = state.hospits_stay_years
         if mean is not None:
             # the stay's length: the household's own draw for this episode

@@ -27,7 +27,7 @@ from sim.model.entities import (
     cumulative,
 )
 from sim.model.queues import NATIVE, Timer, timer_pop, timer_push
-from sim.model.recorder import Recorder, count
+from sim.model.recorder import Recorder
 from sim.model.streams import (
     FOLLOWUP,
     HOMELESS,
@@ -361,7 +361,7 @@ class State:
         for an exponential time with mean ``outside_years`` (its length hashed from the
         household's key draw, ``KEY`` of its block)."""
         now = self.now
-        count(self.flows["homeless_outside_entries"], g * self.recorder.width + self.K)
+        self.recorder.flow("homeless_outside_entries").count_group(g)
         if until is None:
             until = now + self.outside_years * unit_exponential(
                 hashed(key_draw, OUTSIDE, occurrence)

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from sim.model.entities import CategoryRuntime, Dwelling, room_plan
-from sim.model.recorder import count
 from sim.model.rules import turnaround_delay
 from sim.model.state import State
 from sim.model.streams import TURNAROUND, hashed_normal
@@ -44,7 +43,7 @@ class Stock:
                 dwelling.available = True
                 cat.available.append(dwelling)
             else:
-                count(state.flows["units_built"], i)
+                state.recorder.flow("units_built").count_category(cat.k)
                 state.vacancies.append(dwelling)
 
     def remove_units(self, cat: CategoryRuntime, units: int) -> None:
@@ -66,7 +65,7 @@ class Stock:
         cat.units -= 1
         i = state.recorder.index(state.G, cat.k)
         state.units.add(i, -1, state.now)
-        count(state.flows["units_removed"], i)
+        state.recorder.flow("units_removed").count_category(cat.k)
 
     def vacated(self, dwelling: Dwelling) -> None:
         """The tenant has left: remove the unit, or start its turnaround, or offer it now."""

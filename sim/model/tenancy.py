@@ -14,7 +14,6 @@ from typing import Any
 from sim.config.schema import ForcedMoverPlace
 from sim.model.entities import Dwelling, Household
 from sim.model.followup import FollowUp
-from sim.model.recorder import count
 from sim.model.rules import (
     BREAKDOWN,
     CONTRACT_END,
@@ -56,12 +55,13 @@ class Tenancies:
         self.lists = lists
         self.shelter = shelter
         self.followup = followup
-        # the counters of every move-in and contract end, looked up once
-        self._transfers = state.flows["transfers"]
-        self._allocations = state.flows["allocations"]
-        self._contract_ends = state.flows["contract_ends"]
-        self._renewals = state.flows["renewals"]
-        self._forced_moves = state.flows["forced_moves"]
+        record = state.recorder  # the flows it counts at every move and contract end
+        self.transfers = record.flow("transfers")
+        self.allocations = record.flow("allocations")
+        self.contract_ends = record.flow("contract_ends")
+        self.renewals = record.flow("renewals")
+        self.forced_moves = record.flow("forced_moves")
+        self.breakdowns = record.flow("breakdowns")
         self.stock = stock
         self.on_event = on_event
 
@@ -79,11 +79,11 @@ class Tenancies:
         if household.shelter is not None:
             self.shelter.leave(household)
         if is_transfer:
-            count(self._transfers, index)
+            self.transfers.count(household, dwelling)
             household.transfer = False
             self.vacate(household)
         elif not state.populating:
-            count(self._allocations, index)
+            self.allocations.count(household, dwelling)
             state.recorder.waits[household.g].append(now - household.wait_start)
         household.dwelling = dwelling
         state.tenants.add(index, 1, now)
@@ -247,8 +247,7 @@ class Tenancies:
         dwelling = household.dwelling
         assert dwelling is not None
         cat = state.categories[dwelling.k]
-        i = household.base + dwelling.k
-        count(self._contract_ends, i)
+        self.contract_ends.count(household, dwelling)
         rule = cat.renewal
         max_renewals = state.max_renewals
         if max_renewals is not None and household.renewals >= max_renewals:
@@ -259,7 +258,7 @@ class Tenancies:
         u = household.draws.renewal(occurrence) if rule is DISCRETIONARY else 0.0
         if renew(rule, household.self_sufficient, u, cat.renewal_probability):
             household.renewals += 1
-            count(self._renewals, i)
+            self.renewals.count(household, dwelling)
             household.contract_end = state.now + cat.contract_years  # type: ignore[operator]
             self.schedule(household)
             return
@@ -274,8 +273,7 @@ class Tenancies:
         state = self.state
         dwelling = household.dwelling
         assert dwelling is not None
-        i = household.base + dwelling.k
-        count(self._forced_moves, i)
+        self.forced_moves.count(household, dwelling)
         state.note_move(household, dwelling, "forced_move")
         occurrence = household.nonrenewals
         household.nonrenewals += 1
@@ -303,7 +301,7 @@ class Tenancies:
         household.homeless_flag = True
         household.epoch += 1
         if household.draws.hashed(REAPPLY_NONRENEWAL, occurrence) >= state.reapply_after_homeless:
-            count(state.flows["exits_homeless"], i)
+            state.recorder.flow("exits_homeless").count(household, dwelling)
             state.homeless_outside(household.g, household.draws.key, household.outside)
             household.outside += 1
             state.leave(household, "homeless")
@@ -337,8 +335,7 @@ class Tenancies:
         state = self.state
         dwelling = household.dwelling
         assert dwelling is not None
-        i = household.base + dwelling.k
-        count(state.flows["breakdowns"], i)
+        self.breakdowns.count(household, dwelling)
         if household.on_list:
             self.lists.leave(household)
             household.transfer = False
@@ -354,7 +351,7 @@ class Tenancies:
             household.homeless_flag = True
             self.lists.join(household, state.now)
             return
-        count(state.flows["exits_homeless"], i)
+        state.recorder.flow("exits_homeless").count(household, dwelling)
         state.homeless_outside(household.g, household.draws.key, household.outside)
         household.outside += 1
         state.leave(household, "homeless")
@@ -371,7 +368,7 @@ class Tenancies:
         state = self.state
         dwelling = household.dwelling
         assert dwelling is not None
-        count(state.flows[metric], household.base + dwelling.k)
+        state.recorder.flow(metric).count(household, dwelling)
         if household.on_list:
             self.lists.leave(household)
             household.transfer = False

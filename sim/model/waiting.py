@@ -7,7 +7,6 @@ from typing import Any
 
 from sim.model.entities import CategoryRuntime, Dwelling, Household
 from sim.model.queues import Entry, WaitingList
-from sim.model.recorder import count
 from sim.model.rules import first_in_line, fits, lottery_index
 from sim.model.shelter import Shelter
 from sim.model.state import NORMAL, State
@@ -26,7 +25,7 @@ class WaitingLists:
         self.state = state
         self.shelter = shelter
         self.on_withdraw = on_withdraw
-        self._withdrawals = state.flows["withdrawals"]  # looked up once
+        self.withdrawals = state.recorder.flow("withdrawals")
 
     def categories_of(self, household: Household) -> list[int]:
         grp = self.state.groups[household.g]
@@ -155,7 +154,7 @@ class WaitingLists:
         household.withdraw_left = 0.0
         self.shelter.leave(household)
         state = self.state
-        count(self._withdrawals, household.base + state.K)
+        self.withdrawals.count_group(household.g)
         if household.homeless_flag:
             state.homeless_outside(household.g, household.draws.key, household.outside)
             household.outside += 1
