@@ -131,7 +131,7 @@ def _households(data: dict) -> list[tuple]:
             (
                 record["group"],
                 record["arrival"],
-                household.draws.values(),
+                household.draws(),
                 household.permanent,
                 household.needs_followup,
                 household.rooms,
@@ -222,13 +222,13 @@ def test_a_households_draws_are_read_from_the_places_the_table_gives() -> None:
     expected: dict[str, float] = {}
     for purpose in PURPOSES:
         if purpose.kind == KEPT:
-            expected[purpose.name] = block[purpose.place]
+            expected[f"u_{purpose.name}"] = block[purpose.place]
         elif purpose.kind == REPEATING:
+            draw = getattr(draws, f"{purpose.name}_draw")
             for j in range(REPEATS):
-                expected[f"{purpose.name}_{j}"] = block[purpose.place + j]
-                assert getattr(draws, purpose.name)(j) == block[purpose.place + j]
-            later = getattr(draws, purpose.name)(REPEATS)
-            assert later == hashed(draws.key, purpose, REPEATS) != draws.hashed(purpose, 3)
+                expected[f"u_{purpose.name}_{j}"] = block[purpose.place + j]
+                assert draw(j) == block[purpose.place + j]
+            assert draw(REPEATS) == hashed(draws.u_key, purpose, REPEATS) != draw(REPEATS + 1)
     assert set(Draws.__slots__) == set(expected)
     assert {name: getattr(draws, name) for name in expected} == expected
-    assert draws.values() == tuple(sorted(expected.values()))
+    assert draws.draws() == tuple(sorted(expected.values()))

@@ -34,7 +34,7 @@ class Allocation:
         if (
             not household.transfer
             and probability > 0.0
-            and household.draws.refusal(occurrence) < probability
+            and household.refusal_draw(occurrence) < probability
         ):
             state.recorder.flow("offer_refusals").count_group(household.g)
             penalty = state.refusal_penalty
@@ -47,7 +47,7 @@ class Allocation:
                 self.shelter.leave(household)
                 state.recorder.flow("removed_after_refusal").count_group(household.g)
                 if household.homeless_flag:
-                    state.homeless_outside(household.g, household.draws.key, household.outside)
+                    state.homeless_outside(household.g, household.u_key, household.outside)
                     household.outside += 1
                 state.leave(household, "removed_after_refusal")
             return False

@@ -50,7 +50,7 @@ class Dwelling:
         self.lotteries = 0
 
 
-class Household:
+class Household(Draws):
     """One applicant household, from application to exit.
 
     Times are calendar years (floats). ``epoch`` and ``wait_epoch`` invalidate timers
@@ -58,8 +58,8 @@ class Household:
 
     Its block of uniforms (``sim.model.streams``) is read when it is made: the draws that
     decide at once (approval, rooms, needs) set its attributes, and those it reads later
-    are kept in ``draws`` (:class:`~sim.model.streams.Draws`, one field for each purpose;
-    ``draws.renewal(j)`` is its draw for discretionary renewal j). Its clocks are
+    are the fields it has as a :class:`~sim.model.streams.Draws` (``u_<purpose>``, one for
+    each purpose; ``renewal_draw(j)`` is its draw for discretionary renewal j). Its clocks are
     unit-exponential budgets that run down at their rates while their condition holds:
     ``withdraw_left`` while it waits on the list (at ``withdraw_rate`` since
     ``waiting_since``), the tenancy clocks while it is housed (at the ``*_rate`` fields
@@ -76,7 +76,6 @@ class Household:
         "clocks_drawn",
         "clocks_since",
         "contract_end",
-        "draws",
         "dwelling",
         "entry",
         "episodes",
@@ -168,7 +167,7 @@ class Household:
         self.self_rate = 0.0
         self.leave_rate = 0.0
         self.clocks_since = 0.0
-        self.draws = Draws(block)  # the draws it reads later
+        Draws.__init__(self, block)  # the draws it reads later
 
 
 def cumulative(shares: dict[Any, float]) -> tuple[list[Any], list[float]]:

@@ -45,7 +45,7 @@ class FollowUp:
         state.followed.add(household.base + dwelling.k, 1, now)
         length = state.followup_years
         if length is not None:  # the spell's length: the household's own draw for it
-            u = household.draws.hashed(FOLLOWUP_LENGTH, household.followups - 1)
+            u = household.hashed(FOLLOWUP_LENGTH, household.followups - 1)
             delay = length * state.followup_spell.quantile(u)
             state.call(self.on_end, household, delay, NORMAL, household.followups)
 

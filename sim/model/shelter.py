@@ -45,7 +45,7 @@ class Shelter:
         if self.in_use < self.capacity:
             self._to_emergency(household)
         elif state.hospits_share >= 1.0 or (
-            household.draws.hashed(SHELTER, episode) < state.hospits_share
+            household.hashed(SHELTER, episode) < state.hospits_share
         ):  # a hashed draw shifts no other draw: it is made only where it decides
             if len(self.hospits_queue) < self.hospits_capacity:
                 self._to_hospits(household)
@@ -114,7 +114,7 @@ class Shelter:
         mean = state.hospits_stay_years
         if mean is not None:
             # the stay's length: the household's own draw for this episode
-            u = household.draws.hashed(HOSPITS_STAY, household.episodes - 1)
+            u = household.hashed(HOSPITS_STAY, household.episodes - 1)
             delay = mean * state.hospits_stay.quantile(u)
             state.call(self._on_stay_end, household, delay, NORMAL, household.shelter_epoch)
 

@@ -190,7 +190,7 @@ class Streams:
 READ_WHEN_MADE: Final = "read when made"
 """A household's draw read once, when it is made, to set one of its attributes."""
 KEPT: Final = "kept"
-"""A household's draw kept (in its :class:`Draws`) and read when needed."""
+"""A household's draw kept (a field of its :class:`Draws`) and read when needed."""
 REPEATING: Final = "repeats"
 """A household's draw for a purpose that repeats: the first :data:`REPEATS` occurrences
 have places in its block (kept), the later ones are hashed from its key."""
@@ -307,104 +307,108 @@ def hashed(key_draw: float, purpose: Purpose, occurrence: int) -> float:
 
 
 class Draws:
-    """The draws of a household's block that it reads after it is made: one field for each
-    purpose :data:`KEPT` and :data:`REPEATING` (``<name>_0``, ``<name>_1``) of
-    :data:`PURPOSES`, read from the place the table gives it.
+    """The draws of a household's block that it reads after it is made (a ``Household`` is
+    one): a field ``u_<name>`` for each :data:`KEPT` purpose of :data:`PURPOSES` and
+    ``u_<name>_0``, ``u_<name>_1`` for the places of each :data:`REPEATING` one, read from
+    the place the table gives it; ``<name>_draw(j)`` is occurrence j of a repeating one.
 
     Copied out of the block, not a reference to the stream's buffer (which would keep every
     buffer alive as long as any one of the households taken from it, a few hundred bytes a
-    household growing to kilobytes) nor to the block itself (24 numbers, of which the
-    household needs 15).
+    household growing to kilobytes) nor to the block, and fields of the household itself,
+    not an object of their own (one more object a household, made when it came and freed
+    when it left, and read from further away: slower, measured).
 
     >>> draws = Draws(tuple(i / BLOCK for i in range(BLOCK)))
-    >>> draws.renewal(0) == RENEWAL.place / BLOCK, draws.renewal(1) == (RENEWAL.place + 1) / BLOCK
-    (True, True)
-    >>> draws.renewal(2) == hashed(draws.key, RENEWAL, 2)
+    >>> draws.renewal_draw(0) == RENEWAL.place / BLOCK
+    True
+    >>> draws.renewal_draw(1) == (RENEWAL.place + 1) / BLOCK
+    True
+    >>> draws.renewal_draw(2) == hashed(draws.u_key, RENEWAL, 2)
     True
     """
 
     __slots__ = (
-        "breakdown_0",
-        "breakdown_1",
-        "contract_phase",
-        "destination",
-        "key",
-        "leave",
-        "other_exit",
-        "reapply_0",
-        "reapply_1",
-        "refusal_0",
-        "refusal_1",
-        "renewal_0",
-        "renewal_1",
-        "self_sufficient",
-        "withdraw",
+        "u_breakdown_0",
+        "u_breakdown_1",
+        "u_contract_phase",
+        "u_destination",
+        "u_key",
+        "u_leave",
+        "u_other_exit",
+        "u_reapply_0",
+        "u_reapply_1",
+        "u_refusal_0",
+        "u_refusal_1",
+        "u_renewal_0",
+        "u_renewal_1",
+        "u_self_sufficient",
+        "u_withdraw",
     )
 
     def __init__(self, block: tuple[float, ...]) -> None:
-        self.withdraw = block[WITHDRAW.place]
-        self.self_sufficient = block[SELF_SUFFICIENT.place]
-        self.other_exit = block[OTHER_EXIT.place]
-        self.leave = block[LEAVE.place]
-        self.destination = block[DESTINATION.place]
-        self.breakdown_0 = block[BREAKDOWN.place]
-        self.breakdown_1 = block[BREAKDOWN.place + 1]
-        self.reapply_0 = block[REAPPLY.place]
-        self.reapply_1 = block[REAPPLY.place + 1]
-        self.renewal_0 = block[RENEWAL.place]
-        self.renewal_1 = block[RENEWAL.place + 1]
-        self.refusal_0 = block[REFUSAL.place]
-        self.refusal_1 = block[REFUSAL.place + 1]
-        self.contract_phase = block[CONTRACT_PHASE.place]
-        self.key = block[KEY.place]
+        self.u_withdraw = block[WITHDRAW.place]
+        self.u_self_sufficient = block[SELF_SUFFICIENT.place]
+        self.u_other_exit = block[OTHER_EXIT.place]
+        self.u_leave = block[LEAVE.place]
+        self.u_destination = block[DESTINATION.place]
+        self.u_breakdown_0 = block[BREAKDOWN.place]
+        self.u_breakdown_1 = block[BREAKDOWN.place + 1]
+        self.u_reapply_0 = block[REAPPLY.place]
+        self.u_reapply_1 = block[REAPPLY.place + 1]
+        self.u_renewal_0 = block[RENEWAL.place]
+        self.u_renewal_1 = block[RENEWAL.place + 1]
+        self.u_refusal_0 = block[REFUSAL.place]
+        self.u_refusal_1 = block[REFUSAL.place + 1]
+        self.u_contract_phase = block[CONTRACT_PHASE.place]
+        self.u_key = block[KEY.place]
 
-    def values(self) -> tuple[float, ...]:
+    def draws(self) -> tuple[float, ...]:
         """The draws it keeps, in the order of their places in the block."""
         return (
-            self.withdraw,
-            self.self_sufficient,
-            self.other_exit,
-            self.leave,
-            self.destination,
-            self.breakdown_0,
-            self.breakdown_1,
-            self.reapply_0,
-            self.reapply_1,
-            self.renewal_0,
-            self.renewal_1,
-            self.refusal_0,
-            self.refusal_1,
-            self.contract_phase,
-            self.key,
+            self.u_withdraw,
+            self.u_self_sufficient,
+            self.u_other_exit,
+            self.u_leave,
+            self.u_destination,
+            self.u_breakdown_0,
+            self.u_breakdown_1,
+            self.u_reapply_0,
+            self.u_reapply_1,
+            self.u_renewal_0,
+            self.u_renewal_1,
+            self.u_refusal_0,
+            self.u_refusal_1,
+            self.u_contract_phase,
+            self.u_key,
         )
 
     def hashed(self, purpose: Purpose, occurrence: int) -> float:
         """Occurrence ``occurrence`` of its draw for a :data:`HASHED` ``purpose``."""
-        return hashed(self.key, purpose, occurrence)
+        return hashed(self.u_key, purpose, occurrence)
 
     # the draws that repeat: occurrence j (from 0) is the kept draw for the first REPEATS,
     # hashed from its key after them
 
-    def breakdown(self, occurrence: int) -> float:
+    def breakdown_draw(self, occurrence: int) -> float:
         """The clock of breakdown ``occurrence``."""
         if occurrence >= REPEATS:
             return self.hashed(BREAKDOWN, occurrence)
-        return self.breakdown_0 if occurrence == 0 else self.breakdown_1
+        return self.u_breakdown_0 if occurrence == 0 else self.u_breakdown_1
 
-    def reapply(self, occurrence: int) -> float:
+    def reapply_draw(self, occurrence: int) -> float:
         """Whether it re-applies after breakdown ``occurrence``."""
         if occurrence >= REPEATS:
             return self.hashed(REAPPLY, occurrence)
-        return self.reapply_0 if occurrence == 0 else self.reapply_1
+        return self.u_reapply_0 if occurrence == 0 else self.u_reapply_1
 
-    def renewal(self, occurrence: int) -> float:
+    def renewal_draw(self, occurrence: int) -> float:
         """Discretionary renewal ``occurrence``."""
         if occurrence >= REPEATS:
             return self.hashed(RENEWAL, occurrence)
-        return self.renewal_0 if occurrence == 0 else self.renewal_1
+        return self.u_renewal_0 if occurrence == 0 else self.u_renewal_1
 
-    def refusal(self, occurrence: int) -> float:
+    def refusal_draw(self, occurrence: int) -> float:
         """Whether it refuses offer ``occurrence``."""
         if occurrence >= REPEATS:
             return self.hashed(REFUSAL, occurrence)
-        return self.refusal_0 if occurrence == 0 else self.refusal_1
+        return self.u_refusal_0 if occurrence == 0 else self.u_refusal_1

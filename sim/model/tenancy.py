@@ -95,7 +95,7 @@ class Tenancies:
         elif state.populating:
             # the initial tenants are somewhere in their contracts: a uniform phase keeps
             # their contract ends from falling due together for ever after
-            household.contract_end = now + contract * household.draws.contract_phase
+            household.contract_end = now + contract * household.u_contract_phase
         else:
             household.contract_end = now + contract
         household.renewals = 0
@@ -149,16 +149,15 @@ class Tenancies:
         self.run_clocks(household)
         grp = state.groups[household.g]
         if not household.clocks_drawn:  # the first tenancy: read the clocks from the draws
-            draws = household.draws
-            household.breakdown_left = unit_exponential(draws.breakdown(0))
-            household.leave_left = unit_exponential(draws.leave)
+            household.breakdown_left = unit_exponential(household.breakdown_draw(0))
+            household.leave_left = unit_exponential(household.u_leave)
             exit_spell, ready_spell = grp.other_exit_spell, grp.self_sufficiency_spell
             if state.populating:  # an initial tenant is somewhere in its spells
-                household.other_left = exit_spell.residual(draws.other_exit)
-                household.self_left = ready_spell.residual(draws.self_sufficient)
+                household.other_left = exit_spell.residual(household.u_other_exit)
+                household.self_left = ready_spell.residual(household.u_self_sufficient)
             else:
-                household.other_left = exit_spell.quantile(draws.other_exit)
-                household.self_left = ready_spell.quantile(draws.self_sufficient)
+                household.other_left = exit_spell.quantile(household.u_other_exit)
+                household.self_left = ready_spell.quantile(household.u_self_sufficient)
             household.clocks_drawn = True
         household.epoch += 1
         followed = household.followed
@@ -255,7 +254,7 @@ class Tenancies:
         # every contract end has its own renewal draw, under any rule (read where needed)
         occurrence = household.renewal_draws
         household.renewal_draws += 1
-        u = household.draws.renewal(occurrence) if rule is DISCRETIONARY else 0.0
+        u = household.renewal_draw(occurrence) if rule is DISCRETIONARY else 0.0
         if renew(rule, household.self_sufficient, u, cat.renewal_probability):
             household.renewals += 1
             self.renewals.count(household, dwelling)
@@ -279,7 +278,7 @@ class Tenancies:
         household.nonrenewals += 1
         destination = state.nonrenewal_only
         if not destination:  # shares: the household's own draw (hashed: made only here)
-            u = household.draws.hashed(NONRENEWAL, occurrence)
+            u = household.hashed(NONRENEWAL, occurrence)
             destination = "transfer"
             for name, bound in zip(state.nonrenewal_to, state.nonrenewal_bounds, strict=True):
                 if u < bound:
@@ -300,22 +299,18 @@ class Tenancies:
         self.followup_released(household)
         household.homeless_flag = True
         household.epoch += 1
-        if household.draws.hashed(REAPPLY_NONRENEWAL, occurrence) >= state.reapply_after_homeless:
+        if household.hashed(REAPPLY_NONRENEWAL, occurrence) >= state.reapply_after_homeless:
             state.recorder.flow("exits_homeless").count(household, dwelling)
-            state.homeless_outside(household.g, household.draws.key, household.outside)
+            state.homeless_outside(household.g, household.u_key, household.outside)
             household.outside += 1
             state.leave(household, "homeless")
             return
-        delay = state.reapply_delay * unit_exponential(
-            household.draws.hashed(REAPPLY_DELAY, occurrence)
-        )
+        delay = state.reapply_delay * unit_exponential(household.hashed(REAPPLY_DELAY, occurrence))
         if delay <= 0.0:
             self.rejoin(household)
             return
         now = state.now
-        state.homeless_outside(
-            household.g, household.draws.key, household.outside, until=now + delay
-        )
+        state.homeless_outside(household.g, household.u_key, household.outside, until=now + delay)
         household.outside += 1
         state.call(self.on_event, household, delay, NORMAL, household.epoch, REAPPLY)
 
@@ -345,20 +340,20 @@ class Tenancies:
         # breakdown j uses decision j; the clock of breakdown j + 1 starts full
         occurrence = household.breakdowns
         household.breakdowns += 1
-        household.breakdown_left = unit_exponential(household.draws.breakdown(household.breakdowns))
+        household.breakdown_left = unit_exponential(household.breakdown_draw(household.breakdowns))
         share = state.groups[household.g].reapply_after_breakdown
-        if share > 0.0 and (share >= 1.0 or household.draws.reapply(occurrence) < share):
+        if share > 0.0 and (share >= 1.0 or household.reapply_draw(occurrence) < share):
             household.homeless_flag = True
             self.lists.join(household, state.now)
             return
         state.recorder.flow("exits_homeless").count(household, dwelling)
-        state.homeless_outside(household.g, household.draws.key, household.outside)
+        state.homeless_outside(household.g, household.u_key, household.outside)
         household.outside += 1
         state.leave(household, "homeless")
 
     def leave_to_market(self, household: Household) -> None:
         """A self-sufficient household leaves to ownership or private rental."""
-        if household.draws.destination < self.state.exit_bounds[household.g]:
+        if household.u_destination < self.state.exit_bounds[household.g]:
             self.end(household, "exits_ownership", "ownership")
         else:
             self.end(household, "exits_private_rental", "private_rental")

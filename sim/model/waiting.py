@@ -96,7 +96,7 @@ class WaitingLists:
             return  # already running (it refused an offer and stayed on the list)
         state = self.state
         if not household.withdraw_drawn:
-            household.withdraw_left = unit_exponential(household.draws.withdraw)
+            household.withdraw_left = unit_exponential(household.u_withdraw)
             household.withdraw_drawn = True
         rate = state.groups[household.g].withdraw_per_year
         household.waiting_since = state.now
@@ -156,7 +156,7 @@ class WaitingLists:
         state = self.state
         self.withdrawals.count_group(household.g)
         if household.homeless_flag:
-            state.homeless_outside(household.g, household.draws.key, household.outside)
+            state.homeless_outside(household.g, household.u_key, household.outside)
             household.outside += 1
         state.leave(household, "withdrawn")
 
