@@ -24,18 +24,18 @@ from sim.model.state import State
 from sim.model.stock import Stock
 from sim.model.streams import (
     BLOCK,
-    D_BREAKDOWN,
-    D_CONTRACT_PHASE,
-    D_DESTINATION,
-    D_LEAVE,
-    D_OTHER_EXIT,
-    D_REAPPLY,
-    D_REFUSAL,
-    D_RENEWAL,
-    D_SELF_SUFFICIENT,
-    D_WITHDRAW,
-    H_HOSPITS_STAY,
-    H_REAPPLY_DELAY,
+    BREAKDOWN,
+    CONTRACT_PHASE,
+    DESTINATION,
+    HOSPITS_STAY,
+    LEAVE,
+    OTHER_EXIT,
+    REAPPLY,
+    REAPPLY_DELAY,
+    REFUSAL,
+    RENEWAL,
+    SELF_SUFFICIENT,
+    WITHDRAW,
 )
 from sim.model.tenancy import Tenancies
 from sim.model.waiting import WaitingLists
@@ -64,24 +64,24 @@ BASE: dict[str, Any] = {
 change what they need with dotted keys (``build(**{"policy.renewal": "strict"})``)."""
 
 DRAWS = {
-    "withdraw": D_WITHDRAW,
-    "self_sufficient": D_SELF_SUFFICIENT,
-    "other_exit": D_OTHER_EXIT,
-    "leave": D_LEAVE,
-    "destination": D_DESTINATION,
-    "breakdown": D_BREAKDOWN,
-    "breakdown_1": D_BREAKDOWN + 1,
-    "reapply": D_REAPPLY,
-    "reapply_1": D_REAPPLY + 1,
-    "renewal": D_RENEWAL,
-    "renewal_1": D_RENEWAL + 1,
-    "refusal": D_REFUSAL,
-    "refusal_1": D_REFUSAL + 1,
-    "contract_phase": D_CONTRACT_PHASE,
+    "withdraw": WITHDRAW.place,
+    "self_sufficient": SELF_SUFFICIENT.place,
+    "other_exit": OTHER_EXIT.place,
+    "leave": LEAVE.place,
+    "destination": DESTINATION.place,
+    "breakdown": BREAKDOWN.place,
+    "breakdown_1": BREAKDOWN.place + 1,
+    "reapply": REAPPLY.place,
+    "reapply_1": REAPPLY.place + 1,
+    "renewal": RENEWAL.place,
+    "renewal_1": RENEWAL.place + 1,
+    "refusal": REFUSAL.place,
+    "refusal_1": REFUSAL.place + 1,
+    "contract_phase": CONTRACT_PHASE.place,
 }
 """A household's draws a test may choose, by purpose (every other draw is 0.5)."""
 
-HASHED = {"hospits_stay": H_HOSPITS_STAY, "reapply_delay": H_REAPPLY_DELAY}
+HASHED = {"hospits_stay": HOSPITS_STAY, "reapply_delay": REAPPLY_DELAY}
 """A household's hashed draws a test may read, by purpose (``Parts.hashed``)."""
 
 

@@ -193,6 +193,7 @@ def test_every_stream_the_model_draws_from_is_in_the_model_description() -> None
     """docs/model.md's table of streams names every stream the model takes (its source
     says ``state.streams[f"<name>/{...}"]``), and the turnaround normals it lists."""
     from sim.model.stock import TURNAROUND_NORMALS
+    from sim.model.streams import BLOCK
 
     source = "".join(
         path.read_text(encoding="utf-8") for path in (ROOT / "sim" / "model").glob("*.py")
@@ -202,7 +203,21 @@ def test_every_stream_the_model_draws_from_is_in_the_model_description() -> None
     described = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
     table = set(re.findall(r"^\| `([a-z-]+)/<", described, flags=re.M))
     assert used == table
+    assert f"one block of {BLOCK} uniforms: the household's draws" in described
     assert (
         f"the {TURNAROUND_NORMALS} standard normals of its first {TURNAROUND_NORMALS}" in described
     )
     assert f"its first {TURNAROUND_NORMALS} turnarounds take the normals" in described
+
+
+def test_the_table_of_draws_in_the_model_description_is_the_models() -> None:
+    """docs/model.md's table of draws has the rows of ``streams.PURPOSES``, in its order:
+    every purpose, its entity, place, kind and what it decides."""
+    from sim.model.streams import PURPOSES
+
+    described = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    rows = re.findall(
+        r"^\| `([a-z_]+)` \| (\w+) \| (\d+) \| ([a-z ]+) \| (.+) \|$", described, re.M
+    )
+    expected = [(p.name, p.entity, str(p.place), p.kind, p.decides) for p in PURPOSES]
+    assert rows == expected

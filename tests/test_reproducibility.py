@@ -8,7 +8,19 @@ import pandas as pd
 import pytest
 from helpers import municipality, scenario
 
-from sim.model.streams import Stream, stable_hash
+from sim.model.streams import (
+    BLOCK,
+    HASHED,
+    KEPT,
+    PURPOSES,
+    READ_WHEN_MADE,
+    REPEATING,
+    REPEATS,
+    Draws,
+    Stream,
+    hashed,
+    stable_hash,
+)
 from sim.runner import run_scenario
 
 
@@ -182,3 +194,41 @@ def test_household_attributes_do_not_depend_on_policy() -> None:
     data = municipality()
     strict = _set(_set(data, "policy.renewal", "strict"), "policy.allocation", "lottery")
     assert _households(data) == _households(strict)
+
+
+# --- the table of draws -------------------------------------------------------------
+
+
+def test_every_place_of_the_block_serves_at_most_one_purpose() -> None:
+    places: list[int] = []
+    for purpose in PURPOSES:
+        if purpose.kind in (READ_WHEN_MADE, KEPT):
+            places.append(purpose.place)
+        elif purpose.kind == REPEATING:
+            places.extend(range(purpose.place, purpose.place + REPEATS))
+    assert len(places) == len(set(places))
+    assert all(0 <= place < BLOCK for place in places)
+    hashes = [(p.entity, p.place) for p in PURPOSES if p.kind == HASHED]
+    assert len(hashes) == len(set(hashes))
+    assert all(place >= BLOCK for entity, place in hashes if entity == "household")
+    assert len({p.name for p in PURPOSES}) == len(PURPOSES)
+
+
+def test_a_households_draws_are_read_from_the_places_the_table_gives() -> None:
+    """``Draws`` keeps one field for each kept draw and each place of a repeating one, read
+    from its place; a repeating draw's occurrences past its places are hashed."""
+    block = tuple(float(place) / BLOCK for place in range(BLOCK))
+    draws = Draws(block)
+    expected: dict[str, float] = {}
+    for purpose in PURPOSES:
+        if purpose.kind == KEPT:
+            expected[f"u_{purpose.name}"] = block[purpose.place]
+        elif purpose.kind == REPEATING:
+            draw = getattr(draws, f"{purpose.name}_draw")
+            for j in range(REPEATS):
+                expected[f"u_{purpose.name}_{j}"] = block[purpose.place + j]
+                assert draw(j) == block[purpose.place + j]
+            assert draw(REPEATS) == hashed(draws.u_key, purpose, REPEATS) != draw(REPEATS + 1)
+    assert set(Draws.__slots__) == set(expected)
+    assert {name: getattr(draws, name) for name in expected} == expected
+    assert draws.draws() == tuple(sorted(expected.values()))

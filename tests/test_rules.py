@@ -12,6 +12,7 @@ import statistics
 import pytest
 
 from sim.config.schema import Renewal
+from sim.model import rules
 from sim.model.entities import Household
 from sim.model.queues import CHUNK, Entry, WaitingList
 from sim.model.rules import (
@@ -20,7 +21,9 @@ from sim.model.rules import (
     LEAVE,
     NOTHING,
     OTHER_EXIT,
+    REAPPLY,
     SELF_SUFFICIENT,
+    TenancyEvent,
     first_event,
     first_in_line,
     fits,
@@ -150,4 +153,15 @@ def test_hashed_normals_are_standard_normal() -> None:
 def test_first_event(
     clocks: tuple[float, ...], until_end: float, expected: tuple[float, int]
 ) -> None:
-    assert first_event(*clocks, until_end) == expected
+    names = ("breakdown", "other", "self", "leave")
+    budgets = {f"{name}_left": left for name, left in zip(names, clocks[::2], strict=True)}
+    rates = {f"{name}_rate": rate for name, rate in zip(names, clocks[1::2], strict=True)}
+    assert first_event(**budgets, **rates, until_contract_end=until_end) == expected
+
+
+def test_the_event_kinds_compared_in_the_loop_are_the_named_ones() -> None:
+    """Each constant the loop compares has the value of the member of its name."""
+    constants = {name: getattr(rules, name) for name in TenancyEvent.__members__}
+    assert constants == {event.name: event.value for event in TenancyEvent}
+    kinds = (NOTHING, CONTRACT_END, BREAKDOWN, OTHER_EXIT, SELF_SUFFICIENT, LEAVE, REAPPLY)
+    assert [TenancyEvent(kind).name for kind in kinds] == list(TenancyEvent.__members__)

@@ -4,10 +4,8 @@ joined the lists looks at the units available now."""
 from __future__ import annotations
 
 from sim.model.entities import Dwelling, Household
-from sim.model.recorder import count
 from sim.model.shelter import Shelter
 from sim.model.state import State
-from sim.model.streams import D_REFUSAL
 from sim.model.tenancy import Tenancies
 from sim.model.waiting import WaitingLists
 
@@ -37,10 +35,9 @@ class Allocation:
         if (
             not household.transfer
             and probability > 0.0
-            and household.repeated(D_REFUSAL, occurrence) < probability
+            and household.refusal_draw(occurrence) < probability
         ):
-            i = household.base + state.K
-            count(state.flows["offer_refusals"], i)
+            state.recorder.flow("offer_refusals").count_group(household.g)
             penalty = state.refusal_penalty
             if penalty == "back_of_queue":
                 self.lists.leave(household)
@@ -49,7 +46,7 @@ class Allocation:
             elif penalty == "removed":
                 self.lists.leave(household)
                 self.shelter.leave(household)
-                count(state.flows["removed_after_refusal"], i)
+                state.recorder.flow("removed_after_refusal").count_group(household.g)
                 if household.homeless_flag:
                     state.homeless_outside(household.g, household.u_key, household.outside)
                     household.outside += 1

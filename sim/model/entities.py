@@ -11,21 +11,7 @@ from sim.config.schema import Category, Group, Policy, Renewal
 from sim.model.durations import Standardised, exponential, mean, sampler
 from sim.model.engine import Timer
 from sim.model.queues import Entry, WaitingList
-from sim.model.streams import (
-    D_BREAKDOWN,
-    D_CONTRACT_PHASE,
-    D_DESTINATION,
-    D_KEY,
-    D_LEAVE,
-    D_OTHER_EXIT,
-    D_REAPPLY,
-    D_REFUSAL,
-    D_RENEWAL,
-    D_SELF_SUFFICIENT,
-    D_WITHDRAW,
-    REPEATS,
-    hashed,
-)
+from sim.model.streams import Draws
 
 
 class Dwelling:
@@ -65,19 +51,16 @@ class Dwelling:
         self.lotteries = 0
 
 
-class Household:
+class Household(Draws):
     """One applicant household, from application to exit.
 
     Times are calendar years (floats). ``epoch`` and ``wait_epoch`` invalidate timers
     scheduled before a change of state: a timer fires only if its token still matches.
 
     Its block of uniforms (``sim.model.streams``) is read when it is made: the draws that
-    decide at once (approval, rooms, needs) set its attributes, and those read later are
-    kept in its own fields (``u_*``; a repeating draw's first places as ``u_*_0`` and
-    ``u_*_1``, see :meth:`repeated`), not as a reference to the stream's buffer (which
-    would keep every buffer alive as long as any one of the households taken from it, a
-    few hundred bytes a household growing to kilobytes) nor as an array of its own (two
-    more objects a household, made when it came and freed when it left). Its clocks are
+    decide at once (approval, rooms, needs) set its attributes, and those it reads later
+    are the fields it has as a :class:`~sim.model.streams.Draws` (``u_<purpose>``, one for
+    each purpose; ``renewal_draw(j)`` is its draw for discretionary renewal j). Its clocks are
     unit-exponential budgets that run down at their rates while their condition holds:
     ``withdraw_left`` while it waits on the list (at ``withdraw_rate`` since
     ``waiting_since``), the tenancy clocks while it is housed (at the ``*_rate`` fields
@@ -126,21 +109,6 @@ class Household:
         "shelter",
         "shelter_epoch",
         "transfer",
-        "u_breakdown_0",
-        "u_breakdown_1",
-        "u_contract_phase",
-        "u_destination",
-        "u_key",
-        "u_leave",
-        "u_other_exit",
-        "u_reapply_0",
-        "u_reapply_1",
-        "u_refusal_0",
-        "u_refusal_1",
-        "u_renewal_0",
-        "u_renewal_1",
-        "u_self_sufficient",
-        "u_withdraw",
         "wait_epoch",
         "wait_start",
         "waiting_since",
@@ -200,65 +168,7 @@ class Household:
         self.self_rate = 0.0
         self.leave_rate = 0.0
         self.clocks_since = 0.0
-        # the draws it reads later (their places in the block: sim.model.streams.D_*), last:
-        # the compiled engine lays the fields out in this order, and these are read seldom
-        self.u_withdraw = block[D_WITHDRAW]
-        self.u_self_sufficient = block[D_SELF_SUFFICIENT]
-        self.u_other_exit = block[D_OTHER_EXIT]
-        self.u_leave = block[D_LEAVE]
-        self.u_destination = block[D_DESTINATION]
-        self.u_breakdown_0 = block[D_BREAKDOWN]
-        self.u_breakdown_1 = block[D_BREAKDOWN + 1]
-        self.u_reapply_0 = block[D_REAPPLY]
-        self.u_reapply_1 = block[D_REAPPLY + 1]
-        self.u_renewal_0 = block[D_RENEWAL]
-        self.u_renewal_1 = block[D_RENEWAL + 1]
-        self.u_refusal_0 = block[D_REFUSAL]
-        self.u_refusal_1 = block[D_REFUSAL + 1]
-        self.u_contract_phase = block[D_CONTRACT_PHASE]
-        self.u_key = block[D_KEY]
-
-    def draws(self) -> tuple[float, ...]:
-        """The draws of its block that it keeps (in the order of their places)."""
-        return (
-            self.u_withdraw,
-            self.u_self_sufficient,
-            self.u_other_exit,
-            self.u_leave,
-            self.u_destination,
-            self.u_breakdown_0,
-            self.u_breakdown_1,
-            self.u_reapply_0,
-            self.u_reapply_1,
-            self.u_renewal_0,
-            self.u_renewal_1,
-            self.u_refusal_0,
-            self.u_refusal_1,
-            self.u_contract_phase,
-            self.u_key,
-        )
-
-    def hashed(self, purpose: int, occurrence: int) -> float:
-        """Occurrence ``occurrence`` of its hashed draw for ``purpose`` (``H_*``)."""
-        return hashed(self.u_key, purpose, occurrence)
-
-    def repeated(self, purpose: int, occurrence: int) -> float:
-        """Occurrence ``occurrence`` (from 0) of its repeating draw for ``purpose``
-        (``D_BREAKDOWN``, ``D_REAPPLY``, ``D_RENEWAL`` or ``D_REFUSAL``): the draw at
-        place ``purpose + occurrence`` of its block for the first :data:`REPEATS`, hashed
-        from its key after them."""
-        if occurrence >= REPEATS:
-            return self.hashed(purpose, occurrence)
-        first = occurrence == 0
-        if purpose == D_BREAKDOWN:
-            return self.u_breakdown_0 if first else self.u_breakdown_1
-        if purpose == D_REAPPLY:
-            return self.u_reapply_0 if first else self.u_reapply_1
-        if purpose == D_RENEWAL:
-            return self.u_renewal_0 if first else self.u_renewal_1
-        if purpose == D_REFUSAL:
-            return self.u_refusal_0 if first else self.u_refusal_1
-        raise ValueError(f"{purpose} is not the place of a repeating draw")
+        Draws.__init__(self, block)  # the draws it reads later
 
 
 def cumulative(shares: dict[Any, float]) -> tuple[list[Any], list[float]]:

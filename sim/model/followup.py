@@ -9,7 +9,7 @@ from sim.model.engine import NORMAL
 from sim.model.entities import Household
 from sim.model.queues import FifoSet
 from sim.model.state import State
-from sim.model.streams import H_FOLLOWUP_LENGTH
+from sim.model.streams import FOLLOWUP_LENGTH
 
 
 class FollowUp:
@@ -47,7 +47,7 @@ class FollowUp:
         state.followed.add(household.base + dwelling.k, 1, now)
         length = state.followup_years
         if length is not None:  # the spell's length: the household's own draw for it
-            u = household.hashed(H_FOLLOWUP_LENGTH, household.followups - 1)
+            u = household.hashed(FOLLOWUP_LENGTH, household.followups - 1)
             delay = length * state.followup_spell.quantile(u)
             self.engine.call(self.on_end, household, delay, NORMAL, household.followups)
 

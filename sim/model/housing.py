@@ -29,11 +29,11 @@ from sim.model.engine import URGENT, Timer
 from sim.model.entities import GroupRuntime
 from sim.model.followup import FollowUp
 from sim.model.population import populate
-from sim.model.recorder import Row, count
+from sim.model.recorder import Row
 from sim.model.shelter import Shelter
 from sim.model.state import State
 from sim.model.stock import Stock
-from sim.model.streams import D_APPROVAL, D_HOMELESS, D_KEY
+from sim.model.streams import APPROVAL, HOMELESS, KEY
 from sim.model.tenancy import Tenancies
 from sim.model.waiting import WaitingLists
 
@@ -79,10 +79,10 @@ class HousingModel:
         # the handler of applications, bound once (``self._application`` makes a new bound
         # method at every read)
         self._on_application: Callable[[Timer], None] = self._application
-        # the counters of every application, looked up once
-        self._applications = state.flows["applications"]
-        self._refusals = state.flows["refusals"]
-        self._approvals = state.flows["approvals"]
+        # the flows it counts at every application
+        self._applications = self.recorder.flow("applications")
+        self._refusals = self.recorder.flow("refusals")
+        self._approvals = self.recorder.flow("approvals")
 
     @property
     def households(self) -> list[Any]:
@@ -334,18 +334,17 @@ class HousingModel:
     def _apply(self, grp: GroupRuntime) -> None:
         """An application: approval or refusal, then the waiting list."""
         state = self.state
-        i = grp.g * self.recorder.width + state.K
-        count(self._applications, i)
+        self._applications.count_group(grp.g)
         stream = self._household_streams[grp.g]
         block = stream.block()
-        if block[D_APPROVAL] >= grp.approval:
-            count(self._refusals, i)
-            if block[D_HOMELESS] < grp.homeless_while_waiting:
-                state.homeless_outside(grp.g, block[D_KEY], 0)  # refused, and without a home
+        if block[APPROVAL.place] >= grp.approval:
+            self._refusals.count_group(grp.g)
+            if block[HOMELESS.place] < grp.homeless_while_waiting:
+                state.homeless_outside(grp.g, block[KEY.place], 0)  # refused, and without a home
             if state.track:  # a refused household is a record, nothing more
                 state.leave(state.new_household(grp, block), "refused")
             return
-        count(self._approvals, i)
+        self._approvals.count_group(grp.g)
         household = state.new_household(grp, block)
         self.lists.join(household, self.engine.now)
         self._settle()

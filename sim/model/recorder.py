@@ -1,11 +1,14 @@
 """Yearly statistics of one replication: flow counters, time integrals, year-end stocks
 (the metrics of ``catalogue.py``).
 
-The event loop only adds to plain Python lists indexed by integers; the tidy table is
+A part of the model counts a flow through its :class:`Flow`, which it asks the recorder
+for by name (``renewals = recorder.flow("renewals")``, then ``renewals.count(household,
+dwelling)``); the counts are plain Python lists indexed by integers, and the tidy table is
 assembled from them once a year (``close_year``), outside the hot path.
 
 Index convention: group ``g`` in 0..G-1, category ``k`` in 0..K-1; flows that have no
-category (applications) use ``k = K``, flows that have no group (vacancy) ``g = G``.
+category (applications) use ``k = K``, flows that have no group (vacancy) ``g = G``. A
+household's ``base`` is the index of its ``(g, 0)``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import math
 
 from sim.model.catalogue import DAYS_PER_YEAR, FLOW_DIMS, INTEGRAL_DIMS, STOCK_DIMS
+from sim.model.entities import Dwelling, Household
 
 
 class Row:
@@ -77,6 +81,50 @@ class TimeWeighted:
         return areas
 
 
+class Flow:
+    """The counts of one flow over the current year, by group and category (the
+    recorder's flat list ``values``: see the index convention above).
+
+    Each count adds 1.0 to a float the compiled engine reads as one (typed local): it adds
+    natively, and no helper call is made.
+
+    >>> flow = Flow([0.0] * 6, G=1, K=2)
+    >>> flow.count_group(0), flow.count_category(1), flow.count_category(1)
+    (None, None, None)
+    >>> flow.values
+    [0.0, 0.0, 1.0, 0.0, 2.0, 0.0]
+    """
+
+    __slots__ = ("G", "K", "values", "width")
+
+    def __init__(self, values: list[float], G: int, K: int) -> None:
+        self.values = values
+        self.G = G
+        self.K = K
+        self.width = K + 1
+
+    def count(self, household: Household, dwelling: Dwelling) -> None:
+        """One more for the household's group and the dwelling's category."""
+        values = self.values
+        index = household.base + dwelling.k
+        value: float = values[index]
+        values[index] = value + 1.0
+
+    def count_group(self, g: int) -> None:
+        """One more for group ``g``, of no category (applications, withdrawals, ...)."""
+        values = self.values
+        index = g * self.width + self.K
+        value: float = values[index]
+        values[index] = value + 1.0
+
+    def count_category(self, k: int) -> None:
+        """One more for category ``k``, of no group (units built or removed)."""
+        values = self.values
+        index = self.G * self.width + k
+        value: float = values[index]
+        values[index] = value + 1.0
+
+
 class Recorder:
     """Collects the yearly metrics of one replication."""
 
@@ -91,6 +139,7 @@ class Recorder:
         size = (self.G + 1) * self.width
         self.pairs = pairs
         self.flows: dict[str, list[float]] = {name: [0.0] * size for name in FLOW_DIMS}
+        self._counters = {name: Flow(values, self.G, self.K) for name, values in self.flows.items()}
         self.integrals: dict[str, TimeWeighted] = {
             name: TimeWeighted(size, start) for name in INTEGRAL_DIMS
         }
@@ -99,6 +148,10 @@ class Recorder:
 
     def index(self, g: int, k: int) -> int:
         return g * self.width + k
+
+    def flow(self, name: str) -> Flow:
+        """The counter of flow ``name`` (one of ``catalogue.FLOW_DIMS``)."""
+        return self._counters[name]
 
     def reset(self, now: float) -> None:
         """Discard what was counted so far (end of a warm-up year)."""
@@ -233,18 +286,6 @@ class Recorder:
             self.rows.append(Row(year, "", "", names[key], cost))
         if any_cost:
             self.rows.append(Row(year, "", "", "cost_total", total))
-
-
-def count(values: list[float], index: int) -> None:
-    """Add one to a flow counter (as a float: the compiled engine adds it natively).
-
-    >>> flows = [0.0, 2.0]
-    >>> count(flows, 1)
-    >>> flows
-    [0.0, 3.0]
-    """
-    value: float = values[index]
-    values[index] = value + 1.0
 
 
 def total(values: list[float]) -> float:

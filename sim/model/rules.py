@@ -7,20 +7,47 @@ need is an argument.
 from __future__ import annotations
 
 import math
+from enum import IntEnum
 from typing import Final
 
 from sim.config.schema import Renewal
 from sim.model.entities import Household
 from sim.model.queues import WaitingList
 
-# what ends a tenancy spell first: the contract end or the clock that runs out first
+
+class TenancyEvent(IntEnum):
+    """What a tenancy timer is for: the contract end or the clock that runs out first
+    (:func:`first_event`), and what ``Tenancies.fire`` does for each.
+
+    The event loop compares the plain integer constants below, which have these members'
+    values: a member is an object the compiled engine would look up at every comparison.
+    """
+
+    NOTHING = -1
+    """No clock runs and no contract ends: no timer."""
+    CONTRACT_END = 0
+    """The contract ends: renewed, or the tenant leaves or is moved."""
+    BREAKDOWN = 1
+    """The tenancy breaks down: the household re-applies as homeless, or leaves."""
+    OTHER_EXIT = 2
+    """The household leaves for another reason (``exits_other``)."""
+    SELF_SUFFICIENT = 3
+    """The household becomes self-sufficient."""
+    LEAVE = 4
+    """A self-sufficient household leaves to ownership or private rental."""
+    REAPPLY = 5
+    """Not a clock: a non-renewed household's time homeless off the list ends."""
+
+
+# the same values as literal constants, which the compiled engine compares as numbers
+# (tests/test_rules.py checks them against TenancyEvent)
 NOTHING: Final = -1
 CONTRACT_END: Final = 0
 BREAKDOWN: Final = 1
 OTHER_EXIT: Final = 2
 SELF_SUFFICIENT: Final = 3
 LEAVE: Final = 4
-REAPPLY: Final = 5  # not a clock: the end of a non-renewed household's time off the list
+REAPPLY: Final = 5
 
 # the renewal rules, as constants the compiled engine reads without a lookup
 NEEDS_BASED: Final = Renewal.needs_based
@@ -102,6 +129,7 @@ def turnaround_delay(mean_years: float, sigma: float, shift: float, normal: floa
 
 
 def first_event(
+    *,
     breakdown_left: float,
     breakdown_rate: float,
     other_left: float,
@@ -112,18 +140,28 @@ def first_event(
     leave_rate: float,
     until_contract_end: float,
 ) -> tuple[float, int]:
-    """(delay, kind) of what comes first: a clock (budget left / rate) or the contract end.
+    """(delay, kind) of what comes first: a clock (``*_left``, its budget, over its
+    ``*_rate``) or the contract end; ``kind`` is a :class:`TenancyEvent` value.
 
     The clocks are those of breakdown, other exit, self-sufficiency and leaving; on a tie
     the earlier in that order wins, and a rate of 0 never fires. ``until_contract_end``
     is ``inf`` without a contract end; the contract end wins a tie with a clock.
 
-    >>> first_event(1.0, 1.0, 2.0, 1.0, 0.5, 0.0, 1.0, 0.0, math.inf)
-    (1.0, 1)
-    >>> first_event(1.0, 1.0, 2.0, 1.0, 0.5, 1.0, 1.0, 0.0, 0.5)
-    (0.5, 0)
-    >>> first_event(1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, math.inf)
-    (inf, -1)
+    >>> clocks = dict(breakdown_left=1.0, other_left=2.0, self_left=0.5, leave_left=1.0)
+    >>> rates = dict(breakdown_rate=1.0, other_rate=1.0, self_rate=0.0, leave_rate=0.0)
+    >>> delay, kind = first_event(**clocks, **rates, until_contract_end=math.inf)
+    >>> delay, TenancyEvent(kind).name
+    (1.0, 'BREAKDOWN')
+    >>> delay, kind = first_event(**clocks, **rates | dict(self_rate=4.0), until_contract_end=0.5)
+    >>> delay, TenancyEvent(kind).name
+    (0.125, 'SELF_SUFFICIENT')
+    >>> delay, kind = first_event(**clocks, **rates | dict(self_rate=1.0), until_contract_end=0.5)
+    >>> delay, TenancyEvent(kind).name
+    (0.5, 'CONTRACT_END')
+    >>> no_rates = dict.fromkeys(rates, 0.0)
+    >>> delay, kind = first_event(**clocks, **no_rates, until_contract_end=math.inf)
+    >>> delay, TenancyEvent(kind).name
+    (inf, 'NOTHING')
     """
     delay = math.inf
     kind = NOTHING

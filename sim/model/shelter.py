@@ -9,9 +9,8 @@ from typing import Final
 from sim.model.engine import NORMAL, Timer
 from sim.model.entities import Household
 from sim.model.queues import FifoSet
-from sim.model.recorder import count
 from sim.model.state import State
-from sim.model.streams import H_HOSPITS_STAY, H_SHELTER
+from sim.model.streams import HOSPITS_STAY, SHELTER
 
 EMERGENCY: Final = "emergency"
 HOSPITS: Final = "hospits"
@@ -48,7 +47,7 @@ class Shelter:
         if self.in_use < self.capacity:
             self._to_emergency(household)
         elif state.hospits_share >= 1.0 or (
-            household.hashed(H_SHELTER, episode) < state.hospits_share
+            household.hashed(SHELTER, episode) < state.hospits_share
         ):  # a hashed draw shifts no other draw: it is made only where it decides
             if len(self.hospits_queue) < self.hospits_capacity:
                 self._to_hospits(household)
@@ -104,7 +103,7 @@ class Shelter:
         self.in_use += 1
         household.shelter = EMERGENCY
         state.emergency.add(i, 1, self.engine.now)
-        count(state.flows["emergency_stays"], i)
+        state.recorder.flow("emergency_stays").count_group(household.g)
 
     def _to_hospits(self, household: Household) -> None:
         state = self.state
@@ -113,11 +112,11 @@ class Shelter:
         household.shelter = HOSPITS
         self.hospits_queue.append(household)
         state.hospits.add(i, 1, now)
-        count(state.flows["hospits_stays"], i)
+        state.recorder.flow("hospits_stays").count_group(household.g)
         mean = state.hospits_stay_years
         if mean is not None:
             # the stay's length: the household's own draw for this episode
-            u = household.hashed(H_HOSPITS_STAY, household.episodes - 1)
+            u = household.hashed(HOSPITS_STAY, household.episodes - 1)
             delay = mean * state.hospits_stay.quantile(u)
             self.engine.call(self._on_stay_end, household, delay, NORMAL, household.shelter_epoch)
 

@@ -22,13 +22,13 @@ from sim.model.entities import (
     Household,
     cumulative,
 )
-from sim.model.recorder import Recorder, count
+from sim.model.recorder import Recorder
 from sim.model.streams import (
-    D_FOLLOWUP,
-    D_HOMELESS,
-    D_PERMANENT,
-    D_ROOMS,
-    H_OUTSIDE,
+    FOLLOWUP,
+    HOMELESS,
+    OUTSIDE,
+    PERMANENT,
+    ROOMS,
     Streams,
     hashed,
     unit_exponential,
@@ -166,12 +166,12 @@ class State:
     ) -> None:
         """A household homeless outside the list: counted until ``until`` or, by default,
         for an exponential time with mean ``outside_years`` (its length hashed from the
-        household's key draw, ``D_KEY`` of its block)."""
+        household's key draw, ``KEY`` of its block)."""
         now = self.engine.now
-        count(self.flows["homeless_outside_entries"], g * self.recorder.width + self.K)
+        self.recorder.flow("homeless_outside_entries").count_group(g)
         if until is None:
             until = now + self.outside_years * unit_exponential(
-                hashed(key_draw, H_OUTSIDE, occurrence)
+                hashed(key_draw, OUTSIDE, occurrence)
             )
         heapq.heappush(self.outside[g], until)
 
@@ -189,7 +189,7 @@ class State:
         self.next_household_id += 1
         keys = grp.room_keys
         if keys:
-            u_rooms = block[D_ROOMS]
+            u_rooms = block[ROOMS.place]
             bounds = grp.room_bounds  # as long as keys
             for i in range(len(keys)):
                 if u_rooms < bounds[i]:
@@ -197,9 +197,9 @@ class State:
                     break
             else:
                 household.rooms = keys[-1]
-        household.permanent = block[D_PERMANENT] < grp.permanent_need
-        household.needs_followup = block[D_FOLLOWUP] < grp.followup_need
-        household.homeless_flag = block[D_HOMELESS] < grp.homeless_while_waiting
+        household.permanent = block[PERMANENT.place] < grp.permanent_need
+        household.needs_followup = block[FOLLOWUP.place] < grp.followup_need
+        household.homeless_flag = block[HOMELESS.place] < grp.homeless_while_waiting
         if self.track:
             household.record = {
                 "replication": self.replication,

@@ -6,15 +6,12 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from sim.model.entities import CategoryRuntime, Dwelling, room_plan
-from sim.model.recorder import count
 from sim.model.rules import turnaround_delay
 from sim.model.state import State
-from sim.model.streams import hashed_normal
+from sim.model.streams import TURNAROUND, hashed_normal
 
 TURNAROUND_NORMALS: Final = 32
 """Turnaround draws a dwelling takes from its category's stream when it is made."""
-TURNAROUND_DRAW: Final = 1
-"""Purpose of a dwelling's later, hashed turnaround draws (``streams.hashed_normal``)."""
 
 
 class Stock:
@@ -47,7 +44,7 @@ class Stock:
                 dwelling.available = True
                 cat.available.append(dwelling)
             else:
-                count(state.flows["units_built"], i)
+                state.recorder.flow("units_built").count_category(cat.k)
                 state.vacancies.append(dwelling)
 
     def remove_units(self, cat: CategoryRuntime, units: int) -> None:
@@ -69,7 +66,7 @@ class Stock:
         cat.units -= 1
         i = state.recorder.index(state.G, cat.k)
         state.units.add(i, -1, self.engine.now)
-        count(state.flows["units_removed"], i)
+        state.recorder.flow("units_removed").count_category(cat.k)
 
     def vacated(self, dwelling: Dwelling) -> None:
         """The tenant has left: remove the unit, or start its turnaround, or offer it now."""
@@ -90,7 +87,7 @@ class Stock:
         elif j < TURNAROUND_NORMALS:
             normal = dwelling.normals[j]
         else:
-            normal = hashed_normal(state.dwelling_key(dwelling), TURNAROUND_DRAW, j)
+            normal = hashed_normal(state.dwelling_key(dwelling), TURNAROUND.place, j)
         delay = turnaround_delay(cat.turnaround_years, sigma, cat.turnaround_shift, normal)
         dwelling.turnarounds += 1
         cat.in_turnaround[dwelling] = None

@@ -15,11 +15,11 @@ from sim.config.schema import ForcedMoverPlace
 from sim.model.engine import INFINITY, NORMAL
 from sim.model.entities import Dwelling, Household
 from sim.model.followup import FollowUp
-from sim.model.recorder import count
 from sim.model.rules import (
     BREAKDOWN,
     CONTRACT_END,
     DISCRETIONARY,
+    LEAVE,
     NOTHING,
     OTHER_EXIT,
     REAPPLY,
@@ -32,12 +32,9 @@ from sim.model.shelter import Shelter
 from sim.model.state import State
 from sim.model.stock import Stock
 from sim.model.streams import (
-    D_BREAKDOWN,
-    D_REAPPLY,
-    D_RENEWAL,
-    H_NONRENEWAL,
-    H_REAPPLY_DELAY,
-    H_REAPPLY_NONRENEWAL,
+    NONRENEWAL,
+    REAPPLY_DELAY,
+    REAPPLY_NONRENEWAL,
     unit_exponential,
 )
 from sim.model.waiting import WaitingLists
@@ -60,12 +57,13 @@ class Tenancies:
         self.lists = lists
         self.shelter = shelter
         self.followup = followup
-        # the counters of every move-in and contract end, looked up once
-        self._transfers = state.flows["transfers"]
-        self._allocations = state.flows["allocations"]
-        self._contract_ends = state.flows["contract_ends"]
-        self._renewals = state.flows["renewals"]
-        self._forced_moves = state.flows["forced_moves"]
+        record = state.recorder  # the flows it counts at every move and contract end
+        self.transfers = record.flow("transfers")
+        self.allocations = record.flow("allocations")
+        self.contract_ends = record.flow("contract_ends")
+        self.renewals = record.flow("renewals")
+        self.forced_moves = record.flow("forced_moves")
+        self.breakdowns = record.flow("breakdowns")
         self.stock = stock
         self.on_event = on_event
 
@@ -83,11 +81,11 @@ class Tenancies:
         if household.shelter is not None:
             self.shelter.leave(household)
         if is_transfer:
-            count(self._transfers, index)
+            self.transfers.count(household, dwelling)
             household.transfer = False
             self.vacate(household)
         elif not state.populating:
-            count(self._allocations, index)
+            self.allocations.count(household, dwelling)
             state.recorder.waits[household.g].append(now - household.wait_start)
         household.dwelling = dwelling
         state.tenants.add(index, 1, now)
@@ -153,7 +151,7 @@ class Tenancies:
         self.run_clocks(household)
         grp = state.groups[household.g]
         if not household.clocks_drawn:  # the first tenancy: read the clocks from the draws
-            household.breakdown_left = unit_exponential(household.u_breakdown_0)
+            household.breakdown_left = unit_exponential(household.breakdown_draw(0))
             household.leave_left = unit_exponential(household.u_leave)
             exit_spell, ready_spell = grp.other_exit_spell, grp.self_sufficiency_spell
             if state.populating:  # an initial tenant is somewhere in its spells
@@ -184,23 +182,24 @@ class Tenancies:
         if contract_end is not None and not transfer:
             until_end = contract_end - now
         delay, kind = first_event(
-            household.breakdown_left,
-            breakdown,
-            household.other_left,
-            other,
-            household.self_left,
-            becoming,
-            household.leave_left,
-            leave,
-            until_end,
+            breakdown_left=household.breakdown_left,
+            breakdown_rate=breakdown,
+            other_left=household.other_left,
+            other_rate=other,
+            self_left=household.self_left,
+            self_rate=becoming,
+            leave_left=household.leave_left,
+            leave_rate=leave,
+            until_contract_end=until_end,
         )
         if kind == NOTHING:
             return
         self.engine.call(self.on_event, household, delay, NORMAL, household.epoch, kind)
 
     def fire(self, household: Household, token: int, kind: int) -> None:
-        """A tenancy timer: the contract end, or the clock that ran out first (or the end
-        of a non-renewed household's time outside the list)."""
+        """A tenancy timer of ``kind`` (:class:`~sim.model.rules.TenancyEvent`): the
+        contract end, or the clock that ran out first, or the end of a non-renewed
+        household's time outside the list; stale if the household's epoch has moved on."""
         if kind == REAPPLY:
             if token == household.epoch:
                 self.reapply(household)
@@ -216,8 +215,10 @@ class Tenancies:
             self.end(household, "exits_other", "other")
         elif kind == SELF_SUFFICIENT:
             self.become_self_sufficient(household)
-        else:
+        elif kind == LEAVE:
             self.leave_to_market(household)
+        else:
+            raise ValueError(f"{kind} is not a tenancy event")
 
     def followup_over(self, household: Household, token: int) -> None:
         """A follow-up spell has reached its length: the tenant goes on without it."""
@@ -247,8 +248,7 @@ class Tenancies:
         dwelling = household.dwelling
         assert dwelling is not None
         cat = state.categories[dwelling.k]
-        i = household.base + dwelling.k
-        count(self._contract_ends, i)
+        self.contract_ends.count(household, dwelling)
         rule = cat.renewal
         max_renewals = state.max_renewals
         if max_renewals is not None and household.renewals >= max_renewals:
@@ -256,10 +256,10 @@ class Tenancies:
         # every contract end has its own renewal draw, under any rule (read where needed)
         occurrence = household.renewal_draws
         household.renewal_draws += 1
-        u = household.repeated(D_RENEWAL, occurrence) if rule is DISCRETIONARY else 0.0
+        u = household.renewal_draw(occurrence) if rule is DISCRETIONARY else 0.0
         if renew(rule, household.self_sufficient, u, cat.renewal_probability):
             household.renewals += 1
-            count(self._renewals, i)
+            self.renewals.count(household, dwelling)
             household.contract_end = self.engine.now + cat.contract_years  # type: ignore[operator]
             self.schedule(household)
             return
@@ -274,14 +274,13 @@ class Tenancies:
         state = self.state
         dwelling = household.dwelling
         assert dwelling is not None
-        i = household.base + dwelling.k
-        count(self._forced_moves, i)
+        self.forced_moves.count(household, dwelling)
         state.note_move(household, dwelling, "forced_move")
         occurrence = household.nonrenewals
         household.nonrenewals += 1
         destination = state.nonrenewal_only
         if not destination:  # shares: the household's own draw (hashed: made only here)
-            u = household.hashed(H_NONRENEWAL, occurrence)
+            u = household.hashed(NONRENEWAL, occurrence)
             destination = "transfer"
             for name, bound in zip(state.nonrenewal_to, state.nonrenewal_bounds, strict=True):
                 if u < bound:
@@ -302,15 +301,13 @@ class Tenancies:
         self.followup_released(household)
         household.homeless_flag = True
         household.epoch += 1
-        if household.hashed(H_REAPPLY_NONRENEWAL, occurrence) >= state.reapply_after_homeless:
-            count(state.flows["exits_homeless"], i)
+        if household.hashed(REAPPLY_NONRENEWAL, occurrence) >= state.reapply_after_homeless:
+            state.recorder.flow("exits_homeless").count(household, dwelling)
             state.homeless_outside(household.g, household.u_key, household.outside)
             household.outside += 1
             state.leave(household, "homeless")
             return
-        delay = state.reapply_delay * unit_exponential(
-            household.hashed(H_REAPPLY_DELAY, occurrence)
-        )
+        delay = state.reapply_delay * unit_exponential(household.hashed(REAPPLY_DELAY, occurrence))
         if delay <= 0.0:
             self.rejoin(household)
             return
@@ -335,8 +332,7 @@ class Tenancies:
         state = self.state
         dwelling = household.dwelling
         assert dwelling is not None
-        i = household.base + dwelling.k
-        count(state.flows["breakdowns"], i)
+        self.breakdowns.count(household, dwelling)
         if household.on_list:
             self.lists.leave(household)
             household.transfer = False
@@ -346,15 +342,13 @@ class Tenancies:
         # breakdown j uses decision j; the clock of breakdown j + 1 starts full
         occurrence = household.breakdowns
         household.breakdowns += 1
-        household.breakdown_left = unit_exponential(
-            household.repeated(D_BREAKDOWN, household.breakdowns)
-        )
+        household.breakdown_left = unit_exponential(household.breakdown_draw(household.breakdowns))
         share = state.groups[household.g].reapply_after_breakdown
-        if share > 0.0 and (share >= 1.0 or household.repeated(D_REAPPLY, occurrence) < share):
+        if share > 0.0 and (share >= 1.0 or household.reapply_draw(occurrence) < share):
             household.homeless_flag = True
             self.lists.join(household, self.engine.now)
             return
-        count(state.flows["exits_homeless"], i)
+        state.recorder.flow("exits_homeless").count(household, dwelling)
         state.homeless_outside(household.g, household.u_key, household.outside)
         household.outside += 1
         state.leave(household, "homeless")
@@ -371,7 +365,7 @@ class Tenancies:
         state = self.state
         dwelling = household.dwelling
         assert dwelling is not None
-        count(state.flows[metric], household.base + dwelling.k)
+        state.recorder.flow(metric).count(household, dwelling)
         if household.on_list:
             self.lists.leave(household)
             household.transfer = False

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any
 
 from sim.model.engine import NORMAL
 from sim.model.entities import CategoryRuntime, Dwelling, Household
 from sim.model.queues import Entry, WaitingList
-from sim.model.recorder import count
 from sim.model.rules import first_in_line, fits, lottery_index
 from sim.model.shelter import Shelter
 from sim.model.state import State
-from sim.model.streams import hashed_uniform, unit_exponential
-
-LOTTERY_DRAW: Final = 2
-"""Purpose of a dwelling's hashed lottery draws (``streams.hashed_uniform``)."""
+from sim.model.streams import LOTTERY, hashed_uniform, unit_exponential
 
 
 class WaitingLists:
@@ -31,7 +27,7 @@ class WaitingLists:
         self.engine = state.engine
         self.shelter = shelter
         self.on_withdraw = on_withdraw
-        self._withdrawals = state.flows["withdrawals"]  # looked up once
+        self.withdrawals = state.recorder.flow("withdrawals")
 
     def categories_of(self, household: Household) -> list[int]:
         grp = self.state.groups[household.g]
@@ -160,7 +156,7 @@ class WaitingLists:
         household.withdraw_left = 0.0
         self.shelter.leave(household)
         state = self.state
-        count(self._withdrawals, household.base + state.K)
+        self.withdrawals.count_group(household.g)
         if household.homeless_flag:
             state.homeless_outside(household.g, household.u_key, household.outside)
             household.outside += 1
@@ -190,7 +186,7 @@ class WaitingLists:
             ]
             if not fitting:
                 return None
-            u = hashed_uniform(state.dwelling_key(dwelling), LOTTERY_DRAW, dwelling.lotteries)
+            u = hashed_uniform(state.dwelling_key(dwelling), LOTTERY.place, dwelling.lotteries)
             dwelling.lotteries += 1
             return fitting[lottery_index(len(fitting), u)]
         return first_in_line(
