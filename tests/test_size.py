@@ -10,7 +10,8 @@ from helpers import mmc_data
 from queueing_theory import mmc_mean_wait
 
 from sim.analysis.labels import METRICS
-from sim.analysis.sizing import SizingQuestion, size
+from sim.analysis.sizing import size
+from sim.analysis.sizing_question import SizingQuestion
 from sim.analysis.target import parse_target
 from sim.cli import main
 from sim.config.loader import load_scenario

@@ -28,7 +28,7 @@ from sim.config.option_limits import check_points
 from sim.config.schema import Scenario
 from sim.deprecation import deprecated
 from sim.runner.pool import Jobs
-from sim.runner.replications import Results, run_scenario
+from sim.runner.replications import Replications, run_scenario
 
 DEFAULT_METRICS = [
     "waiting",
@@ -193,8 +193,8 @@ def terminal_table(table: pd.DataFrame, base_name: str) -> str:
 class Comparison:
     """Base and alternatives run with the same random numbers, and their differences."""
 
-    base: Results
-    alternatives: dict[str, Results]  # by the name the table uses (unique: "name'")
+    base: Replications
+    alternatives: dict[str, Replications]  # by the name the table uses (unique: "name'")
     metrics: list[str]
     table: pd.DataFrame  # compare_tables: one row per alternative, metric and year
     base_file: Path | None = None

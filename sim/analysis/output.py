@@ -19,7 +19,7 @@ from sim.analysis.replace import atomic_folder
 from sim.analysis.tables import summarise
 from sim.config.loader import comment_line, scenario_yaml
 from sim.config.schema import Scenario
-from sim.runner.replications import Results
+from sim.runner.replications import Replications
 
 if TYPE_CHECKING:
     from sim.analysis.stream import YearlyStream
@@ -56,7 +56,7 @@ def write_resolved(folder: Path, scenario: Scenario) -> None:
 
 
 def write_results(
-    results: Results,
+    results: Replications,
     out: str | Path,
     force: bool = False,
     scenario_file: str | Path | None = None,

@@ -26,6 +26,9 @@ import pandas as pd
 
 from sim.analysis.factors import Factor, Skipped, assumption_factors, varied_factors
 from sim.analysis.labels import check_metrics
+from sim.analysis.output import atomic_folder, write_resolved
+from sim.analysis.provenance import write_manifest
+from sim.analysis.sensitivity_figure import sensitivity_figure
 from sim.analysis.tradeoff import RATE_MEASURES, rate_measures
 from sim.config.errors import InputError, Problem
 from sim.config.loader import ScenarioSource, option_overrides, scenario_from, setting
@@ -33,7 +36,7 @@ from sim.config.option_limits import check_number, check_points
 from sim.config.schema import Scenario
 from sim.config.types import MAX_SEED
 from sim.runner.pool import Jobs, scheduler_of
-from sim.runner.replications import Results, run_scenarios
+from sim.runner.replications import Replications, run_scenarios
 
 METHODS = ("morris", "sobol")
 DEFAULT_SAMPLES = {"morris": 10, "sobol": 64}
@@ -93,7 +96,7 @@ def sample(factors: Sequence[Factor], method: str, samples: int, seed: int) -> n
     return sobol.sample(problem, samples, calc_second_order=False, seed=seed)
 
 
-def point_value(results: Results, metric: str) -> float:
+def point_value(results: Replications, metric: str) -> float:
     """A metric at one point: the mean over replications of its mean over the reported
     years (a catalogue metric's yearly total), or of a trade-off measure."""
     yearly = results.yearly
@@ -291,8 +294,6 @@ class Sensitivity:
         self, out: str | Path, force: bool = False, *, command: Sequence[str] | None = None
     ) -> Path:
         """Write the result folder of ``sim sensitivity`` (``write_sensitivity``); return it."""
-        from sim.analysis.sensitivity_figure import write_sensitivity
-
         return write_sensitivity(self, out, force, command)
 
 
@@ -322,3 +323,59 @@ def run_sensitivity(
     outputs.insert(0, "point", range(len(outputs)))
     table = analyse(plan.factors, plan.method, plan.points, outputs, plan.metrics, plan.sample_seed)
     return Sensitivity(plan, outputs, table, started, time.time(), scheduler_of(jobs))
+
+
+def write_sensitivity(
+    result: Sensitivity,
+    out: str | Path,
+    force: bool = False,
+    command: Sequence[str] | None = None,
+) -> Path:
+    """``sensitivity.csv``, ``samples.csv``, ``figures/sensitivity.png`` (with its
+    data), ``scenario.resolved.yaml`` and ``manifest.json`` at ``out``, written
+    atomically; return ``out``."""
+    plan = result.plan
+    out = Path(out)
+    with atomic_folder(out, force) as folder:
+        result.table.to_csv(folder / "sensitivity.csv", index=False)
+        result.outputs.to_csv(folder / "samples.csv", index=False)
+        (folder / "figures").mkdir()
+        figure = folder / "figures" / "sensitivity.png"
+        drawn = sensitivity_figure(result, figure)
+        drawn.to_csv(figure.with_suffix(".csv"), index=False)
+        write_resolved(folder, plan.base)
+        write_manifest(
+            folder,
+            kind="sensitivity",
+            scenario=plan.base,
+            scenario_file=plan.scenario_file,
+            seed=plan.base.seed,
+            replications=plan.base.replications,
+            started=result.started,
+            finished=result.finished,
+            command=command,
+            scheduler=result.scheduler,
+            extra={
+                "method": plan.method,
+                "samples": plan.samples,
+                "sample_seed": plan.sample_seed,
+                "points": len(plan.points),
+                "num_levels": NUM_LEVELS if plan.method == "morris" else None,
+                "bootstrap_resamples": BOOTSTRAP,
+                "metrics": plan.metrics,
+                "relative_range": plan.relative,
+                "factors": [
+                    {
+                        "key": f.key,
+                        "low": f.low,
+                        "high": f.high,
+                        "integer": f.integer,
+                        "value": f.value,
+                        "source": f.source,
+                    }
+                    for f in plan.factors
+                ],
+                "not_varied": [{"key": s.key, "reason": s.reason} for s in plan.skipped],
+            },
+        )
+    return out

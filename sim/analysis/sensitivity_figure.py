@@ -1,11 +1,11 @@
-"""The figure of a sensitivity analysis (each metric's most influential factors, sorted,
-with their 95 % intervals) and the result folder that holds it (:func:`write_sensitivity`)."""
+"""The figure of a sensitivity analysis: each metric's most influential factors, sorted,
+with their 95 % intervals (drawn into its result folder by
+:func:`sim.analysis.sensitivity.write_sensitivity`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -13,12 +13,18 @@ from matplotlib.axes import Axes
 
 from sim.analysis.figures import new_figure, say
 from sim.analysis.labels import measure_label
-from sim.analysis.output import atomic_folder, write_resolved
-from sim.analysis.provenance import write_manifest
-from sim.analysis.sensitivity import BOOTSTRAP, NUM_LEVELS, Sensitivity
 
 TOP = 15
 """Factors shown per metric (the table has them all)."""
+
+
+class Sensitivity(Protocol):
+    """What the figure reads of a :class:`sim.analysis.sensitivity.Sensitivity`: its
+    plan (method, factors, metrics, samples, points, base scenario) and its table."""
+
+    plan: Any
+    table: pd.DataFrame
+
 
 DIRECTION_COLOURS = {"raises": "#1f77b4", "lowers": "#d62728", "mixed": "0.6"}
 
@@ -126,59 +132,3 @@ def _labels(ax: Axes, part: pd.DataFrame, xlabel: str) -> None:
     ax.set_yticklabels(part.parameter)
     ax.invert_yaxis()
     ax.set_xlabel(xlabel, fontsize=8)
-
-
-def write_sensitivity(
-    result: Sensitivity,
-    out: str | Path,
-    force: bool = False,
-    command: Sequence[str] | None = None,
-) -> Path:
-    """``sensitivity.csv``, ``samples.csv``, ``figures/sensitivity.png`` (with its
-    data), ``scenario.resolved.yaml`` and ``manifest.json`` at ``out``, written
-    atomically; return ``out``."""
-    plan = result.plan
-    out = Path(out)
-    with atomic_folder(out, force) as folder:
-        result.table.to_csv(folder / "sensitivity.csv", index=False)
-        result.outputs.to_csv(folder / "samples.csv", index=False)
-        (folder / "figures").mkdir()
-        figure = folder / "figures" / "sensitivity.png"
-        drawn = sensitivity_figure(result, figure)
-        drawn.to_csv(figure.with_suffix(".csv"), index=False)
-        write_resolved(folder, plan.base)
-        write_manifest(
-            folder,
-            kind="sensitivity",
-            scenario=plan.base,
-            scenario_file=plan.scenario_file,
-            seed=plan.base.seed,
-            replications=plan.base.replications,
-            started=result.started,
-            finished=result.finished,
-            command=command,
-            scheduler=result.scheduler,
-            extra={
-                "method": plan.method,
-                "samples": plan.samples,
-                "sample_seed": plan.sample_seed,
-                "points": len(plan.points),
-                "num_levels": NUM_LEVELS if plan.method == "morris" else None,
-                "bootstrap_resamples": BOOTSTRAP,
-                "metrics": plan.metrics,
-                "relative_range": plan.relative,
-                "factors": [
-                    {
-                        "key": f.key,
-                        "low": f.low,
-                        "high": f.high,
-                        "integer": f.integer,
-                        "value": f.value,
-                        "source": f.source,
-                    }
-                    for f in plan.factors
-                ],
-                "not_varied": [{"key": s.key, "reason": s.reason} for s in plan.skipped],
-            },
-        )
-    return out

@@ -31,79 +31,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.labels import METRICS
 from sim.analysis.output import atomic_folder, write_resolved
 from sim.analysis.provenance import recorded_command, write_manifest
 from sim.analysis.sizing_estimate import analytic_units
 from sim.analysis.sizing_figure import size_caption, size_figure
+from sim.analysis.sizing_question import SizingQuestion
 from sim.analysis.statistics import mean_interval, wilson_interval
-from sim.analysis.target import Target, parse_target
+from sim.analysis.target import Target
 from sim.config.errors import InputError, Problem
 from sim.config.loader import comment_line, plain_data, scenario_yaml, validate_data
 from sim.config.option_limits import MAX_POINT_REPLICATIONS, check_number
 from sim.config.schema import Scenario
-from sim.config.types import MAX_UNITS
 from sim.deprecation import callable_frame
 from sim.runner.pool import Jobs, scheduler_of
 from sim.runner.replications import run_scenario
 
 MAX_DOUBLINGS = 2  # replications grow to at most four times the start
-
-
-@dataclass(frozen=True)
-class SizingQuestion:
-    """Units a year (or ``once``) from ``from_year`` in ``category`` such that ``target``
-    holds in every year from ``to_year`` in at least ``confidence`` of the replications;
-    at most ``max_units``."""
-
-    category: str
-    target: Target
-    from_year: int
-    to_year: int
-    confidence: float
-    max_units: int
-    once: bool = False
-
-
-def sizing_question(
-    scenario: Scenario,
-    category: str,
-    target: str | Target,
-    from_year: int | None = None,
-    to_year: int | None = None,
-    confidence: float = 0.8,
-    max_units: int = 200,
-    once: bool = False,
-) -> SizingQuestion:
-    """The question, checked against the scenario: a known category, a target expression
-    over known metrics, groups and categories (parsed safely); the years default to the
-    first and last reported year."""
-    if category not in scenario.stock:
-        raise InputError(
-            [
-                Problem(
-                    "--category",
-                    category,
-                    "unknown category; allowed: " + ", ".join(scenario.stock),
-                )
-            ]
-        )
-    check_number("--confidence", confidence, 0, 1, low_open=True)
-    check_number("--max-units", max_units, 1, MAX_UNITS, whole=True)
-    for option, year in (("--from", from_year), ("--to", to_year)):
-        if year is not None:
-            check_number(option, year, scenario.time.start, scenario.time.end - 1, whole=True)
-    if isinstance(target, str):
-        target = parse_target(target, METRICS, scenario.groups, scenario.stock)
-    return SizingQuestion(
-        category,
-        target,
-        scenario.time.start if from_year is None else int(from_year),
-        scenario.time.end - 1 if to_year is None else int(to_year),
-        float(confidence),
-        int(max_units),
-        once,
-    )
 
 
 def with_units(scenario: Scenario, question: SizingQuestion, units: int) -> Scenario:

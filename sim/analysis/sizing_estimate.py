@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sim.config.schema import Scenario, mean_of
 
 if TYPE_CHECKING:
-    from sim.analysis.sizing import SizingQuestion
+    from sim.analysis.sizing_question import SizingQuestion
 
 
 def mean_tenancy(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 if TYPE_CHECKING:
-    from sim.analysis.sizing import SizingQuestion
+    from sim.analysis.sizing_question import SizingQuestion
 
 
 def size_figure(

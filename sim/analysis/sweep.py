@@ -33,7 +33,7 @@ from sim.config.option_limits import check_points
 from sim.config.schema import Scenario
 from sim.config.yaml_io import parse_yaml
 from sim.runner.pool import Jobs
-from sim.runner.replications import Results, run_scenarios
+from sim.runner.replications import Replications, run_scenarios
 
 Axes = list[tuple[str, list[Any]]]
 """The varied keys with their values, in order: ``[("policy.renewal", ["strict"]), ...]``."""
@@ -159,7 +159,7 @@ class GridRun:
 
     point: dict[str, Any]
     scenario: Scenario
-    results: Results
+    results: Replications
 
 
 def run_grid(

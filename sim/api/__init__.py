@@ -24,6 +24,7 @@ one more release with a :class:`DeprecationWarning` (:mod:`sim.deprecation`).
 from __future__ import annotations
 
 from sim.analysis.compare import Comparison
+from sim.analysis.results import Results
 from sim.analysis.sensitivity import Sensitivity, SensitivityPlan
 from sim.analysis.sizing import Evaluation, SizingResult
 from sim.analysis.sweep import Sweep
@@ -42,7 +43,6 @@ from sim.api.folders import (
 from sim.api.runs import compare, load_scenario, run, summarise, sweep, tradeoff, validate
 from sim.api.searches import calibrate, plan_sensitivity, run_sensitivity, sensitivity, size
 from sim.config.schema import Scenario
-from sim.runner.replications import Results
 
 __all__ = [
     "Comparison",

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from sim.analysis.compare import Comparison
 from sim.analysis.replace import check_out_dir
+from sim.analysis.results import Results
 from sim.analysis.sensitivity import Sensitivity
 from sim.analysis.sizing import SizingResult
 from sim.analysis.sweep import Sweep
 from sim.analysis.tradeoff import Tradeoff
 from sim.config.loader import ScenarioSource
 from sim.deprecation import keyword_first, language
-from sim.runner.replications import Results
+from sim.runner.replications import Replications
 
 if TYPE_CHECKING:  # the calibration package is imported when it is used
     from sim.analysis.stream import YearlyStream
@@ -43,7 +44,7 @@ Folder = str | Path
 
 @keyword_first(positional=("out", "force", "scenario_file", "command", "on_step", "yearly_csv"))
 def write_results(
-    results: Results,
+    results: Replications,
     *,
     out: Folder,
     force: bool = False,
@@ -56,6 +57,8 @@ def write_results(
     """The result folder of a run made earlier (as ``results.write(out)``); ``yearly_csv``
     as for :func:`sim.run`, ``stream`` the rows a run streamed (``sim.run(stream=True)``
     does this itself)."""
+    if not isinstance(results, Results):  # the runner's replications
+        results = Results.of(results)
     return results.write(
         out,
         force,

@@ -11,6 +11,7 @@ import pandas as pd
 from sim.analysis import output
 from sim.analysis.compare import Comparison
 from sim.analysis.compare import compare as compare_scenarios
+from sim.analysis.results import Results
 from sim.analysis.stream import YearlyStream
 from sim.analysis.sweep import Sweep
 from sim.analysis.sweep import sweep as sweep_grid
@@ -26,7 +27,7 @@ from sim.config.loader import load_scenario as load_file
 from sim.config.schema import Scenario
 from sim.deprecation import keyword_first
 from sim.runner.pool import Jobs
-from sim.runner.replications import Block, Results, run_scenario
+from sim.runner.replications import Block, Replications, run_scenario
 
 Progress = Callable[[int], None]
 """``on_progress`` of a run: called with each finished replication's number."""
@@ -79,14 +80,16 @@ def run(
     loaded, file = scenario_from(scenario, option_overrides(overrides, seed, years, replications))
     _check(out, force, scenario)
     if out is None or not stream:
-        results = run_scenario(loaded, None, jobs, households, on_progress, sink=sink)
+        results = Results.of(run_scenario(loaded, None, jobs, households, on_progress, sink=sink))
         results.scenario_file = file
         if out is not None and sink is None:
             results.write(out, force, command=command, yearly_csv=yearly_csv)
         return results
     csv_limit = {None: output.CSV_MAX_ROWS, True: None, False: 0}[yearly_csv]
     with YearlyStream(Path(out), loaded.replications, csv_limit, keep_yearly) as rows:
-        results = run_scenario(loaded, None, jobs, households, on_progress, sink=rows.add)
+        results = Results.of(
+            run_scenario(loaded, None, jobs, households, on_progress, sink=rows.add)
+        )
         rows.close()
         results.scenario_file = file
         results.write(out, force, command=command, stream=rows)
@@ -94,10 +97,12 @@ def run(
     return results
 
 
-def summarise(results: Results | pd.DataFrame) -> pd.DataFrame:
+def summarise(results: Replications | pd.DataFrame) -> pd.DataFrame:
     """Summary over replications (mean, sd, 95 % t-interval, p10/p50/p90, n)."""
     if isinstance(results, Results):
         return results.table
+    if isinstance(results, Replications):
+        return summarise_yearly(results.yearly)
     return summarise_yearly(results)
 
 

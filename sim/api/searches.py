@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from sim.analysis.sensitivity import Sensitivity, SensitivityPlan
 from sim.analysis.sensitivity import plan_sensitivity as plan_points
 from sim.analysis.sensitivity import run_sensitivity as run_plan
-from sim.analysis.sizing import Evaluation, SizingResult, sizing_question
+from sim.analysis.sizing import Evaluation, SizingResult
 from sim.analysis.sizing import size as size_search
+from sim.analysis.sizing_question import sizing_question
 from sim.analysis.target import Target
 from sim.api.folders import check as _check
 from sim.api.folders import written as _written

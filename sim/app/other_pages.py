@@ -11,8 +11,8 @@ import streamlit as st
 
 from sim.analysis.compare import Comparison
 from sim.analysis.labels import unit
-from sim.analysis.sizing import SizingQuestion, sizing_question
 from sim.analysis.sizing_estimate import analytic_units
+from sim.analysis.sizing_question import SizingQuestion, sizing_question
 from sim.app import controls as ctl
 from sim.app.budget import run_cost, sizing_runs
 from sim.app.session import (

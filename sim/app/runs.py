@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from sim import api
-from sim.analysis.sizing import SizingQuestion
+from sim.analysis.sizing_question import SizingQuestion
 from sim.analysis.sweep import GridRun
 from sim.analysis.tradeoff import tradeoff_table
 from sim.api import Comparison, Results, Scenario, SizingResult

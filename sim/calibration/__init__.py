@@ -1,8 +1,13 @@
 """Calibration (analysis layer): fit scenario parameters to reported counts."""
 
 from sim.calibration.engine import calibrate, poisson_deviance, target_losses
-from sim.calibration.report import check_overlay, input_files, write_calibration, write_overlay
-from sim.calibration.result import CalibrationResult
+from sim.calibration.result import (
+    CalibrationResult,
+    check_overlay,
+    input_files,
+    write_calibration,
+    write_overlay,
+)
 from sim.calibration.spec import (
     Calibration,
     CalibrationInputError,

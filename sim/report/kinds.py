@@ -234,8 +234,8 @@ def tradeoff(report: Report) -> None:
 
 
 def size(report: Report) -> None:
-    from sim.analysis.sizing import SizingQuestion
     from sim.analysis.sizing_figure import size_caption, size_figure
+    from sim.analysis.sizing_question import SizingQuestion
     from sim.analysis.target import parse_target
     from sim.model.catalogue import CATALOGUE
 
@@ -297,7 +297,7 @@ def size(report: Report) -> None:
 
 
 def calibrate(report: Report) -> None:
-    from sim.calibration.report import fit_figure
+    from sim.calibration.result import fit_figure
 
     lang = report.language
     fit = read_table(report, "fit.csv")

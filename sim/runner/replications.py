@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -20,13 +20,10 @@ from sim.model.housing import run_replication
 from sim.runner.blocks import YEARLY_COLUMNS, Block, encode, yearly_table
 from sim.runner.pool import Jobs, pool_for, scheduler_of
 
-if TYPE_CHECKING:
-    from sim.analysis.stream import YearlyStream
-
 __all__ = [
     "YEARLY_COLUMNS",
     "Block",
-    "Results",
+    "Replications",
     "household_table",
     "run_scenario",
     "run_scenarios",
@@ -34,15 +31,14 @@ __all__ = [
 
 
 @dataclass
-class Results:
+class Replications:
     """What a run produced: the tidy yearly table and, optionally, household records.
 
     ``yearly`` is empty when the rows went to a ``sink`` as they arrived (``sim run``
     streams them to its result folder); ``streamed`` then says how many rows there were.
-    ``table`` is the summary over replications (``summary.csv``), ``summary()`` the text
-    ``sim run`` prints and ``write(out)`` its result folder; the last three are the
-    analysis layer's (:mod:`sim.analysis.tables`, :mod:`sim.analysis.output`), imported
-    when first used.
+    What the runner returns; the Python API returns it as
+    :class:`sim.analysis.results.Results`, which adds the summary table, its text and the
+    result folder.
     """
 
     scenario: Scenario
@@ -56,44 +52,6 @@ class Results:
     streamed: int | None = None
     scheduler: str | None = None  # the Dask scheduler it ran on (None: this machine)
     scenario_file: Path | None = None  # None: a scenario made in Python
-    summary_rows: pd.DataFrame | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def table(self) -> pd.DataFrame:
-        """The summary over replications: mean, sd, 95 % t-interval, p10/p50/p90, n."""
-        if self.summary_rows is None:
-            from sim.analysis.tables import summarise
-
-            self.summary_rows = summarise(self.yearly)
-        return self.summary_rows
-
-    @table.setter
-    def table(self, summary: pd.DataFrame) -> None:
-        self.summary_rows = summary
-
-    def summary(self) -> str:
-        """Key totals in the first and last reported year with their 95 % intervals."""
-        from sim.analysis.tables import summary_text
-
-        span = self.scenario.time
-        return summary_text(self.table, span.start, span.end - 1, self.replications)
-
-    def write(
-        self,
-        out: str | Path,
-        force: bool = False,
-        *,
-        command: Sequence[str] | None = None,
-        scenario_file: str | Path | None = None,
-        on_step: Callable[[str], None] | None = None,
-        yearly_csv: bool | None = None,
-        stream: YearlyStream | None = None,
-    ) -> Path:
-        """Write the result folder (:func:`sim.analysis.output.write_results`); return it."""
-        from sim.analysis.output import write_results
-
-        file = scenario_file if scenario_file is not None else self.scenario_file
-        return write_results(self, out, force, file, command, on_step, yearly_csv, stream)
 
 
 def _one(args: tuple[Scenario, int, bool]) -> Block:
@@ -110,7 +68,7 @@ def run_scenario(
     on_replication_done: Callable[[int], None] | None = None,
     first: int = 0,
     sink: Callable[[Block], None] | None = None,
-) -> Results:
+) -> Replications:
     """Simulate ``replications`` replications (default: the scenario's own number).
 
     ``jobs`` > 1 runs them in that many worker processes; ``jobs`` = 0 uses every core;
@@ -156,14 +114,14 @@ def run_scenarios(
     jobs: Jobs = 1,
     track_households: bool = False,
     on_replication_done: Callable[[int], None] | None = None,
-) -> list[Results]:
+) -> list[Replications]:
     """Simulate each scenario's own replications, as :func:`run_scenario` does, with every
     replication of every scenario in one queue of tasks: the workers start once and
     none waits for another scenario's last replication."""
     check_engine()
     started = time.time()
     tasks = [(s, r, track_households) for s in scenarios for r in range(s.replications)]
-    results: list[Results] = []
+    results: list[Replications] = []
     blocks: list[Block] = []
     records: list[dict[str, Any]] = []
     with pool_for(jobs, len(tasks)) as pool:
@@ -193,10 +151,10 @@ def _results(
     jobs: Jobs,
     started: float,
     streamed: int | None = None,
-) -> Results:
+) -> Replications:
     households = household_table(records) if track_households else None
     finished = time.time()
-    return Results(
+    return Replications(
         scenario,
         count,
         scenario.seed,
