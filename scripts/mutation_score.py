@@ -1,10 +1,14 @@
 """Tally ``mutmut results --all true`` (read on standard input) per file: killed / all,
-with every status counted as it is, and list the mutants that were not killed."""
+with every status counted as it is, and list the mutants that were not killed. Exit 1
+when fewer than ``MINIMUM`` per cent of the mutants tested were killed."""
 
 from __future__ import annotations
 
 import sys
 from collections import Counter, defaultdict
+
+MINIMUM = 85.0
+"""Per cent of the mutants tested that the tests must kill."""
 
 
 def main() -> int:
@@ -26,6 +30,10 @@ def main() -> int:
     print(line_of("total", total))
     for entry in left:
         print("  " + entry)
+    tested = sum(v for k, v in total.items() if k != "not checked")
+    if tested and 100.0 * total["killed"] / tested < MINIMUM:
+        print(f"fewer than {MINIMUM:g} % of the mutants killed", file=sys.stderr)
+        return 1
     return 0
 
 

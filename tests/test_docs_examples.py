@@ -433,3 +433,11 @@ def test_the_tradeoff_guide_states_the_scenario_s_assumptions() -> None:
     mean = (stay.low + stay.mode + stay.high) / 3  # a triangular distribution's mean
     assert f"the assumed hospits share ({homelessness.hospits_share:g})" in text
     assert f"stay length ({stay.low:g}-{stay.high:g} days, mean {mean:.0f})" in text
+
+
+def test_how_it_works_states_the_mutation_score_the_script_demands() -> None:
+    import runpy
+
+    minimum = runpy.run_path(str(ROOT / "scripts" / "mutation_score.py"))["MINIMUM"]
+    text = said("docs/guide/how-it-works.md")
+    assert f"fails when fewer than {minimum:g} % were caught" in text
