@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from sim.analysis.output import write_results
-from sim.analysis.stream import YearlyStream
 from sim.analysis.tables import summarise, summary_text
 from sim.runner.replications import Replications
+
+if TYPE_CHECKING:  # (pyarrow's parquet is imported only where rows are streamed)
+    from sim.analysis.stream import YearlyStream
 
 
 @dataclass

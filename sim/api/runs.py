@@ -12,7 +12,6 @@ from sim.analysis import output
 from sim.analysis.compare import Comparison
 from sim.analysis.compare import compare as compare_scenarios
 from sim.analysis.results import Results
-from sim.analysis.stream import YearlyStream
 from sim.analysis.sweep import Sweep
 from sim.analysis.sweep import sweep as sweep_grid
 from sim.analysis.tables import summarise as summarise_yearly
@@ -85,6 +84,8 @@ def run(
         if out is not None and sink is None:
             results.write(out, force, command=command, yearly_csv=yearly_csv)
         return results
+    from sim.analysis.stream import YearlyStream  # (pyarrow's parquet: only when streaming)
+
     csv_limit = {None: output.CSV_MAX_ROWS, True: None, False: 0}[yearly_csv]
     with YearlyStream(Path(out), loaded.replications, csv_limit, keep_yearly) as rows:
         results = Results.of(
