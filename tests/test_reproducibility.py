@@ -232,3 +232,25 @@ def test_a_households_draws_are_read_from_the_places_the_table_gives() -> None:
     assert set(Draws.__slots__) == set(expected)
     assert {name: getattr(draws, name) for name in expected} == expected
     assert draws.draws() == tuple(sorted(expected.values()))
+
+
+def test_every_place_the_model_indexes_by_number_is_its_purpose_s_place() -> None:
+    """The compiled code reads a block by number (``block[4]  # HOMELESS.place``): each
+    such number is the place the table of draws gives the purpose its comment names."""
+    import re
+    from pathlib import Path
+
+    import sim.model.streams as streams
+
+    pattern = re.compile(r"block\[(\d+)\].*#\s*([A-Z_]+)\.place(?: \+ (\d+))?")
+    found = 0
+    for path in Path(streams.__file__).parent.glob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "block[" in line and re.search(r"block\[\d+\]", line):
+                match = pattern.search(line)
+                assert match, f"{path.name}: a numbered place without its purpose: {line}"
+                number, name, plus = match.groups()
+                purpose = getattr(streams, name)
+                assert int(number) == purpose.place + int(plus or 0), line
+                found += 1
+    assert found >= 22

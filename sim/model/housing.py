@@ -33,7 +33,6 @@ from sim.model.recorder import Row
 from sim.model.shelter import Shelter
 from sim.model.state import State
 from sim.model.stock import Stock
-from sim.model.streams import APPROVAL, HOMELESS, KEY
 from sim.model.tenancy import Tenancies
 from sim.model.waiting import WaitingLists
 
@@ -337,10 +336,11 @@ class HousingModel:
         self._applications.count_group(grp.g)
         stream = self._household_streams[grp.g]
         block = stream.block()
-        if block[APPROVAL.place] >= grp.approval:
+        if block[0] >= grp.approval:  # APPROVAL.place
             self._refusals.count_group(grp.g)
-            if block[HOMELESS.place] < grp.homeless_while_waiting:
-                state.homeless_outside(grp.g, block[KEY.place], 0)  # refused, and without a home
+            if block[4] < grp.homeless_while_waiting:  # HOMELESS.place
+                # refused, and without a home
+                state.homeless_outside(grp.g, block[23], 0)  # KEY.place
             if state.track:  # a refused household is a record, nothing more
                 state.leave(state.new_household(grp, block), "refused")
             return

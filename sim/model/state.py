@@ -24,11 +24,7 @@ from sim.model.entities import (
 )
 from sim.model.recorder import Recorder
 from sim.model.streams import (
-    FOLLOWUP,
-    HOMELESS,
     OUTSIDE,
-    PERMANENT,
-    ROOMS,
     Streams,
     hashed,
     unit_exponential,
@@ -189,7 +185,7 @@ class State:
         self.next_household_id += 1
         keys = grp.room_keys
         if keys:
-            u_rooms = block[ROOMS.place]
+            u_rooms = block[1]  # ROOMS.place
             bounds = grp.room_bounds  # as long as keys
             for i in range(len(keys)):
                 if u_rooms < bounds[i]:
@@ -197,9 +193,9 @@ class State:
                     break
             else:
                 household.rooms = keys[-1]
-        household.permanent = block[PERMANENT.place] < grp.permanent_need
-        household.needs_followup = block[FOLLOWUP.place] < grp.followup_need
-        household.homeless_flag = block[HOMELESS.place] < grp.homeless_while_waiting
+        household.permanent = block[2] < grp.permanent_need  # PERMANENT.place
+        household.needs_followup = block[3] < grp.followup_need  # FOLLOWUP.place
+        household.homeless_flag = block[4] < grp.homeless_while_waiting  # HOMELESS.place
         if self.track:
             household.record = {
                 "replication": self.replication,

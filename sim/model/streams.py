@@ -346,21 +346,24 @@ class Draws:
     )
 
     def __init__(self, block: tuple[float, ...]) -> None:
-        self.u_withdraw = block[WITHDRAW.place]
-        self.u_self_sufficient = block[SELF_SUFFICIENT.place]
-        self.u_other_exit = block[OTHER_EXIT.place]
-        self.u_leave = block[LEAVE.place]
-        self.u_destination = block[DESTINATION.place]
-        self.u_breakdown_0 = block[BREAKDOWN.place]
-        self.u_breakdown_1 = block[BREAKDOWN.place + 1]
-        self.u_reapply_0 = block[REAPPLY.place]
-        self.u_reapply_1 = block[REAPPLY.place + 1]
-        self.u_renewal_0 = block[RENEWAL.place]
-        self.u_renewal_1 = block[RENEWAL.place + 1]
-        self.u_refusal_0 = block[REFUSAL.place]
-        self.u_refusal_1 = block[REFUSAL.place + 1]
-        self.u_contract_phase = block[CONTRACT_PHASE.place]
-        self.u_key = block[KEY.place]
+        # the table's places as numbers, which the compiled code indexes directly (a
+        # purpose's place is an attribute to look up); tests/test_reproducibility.py checks
+        # that each field reads its purpose's place
+        self.u_withdraw = block[5]  # WITHDRAW.place
+        self.u_self_sufficient = block[6]  # SELF_SUFFICIENT.place
+        self.u_other_exit = block[7]  # OTHER_EXIT.place
+        self.u_leave = block[8]  # LEAVE.place
+        self.u_destination = block[9]  # DESTINATION.place
+        self.u_breakdown_0 = block[10]  # BREAKDOWN.place
+        self.u_breakdown_1 = block[11]  # BREAKDOWN.place + 1
+        self.u_reapply_0 = block[12]  # REAPPLY.place
+        self.u_reapply_1 = block[13]  # REAPPLY.place + 1
+        self.u_renewal_0 = block[14]  # RENEWAL.place
+        self.u_renewal_1 = block[15]  # RENEWAL.place + 1
+        self.u_refusal_0 = block[16]  # REFUSAL.place
+        self.u_refusal_1 = block[17]  # REFUSAL.place + 1
+        self.u_contract_phase = block[18]  # CONTRACT_PHASE.place
+        self.u_key = block[23]  # KEY.place
 
     def draws(self) -> tuple[float, ...]:
         """The draws it keeps, in the order of their places in the block."""
