@@ -22,6 +22,7 @@ from sim.model.rules import (
     NOTHING,
     OTHER_EXIT,
     REAPPLY,
+    REENTER,
     SELF_SUFFICIENT,
     TenancyEvent,
     first_event,
@@ -163,5 +164,5 @@ def test_the_event_kinds_compared_in_the_loop_are_the_named_ones() -> None:
     """Each constant the loop compares has the value of the member of its name."""
     constants = {name: getattr(rules, name) for name in TenancyEvent.__members__}
     assert constants == {event.name: event.value for event in TenancyEvent}
-    kinds = (NOTHING, CONTRACT_END, BREAKDOWN, OTHER_EXIT, SELF_SUFFICIENT, LEAVE, REAPPLY)
+    kinds = (NOTHING, CONTRACT_END, BREAKDOWN, OTHER_EXIT, SELF_SUFFICIENT, LEAVE, REAPPLY, REENTER)
     assert [TenancyEvent(kind).name for kind in kinds] == list(TenancyEvent.__members__)

@@ -52,6 +52,14 @@ class RefusalPenalty(StrEnum):
     removed = "removed"
 
 
+class TenancyDraw(StrEnum):
+    """Whose other-exit clock a tenancy runs down: the household's one clock, counted over
+    all its tenancies, or a fresh draw for each tenancy."""
+
+    per_household = "per_household"
+    per_tenancy = "per_tenancy"
+
+
 def check_shares(value: dict[Any, float] | None, what: str) -> None:
     if value is None:
         return

@@ -84,7 +84,12 @@ WHOLE_KEYS = {
     ("policy", "forced_mover_place"),
 }
 """Keys whose mapping is one value (a series, a distribution, shares) under ``extends``."""
-WHOLE_GROUP_KEYS = {"applications_per_year", "self_sufficient_years", "tenancy_years"}
+WHOLE_GROUP_KEYS = {
+    "applications_per_year",
+    "self_sufficient_years",
+    "tenancy_years",
+    "stay_before_housing_days",
+}
 WHOLE_CATEGORY_KEYS = {"contract_years", "renewal"}
 
 

@@ -28,6 +28,7 @@ from sim.config.choices import (
     ForcedMoverPlace,
     RefusalPenalty,
     Renewal,
+    TenancyDraw,
     check_shares,
     contract_length,
     mean_of,
@@ -86,6 +87,7 @@ __all__ = [
     "RefusalPenalty",
     "Renewal",
     "Scenario",
+    "TenancyDraw",
     "mean_of",
 ]
 
@@ -125,6 +127,9 @@ class Category(Frozen):
     rooms: DwellingRooms = None
 
 
+StayDays = Annotated[float, Strict(), Field(ge=1.0, le=MAX_TURNAROUND_DAYS)]
+
+
 EXITS = ("ownership", "private_rental")
 """Where self-sufficient leavers go (``exit_to``), in the order the model draws them."""
 
@@ -147,6 +152,12 @@ class Group(Frozen):
     reapply_after_breakdown: Probability = 0.0
     other_exit_per_year: Rate = 0.0
     tenancy_years: DurationOrSpec | None = None
+    tenancy_draw: Annotated[TenancyDraw, BeforeValidator(one_of(TenancyDraw))] = (
+        TenancyDraw.per_household
+    )
+    reenter_after_tenancy: Probability = 0.0
+    reenter_delay_years: Annotated[float, Strict(), Field(ge=0.0, le=MAX_DURATION)] = 0.0
+    stay_before_housing_days: StayDays | DurationSpec | None = None
     leave_when_able_per_year: Rate = 0.0
     exit_to: dict[str, Probability] = Field(default_factory=lambda: {"private_rental": 1.0})
     priority: Priority = 0
@@ -179,6 +190,12 @@ class Group(Frozen):
         if self.tenancy_years is not None and self.other_exit_per_year > 0:
             raise ValueError(
                 "give either other_exit_per_year (a rate) or tenancy_years (a duration), not both"
+            )
+        if self.reenter_after_tenancy > 0 and self.tenancy_draw is TenancyDraw.per_household:
+            raise ValueError(
+                "reenter_after_tenancy needs tenancy_draw: per_tenancy (under per_household "
+                "the tenancy clock that ended the tenancy is the household's only one, so "
+                "it would have no time left in a next tenancy); allowed: per_tenancy"
             )
         return self
 
@@ -258,9 +275,6 @@ class Emergency(Frozen):
     @classmethod
     def _parse_units(cls, value: Any) -> Any:
         return series(value, MAX_UNITS, whole=True)
-
-
-StayDays = Annotated[float, Strict(), Field(ge=1.0, le=MAX_TURNAROUND_DAYS)]
 
 
 class Homelessness(Frozen):

@@ -7,7 +7,7 @@ from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.config.schema import Category, Group, Policy, Renewal
+from sim.config.schema import Category, Group, Policy, Renewal, TenancyDraw
 from sim.model.durations import Standardised, exponential, mean, sampler
 from sim.model.engine import Timer
 from sim.model.queues import Entry, WaitingList
@@ -85,6 +85,7 @@ class Household(Draws):
         "followed",
         "followups",
         "g",
+        "held",
         "homeless_flag",
         "id",
         "in_followup_queue",
@@ -108,6 +109,8 @@ class Household(Draws):
         "seniority",
         "shelter",
         "shelter_epoch",
+        "stays",
+        "tenancies",
         "transfer",
         "wait_epoch",
         "wait_start",
@@ -151,6 +154,9 @@ class Household(Draws):
         self.episodes = 0  # homelessness episodes on the list
         self.nonrenewals = 0  # contract ends not renewed while not self-sufficient
         self.outside = 0  # times counted homeless outside the list
+        self.stays = 0  # pre-housing stays begun
+        self.tenancies = 0  # tenancies begun (allocations; a transfer goes on with one)
+        self.held = False  # in a pre-housing stay: on the list, not to be offered a unit
         # clocks (unit-exponential budgets left, read from the draws when first needed)
         # and the rates they run at
         self.withdraw_drawn = False
@@ -213,6 +219,13 @@ class GroupRuntime:
     homeless_while_waiting: float = 0.0
     withdraw_per_year: float = 0.0
     reapply_after_breakdown: float = 0.0
+    # a new other-exit clock for each tenancy; re-entry after a tenancy's other exit
+    per_tenancy: bool = False
+    reenter: float = 0.0
+    reenter_delay: float = 0.0
+    # the pre-housing stay: its mean in years (None: no stay) and standardised duration
+    stay_years: float | None = None
+    stay_spell: Standardised = field(default_factory=exponential)
 
     @classmethod
     def build(
@@ -231,6 +244,7 @@ class GroupRuntime:
         other = group.tenancy_years
         other_rate = 1.0 / mean(other) if other is not None else group.other_exit_per_year
         room_keys, room_bounds = cumulative(group.rooms or {})
+        stay = group.stay_before_housing_days
         return cls(
             g,
             group_id,
@@ -253,6 +267,11 @@ class GroupRuntime:
             homeless_while_waiting=group.homeless_while_waiting,
             withdraw_per_year=group.withdraw_per_year,
             reapply_after_breakdown=group.reapply_after_breakdown,
+            per_tenancy=group.tenancy_draw is TenancyDraw.per_tenancy,
+            reenter=group.reenter_after_tenancy,
+            reenter_delay=group.reenter_delay_years,
+            stay_years=None if stay is None else mean(stay) / 365.0,
+            stay_spell=sampler(stay),
         )
 
 

@@ -52,7 +52,7 @@ class HousingModel:
         self.recorder = state.recorder
         self.shelter = Shelter(state)
         self.followup = FollowUp(state, self._on_followup_end)
-        self.lists = WaitingLists(state, self.shelter, self._on_withdraw)
+        self.lists = WaitingLists(state, self.shelter, self._on_withdraw, self._on_stay_end)
         self.stock = Stock(state, self._on_turnaround_done)
         self.tenancies = Tenancies(
             state, self.lists, self.shelter, self.followup, self.stock, self._on_tenancy_event
@@ -167,6 +167,10 @@ class HousingModel:
             self.lists.withdraw(household, event.token)
             self._settle()
 
+    def _on_stay_end(self, event: Timer) -> None:
+        self.lists.stay_over(event.value, event.token)
+        self._settle()
+
     def _on_tenancy_event(self, event: Timer) -> None:
         self.tenancies.fire(event.value, event.token, event.kind)
         self._settle()
@@ -247,6 +251,7 @@ class HousingModel:
         in_emergency = [0.0] * size
         in_hospits = [0.0] * size
         own_solution = [0.0] * size
+        pre_housing = [0.0] * size
         outside = [0.0] * size
         for grp in state.groups:
             i = idx(grp.g, K)
@@ -255,6 +260,7 @@ class HousingModel:
             in_emergency[i] = state.emergency.level[i]
             in_hospits[i] = state.hospits.level[i]
             own_solution[i] = state.own_solution[grp.g]
+            pre_housing[i] = state.pre_housing[grp.g]
             outside[i] = state.outside_count(grp.g)
             homeless[i] = in_emergency[i] + in_hospits[i] + own_solution[i]
         followup_waiting = [0.0] * size
@@ -273,6 +279,7 @@ class HousingModel:
             "in_emergency": in_emergency,
             "in_hospits": in_hospits,
             "own_solution": own_solution,
+            "pre_housing": pre_housing,
             "homeless_outside": outside,
             "tenants": list(tenants),
             "followup_active": list(state.followed.level),
@@ -346,7 +353,7 @@ class HousingModel:
             return
         self._approvals.count_group(grp.g)
         household = state.new_household(grp, block)
-        self.lists.join(household, self.engine.now)
+        self.lists.enter(household, self.engine.now)
         self._settle()
 
 

@@ -37,6 +37,9 @@ class TenancyEvent(IntEnum):
     """A self-sufficient household leaves to ownership or private rental."""
     REAPPLY = 5
     """Not a clock: a non-renewed household's time homeless off the list ends."""
+    REENTER = 6
+    """Not a clock: a household's time homeless off the list after its tenancy ended
+    (``reenter_after_tenancy``, ``reenter_delay_years``) ends."""
 
 
 # the same values as literal constants, which the compiled engine compares as numbers
@@ -48,6 +51,7 @@ OTHER_EXIT: Final = 2
 SELF_SUFFICIENT: Final = 3
 LEAVE: Final = 4
 REAPPLY: Final = 5
+REENTER: Final = 6
 
 # the renewal rules, as constants the compiled engine reads without a lookup
 NEEDS_BASED: Final = Renewal.needs_based

@@ -110,6 +110,7 @@ class State:
         # the homeless outside the list, by group: a heap of the times they stop counting
         self.outside: list[list[float]] = [[] for _ in range(self.G)]
         self.own_solution = [0] * self.G
+        self.pre_housing = [0] * self.G  # households held in a pre-housing stay
         # P(ownership) of a self-sufficient leaver, by name: never by the mapping's order
         self.exit_bounds = [grp.config.exit_to.get("ownership", 0.0) for grp in self.groups]
 

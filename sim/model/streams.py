@@ -276,6 +276,18 @@ OUTSIDE: Final = _draw(
     _H, "outside", 37, HASHED, "time j homeless outside the list: how long it is counted"
 )
 FOLLOWUP_LENGTH: Final = _draw(_H, "followup_length", 38, HASHED, "the length of follow-up spell j")
+PRE_HOUSING_STAY: Final = _draw(
+    _H, "pre_housing_stay", 39, HASHED, "the length of pre-housing stay j"
+)
+TENANCY: Final = _draw(
+    _H, "tenancy", 40, HASHED, "tenancy j (from 1) under per_tenancy: its other-exit clock"
+)
+REENTER: Final = _draw(
+    _H, "reenter", 41, HASHED, "tenancy j ended by other exit: whether it re-enters"
+)
+REENTER_DELAY: Final = _draw(
+    _H, "reenter_delay", 42, HASHED, "tenancy j ended by other exit: re-entry after how long"
+)
 TURNAROUND: Final = _draw(
     _D, "turnaround", 1, HASHED, "turnaround j's length (a normal), after the first ones"
 )

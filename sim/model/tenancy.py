@@ -23,6 +23,7 @@ from sim.model.rules import (
     NOTHING,
     OTHER_EXIT,
     REAPPLY,
+    REENTER,
     SELF_SUFFICIENT,
     STRICT,
     first_event,
@@ -35,8 +36,11 @@ from sim.model.streams import (
     NONRENEWAL,
     REAPPLY_DELAY,
     REAPPLY_NONRENEWAL,
+    REENTER_DELAY,
+    TENANCY,
     unit_exponential,
 )
+from sim.model.streams import REENTER as REENTER_DRAW
 from sim.model.waiting import WaitingLists
 
 
@@ -64,6 +68,7 @@ class Tenancies:
         self.renewals = record.flow("renewals")
         self.forced_moves = record.flow("forced_moves")
         self.breakdowns = record.flow("breakdowns")
+        self.exits_other = record.flow("exits_other")
         self.stock = stock
         self.on_event = on_event
 
@@ -87,6 +92,14 @@ class Tenancies:
         elif not state.populating:
             self.allocations.count(household, dwelling)
             state.recorder.waits[household.g].append(now - household.wait_start)
+        if not is_transfer:  # a new tenancy (a transfer goes on with the one it has)
+            occurrence = household.tenancies
+            household.tenancies = occurrence + 1
+            if occurrence > 0 and household.clocks_drawn:
+                grp = state.groups[household.g]
+                if grp.per_tenancy:  # its own other-exit clock for this tenancy
+                    u = household.hashed(TENANCY, occurrence)
+                    household.other_left = grp.other_exit_spell.quantile(u)
         household.dwelling = dwelling
         state.tenants.add(index, 1, now)
         if household.followed:
@@ -204,6 +217,10 @@ class Tenancies:
             if token == household.epoch:
                 self.reapply(household)
             return
+        if kind == REENTER:
+            if token == household.epoch:
+                self.lists.enter(household, self.engine.now)
+            return
         if token != household.epoch or household.dwelling is None:
             return
         self.run_clocks(household)
@@ -212,7 +229,7 @@ class Tenancies:
         elif kind == BREAKDOWN:
             self.breakdown(household)
         elif kind == OTHER_EXIT:
-            self.end(household, "exits_other", "other")
+            self.other_exit(household)
         elif kind == SELF_SUFFICIENT:
             self.become_self_sufficient(household)
         elif kind == LEAVE:
@@ -326,7 +343,7 @@ class Tenancies:
         place = state.forced_mover_place
         household.first_in_line = place is ForcedMoverPlace.priority
         seniority = self.engine.now if place is ForcedMoverPlace.new_date else household.seniority
-        self.lists.join(household, seniority)
+        self.lists.enter(household, seniority)
 
     def breakdown(self, household: Household) -> None:
         state = self.state
@@ -346,12 +363,45 @@ class Tenancies:
         share = state.groups[household.g].reapply_after_breakdown
         if share > 0.0 and (share >= 1.0 or household.reapply_draw(occurrence) < share):
             household.homeless_flag = True
-            self.lists.join(household, self.engine.now)
+            self.lists.enter(household, self.engine.now)
             return
         state.recorder.flow("exits_homeless").count(household, dwelling)
         state.homeless_outside(household.g, household.u_key, household.outside)
         household.outside += 1
         state.leave(household, "homeless")
+
+    def other_exit(self, household: Household) -> None:
+        """The other-exit clock ran out: the tenancy ends (``exits_other``). With
+        probability ``reenter_after_tenancy`` (its own draw for this tenancy) the
+        household re-enters homelessness and the list, after ``reenter_delay_years``
+        homeless outside it; otherwise it leaves the system."""
+        grp = self.state.groups[household.g]
+        share = grp.reenter
+        occurrence = household.tenancies - 1
+        if share <= 0.0 or (share < 1.0 and household.hashed(REENTER_DRAW, occurrence) >= share):
+            self.end(household, "exits_other", "other")
+            return
+        state = self.state
+        dwelling = household.dwelling
+        assert dwelling is not None
+        self.exits_other.count(household, dwelling)
+        state.recorder.flow("reentries").count(household, dwelling)
+        state.note_move(household, dwelling, "reentry")
+        if household.on_list:
+            self.lists.leave(household)
+            household.transfer = False
+        self.vacate(household)
+        self.followup_released(household)
+        household.epoch += 1
+        household.homeless_flag = True
+        now = self.engine.now
+        delay = grp.reenter_delay * unit_exponential(household.hashed(REENTER_DELAY, occurrence))
+        if delay <= 0.0:
+            self.lists.enter(household, now)
+            return
+        state.homeless_outside(household.g, household.u_key, household.outside, until=now + delay)
+        household.outside += 1
+        self.engine.call(self.on_event, household, delay, NORMAL, household.epoch, REENTER)
 
     def leave_to_market(self, household: Household) -> None:
         """A self-sufficient household leaves to ownership or private rental."""

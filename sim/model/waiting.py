@@ -11,7 +11,7 @@ from sim.model.queues import Entry, WaitingList
 from sim.model.rules import first_in_line, fits, lottery_index
 from sim.model.shelter import Shelter
 from sim.model.state import State
-from sim.model.streams import LOTTERY, hashed_uniform, unit_exponential
+from sim.model.streams import LOTTERY, PRE_HOUSING_STAY, hashed_uniform, unit_exponential
 
 
 class WaitingLists:
@@ -20,14 +20,74 @@ class WaitingLists:
     A household is on the lists of every category it is eligible for (or, waiting to be
     transferred, of its ``transfer_to`` categories). Its withdrawal clock runs only while
     it waits as an applicant (not as a transfer); ``on_withdraw`` handles the timer.
+
+    A household of a group with a pre-housing stay (``stay_before_housing_days``) that
+    comes to the lists from outside a dwelling (:meth:`enter`) is first *held*: it is on
+    the list (counted in ``waiting``, its withdrawal clock running, its seniority set) and
+    stays in a shelter, but is on no category's list, so no unit is offered to it, until
+    its stay is over (``on_stay_end`` handles that timer); it then takes its place on the
+    lists by the seniority it was given, as if it had been passed over meanwhile.
     """
 
-    def __init__(self, state: State, shelter: Shelter, on_withdraw: Callable[[Any], None]) -> None:
+    def __init__(
+        self,
+        state: State,
+        shelter: Shelter,
+        on_withdraw: Callable[[Any], None],
+        on_stay_end: Callable[[Any], None],
+    ) -> None:
         self.state = state
         self.engine = state.engine
         self.shelter = shelter
         self.on_withdraw = on_withdraw
+        self.on_stay_end = on_stay_end
         self.withdrawals = state.recorder.flow("withdrawals")
+        self.pre_housing_stays = state.recorder.flow("pre_housing_stays")
+
+    def enter(self, household: Household, seniority: float) -> None:
+        """A household comes to the lists from outside a dwelling (an approved
+        application, a re-entry after a tenancy, a re-join after a breakdown or a
+        non-renewal to homelessness): first a pre-housing stay if its group has one, else
+        it joins at once. A transfer applicant always joins at once."""
+        state = self.state
+        grp = state.groups[household.g]
+        mean = grp.stay_years
+        if mean is None or household.transfer:
+            self.join(household, seniority)
+            return
+        now = self.engine.now
+        occurrence = household.stays
+        household.stays = occurrence + 1
+        household.held = True
+        household.homeless_flag = True  # it stays in a shelter: homeless on the list
+        household.seniority = seniority
+        household.wait_start = now
+        state.waiting.add(household.base + state.K, 1, now)
+        state.pre_housing[household.g] += 1
+        self.pre_housing_stays.count_group(household.g)
+        if household.shelter is None:
+            self.shelter.enter(household)
+        self.start_clock(household)
+        # the stay's length: the household's own draw for this stay
+        u = household.hashed(PRE_HOUSING_STAY, occurrence)
+        delay = mean * grp.stay_spell.quantile(u)
+        self.engine.call(self.on_stay_end, household, delay, NORMAL, household.stays)
+
+    def stay_over(self, household: Household, token: int) -> None:
+        """A pre-housing stay has reached its length: the household takes its place on
+        the lists (by the seniority it was given) and looks at the units available now.
+        It keeps its shelter place until it is housed."""
+        if token != household.stays or not household.held:
+            return
+        self._release(household)
+        self.join(household, household.seniority, household.wait_start)
+
+    def _release(self, household: Household) -> None:
+        """The household is no longer held in a pre-housing stay."""
+        state = self.state
+        household.held = False
+        state.pre_housing[household.g] -= 1
+        state.waiting.add(household.base + state.K, -1, self.engine.now)
 
     def categories_of(self, household: Household) -> list[int]:
         grp = self.state.groups[household.g]
@@ -130,6 +190,10 @@ class WaitingLists:
             household.withdraw_timer = None
 
     def leave(self, household: Household) -> None:
+        if household.held:  # in a pre-housing stay: on no category's list yet
+            self._release(household)
+            self.stop_clock(household)
+            return
         if not household.on_list:
             return
         state = self.state
@@ -150,7 +214,7 @@ class WaitingLists:
 
     def withdraw(self, household: Household, token: int) -> None:
         """The withdrawal clock ran out: the household leaves the list (and the system)."""
-        if token != household.wait_epoch or not household.on_list:
+        if token != household.wait_epoch or not (household.on_list or household.held):
             return
         self.leave(household)
         household.withdraw_left = 0.0
