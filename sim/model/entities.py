@@ -98,6 +98,7 @@ class Household(Draws):
         "other_rate",
         "outside",
         "permanent",
+        "persons",
         "record",
         "renewal_draws",
         "renewals",
@@ -108,6 +109,8 @@ class Household(Draws):
         "seniority",
         "shelter",
         "shelter_epoch",
+        "stay_from",
+        "switches",
         "transfer",
         "wait_epoch",
         "wait_start",
@@ -123,6 +126,7 @@ class Household(Draws):
         self.g = g
         self.base = base  # index of (g, 0) in the recorder's flat arrays
         self.rooms: int | None = None
+        self.persons = 1
         self.permanent = False
         self.needs_followup = False
         self.homeless_flag = False
@@ -139,6 +143,8 @@ class Household(Draws):
         self.wait_epoch = 0
         self.shelter: str | None = None  # "emergency", "hospits" or "own" while homeless
         self.shelter_epoch = 0
+        self.switches = 0  # homeless stays on the list that ended in another decision
+        self.stay_from = -1  # the decision its stay began at (-1: its episode's first)
         self.first_in_line = False  # a forced mover ranked ahead of every applicant
         self.followed = False
         self.followups = 0  # follow-up spells begun
@@ -196,6 +202,8 @@ class GroupRuntime:
     self_sufficiency_rate: float
     room_keys: list[int] = field(default_factory=list)
     room_bounds: list[float] = field(default_factory=list)
+    person_keys: list[int] = field(default_factory=list)
+    person_bounds: list[float] = field(default_factory=list)
     # hazards per year, with and without follow-up, read in the event loop
     breakdown: float = 0.0
     breakdown_followed: float = 0.0
@@ -231,6 +239,7 @@ class GroupRuntime:
         other = group.tenancy_years
         other_rate = 1.0 / mean(other) if other is not None else group.other_exit_per_year
         room_keys, room_bounds = cumulative(group.rooms or {})
+        person_keys, person_bounds = cumulative(group.persons or {})
         return cls(
             g,
             group_id,
@@ -240,6 +249,8 @@ class GroupRuntime:
             rate,
             room_keys,
             room_bounds,
+            person_keys,
+            person_bounds,
             breakdown=group.breakdown_per_year,
             breakdown_followed=group.breakdown_per_year * breakdown_factor,
             other_exit=other_rate,

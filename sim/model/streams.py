@@ -276,6 +276,29 @@ OUTSIDE: Final = _draw(
     _H, "outside", 37, HASHED, "time j homeless outside the list: how long it is counted"
 )
 FOLLOWUP_LENGTH: Final = _draw(_H, "followup_length", 38, HASHED, "the length of follow-up spell j")
+SWITCH: Final = _draw(
+    _H, "switch", 39, HASHED, "homeless stay j ended on the list: hospits or its own solution next"
+)
+SWITCH_STAY: Final = _draw(
+    _H, "switch_stay", 40, HASHED, "the length of the stay begun at the end of homeless stay j"
+)
+OWN_STAY: Final = _draw(
+    _H, "own_stay", 41, HASHED, "homelessness episode j: the length of its first own-solution stay"
+)
+PERSONS: Final = _draw(_H, "persons", 42, HASHED, "its number of persons (from the group's shares)")
+OUTSIDE_EXIT: Final = _draw(
+    _H, "outside_exit", 43, HASHED, "time j homeless outside the list: how it ends (by the rates)"
+)
+OUTSIDE_APPROVAL: Final = _draw(
+    _H, "outside_approval", 44, HASHED, "reapplication j from outside the list: whether approved"
+)
+OUTSIDE_WITHDRAW: Final = _draw(
+    _H,
+    "outside_withdraw",
+    45,
+    HASHED,
+    "reapplication j from outside the list: its new withdrawal clock",
+)
 TURNAROUND: Final = _draw(
     _D, "turnaround", 1, HASHED, "turnaround j's length (a normal), after the first ones"
 )
