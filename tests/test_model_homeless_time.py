@@ -389,3 +389,25 @@ def test_reapplying_from_outside_brings_households_back_through_approval() -> No
     assert (after["applications"] == after["approvals"] + after["refusals"]).all()
     # the mean time outside is 1/3 year instead of 1 year: fewer at year end
     assert after["homeless_outside"].mean() < before["homeless_outside"].mean()
+
+
+def test_the_persons_metrics_can_be_calibration_targets(tmp_path) -> None:
+    from helpers import municipality, scenario
+
+    from sim.calibration.engine import _replication_values
+    from sim.calibration.spec import load_targets
+
+    data = municipality(**{"groups.disadvantaged.persons": {1: 0.5, 2: 0.5}})
+    csv = tmp_path / "targets.csv"
+    csv.write_text(
+        "year,metric,group,category,observed,low,high,weight,source\n"
+        "2010,homeless_persons,,,,30,35,1,persons\n"
+        "2010,allocations_persons,disadvantaged,,20,,,1,persons\n",
+        encoding="utf-8",
+    )
+    checked = scenario(data)
+    targets = load_targets(csv, checked)
+    assert list(targets.metric) == ["homeless_persons", "allocations_persons"]
+    keys = [(2010, "homeless_persons", "", ""), (2010, "allocations_persons", "disadvantaged", "")]
+    persons, allocated = _replication_values((checked, 0, keys))
+    assert persons > 0 and allocated > 0
