@@ -307,7 +307,7 @@ class Homelessness(Frozen):
     hospits_stay_days: StayDays | DurationSpec | None = None
     own_stay_days: StayDays | DurationSpec | None = None
     hospits_capacity: YearlySeries | None = None
-    outside_years: Duration = 1.0
+    outside_years: Duration | None = None  # 1 year unless outside_exits is given
     outside_exits: OutsideExits | None = None
 
     @field_validator("hospits_capacity", mode="before")
@@ -315,14 +315,22 @@ class Homelessness(Frozen):
     def _parse_capacity(cls, value: Any) -> Any:
         return None if value is None else series(value, MAX_UNITS, whole=True)
 
-    @model_validator(mode="after")
-    def _one_outside_rule(self) -> Homelessness:
-        if self.outside_exits is not None and "outside_years" in self.model_fields_set:
+    @model_validator(mode="before")
+    @classmethod
+    def _one_outside_rule(cls, data: Any) -> Any:
+        """``outside_years`` or ``outside_exits``, not both; neither: 1 year outside."""
+        if not isinstance(data, dict):
+            return data
+        years = data.get("outside_years")
+        exits = data.get("outside_exits")
+        if years is not None and exits is not None:
             raise ValueError(
                 "give either outside_years (a mean time counted homeless outside the list) "
                 "or outside_exits (rates of reapplying, being settled and leaving), not both"
             )
-        return self
+        if years is None and exits is None:
+            return {**data, "outside_years": 1.0}
+        return data
 
 
 class Costs(Frozen):

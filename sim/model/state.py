@@ -112,7 +112,8 @@ class State:
         own = homelessness.own_stay_days
         self.own_stay_years = None if own is None else mean(own) / 365.0
         self.own_stay = sampler(own)
-        self.outside_years = homelessness.outside_years
+        years = homelessness.outside_years
+        self.outside_years = 1.0 if years is None else years
         exits = homelessness.outside_exits
         # the exits from outside the list: their total rate and the cumulative shares of
         # reapplying and being settled (what is left is leaving the municipality)
