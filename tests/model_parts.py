@@ -28,13 +28,22 @@ from sim.model.streams import (
     CONTRACT_PHASE,
     DESTINATION,
     HOSPITS_STAY,
+    KEY,
     LEAVE,
     OTHER_EXIT,
+    OUTSIDE,
+    OUTSIDE_APPROVAL,
+    OUTSIDE_EXIT,
+    OWN_STAY,
+    PERSONS,
     REAPPLY,
     REAPPLY_DELAY,
     REFUSAL,
     RENEWAL,
     SELF_SUFFICIENT,
+    SHELTER,
+    SWITCH,
+    SWITCH_STAY,
     WITHDRAW,
 )
 from sim.model.tenancy import Tenancies
@@ -78,10 +87,22 @@ DRAWS = {
     "refusal": REFUSAL.place,
     "refusal_1": REFUSAL.place + 1,
     "contract_phase": CONTRACT_PHASE.place,
+    "key": KEY.place,
 }
 """A household's draws a test may choose, by purpose (every other draw is 0.5)."""
 
-HASHED = {"hospits_stay": HOSPITS_STAY, "reapply_delay": REAPPLY_DELAY}
+HASHED = {
+    "hospits_stay": HOSPITS_STAY,
+    "reapply_delay": REAPPLY_DELAY,
+    "shelter": SHELTER,
+    "switch": SWITCH,
+    "switch_stay": SWITCH_STAY,
+    "own_stay": OWN_STAY,
+    "persons": PERSONS,
+    "outside": OUTSIDE,
+    "outside_exit": OUTSIDE_EXIT,
+    "outside_approval": OUTSIDE_APPROVAL,
+}
 """A household's hashed draws a test may read, by purpose (``Parts.hashed``)."""
 
 

@@ -48,7 +48,13 @@ class Allocation:
                 self.shelter.leave(household)
                 state.recorder.flow("removed_after_refusal").count_group(household.g)
                 if household.homeless_flag:
-                    state.homeless_outside(household.g, household.u_key, household.outside)
+                    state.homeless_outside(
+                        household.g,
+                        household.u_key,
+                        household.outside,
+                        persons=household.persons,
+                        household=household,
+                    )
                     household.outside += 1
                 state.leave(household, "removed_after_refusal")
             return False

@@ -99,6 +99,7 @@ class Household(Draws):
         "other_rate",
         "outside",
         "permanent",
+        "persons",
         "record",
         "renewal_draws",
         "renewals",
@@ -109,7 +110,9 @@ class Household(Draws):
         "seniority",
         "shelter",
         "shelter_epoch",
+        "stay_from",
         "stays",
+        "switches",
         "tenancies",
         "transfer",
         "wait_epoch",
@@ -126,6 +129,7 @@ class Household(Draws):
         self.g = g
         self.base = base  # index of (g, 0) in the recorder's flat arrays
         self.rooms: int | None = None
+        self.persons = 1
         self.permanent = False
         self.needs_followup = False
         self.homeless_flag = False
@@ -142,6 +146,8 @@ class Household(Draws):
         self.wait_epoch = 0
         self.shelter: str | None = None  # "emergency", "hospits" or "own" while homeless
         self.shelter_epoch = 0
+        self.switches = 0  # homeless stays on the list that ended in another decision
+        self.stay_from = -1  # the decision its stay began at (-1: its episode's first)
         self.first_in_line = False  # a forced mover ranked ahead of every applicant
         self.followed = False
         self.followups = 0  # follow-up spells begun
@@ -202,6 +208,8 @@ class GroupRuntime:
     self_sufficiency_rate: float
     room_keys: list[int] = field(default_factory=list)
     room_bounds: list[float] = field(default_factory=list)
+    person_keys: list[int] = field(default_factory=list)
+    person_bounds: list[float] = field(default_factory=list)
     # hazards per year, with and without follow-up, read in the event loop
     breakdown: float = 0.0
     breakdown_followed: float = 0.0
@@ -245,6 +253,7 @@ class GroupRuntime:
         other_rate = 1.0 / mean(other) if other is not None else group.other_exit_per_year
         room_keys, room_bounds = cumulative(group.rooms or {})
         stay = group.stay_before_housing_days
+        person_keys, person_bounds = cumulative(group.persons or {})
         return cls(
             g,
             group_id,
@@ -254,6 +263,8 @@ class GroupRuntime:
             rate,
             room_keys,
             room_bounds,
+            person_keys,
+            person_bounds,
             breakdown=group.breakdown_per_year,
             breakdown_followed=group.breakdown_per_year * breakdown_factor,
             other_exit=other_rate,

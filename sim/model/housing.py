@@ -26,13 +26,14 @@ from typing import Any
 from sim.config.schema import Scenario
 from sim.model.allocation import Allocation
 from sim.model.engine import URGENT, Timer
-from sim.model.entities import GroupRuntime
+from sim.model.entities import GroupRuntime, Household
 from sim.model.followup import FollowUp
 from sim.model.population import populate
 from sim.model.recorder import Row
 from sim.model.shelter import Shelter
 from sim.model.state import State
 from sim.model.stock import Stock
+from sim.model.streams import OUTSIDE_APPROVAL, OUTSIDE_WITHDRAW, unit_exponential
 from sim.model.tenancy import Tenancies
 from sim.model.waiting import WaitingLists
 
@@ -75,6 +76,8 @@ class HousingModel:
             for grp in state.groups
         ]
         self._settling = False
+        self._on_reapply_outside: Callable[[Timer], None] = self._reapply_outside
+        state.reapply_outside = self._reapply_later
         # the handler of applications, bound once (``self._application`` makes a new bound
         # method at every read)
         self._on_application: Callable[[Timer], None] = self._application
@@ -253,6 +256,17 @@ class HousingModel:
         own_solution = [0.0] * size
         pre_housing = [0.0] * size
         outside = [0.0] * size
+        persons = {
+            name: [0.0] * size
+            for name in (
+                "homeless_persons",
+                "homeless_waiting_persons",
+                "in_emergency_persons",
+                "in_hospits_persons",
+                "own_solution_persons",
+                "homeless_outside_persons",
+            )
+        }
         for grp in state.groups:
             i = idx(grp.g, K)
             waiting[i] = state.waiting.level[i]
@@ -263,6 +277,15 @@ class HousingModel:
             pre_housing[i] = state.pre_housing[grp.g]
             outside[i] = state.outside_count(grp.g)
             homeless[i] = in_emergency[i] + in_hospits[i] + own_solution[i]
+            g = grp.g
+            on_list = state.persons_emergency[g] + state.persons_hospits[g] + state.persons_own[g]
+            off_list = state.outside_persons(g)
+            persons["in_emergency_persons"][i] = state.persons_emergency[g]
+            persons["in_hospits_persons"][i] = state.persons_hospits[g]
+            persons["own_solution_persons"][i] = state.persons_own[g]
+            persons["homeless_waiting_persons"][i] = on_list
+            persons["homeless_outside_persons"][i] = off_list
+            persons["homeless_persons"][i] = on_list + off_list
         followup_waiting = [0.0] * size
         for household in self.followup.queue:
             followup_waiting[idx(household.g, household.dwelling.k)] += 1  # type: ignore[union-attr]
@@ -273,6 +296,7 @@ class HousingModel:
             for k in range(K):
                 vacant[idx(state.G, k)] -= tenants[idx(g, k)]
         return {
+            **persons,
             "waiting": waiting,
             "transfer_waiting": transfer,
             "homeless_waiting": homeless,
@@ -315,6 +339,41 @@ class HousingModel:
         self._apply(grp)
         self._next_application(grp)
 
+    def _reapply_later(self, household: Household, delay: float) -> None:
+        """A homeless household outside the list will apply again after ``delay``."""
+        self.engine.call(self._on_reapply_outside, household, delay)
+
+    def _reapply_outside(self, event: Timer) -> None:
+        """A homeless household outside the list applies again: approval as for a new
+        application of its group (its own draw), then the list, with a new withdrawal
+        clock; refused, it is homeless outside the list again."""
+        household: Household = event.value
+        state = self.state
+        g = household.g
+        occurrence = household.outside - 1  # the time outside that has ended
+        self._applications.count_group(g)
+        if household.hashed(OUTSIDE_APPROVAL, occurrence) >= state.groups[g].approval:
+            self._refusals.count_group(g)
+            state.homeless_outside(
+                g,
+                household.u_key,
+                household.outside,
+                persons=household.persons,
+                household=household,
+            )
+            household.outside += 1
+            return
+        self._approvals.count_group(g)
+        household.homeless_flag = True
+        household.withdraw_left = unit_exponential(household.hashed(OUTSIDE_WITHDRAW, occurrence))
+        household.withdraw_drawn = True
+        household.withdraw_rate = 0.0
+        if household.record is not None:
+            household.record["exit_time"] = None
+            household.record["destination"] = None
+        self.lists.join(household, self.engine.now)
+        self._settle()
+
     def _next_application(self, grp: GroupRuntime) -> None:
         """Schedule the group's next application: Poisson with a rate that is constant
         within calendar years (none once the end is passed)."""
@@ -345,11 +404,19 @@ class HousingModel:
         block = stream.block()
         if block[0] >= grp.approval:  # APPROVAL.place
             self._refusals.count_group(grp.g)
-            if block[4] < grp.homeless_while_waiting:  # HOMELESS.place
-                # refused, and without a home
-                state.homeless_outside(grp.g, block[23], 0)  # KEY.place
-            if state.track:  # a refused household is a record, nothing more
-                state.leave(state.new_household(grp, block), "refused")
+            homeless = block[4] < grp.homeless_while_waiting  # HOMELESS.place
+            refused = None
+            if state.track or (homeless and state.outside_reapply > 0.0):
+                # a record, and (when it may reapply) the household that can
+                refused = state.new_household(grp, block)
+            if homeless:  # refused, and without a home
+                key_draw = block[23]  # KEY.place
+                persons = state.persons_of(grp, key_draw)
+                state.homeless_outside(grp.g, key_draw, 0, persons=persons, household=refused)
+                if refused is not None:
+                    refused.outside += 1
+            if refused is not None:
+                state.leave(refused, "refused")
             return
         self._approvals.count_group(grp.g)
         household = state.new_household(grp, block)

@@ -110,6 +110,13 @@ class Flow:
         value: float = values[index]
         values[index] = value + 1.0
 
+    def add(self, household: Household, dwelling: Dwelling, amount: float) -> None:
+        """``amount`` more for the household's group and the dwelling's category."""
+        values = self.values
+        index = household.base + dwelling.k
+        value: float = values[index]
+        values[index] = value + amount
+
     def count_group(self, g: int) -> None:
         """One more for group ``g``, of no category (applications, withdrawals, ...)."""
         values = self.values

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
+from collections.abc import Callable
 
 from sim.config.schema import NONRENEWAL, Allocation, ForcedMoverPlace, Policy, Scenario
 from sim.model.durations import mean, sampler
@@ -25,6 +26,8 @@ from sim.model.entities import (
 from sim.model.recorder import Recorder
 from sim.model.streams import (
     OUTSIDE,
+    OUTSIDE_EXIT,
+    PERSONS,
     Streams,
     hashed,
     unit_exponential,
@@ -106,11 +109,33 @@ class State:
         length = scenario.followup.length_years
         self.followup_years = None if length is None else mean(length)
         self.followup_spell = sampler(length)
-        self.outside_years = homelessness.outside_years
-        # the homeless outside the list, by group: a heap of the times they stop counting
-        self.outside: list[list[float]] = [[] for _ in range(self.G)]
+        own = homelessness.own_stay_days
+        self.own_stay_years = None if own is None else mean(own) / 365.0
+        self.own_stay = sampler(own)
+        years = homelessness.outside_years
+        self.outside_years = 1.0 if years is None else years
+        exits = homelessness.outside_exits
+        # the exits from outside the list: their total rate and the cumulative shares of
+        # reapplying and being settled (what is left is leaving the municipality)
+        self.outside_rate = 0.0
+        self.outside_reapply = 0.0
+        self.outside_settled = 0.0
+        if exits is not None:
+            rate = exits.reapply_per_year + exits.settled_per_year + exits.leave_per_year
+            self.outside_rate = rate
+            self.outside_reapply = exits.reapply_per_year / rate
+            self.outside_settled = (exits.reapply_per_year + exits.settled_per_year) / rate
+        # the homeless outside the list, by group: a heap of the times they stop counting,
+        # each with its number of persons
+        self.outside: list[list[tuple[float, int]]] = [[] for _ in range(self.G)]
         self.own_solution = [0] * self.G
         self.pre_housing = [0] * self.G  # households held in a pre-housing stay
+        # persons homeless on the list, by group and where they stay
+        self.persons_emergency = [0] * self.G
+        self.persons_hospits = [0] * self.G
+        self.persons_own = [0] * self.G
+        # what calls a homeless household outside the list back to apply again
+        self.reapply_outside: Callable[[Household, float], None] | None = None
         # P(ownership) of a self-sufficient leaver, by name: never by the mapping's order
         self.exit_bounds = [grp.config.exit_to.get("ownership", 0.0) for grp in self.groups]
 
@@ -159,26 +184,58 @@ class State:
         return rank + self.need_years * seniority
 
     def homeless_outside(
-        self, g: int, key_draw: float, occurrence: int, until: float | None = None
+        self,
+        g: int,
+        key_draw: float,
+        occurrence: int,
+        until: float | None = None,
+        persons: int = 1,
+        household: Household | None = None,
     ) -> None:
         """A household homeless outside the list: counted until ``until`` or, by default,
         for an exponential time with mean ``outside_years`` (its length hashed from the
-        household's key draw, ``KEY`` of its block)."""
+        household's key draw, ``KEY`` of its block) or, with ``outside_exits``, at their
+        total rate, after which it reapplies (``household``, which is then needed), is
+        settled or leaves (which: its own draw)."""
         now = self.engine.now
         self.recorder.flow("homeless_outside_entries").count_group(g)
         if until is None:
-            until = now + self.outside_years * unit_exponential(
-                hashed(key_draw, OUTSIDE, occurrence)
-            )
-        heapq.heappush(self.outside[g], until)
+            u = unit_exponential(hashed(key_draw, OUTSIDE, occurrence))
+            if self.outside_rate <= 0.0:
+                until = now + self.outside_years * u
+            else:
+                until = now + u / self.outside_rate
+                exit_draw = hashed(key_draw, OUTSIDE_EXIT, occurrence)
+                reapply = self.reapply_outside
+                if exit_draw < self.outside_reapply and reapply is not None:
+                    assert household is not None, "a household that reapplies is kept"
+                    reapply(household, until - now)
+        heapq.heappush(self.outside[g], (until, persons))
 
     def outside_count(self, g: int) -> int:
         """The homeless outside the list now (those no longer counted are dropped)."""
         heap = self.outside[g]
         now = self.engine.now
-        while heap and heap[0] <= now:
+        while heap and heap[0][0] <= now:
             heapq.heappop(heap)
         return len(heap)
+
+    def outside_persons(self, g: int) -> int:
+        """The persons homeless outside the list now."""
+        self.outside_count(g)
+        return sum(persons for _, persons in self.outside[g])
+
+    def persons_of(self, grp: GroupRuntime, key_draw: float) -> int:
+        """A household's number of persons: 1, or drawn from the group's shares."""
+        keys = grp.person_keys
+        if not keys:
+            return 1
+        u = hashed(key_draw, PERSONS, 0)
+        bounds = grp.person_bounds
+        for i in range(len(keys)):
+            if u < bounds[i]:
+                return keys[i]
+        return keys[-1]
 
     def new_household(self, grp: GroupRuntime, block: tuple[float, ...]) -> Household:
         """A household with its attributes and clocks read from its block of draws."""
@@ -194,6 +251,8 @@ class State:
                     break
             else:
                 household.rooms = keys[-1]
+        if grp.person_keys:
+            household.persons = self.persons_of(grp, block[23])  # KEY.place
         household.permanent = block[2] < grp.permanent_need  # PERMANENT.place
         household.needs_followup = block[3] < grp.followup_need  # FOLLOWUP.place
         household.homeless_flag = block[4] < grp.homeless_while_waiting  # HOMELESS.place

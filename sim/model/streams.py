@@ -276,17 +276,40 @@ OUTSIDE: Final = _draw(
     _H, "outside", 37, HASHED, "time j homeless outside the list: how long it is counted"
 )
 FOLLOWUP_LENGTH: Final = _draw(_H, "followup_length", 38, HASHED, "the length of follow-up spell j")
+SWITCH: Final = _draw(
+    _H, "switch", 39, HASHED, "homeless stay j ended on the list: hospits or its own solution next"
+)
+SWITCH_STAY: Final = _draw(
+    _H, "switch_stay", 40, HASHED, "the length of the stay begun at the end of homeless stay j"
+)
+OWN_STAY: Final = _draw(
+    _H, "own_stay", 41, HASHED, "homelessness episode j: the length of its first own-solution stay"
+)
+PERSONS: Final = _draw(_H, "persons", 42, HASHED, "its number of persons (from the group's shares)")
+OUTSIDE_EXIT: Final = _draw(
+    _H, "outside_exit", 43, HASHED, "time j homeless outside the list: how it ends (by the rates)"
+)
+OUTSIDE_APPROVAL: Final = _draw(
+    _H, "outside_approval", 44, HASHED, "reapplication j from outside the list: whether approved"
+)
+OUTSIDE_WITHDRAW: Final = _draw(
+    _H,
+    "outside_withdraw",
+    45,
+    HASHED,
+    "reapplication j from outside the list: its new withdrawal clock",
+)
 PRE_HOUSING_STAY: Final = _draw(
-    _H, "pre_housing_stay", 39, HASHED, "the length of pre-housing stay j"
+    _H, "pre_housing_stay", 46, HASHED, "the length of pre-housing stay j"
 )
 TENANCY: Final = _draw(
-    _H, "tenancy", 40, HASHED, "tenancy j (from 1) under per_tenancy: its other-exit clock"
+    _H, "tenancy", 47, HASHED, "tenancy j (from 1) under per_tenancy: its other-exit clock"
 )
 REENTER: Final = _draw(
-    _H, "reenter", 41, HASHED, "tenancy j ended by other exit: whether it re-enters"
+    _H, "reenter", 48, HASHED, "tenancy j ended by other exit: whether it re-enters"
 )
 REENTER_DELAY: Final = _draw(
-    _H, "reenter_delay", 42, HASHED, "tenancy j ended by other exit: re-entry after how long"
+    _H, "reenter_delay", 49, HASHED, "tenancy j ended by other exit: re-entry after how long"
 )
 TURNAROUND: Final = _draw(
     _D, "turnaround", 1, HASHED, "turnaround j's length (a normal), after the first ones"

@@ -64,6 +64,7 @@ class Tenancies:
         record = state.recorder  # the flows it counts at every move and contract end
         self.transfers = record.flow("transfers")
         self.allocations = record.flow("allocations")
+        self.allocations_persons = record.flow("allocations_persons")
         self.contract_ends = record.flow("contract_ends")
         self.renewals = record.flow("renewals")
         self.forced_moves = record.flow("forced_moves")
@@ -91,6 +92,7 @@ class Tenancies:
             self.vacate(household)
         elif not state.populating:
             self.allocations.count(household, dwelling)
+            self.allocations_persons.add(household, dwelling, float(household.persons))
             state.recorder.waits[household.g].append(now - household.wait_start)
         if not is_transfer:  # a new tenancy (a transfer goes on with the one it has)
             occurrence = household.tenancies
@@ -320,7 +322,13 @@ class Tenancies:
         household.epoch += 1
         if household.hashed(REAPPLY_NONRENEWAL, occurrence) >= state.reapply_after_homeless:
             state.recorder.flow("exits_homeless").count(household, dwelling)
-            state.homeless_outside(household.g, household.u_key, household.outside)
+            state.homeless_outside(
+                household.g,
+                household.u_key,
+                household.outside,
+                persons=household.persons,
+                household=household,
+            )
             household.outside += 1
             state.leave(household, "homeless")
             return
@@ -329,7 +337,13 @@ class Tenancies:
             self.rejoin(household)
             return
         now = self.engine.now
-        state.homeless_outside(household.g, household.u_key, household.outside, until=now + delay)
+        state.homeless_outside(
+            household.g,
+            household.u_key,
+            household.outside,
+            until=now + delay,
+            persons=household.persons,
+        )
         household.outside += 1
         self.engine.call(self.on_event, household, delay, NORMAL, household.epoch, REAPPLY)
 
@@ -366,7 +380,13 @@ class Tenancies:
             self.lists.enter(household, self.engine.now)
             return
         state.recorder.flow("exits_homeless").count(household, dwelling)
-        state.homeless_outside(household.g, household.u_key, household.outside)
+        state.homeless_outside(
+            household.g,
+            household.u_key,
+            household.outside,
+            persons=household.persons,
+            household=household,
+        )
         household.outside += 1
         state.leave(household, "homeless")
 

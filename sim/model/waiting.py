@@ -222,7 +222,13 @@ class WaitingLists:
         state = self.state
         self.withdrawals.count_group(household.g)
         if household.homeless_flag:
-            state.homeless_outside(household.g, household.u_key, household.outside)
+            state.homeless_outside(
+                household.g,
+                household.u_key,
+                household.outside,
+                persons=household.persons,
+                household=household,
+            )
             household.outside += 1
         state.leave(household, "withdrawn")
 
