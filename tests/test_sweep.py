@@ -152,12 +152,12 @@ def test_tradeoff_points_carry_their_policy_values() -> None:
             "policy": ["a", "b", "c"],
             "stock.ordinary.contract_years": [1.0, None, None],
             "policy.renewal": ["strict", "strict", "always"],
-            "throughput_per_100_units": [12.0, 11.0, 11.0],
+            "first_housed_per_100_units": [12.0, 11.0, 11.0],
             "forced_moves_per_100_tenant_years": [40.0, 0.0, 0.0],
         }
     )
     fig, ax = plt.subplots()
-    ax.plot(table.forced_moves_per_100_tenant_years, table.throughput_per_100_units, "o")
+    ax.plot(table.forced_moves_per_100_tenant_years, table.first_housed_per_100_units, "o")
     _name_points(ax, table, "forced_moves_per_100_tenant_years")
     labels = sorted(text.get_text() for text in ax.texts)
     plt.close(fig)

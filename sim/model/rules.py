@@ -37,6 +37,9 @@ class TenancyEvent(IntEnum):
     """A self-sufficient household leaves to ownership or private rental."""
     REAPPLY = 5
     """Not a clock: a non-renewed household's time homeless off the list ends."""
+    RETURN = 6
+    """Not a clock: a non-renewed household's time in the private market ends and it
+    applies again (``policy.return_from_private``)."""
 
 
 # the same values as literal constants, which the compiled engine compares as numbers
@@ -48,6 +51,7 @@ OTHER_EXIT: Final = 2
 SELF_SUFFICIENT: Final = 3
 LEAVE: Final = 4
 REAPPLY: Final = 5
+RETURN: Final = 6
 
 # the renewal rules, as constants the compiled engine reads without a lookup
 NEEDS_BASED: Final = Renewal.needs_based
@@ -68,14 +72,26 @@ def fits(need: int | None, rooms: int | None, size_match: bool, extra_rooms: int
     return need <= rooms <= need + extra_rooms
 
 
-def renew(rule: Renewal, self_sufficient: bool, u: float, probability: float) -> bool:
-    """Whether a contract is renewed at its end (``u`` is the household's renewal draw).
+def renew(
+    rule: Renewal, self_sufficient: bool, u: float, probability: float, permanent: bool = False
+) -> bool:
+    """Whether a contract is renewed at its end (``u`` is the household's renewal draw;
+    ``permanent``: the household has permanent need).
+
+    ``differentiated`` renews only for permanent need (whose contracts are then
+    permanent): a household with temporary need holds a time-limited contract that is not
+    renewed, the throughput aim applied where the reports find it sound.
 
     >>> renew(Renewal.needs_based, False, 0.9, 0.5), renew(Renewal.strict, False, 0.0, 1.0)
     (True, False)
+    >>> renew(Renewal.differentiated, False, 0.0, 1.0), renew(Renewal.differentiated, False,
+    ...     0.0, 0.0, permanent=True)
+    (False, True)
     """
-    if rule is NEEDS_BASED or rule is DIFFERENTIATED:
+    if rule is NEEDS_BASED:
         return not self_sufficient
+    if rule is DIFFERENTIATED:
+        return permanent and not self_sufficient
     if rule is STRICT:
         return False
     if rule is ALWAYS:

@@ -276,6 +276,15 @@ OUTSIDE: Final = _draw(
     _H, "outside", 37, HASHED, "time j homeless outside the list: how long it is counted"
 )
 FOLLOWUP_LENGTH: Final = _draw(_H, "followup_length", 38, HASHED, "the length of follow-up spell j")
+RETURN_PRIVATE: Final = _draw(
+    _H, "return_private", 39, HASHED, "non-renewal j to the private market: whether it returns"
+)
+RETURN_DELAY: Final = _draw(
+    _H, "return_delay", 40, HASHED, "non-renewal j to the private market: after how long"
+)
+RETURN_HOMELESS: Final = _draw(
+    _H, "return_homeless", 41, HASHED, "non-renewal j: whether it is homeless on return"
+)
 TURNAROUND: Final = _draw(
     _D, "turnaround", 1, HASHED, "turnaround j's length (a normal), after the first ones"
 )
