@@ -146,10 +146,18 @@ def _share_moved(run: GridRun) -> pd.Series:
     return pd.Series(shares)
 
 
+def throughput_column(table: pd.DataFrame) -> str:
+    """The throughput a trade-off table holds: households housed for the first time, or in
+    a table written before that measure, every letting from the list."""
+    if "first_housed_per_100_units" in table.columns:
+        return "first_housed_per_100_units"
+    return "throughput_per_100_units"
+
+
 def _point_keys(table: pd.DataFrame) -> list[str]:
     """The varied keys: the columns between ``policy`` and the first measure."""
     columns = list(table.columns)
-    return columns[columns.index("policy") + 1 : columns.index("first_housed_per_100_units")]
+    return columns[columns.index("policy") + 1 : columns.index(throughput_column(table))]
 
 
 def _name_points(ax: Any, table: pd.DataFrame, stability: str) -> None:
@@ -161,9 +169,10 @@ def _name_points(ax: Any, table: pd.DataFrame, stability: str) -> None:
     from adjustText import adjust_text  # imports pyplot: only when a figure is drawn
 
     keys = _point_keys(table)
+    through = throughput_column(table)
     spots: dict[tuple[float, float], list[int]] = {}
     for i, row in enumerate(table.itertuples()):
-        spot = (float(getattr(row, stability)), float(row.first_housed_per_100_units))
+        spot = (float(getattr(row, stability)), float(getattr(row, through)))
         spots.setdefault(spot, []).append(i)
     low, high = ax.get_xlim()
     shift = 0.02 * (high - low)  # start right of the point, clear of its marker
@@ -193,21 +202,22 @@ def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str, language: str
     fig, axes = new_figure(2, 2, figsize=(15, 9.5))
     palette = matplotlib.colormaps["tab10" if len(table) <= 10 else "tab20"]
     colours = [palette(i % palette.N) for i in range(len(table))]
-    throughput = measure_label("first_housed_per_100_units", language).replace(": ", ":\n", 1)
+    through = throughput_column(table)
+    throughput = measure_label(through, language).replace(": ", ":\n", 1)
     for ax, stability in (
         (axes[0, 0], "forced_moves_per_100_tenant_years"),
         (axes[0, 1], "share_permanent_need_moved"),
     ):
         xlabel = measure_label(stability, language, STABILITY_YEARS)
         for i, row in enumerate(table.itertuples()):
-            x, y = getattr(row, stability), row.first_housed_per_100_units
+            x, y = getattr(row, stability), getattr(row, through)
             xerr = [
                 [x - getattr(row, f"{stability}_ci_low")],
                 [getattr(row, f"{stability}_ci_high") - x],
             ]
             yerr = [
-                [y - row.first_housed_per_100_units_ci_low],
-                [row.first_housed_per_100_units_ci_high - y],
+                [y - getattr(row, f"{through}_ci_low")],
+                [getattr(row, f"{through}_ci_high") - y],
             ]
             ax.errorbar(
                 x,
