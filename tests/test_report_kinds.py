@@ -143,8 +143,10 @@ NUMBERS = {
             "tradeoff.csv",
             lambda t: t,
             {
-                "throughput_per_100_units": "Throughput: new households housed per 100 units "
-                "a year",
+                "first_housed_per_100_units": "Throughput: households housed for the first "
+                "time per 100 units a year",
+                "throughput_per_100_units": "Lettings from the list (first-time and re-housed) "
+                "per 100 units a year",
                 "forced_moves_per_100_tenant_years_ci_high": "Forced moves per 100 "
                 "tenant-years: 95 % interval, high",
                 "hospits_nights_per_year": "Hospits nights (nights/year)",

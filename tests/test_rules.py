@@ -23,6 +23,7 @@ from sim.model.rules import (
     OTHER_EXIT,
     REAPPLY,
     REENTER,
+    RETURN,
     SELF_SUFFICIENT,
     TenancyEvent,
     first_event,
@@ -67,6 +68,24 @@ def test_fits(
 )
 def test_renew(rule: Renewal, self_sufficient: bool, u: float, expected: bool) -> None:
     assert renew(rule, self_sufficient, u, 0.3) is expected
+
+
+@pytest.mark.parametrize(
+    ("rule", "self_sufficient", "permanent", "expected"),
+    [
+        # needs_based renews whoever is still in need; differentiated only permanent need
+        (Renewal.needs_based, False, False, True),
+        (Renewal.needs_based, False, True, True),
+        (Renewal.differentiated, False, False, False),
+        (Renewal.differentiated, False, True, True),
+        (Renewal.differentiated, True, True, False),
+        (Renewal.strict, False, True, False),
+    ],
+)
+def test_renew_by_lasting_need(
+    rule: Renewal, self_sufficient: bool, permanent: bool, expected: bool
+) -> None:
+    assert renew(rule, self_sufficient, 0.0, 1.0, permanent) is expected
 
 
 def _household(household_id: int, rooms: int | None) -> Household:
@@ -164,5 +183,15 @@ def test_the_event_kinds_compared_in_the_loop_are_the_named_ones() -> None:
     """Each constant the loop compares has the value of the member of its name."""
     constants = {name: getattr(rules, name) for name in TenancyEvent.__members__}
     assert constants == {event.name: event.value for event in TenancyEvent}
-    kinds = (NOTHING, CONTRACT_END, BREAKDOWN, OTHER_EXIT, SELF_SUFFICIENT, LEAVE, REAPPLY, REENTER)
+    kinds = (
+        NOTHING,
+        CONTRACT_END,
+        BREAKDOWN,
+        OTHER_EXIT,
+        SELF_SUFFICIENT,
+        LEAVE,
+        REAPPLY,
+        REENTER,
+        RETURN,
+    )
     assert [TenancyEvent(kind).name for kind in kinds] == list(TenancyEvent.__members__)

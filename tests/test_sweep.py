@@ -111,6 +111,14 @@ def test_tradeoff_strict_moves_more_and_permanent_contracts_never() -> None:
     assert strict.forced_moves_per_100_tenant_years > 0
     assert always.forced_moves_per_100_tenant_years == 0
     assert strict.throughput_per_100_units > always.throughput_per_100_units
+    # every letting from the list is a first-time or a re-housed one
+    for row in (strict, always):
+        assert row.throughput_per_100_units == pytest.approx(
+            row.first_housed_per_100_units + row.rehoused_per_100_units
+        )
+    assert strict.first_housed_per_100_units > always.first_housed_per_100_units
+    assert (table.returns_from_private_per_year == 0).all()  # nobody returns by default
+    assert table.vacant_share_year_end.between(0, 1).all()
     for policy in (
         "renewal=strict, contract_years=permanent",
         "renewal=always, contract_years=permanent",
@@ -152,13 +160,33 @@ def test_tradeoff_points_carry_their_policy_values() -> None:
             "policy": ["a", "b", "c"],
             "stock.ordinary.contract_years": [1.0, None, None],
             "policy.renewal": ["strict", "strict", "always"],
-            "throughput_per_100_units": [12.0, 11.0, 11.0],
+            "first_housed_per_100_units": [12.0, 11.0, 11.0],
             "forced_moves_per_100_tenant_years": [40.0, 0.0, 0.0],
         }
     )
     fig, ax = plt.subplots()
-    ax.plot(table.forced_moves_per_100_tenant_years, table.throughput_per_100_units, "o")
+    ax.plot(table.forced_moves_per_100_tenant_years, table.first_housed_per_100_units, "o")
     _name_points(ax, table, "forced_moves_per_100_tenant_years")
     labels = sorted(text.get_text() for text in ax.texts)
     plt.close(fig)
     assert labels == ["1, strict", "permanent, strict/always"]
+
+
+def test_a_tradeoff_table_written_before_first_time_housing_still_names_its_points() -> None:
+    from sim.analysis.tradeoff import _point_keys, throughput_column
+
+    old = pd.DataFrame(
+        {
+            "policy": ["a"],
+            "policy.renewal": ["strict"],
+            "throughput_per_100_units": [12.0],
+            "forced_moves_per_100_tenant_years": [40.0],
+        }
+    )
+    assert throughput_column(old) == "throughput_per_100_units"
+    assert _point_keys(old) == ["policy.renewal"]
+    new = old.assign(first_housed_per_100_units=11.0)[
+        ["policy", "policy.renewal", "first_housed_per_100_units", "throughput_per_100_units"]
+    ]
+    assert throughput_column(new) == "first_housed_per_100_units"
+    assert _point_keys(new) == ["policy.renewal"]

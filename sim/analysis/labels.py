@@ -85,9 +85,25 @@ def label(metric: str, language: str = "en", with_unit: bool = False) -> str:
 
 
 TRADEOFF_MEASURES: Phrases = {
+    "first_housed_per_100_units": (
+        "Throughput: households housed for the first time per 100 units a year",
+        "Gjennomstrømning: husstander bosatt for første gang per 100 boliger per år",
+    ),
+    "rehoused_per_100_units": (
+        "Former tenants re-housed per 100 units a year",
+        "Tidligere leietakere bosatt på nytt per 100 boliger per år",
+    ),
     "throughput_per_100_units": (
-        "Throughput: new households housed per 100 units a year",
-        "Gjennomstrømning: nye husstander bosatt per 100 boliger per år",
+        "Lettings from the list (first-time and re-housed) per 100 units a year",
+        "Tildelinger fra ventelisten (første gang og på nytt) per 100 boliger per år",
+    ),
+    "returns_from_private_per_year": (
+        "Non-renewed tenants back from the private market a year",
+        "Tilbake fra privat leie per år etter ikke fornyet kontrakt",
+    ),
+    "vacant_share_year_end": (
+        "Share of units vacant at year end",
+        "Andel ledige boliger ved årets slutt",
     ),
     "forced_moves_per_100_tenant_years": (
         "Forced moves per 100 tenant-years",

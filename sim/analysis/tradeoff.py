@@ -1,9 +1,11 @@
 """The throughput–stability trade-off (``sim tradeoff``) over a grid of policies.
 
 Every policy (grid point) runs with the scenario's seed and household records, so the
-policies share their random numbers. Per policy: throughput (new households housed per
-100 units a year) against stability (forced moves per 100 tenant-years, and the share of
-permanent-need tenants moved at least once), with the mean wait and hospits nights beside.
+policies share their random numbers. Per policy: throughput as planners count it
+(households housed for the first time, per 100 units a year) against stability (forced
+moves per 100 tenant-years, and the share of permanent-need tenants moved at least once),
+with the mean wait and hospits nights beside; and what the throughput rests on: former
+tenants re-housed, returns from the private market and units left vacant at year end.
 """
 
 from __future__ import annotations
@@ -45,21 +47,41 @@ RATE_MEASURES = ("throughput_per_100_units", "forced_moves_per_100_tenant_years"
 
 def rate_measures(yearly: pd.DataFrame) -> dict[str, pd.Series]:
     """Throughput and forced moves per replication, over the reported years of a run's
-    yearly table: 100 × new allocations / unit-years, 100 × forced moves / tenant-years."""
+    yearly table: 100 × allocations / unit-years (every letting from the list), 100 ×
+    first-time allocations / unit-years, 100 × allocations to former tenants / unit-years,
+    100 × forced moves / tenant-years."""
     totals = yearly[(yearly.group == "") & (yearly.category == "")]
     sums = totals.pivot_table(index="replication", columns="metric", values="value", aggfunc="sum")
+    missing = pd.Series(math.nan, index=sums.index)  # a table made before these metrics
     return {
         "throughput_per_100_units": 100 * sums.allocations / sums.unit_years,
+        "first_housed_per_100_units": 100
+        * sums.get("first_allocations", missing)
+        / sums.unit_years,
+        "rehoused_per_100_units": 100 * sums.get("rehousings", missing) / sums.unit_years,
         "forced_moves_per_100_tenant_years": 100 * sums.forced_moves / sums.tenant_years,
     }
 
 
-def tradeoff_table(runs: list[GridRun]) -> pd.DataFrame:
-    """Per policy: throughput, stability (two measures), mean wait and hospits nights.
+def vacant_share(yearly: pd.DataFrame) -> pd.Series:
+    """Per replication, the mean over the reported years of the share of the units
+    vacant at year end (all categories)."""
+    totals = yearly[(yearly.group == "") & (yearly.category == "")]
+    table = totals.pivot_table(index=["replication", "year"], columns="metric", values="value")
+    return (table.vacant / table.units).groupby("replication").mean()
 
-    Per replication, over the reported years: throughput = 100 × new allocations / unit-
-    years; forced moves per 100 tenant-years = 100 × forced moves / tenant-years; the share
-    of permanent-need tenants (tenants at some time in the first ten reported years) with
+
+def tradeoff_table(runs: list[GridRun]) -> pd.DataFrame:
+    """Per policy: throughput, stability (two measures), mean wait and hospits nights, and
+    what the throughput rests on.
+
+    Per replication, over the reported years: throughput = 100 × first-time allocations
+    (households never a municipal tenant before) / unit-years; beside it the re-housed
+    (100 × allocations to former tenants / unit-years), every letting from the list
+    (``throughput_per_100_units``: 100 × allocations / unit-years), the returns from the
+    private market per year and the share of units vacant at year end; forced moves per
+    100 tenant-years = 100 × forced moves / tenant-years; the share of permanent-need
+    tenants (tenants at some time in the first ten reported years) with
     at least one forced move in those years; the mean wait of households housed and the
     hospits nights per year. Means with 95 % t-intervals over replications.
     """
@@ -82,11 +104,17 @@ def tradeoff_table(runs: list[GridRun]) -> pd.DataFrame:
         mean_wait = (waits * allocations).groupby("replication").sum() / allocations.groupby(
             "replication"
         ).sum()
+        rates = rate_measures(yearly)
+        first = rates.pop("first_housed_per_100_units")
+        returns = sums.get("returns_from_private", pd.Series(math.nan, index=sums.index))
         measures = {
-            **rate_measures(yearly),
+            "first_housed_per_100_units": first,
+            **rates,
             "share_permanent_need_moved": _share_moved(run),
             "wait_years_mean": mean_wait,
             "hospits_nights_per_year": sums.hospits_nights / years,
+            "returns_from_private_per_year": returns / years,
+            "vacant_share_year_end": vacant_share(yearly),
         }
         row: dict[str, Any] = {"policy": point_label(run.point), **run.point}
         for name, series in measures.items():
@@ -118,10 +146,18 @@ def _share_moved(run: GridRun) -> pd.Series:
     return pd.Series(shares)
 
 
+def throughput_column(table: pd.DataFrame) -> str:
+    """The throughput a trade-off table holds: households housed for the first time, or in
+    a table written before that measure, every letting from the list."""
+    if "first_housed_per_100_units" in table.columns:
+        return "first_housed_per_100_units"
+    return "throughput_per_100_units"
+
+
 def _point_keys(table: pd.DataFrame) -> list[str]:
     """The varied keys: the columns between ``policy`` and the first measure."""
     columns = list(table.columns)
-    return columns[columns.index("policy") + 1 : columns.index("throughput_per_100_units")]
+    return columns[columns.index("policy") + 1 : columns.index(throughput_column(table))]
 
 
 def _name_points(ax: Any, table: pd.DataFrame, stability: str) -> None:
@@ -133,9 +169,10 @@ def _name_points(ax: Any, table: pd.DataFrame, stability: str) -> None:
     from adjustText import adjust_text  # imports pyplot: only when a figure is drawn
 
     keys = _point_keys(table)
+    through = throughput_column(table)
     spots: dict[tuple[float, float], list[int]] = {}
     for i, row in enumerate(table.itertuples()):
-        spot = (float(getattr(row, stability)), float(row.throughput_per_100_units))
+        spot = (float(getattr(row, stability)), float(getattr(row, through)))
         spots.setdefault(spot, []).append(i)
     low, high = ax.get_xlim()
     shift = 0.02 * (high - low)  # start right of the point, clear of its marker
@@ -165,21 +202,22 @@ def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str, language: str
     fig, axes = new_figure(2, 2, figsize=(15, 9.5))
     palette = matplotlib.colormaps["tab10" if len(table) <= 10 else "tab20"]
     colours = [palette(i % palette.N) for i in range(len(table))]
-    throughput = measure_label("throughput_per_100_units", language).replace(": ", ":\n", 1)
+    through = throughput_column(table)
+    throughput = measure_label(through, language).replace(": ", ":\n", 1)
     for ax, stability in (
         (axes[0, 0], "forced_moves_per_100_tenant_years"),
         (axes[0, 1], "share_permanent_need_moved"),
     ):
         xlabel = measure_label(stability, language, STABILITY_YEARS)
         for i, row in enumerate(table.itertuples()):
-            x, y = getattr(row, stability), row.throughput_per_100_units
+            x, y = getattr(row, stability), getattr(row, through)
             xerr = [
                 [x - getattr(row, f"{stability}_ci_low")],
                 [getattr(row, f"{stability}_ci_high") - x],
             ]
             yerr = [
-                [y - row.throughput_per_100_units_ci_low],
-                [row.throughput_per_100_units_ci_high - y],
+                [y - getattr(row, f"{through}_ci_low")],
+                [getattr(row, f"{through}_ci_high") - y],
             ]
             ax.errorbar(
                 x,
@@ -240,11 +278,13 @@ def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str, language: str
 
 OVERVIEW_COLUMNS = [
     "policy",
-    "throughput_per_100_units",
+    "first_housed_per_100_units",
+    "rehoused_per_100_units",
     "forced_moves_per_100_tenant_years",
     "share_permanent_need_moved",
     "wait_years_mean",
     "hospits_nights_per_year",
+    "vacant_share_year_end",
 ]
 
 
@@ -259,7 +299,7 @@ class Tradeoff:
     scenario_file: Path | None = None
 
     def overview(self) -> pd.DataFrame:
-        """The policy names and the means of the five measures."""
+        """The policy names and the means of the main measures."""
         return self.table[OVERVIEW_COLUMNS]
 
     def summary(self) -> str:

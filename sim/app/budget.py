@@ -6,6 +6,9 @@ counted over the simulated years (warm-up and reported):
 
 - households: every application (approved or not, with its withdrawal or placement)
   and every household on a list at the start, :data:`EVENTS_PER_APPLICATION` each;
+- households called forth by units nobody on the list takes (``latent_demand``): in a
+  category with it, the dwelling-years times its turnover below, less the applications
+  of the groups eligible for it, :data:`EVENTS_PER_APPLICATION` each;
 - dwellings: every dwelling-year (the category's units, plus every build added),
   :data:`EVENTS_PER_UNIT_YEAR` times ``1 + turnover``, where the turnover is the
   contract ends a year (``1 / contract_years``) plus the fastest exit hazard of the
@@ -103,6 +106,16 @@ def replication_events(scenario: Scenario) -> float:
         (category.units + added.get(name, 0.0)) * years * (1.0 + _turnover(scenario, name))
         for name, category in scenario.stock.items()
     )
+    for name, category in scenario.stock.items():
+        if category.latent_demand is None:
+            continue
+        vacancies = (category.units + added.get(name, 0.0)) * _turnover(scenario, name)
+        applying = sum(
+            max(float(rate) for _, rate in group.applications_per_year.values)
+            for group in scenario.groups.values()
+            if name in group.eligible
+        )
+        households += years * max(0.0, vacancies - applying)
     return EVENTS_PER_APPLICATION * households + EVENTS_PER_UNIT_YEAR * unit_years
 
 

@@ -17,7 +17,7 @@ from sim.analysis.tradeoff import STABILITY_YEARS
 from sim.app.runs import OVER_TIME, Point
 from sim.app.text import metric, say
 
-THROUGHPUT = "throughput_per_100_units"
+THROUGHPUT = "first_housed_per_100_units"  # households housed for the first time
 STABILITY = ("forced_moves_per_100_tenant_years", "share_permanent_need_moved")
 MEASURES = (THROUGHPUT, *STABILITY, "wait_years_mean", "hospits_nights_per_year")
 

@@ -95,8 +95,8 @@ TEXT: Phrases = {
     "renewal_needs_based": ("renewed unless self-sufficient", "fornyet med mindre selvhjulpen"),
     "renewal_strict": ("strict: never renewed", "streng: aldri fornyet"),
     "renewal_differentiated": (
-        "differentiated: permanent need gets permanent contracts",
-        "differensiert: varig behov gir fast kontrakt",
+        "differentiated: permanent contracts for permanent need, no renewal for the rest",
+        "differensiert: fast kontrakt ved varig behov, ellers ingen fornyelse",
     ),
     "renewal_discretionary": ("at discretion (probability)", "etter skjønn (sannsynlighet)"),
     "renewal_probability": ("Probability of renewal", "Sannsynlighet for fornyelse"),

@@ -138,6 +138,9 @@ def tradeoff(
 ) -> None:
     """Throughput against stability for a grid of policies (figure and table).
 
+    Throughput is households housed for the first time per 100 units a year; former
+    tenants re-housed, returns from the private market and year-end vacancy are beside it.
+
     \b
     Example:
       sim tradeoff scenarios/lorenskog-calibrated.yaml -j 2 \\

@@ -110,6 +110,16 @@ class Time(Frozen):
         return self.start + self.years
 
 
+class LatentDemand(Frozen):
+    """Need beyond the list: a unit of the category that is ready to let with no one on
+    the list to take it calls forth a household of ``group`` in need of it (its room
+    need is the unit's size), who applies after an exponential time with mean
+    ``delay_days`` if the unit is still free then."""
+
+    group: str
+    delay_days: Annotated[float, Strict(), Field(ge=0.0, le=MAX_TURNAROUND_DAYS)] = 30.0
+
+
 class Category(Frozen):
     """A category of municipal dwellings."""
 
@@ -125,6 +135,7 @@ class Category(Frozen):
     turnaround_days: Days = 0.0
     turnaround_cv: Variation = 0.5
     rooms: DwellingRooms = None
+    latent_demand: LatentDemand | None = None
 
 
 StayDays = Annotated[float, Strict(), Field(ge=1.0, le=MAX_TURNAROUND_DAYS)]
@@ -224,6 +235,18 @@ class NeedWeights(Frozen):
     years_waited: Factor = 0.0
 
 
+class ReturnFromPrivate(Frozen):
+    """Non-renewed tenants sent to the private market (``after_nonrenewal``
+    ``private_rental``) who come back to the list: each with ``probability``, after an
+    exponential time with mean ``delay_years``, homeless on return with probability
+    ``homeless`` (it then waits in hospits or its own solution as any homeless applicant).
+    A return is a new application, approved, with the date of return as its seniority."""
+
+    probability: Probability = 0.0
+    delay_years: Annotated[float, Strict(), Field(ge=0.0, le=MAX_DURATION)] = 1.0
+    homeless: Probability = 0.0
+
+
 class Policy(Frozen):
     """How dwellings are allocated and contracts renewed."""
 
@@ -240,6 +263,7 @@ class Policy(Frozen):
     )
     reapply_after_homeless: Probability = 1.0
     reapply_delay_years: Annotated[float, Strict(), Field(ge=0.0, le=MAX_DURATION)] = 0.0
+    return_from_private: ReturnFromPrivate = Field(default_factory=ReturnFromPrivate)
     forced_mover_place: Annotated[Stepwise[ForcedMoverPlace], steps(one_of(ForcedMoverPlace))] = (
         Stepwise.constant(ForcedMoverPlace.keep)
     )
@@ -396,6 +420,17 @@ class Scenario(Frozen):
                             ("groups", group_id, key),
                             f"unknown category {category!r}; allowed: {allowed}",
                         )
+        for category_id, category in self.stock.items():
+            latent = category.latent_demand
+            if latent is None:
+                continue
+            eligible = sorted(g for g, grp in self.groups.items() if category_id in grp.eligible)
+            if latent.group not in eligible:
+                raise CrossReferenceError(
+                    ("stock", category_id, "latent_demand", "group"),
+                    f"{latent.group!r} is not a group eligible for {category_id!r}; "
+                    f"allowed: {', '.join(eligible) or '(none)'}",
+                )
         first, last = self.time.first_year, self.time.end - 1
         span = f"the simulated span {first}..{last} (warm-up included)"
         for index, build in enumerate(self.builds):

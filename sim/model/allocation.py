@@ -3,6 +3,10 @@ joined the lists looks at the units available now."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from sim.model.engine import NORMAL
 from sim.model.entities import Dwelling, Household
 from sim.model.shelter import Shelter
 from sim.model.state import State
@@ -14,13 +18,19 @@ class Allocation:
     """Offers and their answers: acceptance (move-in) or refusal with its penalty."""
 
     def __init__(
-        self, state: State, lists: WaitingLists, shelter: Shelter, tenancies: Tenancies
+        self,
+        state: State,
+        lists: WaitingLists,
+        shelter: Shelter,
+        tenancies: Tenancies,
+        on_latent: Callable[[Any], None] | None = None,
     ) -> None:
         self.state = state
         self.engine = state.engine
         self.lists = lists
         self.shelter = shelter
         self.tenancies = tenancies
+        self.on_latent = on_latent  # the handler of a latent application's timer
 
     def offer(self, dwelling: Dwelling, household: Household) -> bool:
         """Offer a dwelling; True if the household accepted and moved in.
@@ -73,6 +83,8 @@ class Allocation:
             if candidate is None:
                 dwelling.available = True
                 cat.available.append(dwelling)
+                if cat.latent_g >= 0:
+                    self.call_latent(dwelling)
                 return
             if self.offer(dwelling, candidate):
                 return
@@ -96,3 +108,32 @@ class Allocation:
         if household.transfer and household.dwelling is not None:
             self.tenancies.schedule(household)  # waits in its dwelling, clocks running
         lists.wait(household)
+
+    # --- need beyond the list (``stock.<id>.latent_demand``) -------------------------
+
+    def call_latent(self, dwelling: Dwelling) -> None:
+        """A unit ready to let finds no one on the list: a household in need of it, not
+        on the list, applies after a delay (the category's own stream, in event order)."""
+        cat = self.state.categories[dwelling.k]
+        if self.on_latent is None:
+            return
+        dwelling.latent += 1
+        delay = cat.latent_years * self.state.streams[f"latent/{cat.id}"].exponential(1.0)
+        self.engine.call(self.on_latent, dwelling, delay, NORMAL, dwelling.latent)
+
+    def latent_application(self, dwelling: Dwelling, token: int) -> bool:
+        """The latent application called forth by ``dwelling`` (if it is still free and
+        this is its latest call): a household of the category's group, approved, whose
+        room need is the unit's size, joins the lists. True if one applied."""
+        if token != dwelling.latent or not dwelling.available or dwelling.removed:
+            return False
+        state = self.state
+        cat = state.categories[dwelling.k]
+        grp = state.groups[cat.latent_g]
+        block = state.streams[f"latent-household/{cat.id}"].block()
+        household = state.new_household(grp, block)
+        if dwelling.rooms is not None:
+            household.rooms = dwelling.rooms
+        state.recorder.flow("latent_applications").count_group(grp.g)
+        self.lists.join(household, self.engine.now)
+        return True

@@ -50,6 +50,15 @@ _ALL = [
     # flows: counted in the year
     _m("applications", "flow", "g", "households/year", "Applications", "Søknader"),
     _m("approvals", "flow", "g", "households/year", "Approvals", "Tilsagn"),
+    _m(
+        "latent_applications",
+        "flow",
+        "g",
+        "households/year",
+        "Applications from need beyond the list (called forth by units standing ready "
+        "with no one on the list; stock.<id>.latent_demand)",
+        "Søknader fra udekket behov utenfor ventelisten",
+    ),
     _m("refusals", "flow", "g", "households/year", "Refused applications", "Avslag"),
     _m(
         "withdrawals",
@@ -102,6 +111,32 @@ _ALL = [
         "persons/year",
         "Persons in new allocations",
         "Personer i tildelinger",
+    ),
+    _m(
+        "first_allocations",
+        "flow",
+        "gk",
+        "households/year",
+        "Households housed for the first time (allocations to households never a municipal "
+        "tenant before in the model)",
+        "Husstander bosatt for første gang",
+    ),
+    _m(
+        "rehousings",
+        "flow",
+        "gk",
+        "households/year",
+        "Re-housed households (allocations to former municipal tenants: after a breakdown, "
+        "a forced move out of the stock, or a return from the private market)",
+        "Husstander bosatt på nytt",
+    ),
+    _m(
+        "returns_from_private",
+        "flow",
+        "g",
+        "households/year",
+        "Non-renewed tenants back on the list from the private market",
+        "Tilbake på ventelisten fra privat leie etter ikke fornyet kontrakt",
     ),
     _m(
         "transfers",

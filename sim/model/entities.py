@@ -28,6 +28,7 @@ class Dwelling:
         "id",
         "k",
         "key",
+        "latent",
         "lotteries",
         "normals",
         "removed",
@@ -49,6 +50,7 @@ class Dwelling:
         self.removed = False
         self.turnarounds = 0
         self.lotteries = 0
+        self.latent = 0  # latent applications called forth (their timers' token)
 
 
 class Household(Draws):
@@ -87,6 +89,7 @@ class Household(Draws):
         "g",
         "held",
         "homeless_flag",
+        "housed_before",
         "id",
         "in_followup_queue",
         "leave_left",
@@ -133,6 +136,7 @@ class Household(Draws):
         self.permanent = False
         self.needs_followup = False
         self.homeless_flag = False
+        self.housed_before = False  # held a municipal tenancy before (in the model)
         self.self_sufficient = False
         self.seniority = 0.0
         self.wait_start = 0.0
@@ -306,6 +310,10 @@ class CategoryRuntime:
     pending_removals: int = 0
     units: int = 0
     serial: int = 0
+    # need beyond the list (``latent_demand``): the group it calls forth (-1: none) and
+    # the mean delay in years
+    latent_g: int = -1
+    latent_years: float = 0.0
 
     @classmethod
     def build(

@@ -58,7 +58,9 @@ class HousingModel:
         self.tenancies = Tenancies(
             state, self.lists, self.shelter, self.followup, self.stock, self._on_tenancy_event
         )
-        self.allocation = Allocation(state, self.lists, self.shelter, self.tenancies)
+        self.allocation = Allocation(
+            state, self.lists, self.shelter, self.tenancies, self._on_latent
+        )
         # stock changes by the time they take effect (a year's start, or a date)
         self.builds_at: dict[float, list[tuple[int, int, Any]]] = {}
         for build in scenario.builds:
@@ -181,6 +183,13 @@ class HousingModel:
     def _on_followup_end(self, event: Timer) -> None:
         self.tenancies.followup_over(event.value, event.token)
         self._settle()
+
+    def _on_latent(self, event: Timer) -> None:
+        dwelling = event.value
+        if self.allocation.latent_application(dwelling, event.token):
+            self._settle()
+            if dwelling.available:  # not taken (refused, or the room need): call again
+                self.allocation.call_latent(dwelling)
 
     def _on_turnaround_done(self, event: Timer) -> None:
         self.stock.turnaround_done(event.value)

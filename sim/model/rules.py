@@ -40,6 +40,9 @@ class TenancyEvent(IntEnum):
     REENTER = 6
     """Not a clock: a household's time homeless off the list after its tenancy ended
     (``reenter_after_tenancy``, ``reenter_delay_years``) ends."""
+    RETURN = 7
+    """Not a clock: a non-renewed household's time in the private market ends and it
+    applies again (``policy.return_from_private``)."""
 
 
 # the same values as literal constants, which the compiled engine compares as numbers
@@ -52,6 +55,7 @@ SELF_SUFFICIENT: Final = 3
 LEAVE: Final = 4
 REAPPLY: Final = 5
 REENTER: Final = 6
+RETURN: Final = 7
 
 # the renewal rules, as constants the compiled engine reads without a lookup
 NEEDS_BASED: Final = Renewal.needs_based
@@ -72,14 +76,26 @@ def fits(need: int | None, rooms: int | None, size_match: bool, extra_rooms: int
     return need <= rooms <= need + extra_rooms
 
 
-def renew(rule: Renewal, self_sufficient: bool, u: float, probability: float) -> bool:
-    """Whether a contract is renewed at its end (``u`` is the household's renewal draw).
+def renew(
+    rule: Renewal, self_sufficient: bool, u: float, probability: float, permanent: bool = False
+) -> bool:
+    """Whether a contract is renewed at its end (``u`` is the household's renewal draw;
+    ``permanent``: the household has permanent need).
+
+    ``differentiated`` renews only for permanent need (whose contracts are then
+    permanent): a household with temporary need holds a time-limited contract that is not
+    renewed, the throughput aim applied where the reports find it sound.
 
     >>> renew(Renewal.needs_based, False, 0.9, 0.5), renew(Renewal.strict, False, 0.0, 1.0)
     (True, False)
+    >>> renew(Renewal.differentiated, False, 0.0, 1.0), renew(Renewal.differentiated, False,
+    ...     0.0, 0.0, permanent=True)
+    (False, True)
     """
-    if rule is NEEDS_BASED or rule is DIFFERENTIATED:
+    if rule is NEEDS_BASED:
         return not self_sufficient
+    if rule is DIFFERENTIATED:
+        return permanent and not self_sufficient
     if rule is STRICT:
         return False
     if rule is ALWAYS:

@@ -85,6 +85,12 @@ class State:
         ]
         self.K = len(self.categories)
         self.G = len(self.groups)
+        group_index = {gid: g for g, gid in enumerate(scenario.groups)}
+        for cat in self.categories:
+            latent = cat.config.latent_demand
+            if latent is not None:
+                cat.latent_g = group_index[latent.group]
+                cat.latent_years = latent.delay_days / 365.0
 
     def _build_records(self, scenario: Scenario) -> None:
         """The recorder and its arrays that the parts add to."""
@@ -167,6 +173,10 @@ class State:
         self.nonrenewal_only = certain[0] if certain else ""
         self.reapply_after_homeless = policy.reapply_after_homeless
         self.reapply_delay = policy.reapply_delay_years
+        back = policy.return_from_private
+        self.return_probability = back.probability
+        self.return_delay = back.delay_years
+        self.return_homeless = back.homeless
         place = policy.forced_mover_place.at_time(time)
         self.forced_mover_place = place
         self.forced_first = place is ForcedMoverPlace.priority

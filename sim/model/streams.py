@@ -311,6 +311,15 @@ REENTER: Final = _draw(
 REENTER_DELAY: Final = _draw(
     _H, "reenter_delay", 49, HASHED, "tenancy j ended by other exit: re-entry after how long"
 )
+RETURN_PRIVATE: Final = _draw(
+    _H, "return_private", 50, HASHED, "non-renewal j to the private market: whether it returns"
+)
+RETURN_DELAY: Final = _draw(
+    _H, "return_delay", 51, HASHED, "non-renewal j to the private market: after how long"
+)
+RETURN_HOMELESS: Final = _draw(
+    _H, "return_homeless", 52, HASHED, "non-renewal j: whether it is homeless on return"
+)
 TURNAROUND: Final = _draw(
     _D, "turnaround", 1, HASHED, "turnaround j's length (a normal), after the first ones"
 )

@@ -18,12 +18,14 @@ from sim.model.followup import FollowUp
 from sim.model.rules import (
     BREAKDOWN,
     CONTRACT_END,
+    DIFFERENTIATED,
     DISCRETIONARY,
     LEAVE,
     NOTHING,
     OTHER_EXIT,
     REAPPLY,
     REENTER,
+    RETURN,
     SELF_SUFFICIENT,
     STRICT,
     first_event,
@@ -37,6 +39,9 @@ from sim.model.streams import (
     REAPPLY_DELAY,
     REAPPLY_NONRENEWAL,
     REENTER_DELAY,
+    RETURN_DELAY,
+    RETURN_HOMELESS,
+    RETURN_PRIVATE,
     TENANCY,
     unit_exponential,
 )
@@ -65,6 +70,8 @@ class Tenancies:
         self.transfers = record.flow("transfers")
         self.allocations = record.flow("allocations")
         self.allocations_persons = record.flow("allocations_persons")
+        self.first_allocations = record.flow("first_allocations")
+        self.rehousings = record.flow("rehousings")
         self.contract_ends = record.flow("contract_ends")
         self.renewals = record.flow("renewals")
         self.forced_moves = record.flow("forced_moves")
@@ -93,7 +100,12 @@ class Tenancies:
         elif not state.populating:
             self.allocations.count(household, dwelling)
             self.allocations_persons.add(household, dwelling, float(household.persons))
+            if household.housed_before:
+                self.rehousings.count(household, dwelling)
+            else:
+                self.first_allocations.count(household, dwelling)
             state.recorder.waits[household.g].append(now - household.wait_start)
+        household.housed_before = True
         if not is_transfer:  # a new tenancy (a transfer goes on with the one it has)
             occurrence = household.tenancies
             household.tenancies = occurrence + 1
@@ -223,6 +235,10 @@ class Tenancies:
             if token == household.epoch:
                 self.lists.enter(household, self.engine.now)
             return
+        if kind == RETURN:
+            if token == household.epoch:
+                self.come_back(household)
+            return
         if token != household.epoch or household.dwelling is None:
             return
         self.run_clocks(household)
@@ -276,10 +292,14 @@ class Tenancies:
         occurrence = household.renewal_draws
         household.renewal_draws += 1
         u = household.renewal_draw(occurrence) if rule is DISCRETIONARY else 0.0
-        if renew(rule, household.self_sufficient, u, cat.renewal_probability):
+        permanent = household.permanent
+        if renew(rule, household.self_sufficient, u, cat.renewal_probability, permanent):
             household.renewals += 1
             self.renewals.count(household, dwelling)
-            household.contract_end = self.engine.now + cat.contract_years  # type: ignore[operator]
+            if rule is DIFFERENTIATED:  # permanent need: the new contract is permanent
+                household.contract_end = None
+            else:
+                household.contract_end = self.engine.now + cat.contract_years  # type: ignore[operator]
             self.schedule(household)
             return
         if household.self_sufficient:
@@ -315,6 +335,8 @@ class Tenancies:
             return
         if destination != "homeless":
             self.end(household, f"exits_{destination}", destination)
+            if destination == "private_rental" and state.return_probability > 0.0:
+                self.may_return(household, occurrence)
             return
         self.vacate(household)
         self.followup_released(household)
@@ -346,6 +368,31 @@ class Tenancies:
         )
         household.outside += 1
         self.engine.call(self.on_event, household, delay, NORMAL, household.epoch, REAPPLY)
+
+    def may_return(self, household: Household, occurrence: int) -> None:
+        """A non-renewed household sent to the private market comes back to the list
+        (``policy.return_from_private``) with its own draw, after its own delay."""
+        state = self.state
+        if household.hashed(RETURN_PRIVATE, occurrence) >= state.return_probability:
+            return
+        u = household.hashed(RETURN_DELAY, occurrence)
+        delay = state.return_delay * unit_exponential(u)
+        self.engine.call(self.on_event, household, delay, NORMAL, household.epoch, RETURN)
+
+    def come_back(self, household: Household) -> None:
+        """A household back from the private market applies again: a new application
+        (seniority from now), homeless with its own draw."""
+        state = self.state
+        state.recorder.flow("returns_from_private").count_group(household.g)
+        occurrence = household.nonrenewals - 1
+        homeless = household.hashed(RETURN_HOMELESS, occurrence) < state.return_homeless
+        household.homeless_flag = homeless
+        household.first_in_line = False
+        record = household.record
+        if record is not None:
+            record["exit_time"] = None
+            record["destination"] = None
+        self.lists.join(household, self.engine.now)
 
     def reapply(self, household: Household) -> None:
         """A non-renewed household, homeless outside the list, applies again."""
