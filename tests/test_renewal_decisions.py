@@ -192,3 +192,12 @@ def test_the_holdout_check_compares_the_fit_with_the_mean_of_two_years() -> None
     assert (total.fit_error, total.naive_error) == (6.0, 16.0)
     (line,) = check_lines(check)
     assert "2 waiting lists 6.0 (fit) against 16.0 (naive" in line and "is better" in line
+
+
+def test_an_approval_change_on_a_date_is_a_dated_change() -> None:
+    year = int(START)
+    parts = build(**{"groups.a.approval": {year: 0.9, f"{year + 1}-07-01": 0.2}})
+    (when,) = parts.model._dated_changes()
+    assert year + 1.49 < when < year + 1.5
+    parts.state.set_policy(parts.model.scenario.policy, when)
+    assert parts.group("a").approval == 0.2
