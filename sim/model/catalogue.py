@@ -101,7 +101,7 @@ _ALL = [
         "renewal_decisions",
         "flow",
         "gk",
-        "decisions/year",
+        "contracts/year",
         "Renewal decisions (contract ends assessed for renewal)",
         "Vedtak om fornyelse",
     ),
