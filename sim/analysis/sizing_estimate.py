@@ -69,7 +69,7 @@ def arrival_and_service(scenario: Scenario, category: str, year: int) -> tuple[f
         if category not in group.eligible:
             continue
         share = 1.0 / len(group.eligible)
-        rate = group.applications_per_year.at_year(year) * group.approval * share
+        rate = group.applications_per_year.at_year(year) * group.approval.at_year(year) * share
         arrivals += rate
         tenancy_weighted += rate * mean_tenancy(scenario, group_id, category, year)
     if arrivals == 0:

@@ -30,6 +30,7 @@ import pandas as pd
 from scipy import optimize
 from scipy.stats import qmc
 
+from sim.calibration.holdout import holdout_check
 from sim.calibration.result import CalibrationResult, Trial
 from sim.calibration.spec import (
     NON_COUNT_METRICS,
@@ -245,6 +246,7 @@ def calibrate(
     result.identifiability = identifiability(result, names, parameters)
     if holdout:
         result.holdout = result.fit[result.fit.year.isin(holdout)].reset_index(drop=True)
+        result.holdout_check = holdout_check(targets, result.fit, holdout)
     result.finished = time.time()
     result.wall_seconds = result.finished - started
     return result

@@ -17,6 +17,7 @@ from sim.analysis.labels import label
 from sim.analysis.output import atomic_folder
 from sim.analysis.provenance import Input, recorded_command, write_manifest
 from sim.analysis.replace import atomic_file, check_out_file, starts_with
+from sim.calibration.holdout import check_lines
 from sim.calibration.spec import WHOLE_NUMBER_KEYS, Calibration, scenario_with
 from sim.config.errors import InputError, Problem
 from sim.config.json_schema import editor_line, schema_named_by
@@ -43,6 +44,7 @@ class CalibrationResult:
     fit: pd.DataFrame | None = None
     identifiability: pd.DataFrame | None = None
     holdout: pd.DataFrame | None = None
+    holdout_check: pd.DataFrame | None = None  # the held-out lists against a naive forecast
     wall_seconds: float = 0.0
     started: float = 0.0  # Unix times
     finished: float = 0.0
@@ -73,6 +75,8 @@ class CalibrationResult:
                         f"  hold-out {row.metric} {row.year}: observed {row.observed:g}, "
                         f"predicted {row.simulated_mean:.1f} ({row.relative_error:+.0%})"
                     )
+        if self.holdout_check is not None:
+            lines += check_lines(self.holdout_check)
         return "\n".join(lines)
 
     def write(
@@ -152,7 +156,8 @@ def write_calibration(
     force: bool = False,
     command: Sequence[str] | None = None,
 ) -> Path:
-    """trials.csv, fit.csv, identifiability.csv, holdout.csv (with hold-out years),
+    """trials.csv, fit.csv, identifiability.csv, holdout.csv and holdout_check.csv (with
+    hold-out years),
     best.yaml, figures/fit.png (with its data) and manifest.json at ``out``, written
     atomically; return ``out``."""
     out = Path(out)
@@ -165,6 +170,8 @@ def write_calibration(
         result.identifiability.to_csv(folder / "identifiability.csv", index=False)
         if result.holdout is not None:
             result.holdout.to_csv(folder / "holdout.csv", index=False)
+        if result.holdout_check is not None:
+            result.holdout_check.to_csv(folder / "holdout_check.csv", index=False)
         best = scenario_with(calibration, result.best.values)
         with open(folder / "best.yaml", "w", encoding="utf-8") as handle:
             for line in how_made(result, command):
@@ -236,13 +243,14 @@ def write_overlay(
         ),
         "",
     ]
-    tree: dict[str, Any] = {}
+    tree: dict[Any, Any] = {}
     for key, value in result.best.values.items():
         node = tree
         parts = key.split(".")
         for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = (key, value)
+            node = node.setdefault(int(part) if part.isdigit() else part, {})
+        last = parts[-1]
+        node[int(last) if last.isdigit() else last] = (key, value)
     lines += _overlay_lines(tree, 0, calibration, verdicts)
     text = "\n".join(lines) + "\n"
     return atomic_file(path, text, force, written_overlay, OVERLAY_WRITER, OVERLAY_OPTION)

@@ -280,7 +280,8 @@ def _check_parameter(
 ) -> list[Problem]:
     where = f"parameters.{key}"
     current: Any = data
-    for part in key.split("."):
+    for name in key.split("."):
+        part = key_part(current, name)
         if not isinstance(current, dict) or part not in current:
             return [
                 Problem(
@@ -445,12 +446,25 @@ def apply_parameters(data: dict[str, Any], values: dict[str, float]) -> dict[str
 
     data = copy.deepcopy(data)
     for key, value in values.items():
-        target = data
+        target: dict[Any, Any] = data
         parts = key.split(".")
         for part in parts[:-1]:
-            target = target[part]
-        target[parts[-1]] = round(value) if parts[-1] in WHOLE_NUMBER_KEYS else float(value)
+            target = target[key_part(target, part)]
+        last = key_part(target, parts[-1])
+        target[last] = round(value) if parts[-1] in WHOLE_NUMBER_KEYS else float(value)
     return data
+
+
+def key_part(node: Any, part: str) -> str | int:
+    """A part of a dotted key as ``node`` holds it: a year of a series
+    (``groups.g.approval.2008``) is a number in the scenario's mapping.
+
+    >>> key_part({2008: 0.5}, "2008"), key_part({"a": 1}, "a")
+    (2008, 'a')
+    """
+    if isinstance(node, dict) and part not in node and part.isdigit() and int(part) in node:
+        return int(part)
+    return part
 
 
 def scenario_with(calibration: Calibration, values: dict[str, float]) -> Scenario:

@@ -32,6 +32,15 @@ class Renewal(StrEnum):
     discretionary = "discretionary"
 
 
+class RenewalDecisions(StrEnum):
+    """How the counts of decisions treat a sitting tenant's renewal decision: apart from
+    applications (``separate``), or as an application of its group, approved if renewed and
+    refused if not (``counted``)."""
+
+    separate = "separate"
+    counted = "counted"
+
+
 NONRENEWAL = ("transfer", "private_rental", "ownership", "homeless")
 """Where non-renewed tenants who are not self-sufficient go (``after_nonrenewal``), in the
 order the model draws them."""

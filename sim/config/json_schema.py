@@ -103,6 +103,7 @@ SPECIAL: dict[str, Schema] = {
     "applications_per_year": _over_time(
         {"type": "number", "minimum": 0, "maximum": MAX_APPLICATIONS}, SERIES
     ),
+    "approval": _over_time(_probability(), SERIES),
     "capacity": _over_time(_WHOLE_UNITS, SERIES),
     "units@Emergency": _over_time(_WHOLE_UNITS, SERIES),
     "hospits_capacity": _over_time(_WHOLE_UNITS, SERIES),

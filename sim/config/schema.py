@@ -28,6 +28,7 @@ from sim.config.choices import (
     ForcedMoverPlace,
     RefusalPenalty,
     Renewal,
+    RenewalDecisions,
     TenancyDraw,
     check_shares,
     contract_length,
@@ -150,7 +151,7 @@ class Group(Frozen):
 
     label: Label = ""
     applications_per_year: YearlySeries
-    approval: Probability = 1.0
+    approval: YearlySeries = Field(default_factory=lambda: YearlySeries.constant(1.0))
     eligible: tuple[str, ...] = Field(min_length=1, max_length=MAX_ENTRIES)
     transfer_to: tuple[str, ...] | None = Field(default=None, max_length=MAX_ENTRIES)
     rooms: RoomShares | None = None
@@ -179,6 +180,14 @@ class Group(Frozen):
     @classmethod
     def _parse_applications(cls, value: Any) -> Any:
         return series(value, MAX_APPLICATIONS, whole=False)
+
+    @field_validator("approval", mode="before")
+    @classmethod
+    def _parse_approval(cls, value: Any) -> Any:
+        try:
+            return series(value, 1.0, whole=False)
+        except ValueError as error:  # a share: say so, as for the other probabilities
+            raise ValueError(str(error).replace("is not allowed", "is not a probability")) from None
 
     @field_validator("rooms")
     @classmethod
@@ -258,6 +267,7 @@ class Policy(Frozen):
         Renewal.needs_based
     )
     renewal_probability: Probability = 0.5
+    renewal_decisions: RenewalDecisions = RenewalDecisions.separate
     after_nonrenewal: Annotated[Stepwise[dict[str, float]], steps(nonrenewal_shares)] = (
         Stepwise.constant({"transfer": 1.0})
     )
@@ -454,8 +464,9 @@ class Scenario(Frozen):
                         f"year {year} lies outside {span}",
                     )
         series: list[tuple[tuple[str | int, ...], YearlySeries | Stepwise[Any]]] = [
-            (("groups", g, "applications_per_year"), grp.applications_per_year)
+            (("groups", g, key), getattr(grp, key))
             for g, grp in self.groups.items()
+            for key in ("applications_per_year", "approval")
         ]
         series += [
             (("followup", "capacity"), self.followup.capacity),

@@ -148,6 +148,14 @@ _ALL = [
     ),
     _m("renewals", "flow", "gk", "contracts/year", "Contract renewals", "Fornyede kontrakter"),
     _m("contract_ends", "flow", "gk", "contracts/year", "Contract ends", "Kontraktsutløp"),
+    _m(
+        "renewal_decisions",
+        "flow",
+        "gk",
+        "contracts/year",
+        "Renewal decisions (contract ends assessed for renewal)",
+        "Vedtak om fornyelse",
+    ),
     _m("forced_moves", "flow", "gk", "households/year", "Forced moves", "Tvungne flyttinger"),
     _m(
         "exits_ownership",

@@ -276,7 +276,7 @@ class GroupRuntime:
             leave_when_able=group.leave_when_able_per_year,
             self_sufficiency_spell=sampler(ready),
             other_exit_spell=sampler(other),
-            approval=group.approval,
+            approval=group.approval.at_year(0),
             permanent_need=group.permanent_need,
             followup_need=group.followup_need,
             homeless_while_waiting=group.homeless_while_waiting,

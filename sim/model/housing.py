@@ -223,6 +223,7 @@ class HousingModel:
             timed.append(scenario.homelessness.hospits_capacity)
         timed += [policy.allocation, policy.renewal, policy.after_nonrenewal]
         timed.append(policy.forced_mover_place)
+        timed += [grp.approval for grp in scenario.groups.values()]
         for cat in scenario.stock.values():
             timed += [cat.contract_years, cat.renewal]
         times = {t for series in timed for t in series.change_times()}

@@ -65,6 +65,17 @@ ALWAYS: Final = Renewal.always
 DISCRETIONARY: Final = Renewal.discretionary
 
 
+def judged(rule: Renewal) -> bool:
+    """Whether a contract end under ``rule`` is a renewal decision: the tenant's need is
+    assessed (``needs_based``, ``differentiated``, ``discretionary``), not settled by the
+    rule (``always``, ``strict``).
+
+    >>> judged(Renewal.needs_based), judged(Renewal.discretionary), judged(Renewal.strict)
+    (True, True, False)
+    """
+    return rule is NEEDS_BASED or rule is DIFFERENTIATED or rule is DISCRETIONARY
+
+
 def fits(need: int | None, rooms: int | None, size_match: bool, extra_rooms: int) -> bool:
     """Whether a dwelling of ``rooms`` suits a household needing ``need`` rooms.
 

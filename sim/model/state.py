@@ -13,6 +13,7 @@ import heapq
 from collections import deque
 from collections.abc import Callable
 
+from sim.config.choices import RenewalDecisions
 from sim.config.schema import NONRENEWAL, Allocation, ForcedMoverPlace, Policy, Scenario
 from sim.model.durations import mean, sampler
 from sim.model.engine import INFINITY, Engine, calendar_slices
@@ -156,6 +157,9 @@ class State:
         self.size_match = policy.size_match
         self.max_extra_rooms = policy.max_extra_rooms
         self.max_renewals = policy.max_renewals
+        self.renewal_decisions_counted = policy.renewal_decisions is RenewalDecisions.counted
+        for grp in self.groups:
+            grp.approval = grp.config.approval.at_time(time)
         weights = policy.need_weights
         by_need = allocation is Allocation.need
         self.lottery = allocation is Allocation.lottery

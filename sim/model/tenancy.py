@@ -29,6 +29,7 @@ from sim.model.rules import (
     SELF_SUFFICIENT,
     STRICT,
     first_event,
+    judged,
     renew,
 )
 from sim.model.shelter import Shelter
@@ -74,6 +75,12 @@ class Tenancies:
         self.rehousings = record.flow("rehousings")
         self.contract_ends = record.flow("contract_ends")
         self.renewals = record.flow("renewals")
+        self.renewal_decisions = record.flow("renewal_decisions")
+        # under ``policy.renewal_decisions: counted`` a renewal decision is also an
+        # application, approved if renewed and refused if not
+        self.applications = record.flow("applications")
+        self.approvals = record.flow("approvals")
+        self.refusals = record.flow("refusals")
         self.forced_moves = record.flow("forced_moves")
         self.breakdowns = record.flow("breakdowns")
         self.exits_other = record.flow("exits_other")
@@ -285,6 +292,12 @@ class Tenancies:
         cat = state.categories[dwelling.k]
         self.contract_ends.count(household, dwelling)
         rule = cat.renewal
+        decision = judged(rule)  # the committee assesses the tenant's need
+        counted = decision and state.renewal_decisions_counted
+        if decision:
+            self.renewal_decisions.count(household, dwelling)
+            if counted:
+                self.applications.count_group(household.g)
         max_renewals = state.max_renewals
         if max_renewals is not None and household.renewals >= max_renewals:
             rule = STRICT
@@ -296,12 +309,16 @@ class Tenancies:
         if renew(rule, household.self_sufficient, u, cat.renewal_probability, permanent):
             household.renewals += 1
             self.renewals.count(household, dwelling)
+            if counted:
+                self.approvals.count_group(household.g)
             if rule is DIFFERENTIATED:  # permanent need: the new contract is permanent
                 household.contract_end = None
             else:
                 household.contract_end = self.engine.now + cat.contract_years  # type: ignore[operator]
             self.schedule(household)
             return
+        if counted:
+            self.refusals.count_group(household.g)
         if household.self_sufficient:
             self.leave_to_market(household)
             return
