@@ -127,6 +127,17 @@ def test_lorenskog_fits_its_2008_counts() -> None:
     assert 20 <= fit.loc["hospits_stays", "simulated_mean"] <= 30
 
 
+def test_lorenskog_homeless_persons_hold_together_with_the_hospits_stays() -> None:
+    # the 30-35 homeless persons (l. 1616-1617) with the 20-30 hospits stays a year
+    # (l. 1617-1620) and the 15-20 homeless substance users (l. 1693-1698): together
+    fit = fit_of("lorenskog.yaml", "lorenskog-calibrated.yaml").set_index("metric")
+    persons = fit.loc["homeless_persons"]
+    assert persons.simulated_p05 <= 35 and persons.simulated_p95 >= 30
+    assert 20 <= persons.simulated_mean <= 45
+    assert 20 <= fit.loc["hospits_stays", "simulated_mean"] <= 30
+    assert 15 <= fit.loc["homeless_waiting", "simulated_mean"] <= 20
+
+
 def test_flexbo_builds_on_the_calibrated_lorenskog() -> None:
     text = (ROOT / "scenarios" / "flexbo.yaml").read_text(encoding="utf-8")
     assert "extends: lorenskog-calibrated.yaml" in text

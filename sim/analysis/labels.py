@@ -51,6 +51,8 @@ def phrase(phrases: Phrases, key: str, language: str, **values: object) -> str:
 UNITS_NO = {
     "households": "husstander",
     "households/year": "husstander/år",
+    "persons": "personer",
+    "persons/year": "personer/år",
     "offers/year": "tilbud/år",
     "stays/year": "opphold/år",
     "contracts/year": "kontrakter/år",
