@@ -38,6 +38,7 @@ DEFAULT_METRICS = [
     "in_hospits",
     "own_solution",
     "homeless_outside",
+    "homeless_persons",
     "hospits_nights",
     "forced_moves",
     "transfers",

@@ -107,6 +107,10 @@ TRADEOFF_MEASURES: Phrases = {
         "Share of units vacant at year end",
         "Andel ledige boliger ved årets slutt",
     ),
+    "vacant_share_varied_year_end": (
+        "Share of the varied categories' units vacant at year end",
+        "Andel ledige boliger i de varierte kategoriene ved årets slutt",
+    ),
     "forced_moves_per_100_tenant_years": (
         "Forced moves per 100 tenant-years",
         "Tvungne flyttinger per 100 leieår",

@@ -22,6 +22,7 @@ KEY_METRICS = [
     "in_hospits",
     "own_solution",
     "homeless_outside",
+    "homeless_persons",
     "hospits_nights",
     "cost_hospits",
     "forced_moves",

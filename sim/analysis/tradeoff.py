@@ -71,6 +71,20 @@ def vacant_share(yearly: pd.DataFrame) -> pd.Series:
     return (table.vacant / table.units).groupby("replication").mean()
 
 
+def varied_vacant_share(yearly: pd.DataFrame, point: dict[str, Any]) -> pd.Series:
+    """Per replication, the mean over the reported years of the share of the units of the
+    categories the grid varies (``stock.<id>.*`` keys) vacant at year end; none when the
+    grid varies no category."""
+    varied = {key.split(".")[1] for key in point if key.startswith("stock.")}
+    rows = yearly[(yearly.group == "") & yearly.category.isin(varied)]
+    if rows.empty:
+        return pd.Series(dtype=float)
+    table = rows.pivot_table(
+        index=["replication", "year"], columns="metric", values="value", aggfunc="sum"
+    )
+    return (table.vacant / table.units).groupby("replication").mean()
+
+
 def tradeoff_table(runs: list[GridRun]) -> pd.DataFrame:
     """Per policy: throughput, stability (two measures), mean wait and hospits nights, and
     what the throughput rests on.
@@ -79,7 +93,8 @@ def tradeoff_table(runs: list[GridRun]) -> pd.DataFrame:
     (households never a municipal tenant before) / unit-years; beside it the re-housed
     (100 × allocations to former tenants / unit-years), every letting from the list
     (``throughput_per_100_units``: 100 × allocations / unit-years), the returns from the
-    private market per year and the share of units vacant at year end; forced moves per
+    private market per year and the share of units vacant at year end (of all units, and
+    of the categories the grid varies); forced moves per
     100 tenant-years = 100 × forced moves / tenant-years; the share of permanent-need
     tenants (tenants at some time in the first ten reported years) with
     at least one forced move in those years; the mean wait of households housed and the
@@ -115,6 +130,7 @@ def tradeoff_table(runs: list[GridRun]) -> pd.DataFrame:
             "hospits_nights_per_year": sums.hospits_nights / years,
             "returns_from_private_per_year": returns / years,
             "vacant_share_year_end": vacant_share(yearly),
+            "vacant_share_varied_year_end": varied_vacant_share(yearly, run.point),
         }
         row: dict[str, Any] = {"policy": point_label(run.point), **run.point}
         for name, series in measures.items():
@@ -285,6 +301,7 @@ OVERVIEW_COLUMNS = [
     "wait_years_mean",
     "hospits_nights_per_year",
     "vacant_share_year_end",
+    "vacant_share_varied_year_end",
 ]
 
 

@@ -199,9 +199,10 @@ MEASURES = (
     "hospits_nights_per_year",
     "returns_from_private_per_year",
     "vacant_share_year_end",
+    "vacant_share_varied_year_end",
 )
 """The trade-off's measures a report shows, where its table has them (a table written
-before they were added lacks the first two and the last two)."""
+before they were added lacks the first two and the last three)."""
 
 
 def tradeoff(report: Report) -> None:
