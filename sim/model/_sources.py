@@ -29,6 +29,7 @@ MODULES = (
     "followup",
     "waiting",
     "stock",
+    "departures",
     "tenancy",
     "allocation",
     "population",
