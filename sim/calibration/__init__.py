@@ -8,12 +8,8 @@ from sim.calibration.result import (
     write_calibration,
     write_overlay,
 )
-from sim.calibration.spec import (
-    Calibration,
-    CalibrationInputError,
-    load_calibration,
-    load_targets,
-)
+from sim.calibration.spec import Calibration, load_calibration
+from sim.calibration.targets import CalibrationInputError, load_targets
 
 __all__ = [
     "Calibration",

@@ -32,13 +32,8 @@ from scipy.stats import qmc
 
 from sim.calibration.holdout import holdout_check
 from sim.calibration.result import CalibrationResult, Trial
-from sim.calibration.spec import (
-    NON_COUNT_METRICS,
-    PROFILE_OFFSETS,
-    Calibration,
-    Parameter,
-    scenario_with,
-)
+from sim.calibration.spec import PROFILE_OFFSETS, Calibration, Parameter, scenario_with
+from sim.calibration.targets import NON_COUNT_METRICS
 from sim.config.schema import Scenario
 from sim.model.housing import run_replication
 from sim.runner.pool import Jobs, Pool, WorkerPool, pool_for, scheduler_of

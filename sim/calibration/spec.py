@@ -1,15 +1,14 @@
-"""Calibration specs and target tables: load and validate (errors name file, key, rule).
+"""Calibration specs: load and validate (errors name file, key, rule).
 
 A spec (YAML) names a base scenario, a targets file, the parameters to fit (dotted
 scenario keys with bounds, a guess and an optional log scale), the replications per
-evaluation, the evaluation budget, the seed and optional hold-out years. Targets are a
-CSV of reported counts or ranges, one row per (year, metric, group, category).
+evaluation, the evaluation budget, the seed and optional hold-out years. The targets
+file it names is read by :mod:`sim.calibration.targets`.
 """
 
 from __future__ import annotations
 
 import difflib
-import io
 import math
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,37 +25,19 @@ from pydantic import (
     model_validator,
 )
 
-from sim.config.errors import Problem, ScenarioError, single
+from sim.calibration.targets import CalibrationInputError, load_targets
+from sim.config.errors import Problem, single
 from sim.config.loader import _display, apply_overrides, merge_scenario, read_yaml, validate_data
 from sim.config.option_limits import (
     MAX_BUDGET,
     MAX_CALIBRATION_REPLICATIONS,
     MAX_CALIBRATION_RUNS,
     MAX_PARAMETERS,
-    MAX_TARGET_WEIGHT,
     check_number,
 )
 from sim.config.schema import Scenario
 from sim.config.types import MAX_REPLICATIONS, MAX_SEED, Year, integral
-from sim.config.yaml_io import FileProblem, read_text
-from sim.model.catalogue import CATALOGUE
-
-TARGET_COLUMNS = [
-    "year",
-    "metric",
-    "group",
-    "category",
-    "observed",
-    "low",
-    "high",
-    "weight",
-    "source",
-]
-# targets may name any metric of the tables, or one derived for calibration (not costs)
-KNOWN_METRICS = sorted(name for name, m in CATALOGUE.items() if m.kind != "cost")
-# counts get a Poisson deviance; other metrics a squared relative error
-NON_COUNT_METRICS = {name for name, m in CATALOGUE.items() if not m.count}
-
+from sim.config.yaml_io import FileProblem
 
 # scenario keys that hold whole numbers (fitted values are rounded)
 WHOLE_NUMBER_KEYS = {
@@ -69,10 +50,6 @@ WHOLE_NUMBER_KEYS = {
     "max_extra_rooms",
     "lead_time_years",
 }
-
-
-class CalibrationInputError(ScenarioError):
-    """A calibration spec or targets file is invalid (exit code 2)."""
 
 
 # whole numbers (5.0 is read as 5; true and "5" are not numbers) within their limits
@@ -311,133 +288,6 @@ def _check_parameter(
             )
         ]
     return []
-
-
-def load_targets(path: Path, scenario: Scenario) -> pd.DataFrame:
-    """Read and check a targets CSV against the scenario it calibrates."""
-    shown = _display(path)
-    text = read_text(path, shown)
-    try:
-        table = pd.read_csv(
-            io.StringIO(text),
-            dtype={"group": str, "category": str, "source": str},
-            keep_default_na=False,
-            na_values={"observed": [""], "low": [""], "high": [""], "weight": [""]},
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
-        raise single(shown, "", f"cannot be read as CSV ({error})", CalibrationInputError) from None
-    if list(table.columns) != TARGET_COLUMNS:
-        raise single(
-            shown,
-            "",
-            f"columns must be exactly {','.join(TARGET_COLUMNS)} (found "
-            f"{','.join(map(str, table.columns))})",
-            CalibrationInputError,
-        )
-    if table.empty:
-        raise single(shown, "", "has no targets", CalibrationInputError)
-    problems = []
-    first, last = scenario.time.start, scenario.time.end - 1
-    for row_number, row in enumerate(table.itertuples(index=False), start=2):
-        where = f"line {row_number}"
-        problems += _check_target(row, where, shown, scenario, first, last)
-    if problems:
-        raise CalibrationInputError(problems)
-    table["weight"] = table["weight"].fillna(1.0).astype(float)
-    for column in ("observed", "low", "high"):
-        table[column] = table[column].astype(float)
-    table["year"] = table["year"].astype(int)
-    table.insert(0, "target", [_target_id(i, r) for i, r in enumerate(table.itertuples())])
-    return table
-
-
-def _target_id(index: int, row: Any) -> str:
-    parts = [f"t{index:02d}", str(row.metric), str(row.group), str(row.category), str(row.year)]
-    return "_".join(part for part in parts if part)
-
-
-def _check_target(
-    row: Any, where: str, file: str, scenario: Scenario, first: int, last: int
-) -> list[Problem]:
-    problems = []
-    year = _number(row.year)
-    if year is None or not year.is_integer():
-        return [Problem(file, f"{where}: year", f"{row.year!r} is not a year (a whole number)")]
-    year = int(year)
-    if not first <= year <= last:
-        problems.append(
-            Problem(
-                file,
-                f"{where}: year",
-                f"{year} lies outside the reported years {first}..{last} of {scenario.name}",
-            )
-        )
-    if row.metric not in KNOWN_METRICS:
-        guess = difflib.get_close_matches(str(row.metric), KNOWN_METRICS, n=1)
-        hint = f"; did you mean {guess[0]!r}?" if guess else ""
-        problems.append(
-            Problem(
-                file,
-                f"{where}: metric",
-                f"unknown metric {row.metric!r}{hint} Allowed: {', '.join(KNOWN_METRICS)}",
-            )
-        )
-    if row.group and row.group not in scenario.groups:
-        problems.append(
-            Problem(
-                file,
-                f"{where}: group",
-                f"unknown group {row.group!r}; "
-                f"allowed: {', '.join(scenario.groups)} or empty (all)",
-            )
-        )
-    if row.category and row.category not in scenario.stock:
-        problems.append(
-            Problem(
-                file,
-                f"{where}: category",
-                f"unknown category "
-                f"{row.category!r}; allowed: {', '.join(scenario.stock)} or "
-                "empty (all)",
-            )
-        )
-    numbers: dict[str, float | None] = {}
-    for column in ("observed", "low", "high", "weight"):
-        value = getattr(row, column)
-        numbers[column] = None if _missing(value) else _number(value)
-        if not _missing(value) and numbers[column] is None:
-            problems.append(
-                Problem(file, f"{where}: {column}", f"{value!r} is not a finite number")
-            )
-            return problems
-    observed, low, high, weight = numbers.values()
-    if observed is None and (low is None or high is None):
-        problems.append(Problem(file, f"{where}: observed", "give observed, or both low and high"))
-    if low is not None and high is not None and low > high:
-        problems.append(Problem(file, f"{where}: low", f"low {low:g} is above high {high:g}"))
-    if (low is None) != (high is None):
-        problems.append(Problem(file, f"{where}: low", "give both low and high, or neither"))
-    if weight is not None and not 0 <= weight <= MAX_TARGET_WEIGHT:
-        problems.append(
-            Problem(file, f"{where}: weight", f"must be >= 0 and <= {MAX_TARGET_WEIGHT:,g}")
-        )
-    return problems
-
-
-def _missing(value: Any) -> bool:
-    """An empty cell (read as NaN or ``""``); a written ``nan`` is not missing."""
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
-
-
-def _number(value: Any) -> float | None:
-    """A cell as a finite number, else ``None`` (``nan``, ``inf``, text)."""
-    if isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return number if math.isfinite(number) else None
 
 
 def apply_parameters(data: dict[str, Any], values: dict[str, float]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from pathlib import Path
 #: the modules of the event loop, in import order: each imports only those before it
 MODULES = (
     "catalogue",
+    "random_numbers",
     "streams",
     "duration_tables",
     "durations",
@@ -29,6 +30,7 @@ MODULES = (
     "followup",
     "waiting",
     "stock",
+    "departures",
     "tenancy",
     "allocation",
     "population",

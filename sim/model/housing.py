@@ -11,9 +11,10 @@ its part act, then settles: it drains the work lists of households to place and 
 to let until both are empty, so what one move sets off is handled after it, never
 inside it (no call depth grows with the number of households). The parts, bottom up:
 ``shelter`` (emergency units and hospits), ``followup``, ``waiting`` (lists and who is
-first in line), ``stock`` (units and turnaround), ``tenancy`` (clocks, contracts, forced
-moves, exits), ``allocation`` (offers) and ``population`` (the initial state); the rules
-they apply are plain functions in ``rules``.
+first in line), ``stock`` (units and turnaround), ``tenancy`` (moving in, clocks,
+contracts; it extends ``departures``: forced moves, breakdowns, exits), ``allocation``
+(offers) and ``population`` (the initial state); the rules they apply are plain
+functions in ``rules``.
 """
 
 from __future__ import annotations

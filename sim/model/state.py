@@ -1,7 +1,8 @@
 """The state one replication's parts share: engine, random streams, stock, groups, recorder.
 
 ``HousingModel`` (``housing.py``) builds one :class:`State` and the parts that act on it
-(``shelter``, ``followup``, ``waiting``, ``stock``, ``tenancy``, ``allocation``). A part
+(``shelter``, ``followup``, ``waiting``, ``stock``, ``tenancy`` with ``departures``,
+``allocation``). A part
 never calls a part above it: what it sets off for others (a unit that falls vacant, a
 household that should look at the units available now) goes onto the work lists here,
 which ``HousingModel`` drains after every event.

@@ -1,5 +1,6 @@
-"""Tenancies: moving in and out, the tenancy clocks, contract ends and renewal, forced
-moves, breakdowns and leaving.
+"""Tenancies: moving in and out, the tenancy clocks, contract ends and renewal; the paths
+by which a tenancy ends (forced moves, breakdowns, other exits, leaving) are
+:class:`~sim.model.departures.Departures`, which :class:`Tenancies` extends.
 
 A tenant's hazards are clocks (``Household``'s docstring): breakdown, other exit,
 self-sufficiency and leaving when able run down at their rates while the household is
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sim.config.schema import ForcedMoverPlace
+from sim.model.departures import Departures
 from sim.model.engine import INFINITY, NORMAL
 from sim.model.entities import Dwelling, Household
 from sim.model.followup import FollowUp
@@ -35,23 +36,13 @@ from sim.model.rules import (
 from sim.model.shelter import Shelter
 from sim.model.state import State
 from sim.model.stock import Stock
-from sim.model.streams import (
-    NONRENEWAL,
-    REAPPLY_DELAY,
-    REAPPLY_NONRENEWAL,
-    REENTER_DELAY,
-    RETURN_DELAY,
-    RETURN_HOMELESS,
-    RETURN_PRIVATE,
-    TENANCY,
-    unit_exponential,
-)
-from sim.model.streams import REENTER as REENTER_DRAW
+from sim.model.streams import TENANCY, unit_exponential
 from sim.model.waiting import WaitingLists
 
 
-class Tenancies:
-    """What happens to a household while it holds a dwelling; ``on_event`` handles timers."""
+class Tenancies(Departures):
+    """What happens to a household while it holds a dwelling; ``on_event`` handles timers.
+    The paths out of a tenancy are inherited from :class:`Departures`."""
 
     def __init__(
         self,
@@ -62,11 +53,8 @@ class Tenancies:
         stock: Stock,
         on_event: Callable[[Any], None],
     ) -> None:
-        self.state = state
-        self.engine = state.engine
-        self.lists = lists
+        super().__init__(state, lists, followup, stock, on_event)
         self.shelter = shelter
-        self.followup = followup
         record = state.recorder  # the flows it counts at every move and contract end
         self.transfers = record.flow("transfers")
         self.allocations = record.flow("allocations")
@@ -81,11 +69,6 @@ class Tenancies:
         self.applications = record.flow("applications")
         self.approvals = record.flow("approvals")
         self.refusals = record.flow("refusals")
-        self.forced_moves = record.flow("forced_moves")
-        self.breakdowns = record.flow("breakdowns")
-        self.exits_other = record.flow("exits_other")
-        self.stock = stock
-        self.on_event = on_event
 
     # --- moving in and out -----------------------------------------------------------
 
@@ -323,187 +306,3 @@ class Tenancies:
             self.leave_to_market(household)
             return
         self.forced_move(household)
-
-    def forced_move(self, household: Household) -> None:
-        """A contract not renewed for a tenant who is not self-sufficient: the household
-        goes where its own draw sends it (``policy.after_nonrenewal``)."""
-        state = self.state
-        dwelling = household.dwelling
-        assert dwelling is not None
-        self.forced_moves.count(household, dwelling)
-        state.note_move(household, dwelling, "forced_move")
-        occurrence = household.nonrenewals
-        household.nonrenewals += 1
-        destination = state.nonrenewal_only
-        if not destination:  # shares: the household's own draw (hashed: made only here)
-            u = household.hashed(NONRENEWAL, occurrence)
-            destination = "transfer"
-            for name, bound in zip(state.nonrenewal_to, state.nonrenewal_bounds, strict=True):
-                if u < bound:
-                    destination = name
-                    break
-        if destination == "transfer":
-            # it keeps its dwelling while it waits for another; its clocks are set when it
-            # has looked at the units available now (Allocation.place)
-            household.transfer = True
-            household.contract_end = None
-            household.epoch += 1
-            self.rejoin(household)
-            return
-        if destination != "homeless":
-            self.end(household, f"exits_{destination}", destination)
-            if destination == "private_rental" and state.return_probability > 0.0:
-                self.may_return(household, occurrence)
-            return
-        self.vacate(household)
-        self.followup_released(household)
-        household.homeless_flag = True
-        household.epoch += 1
-        if household.hashed(REAPPLY_NONRENEWAL, occurrence) >= state.reapply_after_homeless:
-            state.recorder.flow("exits_homeless").count(household, dwelling)
-            state.homeless_outside(
-                household.g,
-                household.u_key,
-                household.outside,
-                persons=household.persons,
-                household=household,
-            )
-            household.outside += 1
-            state.leave(household, "homeless")
-            return
-        delay = state.reapply_delay * unit_exponential(household.hashed(REAPPLY_DELAY, occurrence))
-        if delay <= 0.0:
-            self.rejoin(household)
-            return
-        now = self.engine.now
-        state.homeless_outside(
-            household.g,
-            household.u_key,
-            household.outside,
-            until=now + delay,
-            persons=household.persons,
-        )
-        household.outside += 1
-        self.engine.call(self.on_event, household, delay, NORMAL, household.epoch, REAPPLY)
-
-    def may_return(self, household: Household, occurrence: int) -> None:
-        """A non-renewed household sent to the private market comes back to the list
-        (``policy.return_from_private``) with its own draw, after its own delay."""
-        state = self.state
-        if household.hashed(RETURN_PRIVATE, occurrence) >= state.return_probability:
-            return
-        u = household.hashed(RETURN_DELAY, occurrence)
-        delay = state.return_delay * unit_exponential(u)
-        self.engine.call(self.on_event, household, delay, NORMAL, household.epoch, RETURN)
-
-    def come_back(self, household: Household) -> None:
-        """A household back from the private market applies again: a new application
-        (seniority from now), homeless with its own draw."""
-        state = self.state
-        state.recorder.flow("returns_from_private").count_group(household.g)
-        occurrence = household.nonrenewals - 1
-        homeless = household.hashed(RETURN_HOMELESS, occurrence) < state.return_homeless
-        household.homeless_flag = homeless
-        household.first_in_line = False
-        record = household.record
-        if record is not None:
-            record["exit_time"] = None
-            record["destination"] = None
-        self.lists.join(household, self.engine.now)
-
-    def reapply(self, household: Household) -> None:
-        """A non-renewed household, homeless outside the list, applies again."""
-        self.rejoin(household)
-
-    def rejoin(self, household: Household) -> None:
-        """A forced mover joins the lists at the place ``forced_mover_place`` gives it."""
-        state = self.state
-        place = state.forced_mover_place
-        household.first_in_line = place is ForcedMoverPlace.priority
-        seniority = self.engine.now if place is ForcedMoverPlace.new_date else household.seniority
-        self.lists.enter(household, seniority)
-
-    def breakdown(self, household: Household) -> None:
-        state = self.state
-        dwelling = household.dwelling
-        assert dwelling is not None
-        self.breakdowns.count(household, dwelling)
-        if household.on_list:
-            self.lists.leave(household)
-            household.transfer = False
-        self.vacate(household)
-        self.followup_released(household)
-        household.epoch += 1
-        # breakdown j uses decision j; the clock of breakdown j + 1 starts full
-        occurrence = household.breakdowns
-        household.breakdowns += 1
-        household.breakdown_left = unit_exponential(household.breakdown_draw(household.breakdowns))
-        share = state.groups[household.g].reapply_after_breakdown
-        if share > 0.0 and (share >= 1.0 or household.reapply_draw(occurrence) < share):
-            household.homeless_flag = True
-            self.lists.enter(household, self.engine.now)
-            return
-        state.recorder.flow("exits_homeless").count(household, dwelling)
-        state.homeless_outside(
-            household.g,
-            household.u_key,
-            household.outside,
-            persons=household.persons,
-            household=household,
-        )
-        household.outside += 1
-        state.leave(household, "homeless")
-
-    def other_exit(self, household: Household) -> None:
-        """The other-exit clock ran out: the tenancy ends (``exits_other``). With
-        probability ``reenter_after_tenancy`` (its own draw for this tenancy) the
-        household re-enters homelessness and the list, after ``reenter_delay_years``
-        homeless outside it; otherwise it leaves the system."""
-        grp = self.state.groups[household.g]
-        share = grp.reenter
-        occurrence = household.tenancies - 1
-        if share <= 0.0 or (share < 1.0 and household.hashed(REENTER_DRAW, occurrence) >= share):
-            self.end(household, "exits_other", "other")
-            return
-        state = self.state
-        dwelling = household.dwelling
-        assert dwelling is not None
-        self.exits_other.count(household, dwelling)
-        state.recorder.flow("reentries").count(household, dwelling)
-        state.note_move(household, dwelling, "reentry")
-        if household.on_list:
-            self.lists.leave(household)
-            household.transfer = False
-        self.vacate(household)
-        self.followup_released(household)
-        household.epoch += 1
-        household.homeless_flag = True
-        now = self.engine.now
-        delay = grp.reenter_delay * unit_exponential(household.hashed(REENTER_DELAY, occurrence))
-        if delay <= 0.0:
-            self.lists.enter(household, now)
-            return
-        state.homeless_outside(household.g, household.u_key, household.outside, until=now + delay)
-        household.outside += 1
-        self.engine.call(self.on_event, household, delay, NORMAL, household.epoch, REENTER)
-
-    def leave_to_market(self, household: Household) -> None:
-        """A self-sufficient household leaves to ownership or private rental."""
-        if household.u_destination < self.state.exit_bounds[household.g]:
-            self.end(household, "exits_ownership", "ownership")
-        else:
-            self.end(household, "exits_private_rental", "private_rental")
-
-    def end(self, household: Household, metric: str, destination: str) -> None:
-        """The tenancy ends and the household leaves the system."""
-        state = self.state
-        dwelling = household.dwelling
-        assert dwelling is not None
-        state.recorder.flow(metric).count(household, dwelling)
-        if household.on_list:
-            self.lists.leave(household)
-            household.transfer = False
-        self.vacate(household)
-        self.followup_released(household)
-        household.epoch += 1
-        state.leave(household, destination)
