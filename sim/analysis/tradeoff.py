@@ -41,7 +41,12 @@ from sim.runner.pool import Jobs
 STABILITY_YEARS = 10
 
 
-RATE_MEASURES = ("throughput_per_100_units", "forced_moves_per_100_tenant_years")
+RATE_MEASURES = (
+    "first_housed_per_100_units",
+    "throughput_per_100_units",
+    "rehoused_per_100_units",
+    "forced_moves_per_100_tenant_years",
+)
 """The trade-off's measures that the yearly table alone gives (``sim sensitivity`` too)."""
 
 

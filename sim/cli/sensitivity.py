@@ -72,7 +72,8 @@ from sim.config.option_limits import MAX_POINT_REPLICATIONS, MAX_POINTS
     "--metrics",
     metavar="M1,M2,...",
     help="Outputs to explain: catalogue metrics (mean over the reported years) or "
-    "throughput_per_100_units, forced_moves_per_100_tenant_years (the default).",
+    "the trade-off's first_housed_per_100_units and forced_moves_per_100_tenant_years (the "
+    "default), throughput_per_100_units, rehoused_per_100_units.",
 )
 @click.option(
     "--replications",
