@@ -9,6 +9,10 @@ counted over the simulated years (warm-up and reported):
 - households called forth by units nobody on the list takes (``latent_demand``): in a
   category with it, the dwelling-years times its turnover below, less the applications
   of the groups eligible for it, :data:`EVENTS_PER_APPLICATION` each;
+- homeless households on a list who move between hospits and their own solution
+  (``homelessness.own_stay_days``): one event a stay, for as many homeless
+  household-years as the approved homeless applicants of each group spend waiting, at
+  most until they withdraw (``1 / withdraw_per_year``) or for the whole run;
 - dwellings: every dwelling-year (the category's units, plus every build added),
   :data:`EVENTS_PER_UNIT_YEAR` times ``1 + turnover``, where the turnover is the
   contract ends a year (``1 / contract_years``) plus the fastest exit hazard of the
@@ -86,6 +90,31 @@ def _turnover(scenario: Scenario, category: str) -> float:
     return turnover + max(exits)
 
 
+def _homeless_stays(scenario: Scenario, years: float) -> float:
+    """Hospits and own-solution stays of homeless households waiting on a list."""
+    homelessness = scenario.homelessness
+    own = mean_of(homelessness.own_stay_days)
+    if own is None:
+        return 0.0  # one hospits stay an episode: counted with the applications
+    hospits = mean_of(homelessness.hospits_stay_days)
+    share = homelessness.hospits_share
+    stay = ((share * hospits if hospits else 0.0) + (1.0 - share) * own) / 365.0
+    if stay <= 0.0:
+        return 0.0
+    stays = 0.0
+    for group in scenario.groups.values():
+        if group.homeless_while_waiting <= 0.0:
+            continue
+        rate = max(float(r) for _, r in group.applications_per_year.values)
+        approval = max(float(a) for _, a in group.approval.values)
+        wait = (
+            years if group.withdraw_per_year <= 0.0 else min(1.0 / group.withdraw_per_year, years)
+        )
+        homeless_years = years * rate * approval * group.homeless_while_waiting * wait
+        stays += homeless_years / stay
+    return stays
+
+
 def replication_events(scenario: Scenario) -> float:
     """Estimated events of one replication (see the module's docstring)."""
     years = scenario.time.years + scenario.time.warmup_years
@@ -116,7 +145,8 @@ def replication_events(scenario: Scenario) -> float:
             if name in group.eligible
         )
         households += years * max(0.0, vacancies - applying)
-    return EVENTS_PER_APPLICATION * households + EVENTS_PER_UNIT_YEAR * unit_years
+    stays = _homeless_stays(scenario, years)
+    return EVENTS_PER_APPLICATION * households + EVENTS_PER_UNIT_YEAR * unit_years + stays
 
 
 def run_cost(scenario: Scenario, replications: int, workers: int, runs: float = 1) -> Cost:
