@@ -235,6 +235,17 @@ def test_reentry_after_a_delay_homeless_outside_the_list_meanwhile() -> None:
     assert household.on_list and household.seniority == timer.time
 
 
+def test_a_reentering_household_is_homeless_outside_with_all_its_persons() -> None:
+    parts, household, _ = reentry_parts(
+        **{"groups.a.reenter_delay_years": 0.5, "groups.a.persons": {3: 1.0}}
+    )
+    assert household.persons == 3
+    parts.tenancies.other_exit(household)
+    assert parts.outside("a") == 1
+    assert parts.state.outside_persons(parts.group("a").g) == 3
+    assert household.outside == 1  # its next time outside draws anew
+
+
 @pytest.mark.parametrize("share", [0.0, 0.5])
 def test_without_reentry_the_household_leaves(share: float) -> None:
     parts, household, _ = reentry_parts(**{"groups.a.reenter_after_tenancy": share})

@@ -58,14 +58,7 @@ class Allocation:
                 self.shelter.leave(household)
                 state.recorder.flow("removed_after_refusal").count_group(household.g)
                 if household.homeless_flag:
-                    state.homeless_outside(
-                        household.g,
-                        household.u_key,
-                        household.outside,
-                        persons=household.persons,
-                        household=household,
-                    )
-                    household.outside += 1
+                    state.household_outside(household)
                 state.leave(household, "removed_after_refusal")
             return False
         if dwelling.available:

@@ -103,14 +103,7 @@ class Departures:
         household.epoch += 1
         if household.hashed(REAPPLY_NONRENEWAL, occurrence) >= state.reapply_after_homeless:
             state.recorder.flow("exits_homeless").count(household, dwelling)
-            state.homeless_outside(
-                household.g,
-                household.u_key,
-                household.outside,
-                persons=household.persons,
-                household=household,
-            )
-            household.outside += 1
+            state.household_outside(household)
             state.leave(household, "homeless")
             return
         delay = state.reapply_delay * unit_exponential(household.hashed(REAPPLY_DELAY, occurrence))
@@ -118,14 +111,7 @@ class Departures:
             self.rejoin(household)
             return
         now = self.engine.now
-        state.homeless_outside(
-            household.g,
-            household.u_key,
-            household.outside,
-            until=now + delay,
-            persons=household.persons,
-        )
-        household.outside += 1
+        state.household_outside(household, until=now + delay)
         self.engine.call(self.on_event, household, delay, NORMAL, household.epoch, REAPPLY)
 
     def may_return(self, household: Household, occurrence: int) -> None:
@@ -186,14 +172,7 @@ class Departures:
             self.lists.enter(household, self.engine.now)
             return
         state.recorder.flow("exits_homeless").count(household, dwelling)
-        state.homeless_outside(
-            household.g,
-            household.u_key,
-            household.outside,
-            persons=household.persons,
-            household=household,
-        )
-        household.outside += 1
+        state.household_outside(household)
         state.leave(household, "homeless")
 
     def other_exit(self, household: Household) -> None:
@@ -225,8 +204,7 @@ class Departures:
         if delay <= 0.0:
             self.lists.enter(household, now)
             return
-        state.homeless_outside(household.g, household.u_key, household.outside, until=now + delay)
-        household.outside += 1
+        state.household_outside(household, until=now + delay)
         self.engine.call(self.on_event, household, delay, NORMAL, household.epoch, REENTER)
 
     def leave_to_market(self, household: Household) -> None:

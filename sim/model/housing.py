@@ -365,14 +365,7 @@ class HousingModel:
         self._applications.count_group(g)
         if household.hashed(OUTSIDE_APPROVAL, occurrence) >= state.groups[g].approval:
             self._refusals.count_group(g)
-            state.homeless_outside(
-                g,
-                household.u_key,
-                household.outside,
-                persons=household.persons,
-                household=household,
-            )
-            household.outside += 1
+            state.household_outside(household)
             return
         self._approvals.count_group(g)
         household.homeless_flag = True

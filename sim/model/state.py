@@ -227,6 +227,19 @@ class State:
                     reapply(household, until - now)
         heapq.heappush(self.outside[g], (until, persons))
 
+    def household_outside(self, household: Household, until: float | None = None) -> None:
+        """The household is homeless outside the list (as :meth:`homeless_outside`, with
+        its persons, its key draw and its own count of times outside)."""
+        self.homeless_outside(
+            household.g,
+            household.u_key,
+            household.outside,
+            until=until,
+            persons=household.persons,
+            household=household,
+        )
+        household.outside += 1
+
     def outside_count(self, g: int) -> int:
         """The homeless outside the list now (those no longer counted are dropped)."""
         heap = self.outside[g]

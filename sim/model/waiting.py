@@ -222,14 +222,7 @@ class WaitingLists:
         state = self.state
         self.withdrawals.count_group(household.g)
         if household.homeless_flag:
-            state.homeless_outside(
-                household.g,
-                household.u_key,
-                household.outside,
-                persons=household.persons,
-                household=household,
-            )
-            household.outside += 1
+            state.household_outside(household)
         state.leave(household, "withdrawn")
 
     def fits(self, household: Household, dwelling: Dwelling) -> bool:
