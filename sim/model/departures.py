@@ -151,17 +151,22 @@ class Departures:
         seniority = self.engine.now if place is ForcedMoverPlace.new_date else household.seniority
         self.lists.enter(household, seniority)
 
-    def breakdown(self, household: Household) -> None:
-        state = self.state
-        dwelling = household.dwelling
-        assert dwelling is not None
-        self.breakdowns.count(household, dwelling)
+    def move_out(self, household: Household) -> None:
+        """The tenancy is over: the household leaves any list it waits on (a transfer),
+        gives up its dwelling and its follow-up, and its timers go stale."""
         if household.on_list:
             self.lists.leave(household)
             household.transfer = False
         self.vacate(household)
         self.followup_released(household)
         household.epoch += 1
+
+    def breakdown(self, household: Household) -> None:
+        state = self.state
+        dwelling = household.dwelling
+        assert dwelling is not None
+        self.breakdowns.count(household, dwelling)
+        self.move_out(household)
         # breakdown j uses decision j; the clock of breakdown j + 1 starts full
         occurrence = household.breakdowns
         household.breakdowns += 1
@@ -192,12 +197,7 @@ class Departures:
         self.exits_other.count(household, dwelling)
         state.recorder.flow("reentries").count(household, dwelling)
         state.note_move(household, dwelling, "reentry")
-        if household.on_list:
-            self.lists.leave(household)
-            household.transfer = False
-        self.vacate(household)
-        self.followup_released(household)
-        household.epoch += 1
+        self.move_out(household)
         household.homeless_flag = True
         now = self.engine.now
         delay = grp.reenter_delay * unit_exponential(household.hashed(REENTER_DELAY, occurrence))
@@ -220,10 +220,5 @@ class Departures:
         dwelling = household.dwelling
         assert dwelling is not None
         state.recorder.flow(metric).count(household, dwelling)
-        if household.on_list:
-            self.lists.leave(household)
-            household.transfer = False
-        self.vacate(household)
-        self.followup_released(household)
-        household.epoch += 1
+        self.move_out(household)
         state.leave(household, destination)
