@@ -114,3 +114,22 @@ def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, flo
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return max(0.0, min(centre - half, p)), min(1.0, max(centre + half, p))
+
+
+def weighted_quantiles(
+    values: np.ndarray, weights: np.ndarray, levels: tuple[float, ...]
+) -> list[float]:
+    """Quantiles of weighted draws (a posterior's particles): the inverse of the weighted
+    empirical distribution function, each weight's mass centred on its value."""
+    order = np.argsort(values)
+    sorted_values = np.asarray(values, dtype=float)[order]
+    mass = np.asarray(weights, dtype=float)[order]
+    cumulative = (np.cumsum(mass) - 0.5 * mass) / mass.sum()
+    return [float(np.interp(level, cumulative, sorted_values)) for level in levels]
+
+
+def weighted_moments(values: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
+    """Mean and variance of weighted draws (weights need not sum to 1)."""
+    w = np.asarray(weights, dtype=float) / np.sum(weights)
+    mean = float(np.sum(w * values))
+    return mean, float(np.sum(w * (np.asarray(values, dtype=float) - mean) ** 2))

@@ -22,7 +22,7 @@ from sim.runner.pool import Jobs
 
 if TYPE_CHECKING:  # the calibration package is imported when it is used
     from sim.calibration import Calibration, CalibrationResult
-    from sim.calibration.result import Trial
+    from sim.calibration.abc_result import AbcResult
 
 
 SENSITIVITY_OPTIONS: tuple[str, ...] = ("vary", "from_assumptions", "relative", "method")
@@ -176,31 +176,44 @@ def calibrate(
     holdout: Iterable[int] = (),
     overrides: Iterable[str] = (),
     jobs: Jobs = 1,
-    on_progress: Callable[[Trial, Trial], None] | None = None,
+    on_progress: Callable[..., None] | None = None,
     out: str | Path | None = None,
     force: bool = False,
     scenario_out: str | Path | None = None,
     command: Sequence[str] | None = None,
-) -> CalibrationResult:
+    method: str | None = None,
+    resume: str | Path | None = None,
+) -> CalibrationResult | AbcResult:
     """Fit a scenario's parameters to reported counts (``sim calibrate``).
 
     ``spec`` is a calibration spec file (or one loaded with
     :func:`sim.calibration.load_calibration`); ``budget``, ``search_seed`` (the seed of
-    the search, not of the simulations), ``holdout`` years and ``overrides`` of spec keys
-    replace the spec's own (only with a file). ``on_progress(trial, best)`` is called
-    after each evaluation. With ``scenario_out`` the calibrated scenario (extending the
-    base) is written there (an existing one is replaced only with ``force``, and only if
-    it is such a scenario); both are checked before calibrating.
+    the search, not of the simulations), ``holdout`` years, ``method`` (``optimise`` or
+    ``abc``) and ``overrides`` of spec keys replace the spec's own (only with a file).
+    ``on_progress(trial, best)`` is called after each evaluation of the optimiser,
+    ``on_progress(generation, candidates)`` after each generation of ``abc``. With
+    ``scenario_out`` the calibrated scenario (extending the base) is written there (an
+    existing one is replaced only with ``force``, and only if it is such a scenario);
+    both are checked before calibrating. ``resume``: the result folder of an earlier
+    ``abc`` fit of the same spec, continued for the spec's remaining generations.
     """
     from sim.calibration import calibrate as fit
     from sim.calibration import check_overlay, input_files, load_calibration, write_overlay
 
     if isinstance(spec, str | Path):
         held = tuple(holdout)
-        spec = load_calibration(spec, budget, search_seed, held or None, overrides)
+        spec = load_calibration(spec, budget, search_seed, held or None, overrides, method)
     _check(out, force, *input_files(spec))
     if scenario_out is not None:
         check_overlay(scenario_out, force, spec)
+    if spec.spec.method == "abc":
+        from sim.calibration.abc_result import calibrate_abc, write_abc_overlay
+
+        bayes = calibrate_abc(spec, jobs, on_progress, resume)
+        _written(bayes, out, force, command)
+        if scenario_out is not None:
+            write_abc_overlay(bayes, scenario_out, out, command=command, force=force)
+        return bayes
     result = fit(spec, jobs, on_progress)
     _written(result, out, force, command)
     if scenario_out is not None:

@@ -12,7 +12,7 @@ import difflib
 import math
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pandas as pd
 from pydantic import (
@@ -25,10 +25,12 @@ from pydantic import (
     model_validator,
 )
 
+from sim.calibration.priors import BoundedPrior, Prior
 from sim.calibration.targets import CalibrationInputError, load_targets
 from sim.config.errors import Problem, single
 from sim.config.loader import _display, apply_overrides, merge_scenario, read_yaml, validate_data
 from sim.config.option_limits import (
+    MAX_ABC_RUNS,
     MAX_BUDGET,
     MAX_CALIBRATION_REPLICATIONS,
     MAX_CALIBRATION_RUNS,
@@ -74,6 +76,7 @@ class Parameter(BaseModel):
     high: float
     guess: float
     log: bool = False
+    prior: Prior | None = None  # --method abc; default uniform (log-uniform with log)
 
     @model_validator(mode="after")
     def _bounds(self) -> Parameter:
@@ -83,7 +86,17 @@ class Parameter(BaseModel):
             raise ValueError(f"guess {self.guess:g} must lie in [{self.low:g}, {self.high:g}]")
         if self.log and self.low <= 0:
             raise ValueError("a log-scale parameter needs low > 0")
+        self.bounded_prior()  # a prior with no weight on the bounds is an error here
         return self
+
+    def prior_or_default(self) -> Prior:
+        if self.prior is not None:
+            return self.prior
+        return Prior(kind="log-uniform" if self.log else "uniform")
+
+    def bounded_prior(self) -> BoundedPrior:
+        """The prior cut to the bounds (see :mod:`sim.calibration.priors`)."""
+        return BoundedPrior(self.prior_or_default(), self.low, self.high)
 
     def to_unit(self, value: float) -> float:
         """Map a value in [low, high] to [0, 1] (on the log scale if ``log``)."""
@@ -109,6 +122,38 @@ class Optimiser(BaseModel):
     initial: Budget | None = None  # design size; default: a third of the budget
 
 
+PositiveCount = Annotated[int, BeforeValidator(integral), Strict(), Field(ge=1)]
+
+
+class Discrepancy(BaseModel):
+    """The model-discrepancy term of a Bayesian fit: how far a reported figure may lie from
+    what the model can reach, besides chance (a standard deviation per target)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    share: float = Field(default=0.1, ge=0, le=10)  # of the observed value or the range's middle
+    minimum: float = Field(default=1.0, ge=0)  # for counts (households, persons, units)
+    targets: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)  # by target id
+
+
+class Abc(BaseModel):
+    """Settings of ``--method abc`` (sequential Monte Carlo with pyabc)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    population: Annotated[int, BeforeValidator(integral), Strict(), Field(ge=10, le=10_000)] = 200
+    generations: Annotated[int, BeforeValidator(integral), Strict(), Field(ge=1, le=100)] = 8
+    replications: Annotated[
+        int, BeforeValidator(integral), Strict(), Field(ge=2, le=MAX_CALIBRATION_REPLICATIONS)
+    ] = 4
+    min_acceptance_rate: float = Field(default=0.002, ge=0, lt=1)
+    max_simulations: PositiveCount = 50_000  # particles evaluated, at most
+    predictive_draws: Annotated[
+        int, BeforeValidator(integral), Strict(), Field(ge=10, le=10_000)
+    ] = 200
+    discrepancy: Discrepancy = Field(default_factory=Discrepancy)
+
+
 class Spec(BaseModel):
     """A calibration spec (paths resolved relative to the spec file)."""
 
@@ -125,6 +170,8 @@ class Spec(BaseModel):
     holdout_years: tuple[Year, ...] = ()
     fit_replications: FitReplications = 30
     profile: bool = True  # evaluate a profile of each parameter around the best
+    method: Literal["optimise", "abc"] = "optimise"
+    abc: Abc = Field(default_factory=Abc)
 
     def evaluations(self) -> int:
         """Evaluations at most: the budget and the profile's."""
@@ -152,6 +199,7 @@ def load_calibration(
     seed: int | None = None,
     holdout_years: tuple[int, ...] | None = None,
     overrides: Iterable[str] = (),
+    method: str | None = None,
 ) -> Calibration:
     """Load and validate a spec, its base scenario and its targets.
 
@@ -173,6 +221,8 @@ def load_calibration(
         data["seed"] = seed
     if holdout_years is not None:
         data["holdout_years"] = list(holdout_years)
+    if method is not None:
+        data["method"] = method
     try:
         spec = Spec.model_validate(data)
     except ValidationError as error:
@@ -180,7 +230,18 @@ def load_calibration(
             [_spec_problem(item, shown) for item in error.errors()]
         ) from None
     runs = spec.evaluations() * spec.replications
-    if runs > MAX_CALIBRATION_RUNS:
+    if spec.method == "abc":
+        runs = spec.abc.max_simulations * spec.abc.replications
+        if runs > MAX_ABC_RUNS:
+            raise single(
+                shown,
+                "abc.max_simulations",
+                f"{spec.abc.max_simulations:,} particles of {spec.abc.replications:,} "
+                f"replications are {runs:,} replications; at most {MAX_ABC_RUNS:,} are "
+                "allowed: lower abc.max_simulations or abc.replications",
+                CalibrationInputError,
+            )
+    elif runs > MAX_CALIBRATION_RUNS:
         raise single(
             shown,
             "budget",
@@ -233,15 +294,7 @@ def _spec_problem(item: Any, file: str) -> Problem:
     loc = [str(part) for part in item.get("loc", ())]
     key = ".".join(loc)
     if item.get("type") == "extra_forbidden":
-        valid = (
-            list(Spec.model_fields)
-            if len(loc) == 1
-            else (
-                list(Parameter.model_fields)
-                if loc and loc[0] == "parameters"
-                else list(Optimiser.model_fields)
-            )
-        )
+        valid = list(_model_at(loc[:-1]).model_fields)
         guess = difflib.get_close_matches(loc[-1], valid, n=1)
         hint = f"; did you mean {guess[0]!r}?" if guess else "."
         return Problem(
@@ -250,6 +303,17 @@ def _spec_problem(item: Any, file: str) -> Problem:
     if item.get("type") == "missing":
         return Problem(file, key, "is required but missing")
     return Problem(file, key, str(item.get("msg", "is invalid")).removeprefix("Value error, "))
+
+
+def _model_at(loc: list[str]) -> type[BaseModel]:
+    """The spec model that holds the key at ``loc`` (for the valid keys of an error)."""
+    if not loc:
+        return Spec
+    if loc[0] == "parameters":
+        return Prior if len(loc) >= 3 and loc[2] == "prior" else Parameter
+    if loc[0] == "abc":
+        return Discrepancy if len(loc) >= 2 and loc[1] == "discrepancy" else Abc
+    return Optimiser
 
 
 def _check_parameter(

@@ -18,6 +18,7 @@ from sim.cli.common import (
 )
 from sim.cli.report import report_options
 from sim.cli.skeleton import Options, Plan, perform, shared_options
+from sim.config.errors import InputError, Problem
 from sim.config.option_limits import MAX_BUDGET, MAX_CALIBRATION_RUNS
 
 if TYPE_CHECKING:
@@ -48,6 +49,19 @@ if TYPE_CHECKING:
     metavar="YEAR",
     help="Fit without this year's targets and predict them (repeatable).",
 )
+@click.option(
+    "--method",
+    type=click.Choice(["optimise", "abc"]),
+    help="optimise: the best point (Sobol design, then Nelder-Mead); abc: a posterior by "
+    "approximate Bayesian computation (pyabc, the calibration extra). Default: the "
+    "spec's method, else optimise.",
+)
+@click.option(
+    "--resume",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="With --method abc: continue the fit kept in this earlier result folder "
+    "(its history.db) for the spec's remaining generations.",
+)
 @out_option("calibrate-")
 @set_option("Override a spec key, repeatable. Example: --set replications=4")
 @click.option(
@@ -71,6 +85,8 @@ def calibrate(
     budget: int | None,
     seed: int | None,
     holdout: tuple[int, ...],
+    method: str | None,
+    resume: Path | None,
     overrides: tuple[str, ...],
     scenario_out: Path | None,
     options: Options,
@@ -81,20 +97,43 @@ def calibrate(
     Example:
       sim calibrate calibration/lorenskog.yaml --jobs 2
       sim calibrate calibration/asker.yaml --holdout 2010 --budget 60
+      sim calibrate calibration/lorenskog.yaml --method abc --jobs 2
     """
     from sim.calibration import check_overlay, input_files, load_calibration
 
     def shown(trial: Trial, best: Trial) -> str:
         return f"best loss {best.loss:.4g}"
 
+    def generation(number: int, candidates: int) -> str:
+        return f"generation {number}: {candidates:,} candidates"
+
     def load() -> Plan:
-        loaded = load_calibration(spec, budget, seed, holdout or None, overrides)
+        loaded = load_calibration(spec, budget, seed, holdout or None, overrides, method)
+        if resume is not None and loaded.spec.method != "abc":
+            raise InputError(
+                [Problem(str(spec), "--resume", "continues a fit of --method abc only")]
+            )
 
         def check() -> None:
             if scenario_out is not None:
                 check_overlay(scenario_out, options.force, loaded)
 
         name = f"calibrate-{loaded.spec.name}"
+        if loaded.spec.method == "abc":
+            from sim.calibration.abc import require_pyabc
+
+            require_pyabc(str(spec))
+            steps = loaded.spec.abc.generations + 1  # and the first sample from the prior
+            return Plan(
+                loaded,
+                name,
+                input_files(loaded),
+                steps,
+                "generations",
+                show=generation,
+                always=True,
+                check=check,
+            )
         steps = loaded.spec.budget
         return Plan(
             loaded,
@@ -110,5 +149,7 @@ def calibrate(
     perform(
         options,
         load,
-        lambda loaded, **call: api.calibrate(loaded, scenario_out=scenario_out, **call),
+        lambda loaded, **call: api.calibrate(
+            loaded, scenario_out=scenario_out, resume=resume, **call
+        ),
     )

@@ -35,6 +35,8 @@ MAX_CALIBRATION_RUNS = 100_000
 """Most replications a calibration runs in all: (budget + profile evaluations) ×
 replications, as many as the largest ``sim run``; the fit check's ``fit_replications``
 has the limit of a scenario's replications."""
+MAX_ABC_RUNS = 2_000_000
+"""Replications a Bayesian fit (``--method abc``) may run at most."""
 MAX_PARAMETERS = 100
 """Most fitted parameters of a calibration."""
 MAX_TARGET_WEIGHT = 1e6
