@@ -21,7 +21,8 @@ from sim.analysis.figures import new_figure, say
 from sim.analysis.labels import check_metrics, label, unit
 from sim.analysis.output import atomic_folder, write_resolved
 from sim.analysis.provenance import Input, write_manifest
-from sim.analysis.statistics import paired_interval, welch_interval
+from sim.analysis.statistics import paired_interval, parameter_share, welch_interval
+from sim.analysis.tables import SHARE, per_draw, share_cell
 from sim.config.errors import InputError, Problem
 from sim.config.loader import ScenarioSource, option_overrides, scenario_from
 from sim.config.option_limits import check_points
@@ -76,9 +77,15 @@ def per_replication(yearly: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
 
 
 def compare_tables(
-    base: pd.DataFrame, alternatives: dict[str, pd.DataFrame], metrics: list[str]
+    base: pd.DataFrame,
+    alternatives: dict[str, pd.DataFrame],
+    metrics: list[str],
+    draws: int | None = None,
 ) -> pd.DataFrame:
-    """The comparison table: one row per alternative, metric and year (and ``all``)."""
+    """The comparison table: one row per alternative, metric and year (and ``all``).
+
+    Over a posterior whose draws ``draws`` replications share, ``parameter_share`` is the
+    share of the paired differences' variance that comes from the parameters."""
     base_wide = per_replication(base, metrics)
     rows = []
     for name, yearly in alternatives.items():
@@ -115,7 +122,9 @@ def compare_tables(
                     "n": len(pair),
                 }
             )
-    table = pd.DataFrame(rows, columns=COLUMNS)
+            if draws is not None:
+                rows[-1][SHARE] = parameter_share(a - b, draws, pair.index.to_numpy())
+    table = pd.DataFrame(rows, columns=COLUMNS if draws is None else [*COLUMNS, SHARE])
     table["year"] = table["year"].astype(str)
     return table
 
@@ -167,6 +176,13 @@ def terminal_table(table: pd.DataFrame, base_name: str) -> str:
         "difference [95 % CI]",
         "paired/unpaired width",
     ]
+    split = SHARE in table.columns
+    if split:
+        header.append("from parameters")
+        lines[0] += (
+            "; over chance and the posterior of the parameters, from parameters: the share "
+            "of the difference's variance that their uncertainty makes"
+        )
     body = []
     for row in horizon.itertuples():
         digits = 2 if max(abs(row.base_mean), abs(row.alternative_mean)) < 10 else 0
@@ -181,6 +197,7 @@ def terminal_table(table: pd.DataFrame, base_name: str) -> str:
                 if not math.isnan(row.ci_low)
                 else f"{row.difference:+,.{digits}f}",
                 f"{row.width_ratio:.2f}" if not math.isnan(row.width_ratio) else "–",
+                *([share_cell(getattr(row, SHARE))] if split else []),
             ]
         )
     widths = [max(len(str(r[i])) for r in [header, *body]) for i in range(len(header))]
@@ -218,11 +235,11 @@ class Comparison:
 
 
 def load_alternatives(
-    base: Scenario, alternatives: Sequence[ScenarioSource]
+    base: Scenario, alternatives: Sequence[ScenarioSource], overrides: Sequence[str] = ()
 ) -> tuple[dict[str, Scenario], dict[str, Path | None]]:
-    """The alternatives with the base's seed and replications, by unique name, and their
-    files; an input error unless every one has the base's years."""
-    shared = [f"seed={base.seed}", f"replications={base.replications}"]
+    """The alternatives with ``overrides`` and the base's seed and replications, by
+    unique name, and their files; an input error unless every one has the base's years."""
+    shared = [*overrides, f"seed={base.seed}", f"replications={base.replications}"]
     scenarios: dict[str, Scenario] = {}
     files: dict[str, Path | None] = {}
     problems = []
@@ -255,13 +272,17 @@ def compare(
     jobs: Jobs = 1,
     metrics: Sequence[str] | None = None,
     on_replication_done: Callable[[int], None] | None = None,
+    overrides: Sequence[str] = (),
 ) -> Comparison:
     """Run base and alternatives with the base's seed and replications; compare them.
 
-    ``metrics`` are totals over groups and categories (default :data:`DEFAULT_METRICS`).
-    Every input is checked before the first replication runs.
+    ``metrics`` are totals over groups and categories (default :data:`DEFAULT_METRICS`);
+    ``overrides`` (``KEY=VALUE``) apply to every scenario. Every input is checked before
+    the first replication runs.
     """
-    base_scenario, base_file = scenario_from(base, option_overrides((), None, None, replications))
+    overrides = list(overrides)
+    extra = option_overrides(overrides, None, None, replications)
+    base_scenario, base_file = scenario_from(base, extra)
     chosen = check_metrics(list(metrics) if metrics is not None else DEFAULT_METRICS)
     check_points(
         1 + len(alternatives),
@@ -270,13 +291,14 @@ def compare(
         "the base and the alternatives",
         "scenarios",
     )
-    scenarios, files = load_alternatives(base_scenario, alternatives)
+    scenarios, files = load_alternatives(base_scenario, alternatives, overrides)
     base_run = run_scenario(base_scenario, None, jobs, False, on_replication_done)
     runs = {
         name: run_scenario(scenario, None, jobs, False, on_replication_done)
         for name, scenario in scenarios.items()
     }
-    table = compare_tables(base_run.yearly, {n: r.yearly for n, r in runs.items()}, chosen)
+    alternative_rows = {n: r.yearly for n, r in runs.items()}
+    table = compare_tables(base_run.yearly, alternative_rows, chosen, per_draw(base_scenario))
     return Comparison(base_run, runs, chosen, table, base_file, files)
 
 

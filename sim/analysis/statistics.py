@@ -3,7 +3,9 @@
 Every table of the analysis layer reports a mean over independent replications with its
 t-interval (``summary.csv``, ``sweep.csv``, ``tradeoff.csv``, ``size.csv``), paired and
 Welch intervals of differences (``comparison.csv``) or a Wilson interval of a share of
-replications (``size.csv``); they all come from here.
+replications (``size.csv``); they all come from here. So does the split of a variance
+over a posterior into chance and the parameters (:func:`parameter_shares`,
+``parameter_share`` in those tables when a scenario runs over a posterior).
 
 >>> mean_interval([1.0, 2.0, 3.0])          # mean 2, half-width t(0.975; 2) · 1 / √3
 (2.0, -0.484137711750..., 4.484137711750...)
@@ -18,6 +20,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 Z_95 = 1.959964
@@ -114,3 +117,49 @@ def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, flo
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return max(0.0, min(centre - half, p)), min(1.0, max(centre + half, p))
+
+
+def parameter_share(
+    values: Sequence[float] | np.ndarray,
+    per_draw: int,
+    replications: Sequence[int] | np.ndarray | None = None,
+) -> float:
+    """The share of the variance of ``values`` that comes from the parameters, by the law
+    of total variance, where replications come in blocks of ``per_draw`` that share one
+    draw of the parameters (value ``i`` is replication ``i``'s).
+
+    ``Var(Y) = E[Var(Y | θ)] + Var(E[Y | θ])``: the mean of the variances within the
+    blocks estimates the first part (chance), the rest of the total variance is the
+    parameters'. The share is ``max(0, total − within) / total``; NaN without spread, or
+    without a block of two values. Missing values are left out. ``replications`` numbers
+    the values (default 0, 1, ...): replication ``r`` is in block ``r // per_draw``.
+
+    >>> parameter_share([1.0, 1.0, 5.0, 5.0], 2), parameter_share([1.0, 5.0, 1.0, 5.0], 2)
+    (1.0, 0.0)
+    """
+    array = np.asarray(values, dtype=float)
+    numbers = np.arange(len(array)) if replications is None else np.asarray(replications)
+    frame = pd.DataFrame({"key": 0, "replication": numbers, "value": array})
+    return float(parameter_shares(frame, ["key"], per_draw).iloc[0])
+
+
+def parameter_shares(frame: pd.DataFrame, keys: list[str], per_draw: int) -> pd.Series:
+    """:func:`parameter_share` of the ``value`` column of ``frame`` for each group of
+    ``keys`` (sorted, as the index), with blocks of ``per_draw`` by its ``replication``
+    column. The one place the split of the variance is computed."""
+    data = frame.dropna(subset=["value"])
+    block = data["replication"].to_numpy() // per_draw
+    total = data.groupby(keys, sort=True)["value"].var(ddof=1)
+    within = (
+        data.assign(_block=block)
+        .groupby([*keys, "_block"], sort=True)["value"]
+        .var(ddof=1)
+        .groupby(level=list(range(len(keys))))
+        .mean()  # blocks of one value (NaN) are left out
+    )
+    if len(keys) == 1:
+        within.index.name = keys[0]
+    within = within.reindex(total.index)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = (total - within).clip(lower=0.0) / total
+    return share.where(total > 0).rename("parameter_share")

@@ -11,6 +11,7 @@ from sim.analysis.output import CSV_MAX_ROWS, yearly_csv_wanted
 from sim.cli.common import (
     FORCE_OPTION,
     JOBS_OPTION,
+    POSTERIOR_OPTION,
     SCHEDULER_OPTION,
     handle_errors,
     out_option,
@@ -19,7 +20,7 @@ from sim.cli.common import (
 )
 from sim.cli.report import report_options
 from sim.cli.skeleton import Options, Plan, perform, shared_options
-from sim.config.loader import option_overrides
+from sim.config.loader import option_overrides, posterior_setting
 
 
 @click.command()
@@ -44,6 +45,7 @@ from sim.config.loader import option_overrides
 @SCHEDULER_OPTION
 @out_option("")
 @set_option("Override a scenario key, repeatable. Example: --set policy.renewal=strict")
+@POSTERIOR_OPTION
 @click.option(
     "--households",
     is_flag=True,
@@ -75,6 +77,7 @@ def run(
     seed: int | None,
     years: int | None,
     overrides: tuple[str, ...],
+    posterior: str | None,
     households: bool,
     yearly_csv: bool | None,
     keep_yearly: bool,
@@ -88,7 +91,7 @@ def run(
       sim run scenarios/lorenskog.yaml --set policy.renewal=always --out results/always
       sim run scenarios/flexbo.yaml --report --lang nb
     """
-    extra = option_overrides(overrides, seed, years, replications)
+    extra = option_overrides(overrides, seed, years, replications) + posterior_setting(posterior)
 
     def note(results: api.Results) -> str | None:
         rows = results.streamed or 0

@@ -10,6 +10,7 @@ from sim import api
 from sim.cli.common import (
     FORCE_OPTION,
     JOBS_OPTION,
+    POSTERIOR_OPTION,
     SCHEDULER_OPTION,
     handle_errors,
     out_option,
@@ -18,7 +19,7 @@ from sim.cli.common import (
 )
 from sim.cli.report import report_options
 from sim.cli.skeleton import Options, Plan, perform, shared_options
-from sim.config.loader import option_overrides
+from sim.config.loader import option_overrides, posterior_setting
 from sim.config.types import MAX_UNITS
 
 
@@ -69,6 +70,7 @@ from sim.config.types import MAX_UNITS
 @JOBS_OPTION
 @SCHEDULER_OPTION
 @set_option("Override a scenario key, repeatable.")
+@POSTERIOR_OPTION
 @out_option("size-")
 @report_options
 @FORCE_OPTION
@@ -86,6 +88,7 @@ def size(
     once: bool,
     replications: int | None,
     overrides: tuple[str, ...],
+    posterior: str | None,
     options: Options,
 ) -> None:
     """Units needed per year (or once) in a category to reach a target.
@@ -95,6 +98,8 @@ def size(
       sim size scenarios/asker-calibrated.yaml --category ordinary --from 2012 --to 2015 \\
           --target "wait_years_mean[group=disadvantaged] <= 0.5" --jobs 2
     """
+
+    overrides = (*overrides, *posterior_setting(posterior))
 
     def step(evaluation: api.Evaluation) -> None:
         if not options.quiet:

@@ -282,6 +282,24 @@ def option_overrides(
     return extra
 
 
+NO_POSTERIOR = "none"
+"""``--posterior none``: run at the scenario's own values, without its posterior."""
+
+
+def posterior_setting(posterior: str | Path | None) -> list[str]:
+    """The ``--set`` overrides of ``--posterior FILE`` (a path relative to the working
+    folder) or ``--posterior none``; none without the option.
+
+    >>> posterior_setting(None), posterior_setting("none")
+    ([], ['calibration=null'])
+    """
+    if posterior is None:
+        return []
+    if str(posterior).strip().lower() == NO_POSTERIOR:
+        return ["calibration=null"]
+    return [setting("calibration.posterior", os.path.abspath(posterior))]
+
+
 def merge_scenario(
     path: str | Path, overrides: Iterable[str] = ()
 ) -> tuple[dict[str, Any], Origins]:
