@@ -17,6 +17,11 @@ at least ``confidence`` over replications.
    smallest success. Each candidate starts with ``replications`` replications; while the
    95 % Wilson interval of its success probability still contains ``confidence``, its
    replications are doubled (up to four times), then the point estimate decides.
+
+Over a posterior (``calibration.posterior``) the probability is over chance and the
+parameters' uncertainty together (each block of replications runs with a particle drawn
+from the posterior); the same search at the scenario's own fixed values (chance only)
+is made too and given beside it (:attr:`SizingResult.fixed`).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +49,7 @@ from sim.config.option_limits import MAX_POINT_REPLICATIONS, check_number
 from sim.config.schema import Scenario
 from sim.deprecation import callable_frame
 from sim.runner.pool import Jobs, scheduler_of
+from sim.runner.posterior import without_posterior
 from sim.runner.replications import run_scenario
 
 MAX_DOUBLINGS = 2  # replications grow to at most four times the start
@@ -78,6 +84,7 @@ class Evaluation:
     replications: int
     successes: int
     values: np.ndarray  # per replication: the target metric in the last year checked
+    fixed: bool = False  # of the search at the fixed values beside one over a posterior
 
     @property
     def probability(self) -> float:
@@ -99,6 +106,7 @@ class SizingResult:
     scenario: Scenario | None = None  # the scenario the units are added to
     scenario_file: Path | None = None
     scheduler: str | None = None  # the Dask scheduler it ran on (None: this machine)
+    fixed: SizingResult | None = None  # over a posterior: the search at the fixed values
 
     @property
     def table(self) -> pd.DataFrame:
@@ -141,13 +149,24 @@ class SizingResult:
             f"tenancy {tenancy:.1f} years, {analytic['servers']} units needed, "
             f"{analytic['units_now']} now)"
         ]
+        over = " over chance and the calibration's uncertainty" if self.fixed else ""
         if self.answer is None:
             lines.append(f"simulation: not reached with up to {question.max_units} units {what}")
         else:
             lines.append(
                 f"simulation: {self.answer} units {what} from {question.from_year} "
                 f"(target met in every year from {question.to_year} with probability >= "
-                f"{question.confidence:g}); {self.finished - self.started:.0f} s"
+                f"{question.confidence:g}{over}); {self.finished - self.started:.0f} s"
+            )
+        if self.fixed is not None:
+
+            def shown(answer: int | None) -> str:
+                return f"{answer} units {what}" if answer is not None else "not reached"
+
+            lines.append(
+                f"answer: {shown(self.answer)} (over chance and the calibration's "
+                f"uncertainty); {shown(self.fixed.answer)} at the fixed calibrated values "
+                "(chance only)"
             )
         return "\n".join(lines)
 
@@ -223,6 +242,16 @@ def size(
     result.scheduler = scheduler_of(jobs)
     _search(scenario, question, result, jobs, on_step)
     result.finished = time.time()
+    if scenario.posterior is not None:
+        fixed = without_posterior(scenario)
+        result.fixed = SizingResult(
+            question, result.analytic, replications=replications, scenario=fixed
+        )
+        result.fixed.started = time.time()
+        result.fixed.scheduler = result.scheduler
+        step = None if on_step is None else lambda e: on_step(replace(e, fixed=True))
+        _search(fixed, question, result.fixed, jobs, step)
+        result.fixed.finished = time.time()
     return result
 
 
@@ -299,6 +328,8 @@ def write_sizing(
         (folder / "figures").mkdir()
         size_figure(table, folder / "figures" / "size.png", question, caption)
         table.to_csv(folder / "figures" / "size.csv", index=False)
+        if result.fixed is not None:  # the search at the fixed values, beside
+            result.fixed.candidate_table().to_csv(folder / "size_fixed.csv", index=False)
         if result.answer is not None:
             sized = with_units(scenario, question, result.answer)
             with open(folder / "sized.yaml", "w", encoding="utf-8") as handle:
@@ -332,6 +363,11 @@ def write_sizing(
                 "max_units": question.max_units,
                 "once": question.once,
                 "answer": result.answer,
+                **(
+                    {"answer_fixed": result.fixed.answer, "fixed_file": "size_fixed.csv"}
+                    if result.fixed is not None
+                    else {}
+                ),
                 "analytic": {
                     k: (v if isinstance(v, int | float) and math.isfinite(v) else str(v))
                     for k, v in result.analytic.items()

@@ -110,6 +110,13 @@ def run(
             f"{loaded.name}: {loaded.replications} replications of {span.start}–"
             f"{span.end - 1} after {span.warmup_years:g} warm-up years, seed {loaded.seed}"
         )
+        posterior = loaded.posterior
+        if posterior is not None:
+            heading += (
+                f", over the posterior {posterior.file} ({len(posterior)} particles of "
+                f"{len(posterior.keys)} parameters, {loaded.replications_per_draw} "
+                "replications a draw)"
+            )
         steps = loaded.replications
         return Plan(scenario, loaded.name, [scenario], steps, heading=heading, note=note)
 

@@ -105,7 +105,8 @@ def size(
         if not options.quiet:
             click.echo(
                 f"  {evaluation.units:>4} units: target met in {evaluation.successes}"
-                f" of {evaluation.replications} replications",
+                f" of {evaluation.replications} replications"
+                + (" (at the fixed values)" if evaluation.fixed else ""),
                 err=True,
             )
 

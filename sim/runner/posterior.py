@@ -53,6 +53,15 @@ def particle_scenario(scenario: Scenario, posterior: Posterior, index: int) -> S
         ) from None
 
 
+def without_posterior(scenario: Scenario) -> Scenario:
+    """``scenario`` at its own (fixed) values: its posterior left out."""
+    if scenario.calibration is None:
+        return scenario
+    data = plain_data(scenario)
+    data.pop("calibration", None)
+    return validate_data(data, f"<{scenario.name}>", room=False)
+
+
 MAX_KEPT: Final = 8
 """Scenarios whose particle scenarios this process keeps (the latest ones run)."""
 _KEPT: OrderedDict[int, tuple[Scenario, dict[int, Scenario]]] = OrderedDict()
