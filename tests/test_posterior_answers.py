@@ -341,3 +341,18 @@ def test_a_scenario_without_a_posterior_is_unchanged() -> None:
     assert results.scenario.calibration is None
     with pytest.raises(ScenarioError):
         load_scenario(TINY, ["calibration.posterior=/nowhere/posterior.csv"])
+
+
+def test_particles_at_the_fixed_values_give_the_fixed_tables(tmp_path: Path) -> None:
+    """A posterior whose particles all hold the scenario's own values runs the same
+    simulation, value for value (what benchmarks/posterior_draws.py times)."""
+    lines = ["particle,weight,groups.disadvantaged.applications_per_year,stock.ordinary.units"]
+    lines += [f"{j},0.25,12.0,20" for j in range(4)]
+    (tmp_path / "posterior.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    over = sim.api.run(
+        TINY, replications=6, overrides=[f"calibration.posterior={tmp_path / 'posterior.csv'}"]
+    )
+    fixed = sim.api.run(TINY, replications=6)
+    pd.testing.assert_frame_equal(over.yearly, fixed.yearly)
+    assert "parameter_share" in over.table.columns
+    assert over.table.parameter_share.fillna(0.0).max() <= 1.0
