@@ -356,3 +356,20 @@ def test_particles_at_the_fixed_values_give_the_fixed_tables(tmp_path: Path) -> 
     pd.testing.assert_frame_equal(over.yearly, fixed.yearly)
     assert "parameter_share" in over.table.columns
     assert over.table.parameter_share.fillna(0.0).max() <= 1.0
+
+
+def test_setting_a_parameter_of_the_posterior_is_an_input_error(tmp_path: Path) -> None:
+    """--set or --vary of a key the posterior draws would be silently replaced: refused,
+    with the way out (--posterior none)."""
+    key = "stock.ordinary.turnaround_days"
+    stderr = assert_input_error(invoke("run", BASE, "--set", f"{key}=20", "-r", "2"))
+    assert key in stderr and "--posterior none" in stderr
+    stderr = assert_input_error(
+        invoke("sweep", BASE, "--vary", f"{key}=20,30", "-r", "2", "--out", tmp_path / "s")
+    )
+    assert key in stderr
+    result = invoke(
+        "run", BASE, "--set", f"{key}=20", "--posterior", "none", "-r", "2",
+        "--out", tmp_path / "r", "-q",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output

@@ -317,9 +317,32 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
     >>> scenario.time.start  # doctest: +SKIP
     2008
     """
+    overrides = list(overrides)
     data, origins = merge_scenario(path, overrides)
     data.setdefault("name", Path(path).stem)
-    return validate_data(data, str(path), origins, Path(path).parent)
+    scenario = validate_data(data, str(path), origins, Path(path).parent)
+    check_posterior_overrides(scenario, overrides)
+    return scenario
+
+
+def check_posterior_overrides(scenario: Scenario, overrides: Iterable[str]) -> None:
+    """An input error where an override (``--set``, ``--vary``, a sensitivity factor)
+    sets a parameter of the scenario's posterior: each particle's value would replace it."""
+    posterior = scenario.posterior
+    if posterior is None:
+        return
+    for text in overrides:
+        parts, _ = parse_override(text)
+        key = ".".join(parts)
+        hit = [k for k in posterior.keys if k == key or k.startswith(f"{key}.")]
+        if hit:
+            raise single(
+                f"--set {brief_text(text)}",
+                key,
+                f"sets {hit[0]!r}, a parameter of the posterior {posterior.file}: the value "
+                "of each drawn particle would replace it; run with --posterior none (or "
+                "without calibration.posterior) to set it",
+            )
 
 
 def validate_data(
@@ -439,5 +462,7 @@ def scenario_from(
         if not overrides:
             return source, None
         data = apply_overrides(plain_data(source), overrides, {})
-        return validate_data(data, f"<{source.name}>"), None
+        scenario = validate_data(data, f"<{source.name}>")
+        check_posterior_overrides(scenario, overrides)
+        return scenario, None
     return load_scenario(source, overrides), Path(source)
