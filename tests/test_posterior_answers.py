@@ -373,3 +373,24 @@ def test_setting_a_parameter_of_the_posterior_is_an_input_error(tmp_path: Path) 
         "--out", tmp_path / "r", "-q",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
+
+
+def test_the_report_shows_the_split(tmp_path: Path) -> None:
+    folder = tmp_path / "r"
+    result = invoke("run", BASE, "-r", "4", "--out", folder, "-q", "--report", "--format", "html")
+    assert result.exit_code == 0, result.output
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert "From parameters (share of the variance)" in page
+
+
+def test_the_app_runs_a_scenario_over_its_posterior() -> None:
+    """The app loads scenario files, so a scenario's posterior just works there: its run
+    differs from the plain scenario's and its measures have the split."""
+    from sim.app.runs import Runner
+
+    runner = Runner(jobs=1)
+    over = runner.point(load_scenario(BASE), "over", (), 4)
+    plain = runner.point(load_scenario(TINY), "plain", (), 4)
+    assert "first_housed_per_100_units_parameter_share" in over.measures
+    assert over.measures["wait_years_mean"] != plain.measures["wait_years_mean"]
+    assert math.isnan(parameter_share([math.nan, math.nan], 2))

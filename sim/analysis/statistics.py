@@ -140,7 +140,8 @@ def parameter_share(
     array = np.asarray(values, dtype=float)
     numbers = np.arange(len(array)) if replications is None else np.asarray(replications)
     frame = pd.DataFrame({"key": 0, "replication": numbers, "value": array})
-    return float(parameter_shares(frame, ["key"], per_draw).iloc[0])
+    shares = parameter_shares(frame, ["key"], per_draw)
+    return float(shares.iloc[0]) if len(shares) else math.nan
 
 
 def parameter_shares(frame: pd.DataFrame, keys: list[str], per_draw: int) -> pd.Series:

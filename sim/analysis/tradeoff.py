@@ -147,8 +147,8 @@ def tradeoff_table(runs: list[GridRun]) -> pd.DataFrame:
             row.update({name: mean, f"{name}_ci_low": low, f"{name}_ci_high": high})
             if draws is not None:
                 values = np.asarray(series, dtype=float)
-                share = parameter_share(values, draws, series.index.to_numpy(dtype=int))
-                row[f"{name}_{SHARE}"] = share if len(values) else math.nan
+                numbers = series.index.to_numpy(dtype=int)
+                row[f"{name}_{SHARE}"] = parameter_share(values, draws, numbers)
         rows.append(row)
     return pd.DataFrame(rows)
 
