@@ -97,8 +97,9 @@ def compare_tables(
                 [base_wide[column], alt_wide[column]], axis=1, keys=["base", "alt"]
             ).dropna()
             b, a = pair["base"].to_numpy(), pair["alt"].to_numpy()
-            difference, low, high = paired_interval(b, a)
-            unpaired_low, unpaired_high = welch_interval(b, a)
+            numbers = pair.index.to_numpy()
+            difference, low, high = paired_interval(b, a, 0.95, draws, numbers)
+            unpaired_low, unpaired_high = welch_interval(b, a, 0.95, draws, numbers)
             paired_width = high - low
             unpaired_width = unpaired_high - unpaired_low
             ratio = (
@@ -123,7 +124,7 @@ def compare_tables(
                 }
             )
             if draws is not None:
-                rows[-1][SHARE] = parameter_share(a - b, draws, pair.index.to_numpy())
+                rows[-1][SHARE] = parameter_share(a - b, draws, numbers)
     table = pd.DataFrame(rows, columns=COLUMNS if draws is None else [*COLUMNS, SHARE])
     table["year"] = table["year"].astype(str)
     return table

@@ -43,53 +43,114 @@ def t_half_width(sd: ArrayOrFloat, n: ArrayOrFloat, confidence: float = 0.95) ->
     return result if result.ndim else float(result)  # type: ignore[return-value]
 
 
+Numbers = Sequence[int] | np.ndarray | None
+"""The replication numbers of a sequence of values (``None``: 0, 1, 2, ...)."""
+
+
 def mean_interval(
-    values: Sequence[float] | np.ndarray, confidence: float = 0.95
+    values: Sequence[float] | np.ndarray,
+    confidence: float = 0.95,
+    per_draw: int | None = None,
+    replications: Numbers = None,
 ) -> tuple[float, float, float]:
     """Mean of ``values`` with the ends of its t-interval: ``(mean, low, high)``.
 
     Missing values (NaN) are left out. With no value every part is NaN; with one value
-    the ends are NaN.
+    the ends are NaN. Over a posterior, replications in a block of ``per_draw`` share
+    their parameters and are not independent: the interval is then the t-interval of
+    the block means (:func:`block_means`), centred on the mean of ``values``.
+
+    >>> mean_interval([1.0, 1.0, 5.0, 5.0, 3.0, 3.0], per_draw=2) == mean_interval([1, 5, 3])
+    True
     """
     array = np.asarray(values, dtype=float)
+    spread = array if per_draw is None else block_means(array, per_draw, replications)
     array = array[~np.isnan(array)]
+    spread = spread[~np.isnan(spread)]
     if array.size == 0:
         return math.nan, math.nan, math.nan
     mean = float(array.mean())
-    if array.size < 2:
+    if spread.size < 2:
         return mean, math.nan, math.nan
-    half = t_half_width(float(array.std(ddof=1)), float(array.size), confidence)
+    half = t_half_width(float(spread.std(ddof=1)), float(spread.size), confidence)
     return mean, mean - half, mean + half
+
+
+def block_means(
+    values: Sequence[float] | np.ndarray, per_draw: int, replications: Numbers = None
+) -> np.ndarray:
+    """The mean of each block of ``per_draw`` replications (replication ``r`` is in block
+    ``r // per_draw``) that has a value, in block order; missing values are left out.
+
+    >>> block_means([1.0, 3.0, 5.0, float("nan"), float("nan"), float("nan")], 2).tolist()
+    [2.0, 5.0]
+    """
+    array = np.asarray(values, dtype=float)
+    numbers = np.arange(len(array)) if replications is None else np.asarray(replications)
+    kept = ~np.isnan(array)
+    _, inverse = np.unique(numbers[kept] // per_draw, return_inverse=True)
+    sums = np.bincount(inverse, weights=array[kept])
+    counts = np.bincount(inverse)
+    return np.asarray(sums / np.maximum(counts, 1), dtype=float)
+
+
+def block_half_widths(
+    frame: pd.DataFrame, keys: list[str], per_draw: int, confidence: float = 0.95
+) -> pd.Series:
+    """The half-widths :func:`mean_interval` gives over a posterior, for each group of
+    ``keys`` of ``frame`` (its ``replication`` and ``value`` columns): the t-interval
+    of the block means."""
+    data = frame.dropna(subset=["value"])
+    block = data["replication"].to_numpy() // per_draw
+    means = data.assign(_block=block).groupby([*keys, "_block"], sort=True)["value"].mean()
+    levels = list(range(len(keys)))
+    spread = means.groupby(level=levels).agg(["std", "count"])
+    if len(keys) == 1:
+        spread.index.name = keys[0]
+    half = t_half_width(
+        spread["std"].fillna(0.0).to_numpy(dtype=float),
+        spread["count"].to_numpy(dtype=float),
+        confidence,
+    )
+    return pd.Series(half, index=spread.index)
 
 
 def paired_interval(
     base: Sequence[float] | np.ndarray,
     alternative: Sequence[float] | np.ndarray,
     confidence: float = 0.95,
+    per_draw: int | None = None,
+    replications: Numbers = None,
 ) -> tuple[float, float, float]:
     """Mean difference ``alternative − base`` of paired values, with its t-interval.
 
     Element ``i`` of both samples belongs together (the same replication, hence the same
     random numbers), so the interval is the t-interval of the differences:
-    ``(mean difference, low, high)``. Pairs with a missing value are left out.
+    ``(mean difference, low, high)``. Pairs with a missing value are left out. Over a
+    posterior (``per_draw``), the interval of the differences' block means.
     """
     differences = np.asarray(alternative, dtype=float) - np.asarray(base, dtype=float)
-    return mean_interval(differences, confidence)
+    return mean_interval(differences, confidence, per_draw, replications)
 
 
 def welch_interval(
     base: Sequence[float] | np.ndarray,
     alternative: Sequence[float] | np.ndarray,
     confidence: float = 0.95,
+    per_draw: int | None = None,
+    replications: Numbers = None,
 ) -> tuple[float, float]:
     """Welch's t-interval ``(low, high)`` of ``mean(alternative) − mean(base)``.
 
     For two independent samples with possibly different variances; the degrees of
     freedom follow Welch–Satterthwaite. NaN when either sample has fewer than two
-    values; a point when both have no spread.
+    values; a point when both have no spread. Over a posterior (``per_draw``), of the
+    samples' block means.
     """
     a = np.asarray(base, dtype=float)
     b = np.asarray(alternative, dtype=float)
+    if per_draw is not None:
+        a, b = (block_means(x, per_draw, replications) for x in (a, b))
     n1, n2 = len(a), len(b)
     if n1 < 2 or n2 < 2:
         return math.nan, math.nan

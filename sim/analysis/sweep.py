@@ -214,8 +214,9 @@ def sweep_table(runs: list[GridRun], metrics: list[str]) -> pd.DataFrame:
                 *((str(y), block[y].to_numpy(dtype=float)) for y in block.columns),
                 ("all", block.mean(axis=1).to_numpy(dtype=float)),
             ]
+            numbers = block.index.to_numpy()
             for year, values in columns:
-                mean, low, high = mean_interval(values)
+                mean, low, high = mean_interval(values, 0.95, draws, numbers)
                 rows.append(
                     {
                         **run.point,
@@ -228,7 +229,7 @@ def sweep_table(runs: list[GridRun], metrics: list[str]) -> pd.DataFrame:
                     }
                 )
                 if draws is not None:
-                    rows[-1][SHARE] = parameter_share(values, draws, block.index.to_numpy())
+                    rows[-1][SHARE] = parameter_share(values, draws, numbers)
     return pd.DataFrame(rows)
 
 

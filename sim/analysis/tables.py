@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.labels import label
-from sim.analysis.statistics import parameter_shares, t_half_width
+from sim.analysis.statistics import block_half_widths, parameter_shares, t_half_width
 from sim.config.schema import Scenario
 
 KEYS = ["year", "group", "category", "metric"]
@@ -78,6 +78,8 @@ def summarise_by(
     n = table["n"].to_numpy(dtype=float)
     sd = table["sd"].fillna(0.0).to_numpy(dtype=float)
     half = t_half_width(sd, n, confidence)
+    if draws is not None:  # over a posterior: the interval of the block means
+        half = block_half_widths(data, keys, draws, confidence).reindex(table.index).to_numpy()
     table["ci_low"] = table["mean"] - half
     table["ci_high"] = table["mean"] + half
     table["n"] = table["n"].astype(int)

@@ -143,11 +143,11 @@ def tradeoff_table(runs: list[GridRun]) -> pd.DataFrame:
         row: dict[str, Any] = {"policy": point_label(run.point), **run.point}
         draws = per_draw(run.scenario)
         for name, series in measures.items():
-            mean, low, high = mean_interval(np.asarray(series, dtype=float))
+            values = np.asarray(series, dtype=float)
+            numbers = series.index.to_numpy(dtype=int)
+            mean, low, high = mean_interval(values, 0.95, draws, numbers)
             row.update({name: mean, f"{name}_ci_low": low, f"{name}_ci_high": high})
             if draws is not None:
-                values = np.asarray(series, dtype=float)
-                numbers = series.index.to_numpy(dtype=int)
                 row[f"{name}_{SHARE}"] = parameter_share(values, draws, numbers)
         rows.append(row)
     return pd.DataFrame(rows)
