@@ -42,6 +42,7 @@ from sim.analysis.sizing_estimate import analytic_units
 from sim.analysis.sizing_figure import size_caption, size_figure
 from sim.analysis.sizing_question import SizingQuestion
 from sim.analysis.statistics import mean_interval, wilson_interval
+from sim.analysis.tables import per_draw
 from sim.analysis.target import Target
 from sim.config.errors import InputError, Problem
 from sim.config.loader import comment_line, plain_data, scenario_yaml, validate_data
@@ -116,9 +117,10 @@ class SizingResult:
 
     def candidate_table(self) -> pd.DataFrame:
         rows = []
+        draws = per_draw(self.scenario) if self.scenario is not None else None
         for units in sorted(self.evaluations):
             e = self.evaluations[units]
-            mean, mean_low, mean_high = mean_interval(e.values)
+            mean, mean_low, mean_high = mean_interval(e.values, 0.95, draws)
             low, high = wilson_interval(e.successes, e.replications)
             rows.append(
                 {

@@ -73,7 +73,7 @@ POSTERIOR_OPTION = click.option(
     "scenario's calibration.posterior; each block of calibration.replications_per_draw "
     "replications runs with one particle drawn with the weights, so answers cover chance "
     "and the parameters' uncertainty. none: the scenario's own fixed values. "
-    "Example: --posterior calibration/fit/posterior.csv",
+    "Example: --posterior posterior.csv, --posterior none",
 )
 """``--posterior FILE|none`` (:func:`sim.config.loader.posterior_setting`)."""
 FORCE_OPTION = click.option(
