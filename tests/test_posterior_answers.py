@@ -430,3 +430,14 @@ def test_the_streamed_summary_is_the_summary(tmp_path: Path) -> None:
             written[column].to_numpy(dtype=float), table[column].to_numpy(dtype=float), rtol=1e-9
         )
     assert streamed.table.shape == table.shape
+
+
+def test_compare_needs_the_same_posterior_for_every_scenario(tmp_path: Path) -> None:
+    """A base over a posterior and an alternative at fixed values would not be paired by
+    particle: refused, naming the way out; --posterior for all makes them paired."""
+    stderr = assert_input_error(invoke("compare", BASE, TINY, "-r", "4", "--out", tmp_path / "c"))
+    assert "calibration" in stderr and "--posterior" in stderr
+    result = invoke(
+        "compare", BASE, TINY, "-r", "4", "--posterior", POSTERIOR, "--out", tmp_path / "d", "-q"
+    )
+    assert result.exit_code == 0, result.output

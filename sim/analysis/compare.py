@@ -256,6 +256,17 @@ def load_alternatives(
                     f"{base.time.warmup_years:g}) to be compared year by year",
                 )
             )
+        if _draws(scenario) != _draws(base):
+            problems.append(
+                Problem(
+                    str(file) if file is not None else f"<{scenario.name}>",
+                    "calibration",
+                    f"runs over {_shown_draws(scenario)}, the base over "
+                    f"{_shown_draws(base)}: to be paired replication by replication every "
+                    "scenario needs the base's (extend the base, or give --posterior FILE "
+                    "or --posterior none for all)",
+                )
+            )
         name = scenario.name
         while name in scenarios or name == base.name:
             name += "'"
@@ -264,6 +275,20 @@ def load_alternatives(
     if problems:
         raise InputError(problems)
     return scenarios, files
+
+
+def _draws(scenario: Scenario) -> tuple[str, int] | None:
+    """What decides a scenario's particle draws besides the seed: its posterior's content
+    and the replications per draw (``None``: no posterior)."""
+    posterior = scenario.posterior
+    return None if posterior is None else (posterior.sha256, scenario.replications_per_draw)
+
+
+def _shown_draws(scenario: Scenario) -> str:
+    posterior = scenario.posterior
+    if posterior is None:
+        return "no posterior (its fixed values)"
+    return f"the posterior {posterior.file} ({scenario.replications_per_draw} replications a draw)"
 
 
 def compare(
