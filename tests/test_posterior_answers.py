@@ -441,3 +441,18 @@ def test_compare_needs_the_same_posterior_for_every_scenario(tmp_path: Path) -> 
         "compare", BASE, TINY, "-r", "4", "--posterior", POSTERIOR, "--out", tmp_path / "d", "-q"
     )
     assert result.exit_code == 0, result.output
+
+
+def test_sensitivity_and_sweep_pass_the_posterior_through(tmp_path: Path) -> None:
+    import importlib.util
+
+    commands = {"sweep": ("--vary", "followup.capacity=3,5", "-r", "4")}
+    if importlib.util.find_spec("SALib") is not None:  # the sensitivity extra
+        commands["sensitivity"] = ("--vary", "followup.capacity=3:5", "-n", "2", "-r", "2")
+    for command, args in commands.items():
+        out = tmp_path / command
+        result = invoke(command, TINY, *args, "--posterior", POSTERIOR, "--out", out, "-q")
+        assert result.exit_code == 0, result.output
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        assert manifest["extra"]["posterior"]["particles"] == 20, command
+    assert "parameter_share" in pd.read_csv(tmp_path / "sweep" / "sweep.csv").columns
