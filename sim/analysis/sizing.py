@@ -41,7 +41,7 @@ from sim.analysis.provenance import recorded_command, write_manifest
 from sim.analysis.sizing_estimate import analytic_units
 from sim.analysis.sizing_figure import size_caption, size_figure
 from sim.analysis.sizing_question import SizingQuestion
-from sim.analysis.statistics import mean_interval, wilson_interval
+from sim.analysis.statistics import design_effect, mean_interval, wilson_interval
 from sim.analysis.tables import per_draw
 from sim.analysis.target import Target
 from sim.config.errors import InputError, Problem
@@ -85,11 +85,18 @@ class Evaluation:
     replications: int
     successes: int
     values: np.ndarray  # per replication: the target metric in the last year checked
+    met: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per replication: 1 if met
     fixed: bool = False  # of the search at the fixed values beside one over a posterior
 
     @property
     def probability(self) -> float:
         return self.successes / self.replications
+
+    def interval(self, draws: int | None) -> tuple[float, float]:
+        """The 95 % Wilson interval of the probability; over a posterior (``draws``
+        replications a draw) with the replications' design effect."""
+        effect = design_effect(self.met, draws) if len(self.met) else 1.0
+        return wilson_interval(self.successes, self.replications, design_effect=effect)
 
 
 @dataclass
@@ -121,7 +128,7 @@ class SizingResult:
         for units in sorted(self.evaluations):
             e = self.evaluations[units]
             mean, mean_low, mean_high = mean_interval(e.values, 0.95, draws)
-            low, high = wilson_interval(e.successes, e.replications)
+            low, high = e.interval(draws)
             rows.append(
                 {
                     "units": units,
@@ -207,14 +214,17 @@ def evaluate(
     table = target_values(yearly, question.target, years)
     success = table.apply(lambda row: all(question.target.holds(v) for v in row), axis=1)
     values = table[years[-1]].to_numpy(dtype=float) if len(table.columns) else np.array([])
+    met = np.asarray(success, dtype=float)
     if previous is not None:
         return Evaluation(
             units,
             replications,
             previous.successes + int(success.sum()),
             np.concatenate([previous.values, values]),
+            np.concatenate([previous.met, met]),
+            previous.fixed,
         )
-    return Evaluation(units, replications, int(success.sum()), values)
+    return Evaluation(units, replications, int(success.sum()), values, met)
 
 
 def size(
@@ -273,7 +283,7 @@ def _search(
         if evaluation is None:
             evaluation = evaluate(scenario, question, units, replications, jobs)
         for _ in range(MAX_DOUBLINGS):
-            low, high = wilson_interval(evaluation.successes, evaluation.replications)
+            low, high = evaluation.interval(per_draw(scenario))
             if not low <= question.confidence <= high:
                 break
             evaluation = evaluate(

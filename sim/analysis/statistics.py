@@ -164,20 +164,42 @@ def welch_interval(
     return float(mean - half), float(mean + half)
 
 
-def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, float]:
+def wilson_interval(
+    successes: float, n: float, z: float = Z_95, design_effect: float = 1.0
+) -> tuple[float, float]:
     """Wilson score interval ``(low, high)`` of a proportion ``successes / n``.
 
     ``z`` is the normal quantile of the two-sided level (default 95 %). Unlike the
     normal approximation it stays inside [0, 1] and is not empty at 0 or ``n``
     successes; it always contains ``successes / n`` (also where rounding would put an
     end a hair past it, as at ``n`` of ``n``). With ``n = 0`` it is the whole range.
+    Replications that are not independent (blocks sharing a draw of a posterior) count
+    as ``n / design_effect`` (:func:`design_effect`).
     """
+    successes, n = successes / design_effect, n / design_effect
     if n == 0:
         return 0.0, 1.0
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return max(0.0, min(centre - half, p)), min(1.0, max(centre + half, p))
+
+
+def design_effect(
+    values: Sequence[float] | np.ndarray, per_draw: int | None, replications: Numbers = None
+) -> float:
+    """How many times the variance of a mean of ``values`` exceeds that of as many
+    independent values, where blocks of ``per_draw`` replications share a draw of the
+    parameters: ``1 + (per_draw − 1) ρ``, with ρ the :func:`parameter_share` (the share
+    of the variance common to a block). 1 without a posterior or without spread.
+
+    >>> design_effect([0.0, 0.0, 1.0, 1.0], 2), design_effect([0.0, 1.0, 0.0, 1.0], 2)
+    (2.0, 1.0)
+    """
+    if per_draw is None:
+        return 1.0
+    share = parameter_share(values, per_draw, replications)
+    return 1.0 + (per_draw - 1) * (0.0 if math.isnan(share) else share)
 
 
 def parameter_share(
