@@ -23,8 +23,9 @@ from sim.cli.common import (
 )
 from sim.cli.report import report_options
 from sim.cli.skeleton import Options, Plan, perform, shared_options
-from sim.config.loader import option_overrides, posterior_setting
+from sim.config.loader import option_overrides
 from sim.config.option_limits import MAX_POINT_REPLICATIONS, MAX_POINTS
+from sim.config.posterior import posterior_setting
 
 _VARY_HELP = (
     f"Vary a scenario key over values, repeatable: the full grid is run (at most "

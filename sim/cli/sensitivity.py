@@ -19,8 +19,8 @@ from sim.cli.common import (
     set_option,
 )
 from sim.cli.skeleton import Options, Plan, perform, shared_options
-from sim.config.loader import posterior_setting
 from sim.config.option_limits import MAX_POINT_REPLICATIONS, MAX_POINTS
+from sim.config.posterior import posterior_setting
 
 
 @click.command()

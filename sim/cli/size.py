@@ -19,7 +19,8 @@ from sim.cli.common import (
 )
 from sim.cli.report import report_options
 from sim.cli.skeleton import Options, Plan, perform, shared_options
-from sim.config.loader import option_overrides, posterior_setting
+from sim.config.loader import option_overrides
+from sim.config.posterior import posterior_setting
 from sim.config.types import MAX_UNITS
 
 

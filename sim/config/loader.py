@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from sim.config.errors import ScenarioError, brief, brief_text, single
 from sim.config.messages import problems_from_pydantic
+from sim.config.posterior import overridden
 from sim.config.schema import Scenario
 from sim.config.yaml_io import (
     MAX_FILE_BYTES,
@@ -282,24 +283,6 @@ def option_overrides(
     return extra
 
 
-NO_POSTERIOR = "none"
-"""``--posterior none``: run at the scenario's own values, without its posterior."""
-
-
-def posterior_setting(posterior: str | Path | None) -> list[str]:
-    """The ``--set`` overrides of ``--posterior FILE`` (a path relative to the working
-    folder) or ``--posterior none``; none without the option.
-
-    >>> posterior_setting(None), posterior_setting("none")
-    ([], ['calibration=null'])
-    """
-    if posterior is None:
-        return []
-    if str(posterior).strip().lower() == NO_POSTERIOR:
-        return ["calibration=null"]
-    return [setting("calibration.posterior", os.path.abspath(posterior))]
-
-
 def merge_scenario(
     path: str | Path, overrides: Iterable[str] = ()
 ) -> tuple[dict[str, Any], Origins]:
@@ -327,22 +310,13 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
 
 def check_posterior_overrides(scenario: Scenario, overrides: Iterable[str]) -> None:
     """An input error where an override (``--set``, ``--vary``, a sensitivity factor)
-    sets a parameter of the scenario's posterior: each particle's value would replace it."""
+    sets a parameter of the scenario's posterior (each particle would replace it)."""
     posterior = scenario.posterior
-    if posterior is None:
-        return
-    for text in overrides:
-        parts, _ = parse_override(text)
-        key = ".".join(parts)
-        hit = [k for k in posterior.keys if k == key or k.startswith(f"{key}.")]
-        if hit:
-            raise single(
-                f"--set {brief_text(text)}",
-                key,
-                f"sets {hit[0]!r}, a parameter of the posterior {posterior.file}: the value "
-                "of each drawn particle would replace it; run with --posterior none (or "
-                "without calibration.posterior) to set it",
-            )
+    for text in overrides if posterior is not None else ():
+        key = ".".join(parse_override(text)[0])
+        message = overridden(posterior, key)
+        if message:
+            raise single(f"--set {brief_text(text)}", key, message)
 
 
 def validate_data(

@@ -33,7 +33,7 @@ from pydantic import (
 
 from sim.config.errors import brief, brief_text
 from sim.config.types import MAX_REPLICATIONS, Frozen, integral
-from sim.config.yaml_io import MAX_FILE_BYTES, FileProblem, read_text
+from sim.config.yaml_io import MAX_FILE_BYTES, FileProblem, read_text, yaml_value
 
 PARTICLE = "particle"
 WEIGHT = "weight"
@@ -256,3 +256,36 @@ class PosteriorSettings(Frozen):
     def particles(self) -> Posterior | None:
         """The posterior read (``None``: the scenario runs at its own values)."""
         return self._particles
+
+
+NO_POSTERIOR = "none"
+"""``--posterior none``: run at the scenario's own values, without its posterior."""
+
+
+def posterior_setting(posterior: str | Path | None) -> list[str]:
+    """The ``--set`` overrides of ``--posterior FILE`` (a path relative to the working
+    folder) or ``--posterior none``; none without the option.
+
+    >>> posterior_setting(None), posterior_setting("none")
+    ([], ['calibration=null'])
+    """
+    if posterior is None:
+        return []
+    if str(posterior).strip().lower() == NO_POSTERIOR:
+        return ["calibration=null"]
+    return [f"calibration.posterior={yaml_value(os.path.abspath(posterior))}"]
+
+
+def overridden(posterior: Posterior | None, key: str) -> str | None:
+    """Why setting the dotted ``key`` is refused over ``posterior`` (it sets one of its
+    parameters, which each drawn particle would replace); ``None``: it may be set."""
+    if posterior is None:
+        return None
+    hits = [k for k in posterior.keys if k == key or k.startswith(f"{key}.")]
+    if not hits:
+        return None
+    return (
+        f"sets {hits[0]!r}, a parameter of the posterior {posterior.file}: the value of each "
+        "drawn particle would replace it; run with --posterior none (or without "
+        "calibration.posterior) to set it"
+    )
