@@ -21,7 +21,8 @@ from sim.analysis.figures import new_figure, say
 from sim.analysis.labels import check_metrics, label, unit
 from sim.analysis.output import atomic_folder, write_resolved
 from sim.analysis.provenance import Input, write_manifest
-from sim.analysis.statistics import paired_interval, welch_interval
+from sim.analysis.statistics import paired_interval, parameter_share, welch_interval
+from sim.analysis.tables import SHARE, per_draw, share_cell
 from sim.config.errors import InputError, Problem
 from sim.config.loader import ScenarioSource, option_overrides, scenario_from
 from sim.config.option_limits import check_points
@@ -76,9 +77,15 @@ def per_replication(yearly: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
 
 
 def compare_tables(
-    base: pd.DataFrame, alternatives: dict[str, pd.DataFrame], metrics: list[str]
+    base: pd.DataFrame,
+    alternatives: dict[str, pd.DataFrame],
+    metrics: list[str],
+    draws: int | None = None,
 ) -> pd.DataFrame:
-    """The comparison table: one row per alternative, metric and year (and ``all``)."""
+    """The comparison table: one row per alternative, metric and year (and ``all``).
+
+    Over a posterior whose draws ``draws`` replications share, ``parameter_share`` is the
+    share of the paired differences' variance that comes from the parameters."""
     base_wide = per_replication(base, metrics)
     rows = []
     for name, yearly in alternatives.items():
@@ -90,8 +97,9 @@ def compare_tables(
                 [base_wide[column], alt_wide[column]], axis=1, keys=["base", "alt"]
             ).dropna()
             b, a = pair["base"].to_numpy(), pair["alt"].to_numpy()
-            difference, low, high = paired_interval(b, a)
-            unpaired_low, unpaired_high = welch_interval(b, a)
+            numbers = pair.index.to_numpy()
+            difference, low, high = paired_interval(b, a, 0.95, draws, numbers)
+            unpaired_low, unpaired_high = welch_interval(b, a, 0.95, draws, numbers)
             paired_width = high - low
             unpaired_width = unpaired_high - unpaired_low
             ratio = (
@@ -115,7 +123,9 @@ def compare_tables(
                     "n": len(pair),
                 }
             )
-    table = pd.DataFrame(rows, columns=COLUMNS)
+            if draws is not None:
+                rows[-1][SHARE] = parameter_share(a - b, draws, numbers)
+    table = pd.DataFrame(rows, columns=COLUMNS if draws is None else [*COLUMNS, SHARE])
     table["year"] = table["year"].astype(str)
     return table
 
@@ -167,6 +177,13 @@ def terminal_table(table: pd.DataFrame, base_name: str) -> str:
         "difference [95 % CI]",
         "paired/unpaired width",
     ]
+    split = SHARE in table.columns
+    if split:
+        header.append("from parameters")
+        lines[0] += (
+            "; over chance and the posterior of the parameters, from parameters: the share "
+            "of the difference's variance that their uncertainty makes"
+        )
     body = []
     for row in horizon.itertuples():
         digits = 2 if max(abs(row.base_mean), abs(row.alternative_mean)) < 10 else 0
@@ -181,6 +198,7 @@ def terminal_table(table: pd.DataFrame, base_name: str) -> str:
                 if not math.isnan(row.ci_low)
                 else f"{row.difference:+,.{digits}f}",
                 f"{row.width_ratio:.2f}" if not math.isnan(row.width_ratio) else "–",
+                *([share_cell(getattr(row, SHARE))] if split else []),
             ]
         )
     widths = [max(len(str(r[i])) for r in [header, *body]) for i in range(len(header))]
@@ -218,11 +236,11 @@ class Comparison:
 
 
 def load_alternatives(
-    base: Scenario, alternatives: Sequence[ScenarioSource]
+    base: Scenario, alternatives: Sequence[ScenarioSource], overrides: Sequence[str] = ()
 ) -> tuple[dict[str, Scenario], dict[str, Path | None]]:
-    """The alternatives with the base's seed and replications, by unique name, and their
-    files; an input error unless every one has the base's years."""
-    shared = [f"seed={base.seed}", f"replications={base.replications}"]
+    """The alternatives with ``overrides`` and the base's seed and replications, by
+    unique name, and their files; an input error unless every one has the base's years."""
+    shared = [*overrides, f"seed={base.seed}", f"replications={base.replications}"]
     scenarios: dict[str, Scenario] = {}
     files: dict[str, Path | None] = {}
     problems = []
@@ -238,6 +256,17 @@ def load_alternatives(
                     f"{base.time.warmup_years:g}) to be compared year by year",
                 )
             )
+        if _draws(scenario) != _draws(base):
+            problems.append(
+                Problem(
+                    str(file) if file is not None else f"<{scenario.name}>",
+                    "calibration",
+                    f"runs over {_shown_draws(scenario)}, the base over "
+                    f"{_shown_draws(base)}: to be paired replication by replication every "
+                    "scenario needs the base's (extend the base, or give --posterior FILE "
+                    "or --posterior none for all)",
+                )
+            )
         name = scenario.name
         while name in scenarios or name == base.name:
             name += "'"
@@ -248,6 +277,20 @@ def load_alternatives(
     return scenarios, files
 
 
+def _draws(scenario: Scenario) -> tuple[str, int] | None:
+    """What decides a scenario's particle draws besides the seed: its posterior's content
+    and the replications per draw (``None``: no posterior)."""
+    posterior = scenario.posterior
+    return None if posterior is None else (posterior.sha256, scenario.replications_per_draw)
+
+
+def _shown_draws(scenario: Scenario) -> str:
+    posterior = scenario.posterior
+    if posterior is None:
+        return "no posterior (its fixed values)"
+    return f"the posterior {posterior.file} ({scenario.replications_per_draw} replications a draw)"
+
+
 def compare(
     base: ScenarioSource,
     alternatives: Sequence[ScenarioSource],
@@ -255,13 +298,17 @@ def compare(
     jobs: Jobs = 1,
     metrics: Sequence[str] | None = None,
     on_replication_done: Callable[[int], None] | None = None,
+    overrides: Sequence[str] = (),
 ) -> Comparison:
     """Run base and alternatives with the base's seed and replications; compare them.
 
-    ``metrics`` are totals over groups and categories (default :data:`DEFAULT_METRICS`).
-    Every input is checked before the first replication runs.
+    ``metrics`` are totals over groups and categories (default :data:`DEFAULT_METRICS`);
+    ``overrides`` (``KEY=VALUE``) apply to every scenario. Every input is checked before
+    the first replication runs.
     """
-    base_scenario, base_file = scenario_from(base, option_overrides((), None, None, replications))
+    overrides = list(overrides)
+    extra = option_overrides(overrides, None, None, replications)
+    base_scenario, base_file = scenario_from(base, extra)
     chosen = check_metrics(list(metrics) if metrics is not None else DEFAULT_METRICS)
     check_points(
         1 + len(alternatives),
@@ -270,13 +317,14 @@ def compare(
         "the base and the alternatives",
         "scenarios",
     )
-    scenarios, files = load_alternatives(base_scenario, alternatives)
+    scenarios, files = load_alternatives(base_scenario, alternatives, overrides)
     base_run = run_scenario(base_scenario, None, jobs, False, on_replication_done)
     runs = {
         name: run_scenario(scenario, None, jobs, False, on_replication_done)
         for name, scenario in scenarios.items()
     }
-    table = compare_tables(base_run.yearly, {n: r.yearly for n, r in runs.items()}, chosen)
+    alternative_rows = {n: r.yearly for n, r in runs.items()}
+    table = compare_tables(base_run.yearly, alternative_rows, chosen, per_draw(base_scenario))
     return Comparison(base_run, runs, chosen, table, base_file, files)
 
 

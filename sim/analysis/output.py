@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from sim.analysis.figures import write_figures
 from sim.analysis.provenance import write_manifest
 from sim.analysis.replace import atomic_folder
-from sim.analysis.tables import summarise
+from sim.analysis.tables import per_draw, summarise
 from sim.config.loader import comment_line, scenario_yaml
 from sim.config.schema import Scenario
 from sim.runner.replications import Replications
@@ -91,7 +91,7 @@ def write_results(
             if csv:
                 yearly.to_csv(folder / "yearly.csv", index=False)
             yearly.to_parquet(folder / "yearly.parquet", index=False)
-            summary = summarise(yearly)
+            summary = summarise(yearly, draws=per_draw(scenario))
         summary.to_csv(folder / "summary.csv", index=False)
         if results.households is not None:
             results.households.to_parquet(folder / "households.parquet", index=False)

@@ -119,6 +119,10 @@ def write_manifest(
     """
     name = scenario.name if scenario is not None else None
     scenario_input = Input("scenario", name, scenario_file).record()
+    extra = {**(extra or {}), **posterior_record(scenario)}
+    posterior = scenario.posterior if scenario is not None else None
+    if posterior is not None:
+        inputs = [*inputs, Input("posterior", None, posterior.file)]
     checksums = file_checksums(folder)
     manifest: dict[str, Any] = {
         "kind": kind,
@@ -145,6 +149,23 @@ def write_manifest(
     text = json.dumps(manifest, indent=2, default=str) + "\n"
     (folder / "manifest.json").write_text(text, encoding="utf-8")
     return manifest
+
+
+def posterior_record(scenario: Scenario | None) -> dict[str, Any]:
+    """``{"posterior": {file, sha256, particles, parameters, replications_per_draw}}`` of
+    a scenario run over a posterior (``calibration.posterior``); empty without one."""
+    posterior = scenario.posterior if scenario is not None else None
+    if scenario is None or posterior is None:
+        return {}
+    return {
+        "posterior": {
+            "file": posterior.file,
+            "sha256": posterior.sha256,
+            "particles": len(posterior),
+            "parameters": list(posterior.keys),
+            "replications_per_draw": scenario.replications_per_draw,
+        }
+    }
 
 
 def command_line(command: Sequence[str] | None = None) -> str:

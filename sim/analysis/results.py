@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sim.analysis.output import write_results
-from sim.analysis.tables import summarise, summary_text
+from sim.analysis.tables import per_draw, summarise, summary_text
 from sim.runner.replications import Replications
 
 if TYPE_CHECKING:  # (pyarrow's parquet is imported only where rows are streamed)
@@ -36,7 +36,7 @@ class Results(Replications):
     def table(self) -> pd.DataFrame:
         """The summary over replications: mean, sd, 95 % t-interval, p10/p50/p90, n."""
         if self.summary_rows is None:
-            self.summary_rows = summarise(self.yearly)
+            self.summary_rows = summarise(self.yearly, draws=per_draw(self.scenario))
         return self.summary_rows
 
     @table.setter

@@ -17,6 +17,11 @@ at least ``confidence`` over replications.
    smallest success. Each candidate starts with ``replications`` replications; while the
    95 % Wilson interval of its success probability still contains ``confidence``, its
    replications are doubled (up to four times), then the point estimate decides.
+
+Over a posterior (``calibration.posterior``) the probability is over chance and the
+parameters' uncertainty together (each block of replications runs with a particle drawn
+from the posterior); the same search at the scenario's own fixed values (chance only)
+is made too and given beside it (:attr:`SizingResult.fixed`).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +41,8 @@ from sim.analysis.provenance import recorded_command, write_manifest
 from sim.analysis.sizing_estimate import analytic_units
 from sim.analysis.sizing_figure import size_caption, size_figure
 from sim.analysis.sizing_question import SizingQuestion
-from sim.analysis.statistics import mean_interval, wilson_interval
+from sim.analysis.statistics import design_effect, mean_interval, wilson_interval
+from sim.analysis.tables import per_draw
 from sim.analysis.target import Target
 from sim.config.errors import InputError, Problem
 from sim.config.loader import comment_line, plain_data, scenario_yaml, validate_data
@@ -44,6 +50,7 @@ from sim.config.option_limits import MAX_POINT_REPLICATIONS, check_number
 from sim.config.schema import Scenario
 from sim.deprecation import callable_frame
 from sim.runner.pool import Jobs, scheduler_of
+from sim.runner.posterior import without_posterior
 from sim.runner.replications import run_scenario
 
 MAX_DOUBLINGS = 2  # replications grow to at most four times the start
@@ -78,10 +85,18 @@ class Evaluation:
     replications: int
     successes: int
     values: np.ndarray  # per replication: the target metric in the last year checked
+    met: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per replication: 1 if met
+    fixed: bool = False  # of the search at the fixed values beside one over a posterior
 
     @property
     def probability(self) -> float:
         return self.successes / self.replications
+
+    def interval(self, draws: int | None) -> tuple[float, float]:
+        """The 95 % Wilson interval of the probability; over a posterior (``draws``
+        replications a draw) with the replications' design effect."""
+        effect = design_effect(self.met, draws) if len(self.met) else 1.0
+        return wilson_interval(self.successes, self.replications, design_effect=effect)
 
 
 @dataclass
@@ -99,6 +114,7 @@ class SizingResult:
     scenario: Scenario | None = None  # the scenario the units are added to
     scenario_file: Path | None = None
     scheduler: str | None = None  # the Dask scheduler it ran on (None: this machine)
+    fixed: SizingResult | None = None  # over a posterior: the search at the fixed values
 
     @property
     def table(self) -> pd.DataFrame:
@@ -108,10 +124,11 @@ class SizingResult:
 
     def candidate_table(self) -> pd.DataFrame:
         rows = []
+        draws = per_draw(self.scenario) if self.scenario is not None else None
         for units in sorted(self.evaluations):
             e = self.evaluations[units]
-            mean, mean_low, mean_high = mean_interval(e.values)
-            low, high = wilson_interval(e.successes, e.replications)
+            mean, mean_low, mean_high = mean_interval(e.values, 0.95, draws)
+            low, high = e.interval(draws)
             rows.append(
                 {
                     "units": units,
@@ -141,13 +158,24 @@ class SizingResult:
             f"tenancy {tenancy:.1f} years, {analytic['servers']} units needed, "
             f"{analytic['units_now']} now)"
         ]
+        over = " over chance and the calibration's uncertainty" if self.fixed else ""
         if self.answer is None:
             lines.append(f"simulation: not reached with up to {question.max_units} units {what}")
         else:
             lines.append(
                 f"simulation: {self.answer} units {what} from {question.from_year} "
                 f"(target met in every year from {question.to_year} with probability >= "
-                f"{question.confidence:g}); {self.finished - self.started:.0f} s"
+                f"{question.confidence:g}{over}); {self.finished - self.started:.0f} s"
+            )
+        if self.fixed is not None:
+
+            def shown(answer: int | None) -> str:
+                return f"{answer} units {what}" if answer is not None else "not reached"
+
+            lines.append(
+                f"answer: {shown(self.answer)} (over chance and the calibration's "
+                f"uncertainty); {shown(self.fixed.answer)} at the fixed calibrated values "
+                "(chance only)"
             )
         return "\n".join(lines)
 
@@ -186,14 +214,17 @@ def evaluate(
     table = target_values(yearly, question.target, years)
     success = table.apply(lambda row: all(question.target.holds(v) for v in row), axis=1)
     values = table[years[-1]].to_numpy(dtype=float) if len(table.columns) else np.array([])
+    met = np.asarray(success, dtype=float)
     if previous is not None:
         return Evaluation(
             units,
             replications,
             previous.successes + int(success.sum()),
             np.concatenate([previous.values, values]),
+            np.concatenate([previous.met, met]),
+            previous.fixed,
         )
-    return Evaluation(units, replications, int(success.sum()), values)
+    return Evaluation(units, replications, int(success.sum()), values, met)
 
 
 def size(
@@ -223,6 +254,16 @@ def size(
     result.scheduler = scheduler_of(jobs)
     _search(scenario, question, result, jobs, on_step)
     result.finished = time.time()
+    if scenario.posterior is not None:
+        fixed = without_posterior(scenario)
+        result.fixed = SizingResult(
+            question, result.analytic, replications=replications, scenario=fixed
+        )
+        result.fixed.started = time.time()
+        result.fixed.scheduler = result.scheduler
+        step = None if on_step is None else lambda e: on_step(replace(e, fixed=True))
+        _search(fixed, question, result.fixed, jobs, step)
+        result.fixed.finished = time.time()
     return result
 
 
@@ -242,7 +283,7 @@ def _search(
         if evaluation is None:
             evaluation = evaluate(scenario, question, units, replications, jobs)
         for _ in range(MAX_DOUBLINGS):
-            low, high = wilson_interval(evaluation.successes, evaluation.replications)
+            low, high = evaluation.interval(per_draw(scenario))
             if not low <= question.confidence <= high:
                 break
             evaluation = evaluate(
@@ -299,6 +340,8 @@ def write_sizing(
         (folder / "figures").mkdir()
         size_figure(table, folder / "figures" / "size.png", question, caption)
         table.to_csv(folder / "figures" / "size.csv", index=False)
+        if result.fixed is not None:  # the search at the fixed values, beside
+            result.fixed.candidate_table().to_csv(folder / "size_fixed.csv", index=False)
         if result.answer is not None:
             sized = with_units(scenario, question, result.answer)
             with open(folder / "sized.yaml", "w", encoding="utf-8") as handle:
@@ -332,6 +375,11 @@ def write_sizing(
                 "max_units": question.max_units,
                 "once": question.once,
                 "answer": result.answer,
+                **(
+                    {"answer_fixed": result.fixed.answer, "fixed_file": "size_fixed.csv"}
+                    if result.fixed is not None
+                    else {}
+                ),
                 "analytic": {
                     k: (v if isinstance(v, int | float) and math.isfinite(v) else str(v))
                     for k, v in result.analytic.items()

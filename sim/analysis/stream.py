@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from sim.analysis.hidden import ROWS, hidden_folder
 from sim.analysis.replace import writing
-from sim.analysis.tables import KEYS, SUMMARY_COLUMNS, summarise_by
+from sim.analysis.tables import KEYS, summarise_by, summary_columns
 from sim.runner.blocks import Block, yearly_table
 
 CHUNK_REPLICATIONS = 50
@@ -70,11 +70,18 @@ class YearlyStream:
 
     ``beside``: the result folder to be (the private folder is made in its parent);
     ``csv_limit``: rows up to which ``yearly.csv`` is kept (``None``: always; ``0``: never);
-    ``keep``: whether the per-replication rows are written at all.
+    ``keep``: whether the per-replication rows are written at all; ``draws``: replications
+    that share a draw of a posterior (``None``: none; the summary then has no
+    ``parameter_share``).
     """
 
     def __init__(
-        self, beside: Path, replications: int, csv_limit: int | None, keep: bool = True
+        self,
+        beside: Path,
+        replications: int,
+        csv_limit: int | None,
+        keep: bool = True,
+        draws: int | None = None,
     ) -> None:
         self.beside = beside
         with writing(beside):  # a full disk ...: an input error naming the result folder
@@ -93,6 +100,7 @@ class YearlyStream:
         self._matrix = np.full((0, replications), np.nan)
         self._column = 0
         self._summary: pd.DataFrame | None = None
+        self.draws = draws
 
     # -- receiving
     def add(self, block: Block) -> None:
@@ -190,8 +198,9 @@ class YearlyStream:
         if self._summary is not None:
             return self._summary
         order = sorted(self._keys)
+        columns = summary_columns(self.draws)
         if not order:
-            return pd.DataFrame(columns=SUMMARY_COLUMNS)
+            return pd.DataFrame(columns=columns)
         rows = np.array([self._keys[k] for k in order], dtype=np.int64)
         matrix = self._matrix[:, : self._column]
         step = max(1, SUMMARY_ROWS // max(1, self._column))
@@ -202,9 +211,10 @@ class YearlyStream:
                 {
                     "key": np.tile(np.arange(start, start + len(values)), values.shape[1]),
                     "value": values.T.reshape(-1),  # replication by replication
+                    "replication": np.repeat(np.arange(values.shape[1]), len(values)),
                 }
             )
-            parts.append(summarise_by(long, ["key"], confidence))
+            parts.append(summarise_by(long, ["key"], confidence, self.draws))
         table = pd.concat(parts)
         keys = [order[i] for i in table.index]
         table.index = pd.RangeIndex(len(table))
@@ -213,7 +223,7 @@ class YearlyStream:
             column[:] = [key[i] for key in keys]
             table[name] = column
         table["year"] = table["year"].astype(np.int64)
-        self._summary = table[SUMMARY_COLUMNS]
+        self._summary = table[columns]
         return self._summary
 
     # -- lifetime

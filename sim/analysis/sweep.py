@@ -26,7 +26,8 @@ import pandas as pd
 from sim.analysis.labels import check_metrics
 from sim.analysis.output import atomic_folder, write_resolved
 from sim.analysis.provenance import write_manifest
-from sim.analysis.statistics import mean_interval
+from sim.analysis.statistics import mean_interval, parameter_share
+from sim.analysis.tables import SHARE, per_draw
 from sim.config.errors import InputError, Problem, brief_text
 from sim.config.loader import ScenarioSource, option_overrides, scenario_from, setting
 from sim.config.option_limits import check_points
@@ -193,9 +194,11 @@ def run_grid(
 
 
 def sweep_table(runs: list[GridRun], metrics: list[str]) -> pd.DataFrame:
-    """One row per grid point, metric and year (and ``all``: mean over the years)."""
+    """One row per grid point, metric and year (and ``all``: mean over the years); over a
+    posterior with ``parameter_share``, the share of the variance from the parameters."""
     rows = []
     for run in runs:
+        draws = per_draw(run.scenario)
         yearly = run.results.yearly
         totals = yearly[
             (yearly.group == "") & (yearly.category == "") & yearly.metric.isin(metrics)
@@ -211,8 +214,9 @@ def sweep_table(runs: list[GridRun], metrics: list[str]) -> pd.DataFrame:
                 *((str(y), block[y].to_numpy(dtype=float)) for y in block.columns),
                 ("all", block.mean(axis=1).to_numpy(dtype=float)),
             ]
+            numbers = block.index.to_numpy()
             for year, values in columns:
-                mean, low, high = mean_interval(values)
+                mean, low, high = mean_interval(values, 0.95, draws, numbers)
                 rows.append(
                     {
                         **run.point,
@@ -224,11 +228,14 @@ def sweep_table(runs: list[GridRun], metrics: list[str]) -> pd.DataFrame:
                         "n": int(np.sum(~np.isnan(values))),
                     }
                 )
+                if draws is not None:
+                    rows[-1][SHARE] = parameter_share(values, draws, numbers)
     return pd.DataFrame(rows)
 
 
-SWEEP_COLUMNS = ("metric", "year", "mean", "ci_low", "ci_high", "n")
-"""The columns of ``sweep.csv`` after the varied keys."""
+SWEEP_COLUMNS = ("metric", "year", "mean", "ci_low", "ci_high", "n", SHARE)
+"""The columns of ``sweep.csv`` after the varied keys (``parameter_share`` only over a
+posterior)."""
 
 
 def point_labels(table: pd.DataFrame, keys: list[str]) -> list[str]:

@@ -8,10 +8,14 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.labels import label
-from sim.analysis.statistics import t_half_width
+from sim.analysis.statistics import block_half_widths, parameter_shares, t_half_width
+from sim.config.schema import Scenario
 
 KEYS = ["year", "group", "category", "metric"]
 SUMMARY_COLUMNS = [*KEYS, "mean", "sd", "ci_low", "ci_high", "p10", "p50", "p90", "n"]
+SHARE = "parameter_share"
+"""The column a summary over a posterior adds: the share of the variance over
+replications that comes from the parameters (:func:`sim.analysis.statistics.parameter_shares`)."""
 
 KEY_METRICS = [
     "waiting",
@@ -33,20 +37,38 @@ KEY_METRICS = [
 """The totals a run's summary leads with (``sim run``'s table, a report's overview)."""
 
 
-def summarise(yearly: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+def per_draw(scenario: Scenario) -> int | None:
+    """Replications that share a draw of the parameters (``None``: no posterior)."""
+    return scenario.replications_per_draw if scenario.posterior is not None else None
+
+
+def summary_columns(draws: int | None) -> list[str]:
+    """The columns of a summary: with ``parameter_share`` over a posterior."""
+    return SUMMARY_COLUMNS if draws is None else [*SUMMARY_COLUMNS, SHARE]
+
+
+def summarise(
+    yearly: pd.DataFrame, confidence: float = 0.95, draws: int | None = None
+) -> pd.DataFrame:
     """One row per year, group, category and metric over replications.
 
     ``ci_low``/``ci_high`` are the t-interval of the mean at ``confidence``; ``p10``..``p90``
     are percentiles of the replication values; ``n`` counts the replications with a value
-    (a wait statistic has none in a year in which nobody was housed).
+    (a wait statistic has none in a year in which nobody was housed). Over a posterior
+    whose draws ``draws`` replications share, ``parameter_share`` is the share of the
+    variance from the parameters.
     """
-    return summarise_by(yearly, KEYS, confidence).reset_index()[SUMMARY_COLUMNS]
+    table = summarise_by(yearly, KEYS, confidence, draws).reset_index()
+    return table[summary_columns(draws)]
 
 
-def summarise_by(yearly: pd.DataFrame, keys: list[str], confidence: float = 0.95) -> pd.DataFrame:
+def summarise_by(
+    yearly: pd.DataFrame, keys: list[str], confidence: float = 0.95, draws: int | None = None
+) -> pd.DataFrame:
     """The statistics of :func:`summarise` of the ``value`` column grouped by ``keys``
     (sorted), indexed by them: what :func:`summarise` and a streamed run's summary
-    (grouped by one number per key) share."""
+    (grouped by one number per key) share. With ``draws``, ``yearly`` has a
+    ``replication`` column and the table gets ``parameter_share``."""
     data = yearly.dropna(subset=["value"])
     grouped = data.groupby(keys, sort=True)["value"]
     table = grouped.agg(["mean", "std", "count"]).rename(columns={"std": "sd", "count": "n"})
@@ -56,9 +78,13 @@ def summarise_by(yearly: pd.DataFrame, keys: list[str], confidence: float = 0.95
     n = table["n"].to_numpy(dtype=float)
     sd = table["sd"].fillna(0.0).to_numpy(dtype=float)
     half = t_half_width(sd, n, confidence)
+    if draws is not None:  # over a posterior: the interval of the block means
+        half = block_half_widths(data, keys, draws, confidence).reindex(table.index).to_numpy()
     table["ci_low"] = table["mean"] - half
     table["ci_high"] = table["mean"] + half
     table["n"] = table["n"].astype(int)
+    if draws is not None:
+        table[SHARE] = parameter_shares(data, keys, draws)
     return table
 
 
@@ -72,21 +98,44 @@ def _cell(row: pd.Series | None) -> str:
     return f"{mean:,.{digits}f} [{low:,.{digits}f}, {high:,.{digits}f}]"
 
 
+def share_cell(share: float) -> str:
+    """A parameter share as a table shows it (``–`` where there is no spread)."""
+    return "–" if pd.isna(share) else f"{100 * share:.0f} %"
+
+
 def summary_text(summary: pd.DataFrame, first: int, last: int, replications: int) -> str:
     """A short plain-text table: key totals in the first and last reported year (what
-    ``sim run`` prints)."""
+    ``sim run`` prints); over a posterior also the share of the last year's variance
+    that comes from the parameters."""
     totals = summary[(summary.group == "") & (summary.category == "")]
     lookup = {(r.metric, r.year): r for _, r in totals.iterrows()}
     years = [first] if first == last else [first, last]
+    split = SHARE in summary.columns
     header = ["metric", *[str(y) for y in years]]
+    if split:
+        header.append(f"from parameters {last}")
     lines = [
-        [label(m, with_unit=True), *[_cell(lookup.get((m, y))) for y in years]]
+        [
+            label(m, with_unit=True),
+            *[_cell(lookup.get((m, y))) for y in years],
+            *([share_cell(_share(lookup.get((m, last))))] if split else []),
+        ]
         for m in KEY_METRICS
         if any((m, y) in lookup for y in years)  # a cost only where its price is given
     ]
     widths = [max(len(str(row[i])) for row in [header, *lines]) for i in range(len(header))]
     out = [f"\nSummary (mean [95 % CI] over {replications} replications)"]
+    if split:
+        out[0] = (
+            f"\nSummary (mean [95 % CI] over {replications} replications, over chance and "
+            "the posterior of the parameters; from parameters: the share of the variance "
+            "that the parameters' uncertainty makes)"
+        )
     out.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     out.append("  ".join("-" * w for w in widths))
     out.extend("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in lines)
     return "\n".join(out)
+
+
+def _share(row: pd.Series | None) -> float:
+    return float(row[SHARE]) if row is not None else float("nan")

@@ -24,7 +24,7 @@ from matplotlib.ticker import MaxNLocator
 from sim.analysis.figures import new_figure, say
 from sim.analysis.labels import measure_label
 from sim.analysis.output import atomic_folder
-from sim.analysis.statistics import mean_interval
+from sim.analysis.statistics import mean_interval, parameter_share
 from sim.analysis.sweep import (
     Axes,
     GridRun,
@@ -34,6 +34,7 @@ from sim.analysis.sweep import (
     shown_value,
     write_grid_manifest,
 )
+from sim.analysis.tables import SHARE, per_draw, share_cell
 from sim.config.loader import ScenarioSource, option_overrides, scenario_from
 from sim.config.schema import Scenario
 from sim.runner.pool import Jobs
@@ -103,7 +104,9 @@ def tradeoff_table(runs: list[GridRun]) -> pd.DataFrame:
     100 tenant-years = 100 × forced moves / tenant-years; the share of permanent-need
     tenants (tenants at some time in the first ten reported years) with
     at least one forced move in those years; the mean wait of households housed and the
-    hospits nights per year. Means with 95 % t-intervals over replications.
+    hospits nights per year. Means with 95 % t-intervals over replications; over a
+    posterior also ``<measure>_parameter_share``, the share of the measure's variance
+    that the parameters' uncertainty makes.
     """
     rows = []
     for run in runs:
@@ -138,9 +141,14 @@ def tradeoff_table(runs: list[GridRun]) -> pd.DataFrame:
             "vacant_share_varied_year_end": varied_vacant_share(yearly, run.point),
         }
         row: dict[str, Any] = {"policy": point_label(run.point), **run.point}
+        draws = per_draw(run.scenario)
         for name, series in measures.items():
-            mean, low, high = mean_interval(np.asarray(series, dtype=float))
+            values = np.asarray(series, dtype=float)
+            numbers = series.index.to_numpy(dtype=int)
+            mean, low, high = mean_interval(values, 0.95, draws, numbers)
             row.update({name: mean, f"{name}_ci_low": low, f"{name}_ci_high": high})
+            if draws is not None:
+                row[f"{name}_{SHARE}"] = parameter_share(values, draws, numbers)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -310,6 +318,10 @@ OVERVIEW_COLUMNS = [
 ]
 
 
+SPLIT_MEASURES = ("first_housed_per_100_units", "forced_moves_per_100_tenant_years")
+"""The headline measures whose split of the variance the overview shows."""
+
+
 @dataclass
 class Tradeoff:
     """Policies (grid points) run with the same random numbers, and their measures."""
@@ -321,12 +333,22 @@ class Tradeoff:
     scenario_file: Path | None = None
 
     def overview(self) -> pd.DataFrame:
-        """The policy names and the means of the main measures."""
-        return self.table[OVERVIEW_COLUMNS]
+        """The policy names and the means of the main measures (over a posterior, with
+        the share of the throughput's and the forced moves' variance from the parameters)."""
+        shares = [f"{m}_{SHARE}" for m in SPLIT_MEASURES if f"{m}_{SHARE}" in self.table]
+        return self.table[OVERVIEW_COLUMNS + shares]
 
     def summary(self) -> str:
-        """The overview as text (what ``sim tradeoff`` prints)."""
-        return str(self.overview().round(2).to_string(index=False))
+        """The overview as text (what ``sim tradeoff`` prints); over a posterior the
+        shares from the parameters as "... from parameters" columns in per cent."""
+        overview = self.overview().round(2)
+        for measure in SPLIT_MEASURES:
+            column = f"{measure}_{SHARE}"
+            if column in overview:
+                shares = self.overview()[column]
+                overview[column] = [share_cell(share) for share in shares]
+                overview = overview.rename(columns={column: f"{measure} from parameters"})
+        return str(overview.to_string(index=False))
 
     def write(
         self, out: str | Path, force: bool = False, *, command: Sequence[str] | None = None

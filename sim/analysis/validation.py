@@ -54,7 +54,7 @@ class Validation:
         return "\n".join(
             f"ok: {file} ({scenario.name}: {len(scenario.groups)} groups, "
             f"{len(scenario.stock)} categories, {sum(c.units for c in scenario.stock.values())}"
-            " units)"
+            f" units{_over_posterior(scenario)})"
             for file, scenario in self.scenarios
         )
 
@@ -79,3 +79,11 @@ class Validation:
                 extra={"valid": len(self.scenarios), "problems": len(self.problems)},
             )
         return out
+
+
+def _over_posterior(scenario: Scenario) -> str:
+    """``, over a posterior of N particles of K parameters`` (empty without one)."""
+    posterior = scenario.posterior
+    if posterior is None:
+        return ""
+    return f", over a posterior of {len(posterior)} particles of {len(posterior.keys)} parameters"

@@ -14,6 +14,7 @@ from sim.analysis.compare import compare as compare_scenarios
 from sim.analysis.results import Results
 from sim.analysis.sweep import Sweep
 from sim.analysis.sweep import sweep as sweep_grid
+from sim.analysis.tables import per_draw
 from sim.analysis.tables import summarise as summarise_yearly
 from sim.analysis.tradeoff import Tradeoff
 from sim.analysis.tradeoff import tradeoff as tradeoff_grid
@@ -87,7 +88,8 @@ def run(
     from sim.analysis.stream import YearlyStream  # (pyarrow's parquet: only when streaming)
 
     csv_limit = {None: output.CSV_MAX_ROWS, True: None, False: 0}[yearly_csv]
-    with YearlyStream(Path(out), loaded.replications, csv_limit, keep_yearly) as rows:
+    draws = per_draw(loaded)
+    with YearlyStream(Path(out), loaded.replications, csv_limit, keep_yearly, draws) as rows:
         results = Results.of(
             run_scenario(loaded, None, jobs, households, on_progress, sink=rows.add)
         )
@@ -103,7 +105,7 @@ def summarise(results: Replications | pd.DataFrame) -> pd.DataFrame:
     if isinstance(results, Results):
         return results.table
     if isinstance(results, Replications):
-        return summarise_yearly(results.yearly)
+        return summarise_yearly(results.yearly, draws=per_draw(results.scenario))
     return summarise_yearly(results)
 
 
@@ -131,6 +133,7 @@ def compare(
     replications: int | None = None,
     jobs: Jobs = 1,
     metrics: Sequence[str] | None = None,
+    overrides: Iterable[str] = (),
     on_progress: Progress | None = None,
     out: str | Path | None = None,
     force: bool = False,
@@ -139,10 +142,14 @@ def compare(
     """Compare alternatives with a base, paired by replication (``sim compare``).
 
     Every scenario runs with the base's seed and replications (common random numbers);
-    ``.table`` has the paired differences with 95 % intervals, ``.summary()`` the text.
+    ``overrides`` (``KEY=VALUE`` as for ``--set``) apply to every one, e.g.
+    ``calibration.posterior=FILE``. ``.table`` has the paired differences with 95 %
+    intervals, ``.summary()`` the text.
     """
     _check(out, force, base, *alternatives)
-    result = compare_scenarios(base, alternatives, replications, jobs, metrics, on_progress)
+    result = compare_scenarios(
+        base, alternatives, replications, jobs, metrics, on_progress, list(overrides)
+    )
     return _written(result, out, force, command)
 
 

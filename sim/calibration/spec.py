@@ -37,22 +37,14 @@ from sim.config.option_limits import (
     MAX_PARAMETERS,
     check_number,
 )
+from sim.config.parameters import (  # noqa: F401  (also imported from here)
+    WHOLE_NUMBER_KEYS,
+    apply_parameters,
+    key_part,
+)
 from sim.config.schema import Scenario
 from sim.config.types import MAX_REPLICATIONS, MAX_SEED, Year, integral
 from sim.config.yaml_io import FileProblem
-
-# scenario keys that hold whole numbers (fitted values are rounded)
-WHOLE_NUMBER_KEYS = {
-    "units",
-    "capacity",
-    "initial_waiting",
-    "units_per_year",
-    "max_renewals",
-    "priority",
-    "max_extra_rooms",
-    "lead_time_years",
-}
-
 
 # whole numbers (5.0 is read as 5; true and "5" are not numbers) within their limits
 Budget = Annotated[int, BeforeValidator(integral), Strict(), Field(ge=1, le=MAX_BUDGET)]
@@ -352,33 +344,6 @@ def _check_parameter(
             )
         ]
     return []
-
-
-def apply_parameters(data: dict[str, Any], values: dict[str, float]) -> dict[str, Any]:
-    """A copy of scenario data with the dotted keys set to ``values``."""
-    import copy
-
-    data = copy.deepcopy(data)
-    for key, value in values.items():
-        target: dict[Any, Any] = data
-        parts = key.split(".")
-        for part in parts[:-1]:
-            target = target[key_part(target, part)]
-        last = key_part(target, parts[-1])
-        target[last] = round(value) if parts[-1] in WHOLE_NUMBER_KEYS else float(value)
-    return data
-
-
-def key_part(node: Any, part: str) -> str | int:
-    """A part of a dotted key as ``node`` holds it: a year of a series
-    (``groups.g.approval.2008``) is a number in the scenario's mapping.
-
-    >>> key_part({2008: 0.5}, "2008"), key_part({"a": 1}, "a")
-    (2008, 'a')
-    """
-    if isinstance(node, dict) and part not in node and part.isdigit() and int(part) in node:
-        return int(part)
-    return part
 
 
 def scenario_with(calibration: Calibration, values: dict[str, float]) -> Scenario:

@@ -65,6 +65,17 @@ SCHEDULER_OPTION = click.option(
     "dask extra. Example: --scheduler tcp://10.0.0.5:8786",
 )
 """``--scheduler ADDRESS`` (or ``SIM_SCHEDULER``); with :func:`sim.runner.scheduling.workers`."""
+POSTERIOR_OPTION = click.option(
+    "--posterior",
+    metavar="FILE|none",
+    help="Run over this posterior of fitted parameters (a CSV of weighted particles: "
+    "particle, weight, then one dotted scenario key per parameter) instead of the "
+    "scenario's calibration.posterior; each block of calibration.replications_per_draw "
+    "replications runs with one particle drawn with the weights, so answers cover chance "
+    "and the parameters' uncertainty. none: the scenario's own fixed values. "
+    "Example: --posterior posterior.csv, --posterior none",
+)
+"""``--posterior FILE|none`` (:func:`sim.config.loader.posterior_setting`)."""
 FORCE_OPTION = click.option(
     "--force",
     is_flag=True,

@@ -10,6 +10,7 @@ from sim import api
 from sim.cli.common import (
     FORCE_OPTION,
     JOBS_OPTION,
+    POSTERIOR_OPTION,
     SCHEDULER_OPTION,
     handle_errors,
     metric_list,
@@ -19,6 +20,7 @@ from sim.cli.common import (
 from sim.cli.report import report_options
 from sim.cli.skeleton import Options, Plan, perform, shared_options
 from sim.config.loader import option_overrides
+from sim.config.posterior import posterior_setting
 
 
 @click.command()
@@ -38,6 +40,7 @@ from sim.config.loader import option_overrides
     help="Metrics to compare (totals over groups and categories). "
     "Example: --metrics waiting,hospits_nights",
 )
+@POSTERIOR_OPTION
 @out_option("compare-")
 @report_options
 @FORCE_OPTION
@@ -49,6 +52,7 @@ def compare(
     alternatives: tuple[Path, ...],
     replications: int | None,
     metrics: str | None,
+    posterior: str | None,
     options: Options,
 ) -> None:
     """Compare ALTERNATIVES with BASE, paired by replication (common random numbers).
@@ -62,8 +66,11 @@ def compare(
       sim compare scenarios/asker-calibrated.yaml scenarios/policies/asker-*.yaml -j 2
     """
 
+    shared = posterior_setting(posterior)
+
     def load() -> Plan:
-        loaded = api.load_scenario(base, overrides=option_overrides((), None, None, replications))
+        extra = option_overrides(shared, None, None, replications)
+        loaded = api.load_scenario(base, overrides=extra)
         steps = loaded.replications * (1 + len(alternatives))
         return Plan(base, f"compare-{loaded.name}", [base, *alternatives], steps)
 
@@ -75,6 +82,7 @@ def compare(
             alternatives=list(alternatives),
             replications=replications,
             metrics=metric_list(metrics),
+            overrides=shared,
             **call,
         ),
     )

@@ -12,6 +12,7 @@ from sim.analysis.sweep import check_grid, parse_vary
 from sim.cli.common import (
     FORCE_OPTION,
     JOBS_OPTION,
+    POSTERIOR_OPTION,
     SCHEDULER_OPTION,
     F,
     handle_errors,
@@ -24,6 +25,7 @@ from sim.cli.report import report_options
 from sim.cli.skeleton import Options, Plan, perform, shared_options
 from sim.config.loader import option_overrides
 from sim.config.option_limits import MAX_POINT_REPLICATIONS, MAX_POINTS
+from sim.config.posterior import posterior_setting
 
 _VARY_HELP = (
     f"Vary a scenario key over values, repeatable: the full grid is run (at most "
@@ -57,6 +59,7 @@ def _grid_options(kind: str) -> Callable[[F], F]:
             JOBS_OPTION,
             SCHEDULER_OPTION,
             set_option("Override a scenario key at every grid point."),
+            POSTERIOR_OPTION,
             out_option(f"{kind}-"),
             report_options,
             FORCE_OPTION,
@@ -100,6 +103,7 @@ def sweep(
     varies: tuple[str, ...],
     replications: int | None,
     overrides: tuple[str, ...],
+    posterior: str | None,
     metrics: str | None,
     options: Options,
 ) -> None:
@@ -111,6 +115,7 @@ def sweep(
           --vary stock.ordinary.contract_years=1,3,5 --vary policy.renewal=strict,always
     """
     chosen = metric_list(metrics)
+    overrides = (*overrides, *posterior_setting(posterior))
     perform(
         options,
         _grid("sweep", scenario, varies, replications, overrides),
@@ -134,6 +139,7 @@ def tradeoff(
     varies: tuple[str, ...],
     replications: int | None,
     overrides: tuple[str, ...],
+    posterior: str | None,
     options: Options,
 ) -> None:
     """Throughput against stability for a grid of policies (figure and table).
@@ -147,6 +153,7 @@ def tradeoff(
           --vary stock.ordinary.contract_years=1,3,5 \\
           --vary policy.renewal=strict,needs_based,differentiated
     """
+    overrides = (*overrides, *posterior_setting(posterior))
     perform(
         options,
         _grid("tradeoff", scenario, varies, replications, overrides),

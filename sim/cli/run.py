@@ -11,6 +11,7 @@ from sim.analysis.output import CSV_MAX_ROWS, yearly_csv_wanted
 from sim.cli.common import (
     FORCE_OPTION,
     JOBS_OPTION,
+    POSTERIOR_OPTION,
     SCHEDULER_OPTION,
     handle_errors,
     out_option,
@@ -20,6 +21,7 @@ from sim.cli.common import (
 from sim.cli.report import report_options
 from sim.cli.skeleton import Options, Plan, perform, shared_options
 from sim.config.loader import option_overrides
+from sim.config.posterior import posterior_setting
 
 
 @click.command()
@@ -44,6 +46,7 @@ from sim.config.loader import option_overrides
 @SCHEDULER_OPTION
 @out_option("")
 @set_option("Override a scenario key, repeatable. Example: --set policy.renewal=strict")
+@POSTERIOR_OPTION
 @click.option(
     "--households",
     is_flag=True,
@@ -75,6 +78,7 @@ def run(
     seed: int | None,
     years: int | None,
     overrides: tuple[str, ...],
+    posterior: str | None,
     households: bool,
     yearly_csv: bool | None,
     keep_yearly: bool,
@@ -88,7 +92,7 @@ def run(
       sim run scenarios/lorenskog.yaml --set policy.renewal=always --out results/always
       sim run scenarios/flexbo.yaml --report --lang nb
     """
-    extra = option_overrides(overrides, seed, years, replications)
+    extra = option_overrides(overrides, seed, years, replications) + posterior_setting(posterior)
 
     def note(results: api.Results) -> str | None:
         rows = results.streamed or 0
@@ -107,6 +111,13 @@ def run(
             f"{loaded.name}: {loaded.replications} replications of {span.start}–"
             f"{span.end - 1} after {span.warmup_years:g} warm-up years, seed {loaded.seed}"
         )
+        posterior = loaded.posterior
+        if posterior is not None:
+            heading += (
+                f", over the posterior {posterior.file} ({len(posterior)} particles of "
+                f"{len(posterior.keys)} parameters, {loaded.replications_per_draw} "
+                "replications a draw)"
+            )
         steps = loaded.replications
         return Plan(scenario, loaded.name, [scenario], steps, heading=heading, note=note)
 

@@ -10,6 +10,7 @@ from sim import api
 from sim.cli.common import (
     FORCE_OPTION,
     JOBS_OPTION,
+    POSTERIOR_OPTION,
     SCHEDULER_OPTION,
     handle_errors,
     metric_list,
@@ -19,6 +20,7 @@ from sim.cli.common import (
 )
 from sim.cli.skeleton import Options, Plan, perform, shared_options
 from sim.config.option_limits import MAX_POINT_REPLICATIONS, MAX_POINTS
+from sim.config.posterior import posterior_setting
 
 
 @click.command()
@@ -84,6 +86,7 @@ from sim.config.option_limits import MAX_POINT_REPLICATIONS, MAX_POINTS
 @JOBS_OPTION
 @SCHEDULER_OPTION
 @set_option("Override a scenario key at every sample point.")
+@POSTERIOR_OPTION
 @out_option("sensitivity-")
 @FORCE_OPTION
 @quiet_option("No progress bar and no table.")
@@ -100,6 +103,7 @@ def sensitivity(
     metrics: str | None,
     replications: int | None,
     overrides: tuple[str, ...],
+    posterior: str | None,
     options: Options,
 ) -> None:
     """Global sensitivity of SCENARIO's outputs to its numbers, every point with the same
@@ -112,6 +116,8 @@ def sensitivity(
       sim sensitivity scenarios/lorenskog-calibrated.yaml --method sobol -n 64 \\
           --vary policy.renewal_probability=0.5:0.9 --vary groups.disadvantaged.approval=0.5:0.7
     """
+
+    overrides = (*overrides, *posterior_setting(posterior))
 
     def load() -> Plan:
         plan = api.plan_sensitivity(

@@ -10,6 +10,7 @@ from sim import api
 from sim.cli.common import (
     FORCE_OPTION,
     JOBS_OPTION,
+    POSTERIOR_OPTION,
     SCHEDULER_OPTION,
     handle_errors,
     out_option,
@@ -19,6 +20,7 @@ from sim.cli.common import (
 from sim.cli.report import report_options
 from sim.cli.skeleton import Options, Plan, perform, shared_options
 from sim.config.loader import option_overrides
+from sim.config.posterior import posterior_setting
 from sim.config.types import MAX_UNITS
 
 
@@ -69,6 +71,7 @@ from sim.config.types import MAX_UNITS
 @JOBS_OPTION
 @SCHEDULER_OPTION
 @set_option("Override a scenario key, repeatable.")
+@POSTERIOR_OPTION
 @out_option("size-")
 @report_options
 @FORCE_OPTION
@@ -86,6 +89,7 @@ def size(
     once: bool,
     replications: int | None,
     overrides: tuple[str, ...],
+    posterior: str | None,
     options: Options,
 ) -> None:
     """Units needed per year (or once) in a category to reach a target.
@@ -96,11 +100,14 @@ def size(
           --target "wait_years_mean[group=disadvantaged] <= 0.5" --jobs 2
     """
 
+    overrides = (*overrides, *posterior_setting(posterior))
+
     def step(evaluation: api.Evaluation) -> None:
         if not options.quiet:
             click.echo(
                 f"  {evaluation.units:>4} units: target met in {evaluation.successes}"
-                f" of {evaluation.replications} replications",
+                f" of {evaluation.replications} replications"
+                + (" (at the fixed values)" if evaluation.fixed else ""),
                 err=True,
             )
 

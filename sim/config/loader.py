@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from sim.config.errors import ScenarioError, brief, brief_text, single
 from sim.config.messages import problems_from_pydantic
+from sim.config.posterior import overridden
 from sim.config.schema import Scenario
 from sim.config.yaml_io import (
     MAX_FILE_BYTES,
@@ -299,9 +300,23 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
     >>> scenario.time.start  # doctest: +SKIP
     2008
     """
+    overrides = list(overrides)
     data, origins = merge_scenario(path, overrides)
     data.setdefault("name", Path(path).stem)
-    return validate_data(data, str(path), origins, Path(path).parent)
+    scenario = validate_data(data, str(path), origins, Path(path).parent)
+    check_posterior_overrides(scenario, overrides)
+    return scenario
+
+
+def check_posterior_overrides(scenario: Scenario, overrides: Iterable[str]) -> None:
+    """An input error where an override (``--set``, ``--vary``, a sensitivity factor)
+    sets a parameter of the scenario's posterior (each particle would replace it)."""
+    posterior = scenario.posterior
+    for text in overrides if posterior is not None else ():
+        key = ".".join(parse_override(text)[0])
+        message = overridden(posterior, key)
+        if message:
+            raise single(f"--set {brief_text(text)}", key, message)
 
 
 def validate_data(
@@ -421,5 +436,7 @@ def scenario_from(
         if not overrides:
             return source, None
         data = apply_overrides(plain_data(source), overrides, {})
-        return validate_data(data, f"<{source.name}>"), None
+        scenario = validate_data(data, f"<{source.name}>")
+        check_posterior_overrides(scenario, overrides)
+        return scenario, None
     return load_scenario(source, overrides), Path(source)

@@ -40,6 +40,8 @@ from sim.config.choices import (
 )
 from sim.config.durations import DurationSpec
 from sim.config.errors import brief
+from sim.config.parameters import number_problem
+from sim.config.posterior import Posterior, PosteriorSettings
 from sim.config.series import Stepwise, YearlySeries, series
 from sim.config.services import (
     Costs,
@@ -316,6 +318,7 @@ class Scenario(Frozen):
     homelessness: Homelessness = Field(default_factory=Homelessness)
     builds: tuple[Build, ...] = Field(default=(), max_length=MAX_BUILDS)
     costs: Costs = Field(default_factory=Costs)
+    calibration: PosteriorSettings | None = None
 
     @field_validator("stock", "groups")
     @classmethod
@@ -396,7 +399,32 @@ class Scenario(Frozen):
             for year in values.years:
                 if not first <= year <= last:
                     raise CrossReferenceError(loc, f"year {year} lies outside {span}")
+        self._check_posterior()
         return self
+
+    @property
+    def posterior(self) -> Posterior | None:
+        """The posterior the scenario runs over (``calibration.posterior``), if any."""
+        return self.calibration.particles if self.calibration is not None else None
+
+    @property
+    def replications_per_draw(self) -> int:
+        """Replications that share one particle of the posterior (``calibration``)."""
+        return self.calibration.replications_per_draw if self.calibration is not None else 2
+
+    def _check_posterior(self) -> None:
+        """Every column of the posterior names a number this scenario sets."""
+        posterior = self.posterior
+        if posterior is None:
+            return
+        data = self.model_dump(mode="python", by_alias=True, exclude_none=True)
+        for key in posterior.keys:
+            problem = number_problem(data, key)
+            if problem is not None:
+                raise CrossReferenceError(
+                    ("calibration", "posterior"),
+                    f"posterior file {posterior.file}, column {key!r}: {problem}",
+                )
 
 
 class CrossReferenceError(ValueError):

@@ -73,6 +73,8 @@ def key_figures(summary: pd.DataFrame, first: int, last: int, language: str) -> 
                     "ci_high": float(row["ci_high"]),
                 }
             )
+            if "parameter_share" in summary.columns:  # run over a posterior
+                rows[-1]["parameter_share"] = float(row["parameter_share"])
     return pd.DataFrame(rows)
 
 

@@ -235,6 +235,7 @@ def tradeoff(report: Report) -> None:
         names[measure] = text
         names[f"{measure}_ci_low"] = say("interval_low", lang, name=text)
         names[f"{measure}_ci_high"] = say("interval_high", lang, name=text)
+        names[f"{measure}_parameter_share"] = f"{text}: {say('parameter_share', lang)}"
     columns = [c for c in table.columns if c in names]
     report.add_table("policies", say("table_policies", lang), shown(table[columns], lang, names))
     caption = figure_words("tradeoff_caption", lang, **facts)

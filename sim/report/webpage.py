@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 import pandas as pd
 
+from sim.analysis.tables import share_cell
 from sim.report.document import Report, Table
 from sim.report.words import number, say
 
@@ -52,11 +53,13 @@ details { margin: 0.5rem 0; } summary { cursor: pointer; font-weight: 600; }
 {% endfor %}</ul>
 {% if key_rows %}<div class="scroll"><table id="key-figures">
 <tr><th>{{ words.metric }}</th><th>{{ words.unit }}</th><th>{{ words.year }}</th>
-<th>{{ words.mean }}</th><th>{{ words.interval }}</th></tr>
+<th>{{ words.mean }}</th><th>{{ words.interval }}</th>
+{% if split %}<th>{{ words.parameter_share }}</th>{% endif %}</tr>
 {% for row in key_rows %}<tr data-metric="{{ row.metric }}" data-year="{{ row.year }}">
 <td>{{ row.label }}</td><td>{{ row.unit }}</td><td class="n">{{ row.year }}</td>
 <td class="n" data-value="{{ row.mean_value }}">{{ row.mean }}</td>
-<td class="n">{{ row.low }} – {{ row.high }}</td></tr>
+<td class="n">{{ row.low }} – {{ row.high }}</td>
+{% if split %}<td class="n">{{ row.share }}</td>{% endif %}</tr>
 {% endfor %}</table></div>{% endif %}
 
 <h2>{{ words.how_to_read }}</h2>
@@ -178,9 +181,11 @@ def render(report: Report) -> str:
             "mean_value": repr(float(r.mean)),
             "low": number(r.ci_low, lang),
             "high": number(r.ci_high, lang),
+            "share": share_cell(getattr(r, "parameter_share", float("nan"))),
         }
         for r in report.key_figures.itertuples()
     ]
+    split = "parameter_share" in report.key_figures.columns
     figures = [
         (figure, "data:image/png;base64," + base64.b64encode(png).decode("ascii"))
         for figure, png in report.figures.items()
@@ -189,6 +194,7 @@ def render(report: Report) -> str:
         key: say(key, lang)
         for key in (
             "key_figures",
+            "parameter_share",
             "metric",
             "unit",
             "year",
@@ -214,6 +220,7 @@ def render(report: Report) -> str:
         words=words,
         sentences=report.sentences,
         key_rows=key_rows,
+        split=split,
         figures=figures,
         families=[_family(report, n, t) for n, t in report.families.items()],
         tables=[_table(table, lang) for table in report.tables],

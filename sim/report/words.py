@@ -150,6 +150,10 @@ TEXT: Phrases = {
     "unpaired_ci_low": ("Unpaired 95 % interval, low", "Uparet 95 % intervall, nedre"),
     "unpaired_ci_high": ("Unpaired 95 % interval, high", "Uparet 95 % intervall, øvre"),
     "width_ratio": ("Paired/unpaired width", "Bredde parvis/uparet"),
+    "parameter_share": (
+        "From parameters (share of the variance)",
+        "Fra parameterne (andel av variansen)",
+    ),
     "n": ("Replications", "Replikasjoner"),
     "ci_low": ("95 % interval, low", "95 % intervall, nedre"),
     "ci_high": ("95 % interval, high", "95 % intervall, øvre"),

@@ -79,6 +79,7 @@ def _overview(book: Any, report: Report, formats: dict[str, Any]) -> None:
             "mean": say("mean", lang),
             "ci_low": say("stat_ci_low", lang),
             "ci_high": say("stat_ci_high", lang),
+            "parameter_share": say("parameter_share", lang),
         }
     ).drop(columns=["metric"])
     sheet.freeze_panes(6, 1)

@@ -1,7 +1,9 @@
 """Run the replications of a scenario, serially or in worker processes.
 
 Replication ``r`` draws from streams seeded by ``(seed, r, name)`` and knows nothing of
-the others, so results are identical whatever the number of workers.
+the others, so results are identical whatever the number of workers. A scenario with a
+posterior (``calibration.posterior``) runs each replication with the parameters of the
+particle drawn for its block (:mod:`sim.runner.posterior`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sim.model import check_engine
 from sim.model.housing import run_replication
 from sim.runner.blocks import YEARLY_COLUMNS, Block, encode, yearly_table
 from sim.runner.pool import Jobs, pool_for, scheduler_of
+from sim.runner.posterior import replication_scenarios
 
 __all__ = [
     "YEARLY_COLUMNS",
@@ -84,7 +87,9 @@ def run_scenario(
         raise ValueError("replications must be at least 1")
     check_engine()
     started = time.time()
-    tasks = [(scenario, r, track_households) for r in range(first, first + count)]
+    numbers = range(first, first + count)
+    runs = replication_scenarios(scenario, numbers)
+    tasks = [(run, r, track_households) for run, r in zip(runs, numbers, strict=True)]
     blocks: list[Block] = []
     records: list[dict[str, Any]] = []
     streamed = 0
@@ -120,7 +125,11 @@ def run_scenarios(
     none waits for another scenario's last replication."""
     check_engine()
     started = time.time()
-    tasks = [(s, r, track_households) for s in scenarios for r in range(s.replications)]
+    tasks = [
+        (run, r, track_households)
+        for s in scenarios
+        for r, run in enumerate(replication_scenarios(s, range(s.replications)))
+    ]
     results: list[Replications] = []
     blocks: list[Block] = []
     records: list[dict[str, Any]] = []
