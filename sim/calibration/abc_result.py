@@ -8,6 +8,7 @@ import math
 import os
 import shutil
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,15 +122,22 @@ def calibrate_abc(
     database = folder / "history.db"
     if resume is not None:
         shutil.copyfile(Path(resume) / "history.db", database)
-    with pool_for(jobs) as pool:
-        history = run_abc(calibration, pool, database, on_generation, resume is not None)
-        names = list(calibration.spec.parameters)
-        frame, weights = history.get_distribution(m=0, t=history.max_t)
-        posterior = pd.DataFrame({"particle": range(len(frame)), "weight": weights / weights.sum()})
-        for name in names:
-            posterior[name] = frame[name].to_numpy(dtype=float)
-        generations = generations_table(history)
-        predictive = predictive_check(calibration, posterior, pool)
+    try:
+        with pool_for(jobs) as pool:
+            history = run_abc(calibration, pool, database, on_generation, resume is not None)
+            names = list(calibration.spec.parameters)
+            frame, weights = history.get_distribution(m=0, t=history.max_t)
+            posterior = pd.DataFrame(
+                {"particle": range(len(frame)), "weight": weights / weights.sum()}
+            )
+            for name in names:
+                posterior[name] = frame[name].to_numpy(dtype=float)
+            generations = generations_table(history)
+            predictive = predictive_check(calibration, posterior, pool)
+    except BaseException:
+        if workspace is None:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
     result = AbcResult(
         calibration,
         posterior,
@@ -142,6 +150,8 @@ def calibrate_abc(
     )
     result.finished = time.time()
     result.wall_seconds = result.finished - started
+    if workspace is None:  # the history lives as long as the result (its folder has a copy)
+        weakref.finalize(result, shutil.rmtree, folder, True)
     return result
 
 
