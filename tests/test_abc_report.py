@@ -265,3 +265,21 @@ def test_a_missing_table_or_setting_is_named(folders, tmp_path) -> None:
             (folder / "manifest.json").write_text(json.dumps(manifest))
             stderr = assert_input_error(invoke("report", folder))
             assert f"extra.{name}: " in stderr, stderr
+
+
+def test_the_guide_states_the_settings_and_verdicts_the_code_uses() -> None:
+    from sim.calibration.abc_result import VERDICTS
+    from sim.calibration.spec import Abc, Discrepancy
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "bayesian-calibration.md").read_text()
+    settings = Abc()
+    for key in ("population", "generations", "replications", "min_acceptance_rate"):
+        assert f"| `abc.{key}` | {getattr(settings, key):g} |" in text, key
+    assert f"| `abc.max_simulations` | {settings.max_simulations:,} |" in text
+    assert f"| `abc.predictive_draws` | {settings.predictive_draws} |" in text
+    discrepancy = Discrepancy()
+    assert f"share {discrepancy.share:g}, minimum {discrepancy.minimum:g} |" in text
+    assert f"`share: {discrepancy.share:g}` says" in text
+    shown = ", ".join(f"*{words}* from {limit:g}" for limit, words in VERDICTS)
+    flat = " ".join(text.split())
+    assert f"The verdicts: {shown}, else *not identified by these targets*." in flat
