@@ -22,6 +22,7 @@ from test_report_kinds import Tables, numbers_equal, sheet_table
 
 from sim.analysis.provenance import file_digest
 from sim.report import load_report
+from sim.report.posterior import digits
 from sim.report.reading import EXTRA_TYPES
 
 pytest.importorskip("pyabc")
@@ -150,8 +151,12 @@ def test_the_answer_counts_the_covered_targets_and_names_each_value(folders) -> 
         shown = [s for s in answer if s.startswith(f"{row.parameter}: ")]
         assert len(shown) == 1, answer
         assert f"contraction {row.contraction:.2f}, {row.verdict}" in shown[0]
-        low = f"{row.posterior_p05:.3f}" if row.posterior_p05 < 10 else f"{row.posterior_p05:.1f}"
-        assert f"90 % credible interval {low} to " in shown[0]
+        places = digits(row.posterior_mean)
+        low, high = f"{row.posterior_p05:.{places}f}", f"{row.posterior_p95:.{places}f}"
+        assert (
+            f"{row.posterior_mean:.{places}f} (90 % credible interval {low} to {high};"
+            in (shown[0])
+        )
     verdicts = set(parameters.verdict)
     if verdicts & {"pinned down", "identified"}:
         assert any(s.startswith("The counts pin down (contraction") for s in answer)

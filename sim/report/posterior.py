@@ -60,9 +60,11 @@ def read_table(report: Report, name: str) -> pd.DataFrame:
     return reading.read_table(report.folder, report.manifest, name, COLUMNS[name])
 
 
-def _value(value: float, language: str) -> str:
-    """A parameter's value: three decimals below 10 (rates, shares), else the usual."""
-    return number(value, language, 3 if abs(value) < 10 else None)
+def digits(value: float) -> int:
+    """Decimals for a parameter's values, from the size of its mean, so that its mean and
+    both intervals read alike: 0 from 100, 1 from 10, 2 from 1, else 3."""
+    size = abs(value)
+    return 0 if size >= 100 else 1 if size >= 10 else 2 if size >= 1 else 3
 
 
 def _contraction(value: float, language: str) -> str:
@@ -96,16 +98,21 @@ def _sentences(
     if len(loose):
         report.sentences.append(say("abc_loose", lang, names=listed(loose)))
     for row in parameters.itertuples():
+        places = digits(float(row.posterior_mean))
+
+        def value(x: float, places: int = places) -> str:
+            return number(float(x), lang, places)
+
         report.sentences.append(
             say(
                 "abc_parameter",
                 lang,
                 parameter=row.parameter,
-                mean=_value(float(row.posterior_mean), lang),
-                low=_value(float(row.posterior_p05), lang),
-                high=_value(float(row.posterior_p95), lang),
-                prior_low=_value(float(row.prior_p05), lang),
-                prior_high=_value(float(row.prior_p95), lang),
+                mean=value(row.posterior_mean),
+                low=value(row.posterior_p05),
+                high=value(row.posterior_p95),
+                prior_low=value(row.prior_p05),
+                prior_high=value(row.prior_p95),
                 contraction=_contraction(float(row.contraction), lang),
                 verdict=say(str(row.verdict), lang),
             )
