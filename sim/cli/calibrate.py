@@ -97,7 +97,7 @@ def calibrate(
     Example:
       sim calibrate calibration/lorenskog.yaml --jobs 2
       sim calibrate calibration/asker.yaml --holdout 2010 --budget 60
-      sim calibrate calibration/lorenskog.yaml --method abc --jobs 2
+      sim calibrate calibration/lorenskog.yaml --method abc --jobs 2 --report --lang nb
     """
     from sim.calibration import check_overlay, input_files, load_calibration
 

@@ -40,6 +40,12 @@ class Report:
     sentences: list[str] = field(default_factory=list)  # the answer in words
     tables: list[Table] = field(default_factory=list)  # the kind's own tables
     files_checked: int | None = None  # files whose checksums were checked (None: no checksums)
+    guide: str = ""  # how to read the report, where the kind needs its own words
+    more_provenance: list[tuple[str, str]] = field(default_factory=list)  # the kind's own
+
+    def how_to_read(self) -> str:
+        """How to read the report: the kind's own words, else those of a run's."""
+        return self.guide or say("how_to_read_text", self.language)
 
     @property
     def kind(self) -> str:
@@ -104,4 +110,5 @@ class Report:
             (say("command", lang), str(m.get("command") or "")),
             (say("started", lang), str(m.get("started", ""))),
             (say("wall_seconds", lang), f"{m.get('wall_seconds', 0):g}"),
+            *self.more_provenance,
         ]

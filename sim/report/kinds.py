@@ -307,7 +307,11 @@ def size(report: Report) -> None:
 
 def calibrate(report: Report) -> None:
     from sim.calibration.result import fit_figure
+    from sim.report.posterior import bayesian, is_bayesian
 
+    if is_bayesian(report.manifest):
+        bayesian(report)
+        return
     lang = report.language
     fit = read_table(report, "fit.csv")
     parameters = read_table(report, "identifiability.csv")

@@ -83,8 +83,27 @@ EXTRA_TYPES: dict[str, dict[str, str]] = {
         "analytic": "a mapping",
     },
     "calibrate": {"evaluations": WHOLE},
+    "calibrate abc": {
+        "method": TEXT,
+        "population": WHOLE,
+        "generations": WHOLE,
+        "candidates": WHOLE,
+        "final_temperature": NUMBER,
+        "predictive_draws": WHOLE,
+    },
 }
-"""The fields of ``extra`` a report of each kind reads, and their types."""
+"""The fields of ``extra`` a report of each kind reads, and their types (a Bayesian
+calibration's, ``extra.method`` abc, under ``calibrate abc``)."""
+
+
+def extra_kind(manifest: Mapping[str, Any]) -> str:
+    """The key of :data:`EXTRA_TYPES` for a manifest: its kind, and a calibration's
+    method where it is not the optimiser's."""
+    kind = str(manifest.get("kind", ""))
+    extra = manifest.get("extra")
+    if kind == "calibrate" and isinstance(extra, dict) and extra.get("method") == "abc":
+        return "calibrate abc"
+    return kind
 
 
 def problem(path: Path, key: str, message: str) -> InputError:
@@ -196,7 +215,7 @@ def _check_fields(path: Path, manifest: dict[str, Any]) -> None:
     ):
         problems.append(Problem(str(path), "inputs", "must be a list of mappings"))
     extra = manifest.get("extra")
-    for name, wanted in EXTRA_TYPES.get(str(manifest["kind"]), {}).items():
+    for name, wanted in EXTRA_TYPES.get(extra_kind(manifest), {}).items():
         if not isinstance(extra, dict):
             break
         if name not in extra:
@@ -308,6 +327,12 @@ def _file(folder: Path, manifest: Mapping[str, Any], name: str) -> Path | None:
             folder / MANIFEST, "checksums", f"has no entry for {name}; {remake(manifest)}"
         )
     return path
+
+
+def optional_file(folder: Path, manifest: Mapping[str, Any], name: str) -> Path | None:
+    """The folder's file ``name`` (a figure it keeps) if it is there; with checksums, it
+    must be recorded in them (and was checked with the others)."""
+    return _file(folder, manifest, name)
 
 
 def read_table(

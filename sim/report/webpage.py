@@ -63,7 +63,7 @@ details { margin: 0.5rem 0; } summary { cursor: pointer; font-weight: 600; }
 {% endfor %}</table></div>{% endif %}
 
 <h2>{{ words.how_to_read }}</h2>
-<p>{{ words.how_to_read_text }}</p>
+<p>{{ how_to_read }}</p>
 
 <h2>{{ words.figures }}</h2>
 {% for name, uri in figures %}<img alt="{{ name }}" src="{{ uri }}">
@@ -228,6 +228,7 @@ def render(report: Report) -> str:
             "columns": list(assumptions.columns),
             "rows": assumptions.astype(str).values.tolist(),
         },
+        how_to_read=report.how_to_read(),
         provenance=report.provenance(),
         made_by=say("made_by", lang, folder=report.folder.as_posix()),
     )

@@ -96,7 +96,7 @@ def _closing(sheet: Any, report: Report, row: int, formats: dict[str, Any]) -> N
         sheet.write_string(row + offset, 1, value)
     row += len(report.provenance()) + 2
     sheet.write(row, 0, say("how_to_read", lang), formats["bold"])
-    sheet.merge_range(row + 1, 0, row + 8, 5, say("how_to_read_text", lang), formats["wrap"])
+    sheet.merge_range(row + 1, 0, row + 8, 5, report.how_to_read(), formats["wrap"])
 
 
 def _answer(sheet: Any, report: Report, formats: dict[str, Any]) -> None:
