@@ -16,8 +16,11 @@ If the fit is right, u is uniform on [0, 1] for each parameter and the intervals
 p > 0.01 per parameter, and coverage in [85 %, 95 %] per parameter (with 100 data sets
 the binomial sd of a 90 % coverage is 3 points; the range is about ±1.7 sd).
 
-Run with ``-m slow``; about 3 minutes on 2 cores with the compiled engine (the fits run
-in 2 processes). ``python tests/test_abc_sbc.py`` prints the figures.
+Run with ``-m slow`` (the fits run in 2 processes). Measured on the compiled install:
+755 s with the machine's 2 cores shared (load average about 7), coverage 0.85 and 0.90,
+KS p 0.48 and 0.25 (arrival rate, exit rate). A fit costs about 700 candidates of some
+7 ms each (pyabc's bookkeeping about 3.5 ms, validating the particle's scenario 1.8 ms,
+two replications). ``python tests/test_abc_sbc.py [DATA_SETS]`` prints the figures.
 """
 
 from __future__ import annotations
@@ -151,6 +154,7 @@ def figures(table: pd.DataFrame) -> dict[str, tuple[float, float]]:
 
 @pytest.mark.slow
 def test_simulation_based_calibration_of_the_abc_fit() -> None:
+    pytest.importorskip("pyabc")
     table, seconds = run_sbc()
     assert len(table) == DATA_SETS
     assert (table.temperature <= 1.0 + 1e-9).all(), "a fit stopped before temperature 1"
