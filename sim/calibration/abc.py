@@ -20,6 +20,7 @@ by sequential Monte Carlo, with pyabc (the ``calibration`` extra).
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -169,6 +170,34 @@ def sampler_for(pool: Pool, seed: int, on_generation: Callable[[int, int], None]
     return NumberedSampler()
 
 
+def _pdf_norm(file: str) -> Callable[..., float]:
+    """pyabc's normalisation of the likelihood (the highest found so far), or a clear
+    error when no particle so far has any likelihood: exact targets (a count with
+    discrepancy 0) that no draw from the prior reproduced, where pyabc would fail on
+    ``-inf - -inf``."""
+    from pyabc.acceptor import pdf_norm_max_found
+
+    def pdf_norm(**kwargs: Any) -> float:
+        value = float(pdf_norm_max_found(**kwargs))
+        if value == -math.inf:
+            raise InputError(
+                [
+                    Problem(
+                        file,
+                        "abc.discrepancy",
+                        "no particle drawn from the prior reproduced the exact targets "
+                        "(counts with discrepancy 0 must be produced exactly by a "
+                        "replication): give them a discrepancy "
+                        "(abc.discrepancy.minimum or abc.discrepancy.targets), more "
+                        "abc.replications, or priors that reach the observed counts",
+                    )
+                ]
+            )
+        return value
+
+    return pdf_norm
+
+
 def run_abc(
     calibration: Calibration,
     pool: Pool,
@@ -193,18 +222,33 @@ def run_abc(
         distance_function=_kernel(likelihood),
         population_size=settings.population,
         eps=pyabc.Temperature(),
-        acceptor=pyabc.StochasticAcceptor(),
+        acceptor=pyabc.StochasticAcceptor(pdf_norm_method=_pdf_norm(calibration.file)),
         sampler=sampler_for(pool, spec.seed, on_generation),
     )
     observed = {"values": fitted.observed.to_numpy(dtype=float)}
     url = f"sqlite:///{database.resolve()}"
+    remaining = settings.generations
     if resume:
-        abc.load(url, 1, observed)
+        # abc.generations counts the whole fit: continue with the generations still to go
+        # (pyabc's own count is of generations added by this run)
+        done = int(abc.load(url, 1, observed).max_t) + 1
+        remaining = settings.generations - done
+        if remaining < 1:
+            raise InputError(
+                [
+                    Problem(
+                        calibration.file,
+                        "abc.generations",
+                        f"the fit to resume has {done} generations already; ask for more "
+                        f"to continue it (--set abc.generations={done + 1})",
+                    )
+                ]
+            )
     else:
         abc.new(url, observed)
     started = time.time()
     history = abc.run(
-        max_nr_populations=settings.generations,
+        max_nr_populations=remaining,
         min_acceptance_rate=settings.min_acceptance_rate,
         max_total_nr_simulations=settings.max_simulations,
     )
