@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     "--resume",
     type=click.Path(path_type=Path, exists=True, file_okay=False),
     help="With --method abc: continue the fit kept in this earlier result folder "
-    "(its history.db) for up to abc.generations more generations.",
+    "(its history.db) up to abc.generations generations in all.",
 )
 @out_option("calibrate-")
 @set_option("Override a spec key, repeatable. Example: --set replications=4")
