@@ -170,12 +170,6 @@ def sampler_for(pool: Pool, seed: int, on_generation: Callable[[int, int], None]
     return NumberedSampler()
 
 
-SCALE_BELOW = 0.1
-"""Acceptance rate below which the likelihood's normalisation is lowered (:func:`_pdf_norm`)."""
-SCALE_FACTOR = 10.0
-SCALE_ALPHA = 0.5  # the next temperature, as a share of the last one, assumed for it
-
-
 def _pdf_norm(file: str) -> Callable[..., float]:
     """pyabc's normalisation of the likelihood (the highest found so far), or a clear
     error when no particle so far has any likelihood: exact targets (a count with
@@ -185,14 +179,6 @@ def _pdf_norm(file: str) -> Callable[..., float]:
 
     def pdf_norm(**kwargs: Any) -> float:
         value = float(pdf_norm_max_found(**kwargs))
-        rate, previous = kwargs.get("acceptance_rate"), kwargs.get("prev_temp")
-        if value > -math.inf and rate is not None and rate < SCALE_BELOW and previous:
-            # the highest likelihood found so far is an outlier of a noisy estimate:
-            # lower the normalisation so that about SCALE_FACTOR times as many are
-            # accepted at the next temperature; the acceptor's importance weights keep
-            # the sample exact (pyabc's ScaledPDFNorm, without its memory, so that a
-            # resumed fit decides as an uninterrupted one)
-            value -= math.log(SCALE_FACTOR) * SCALE_ALPHA * float(previous)
         if value == -math.inf:
             raise InputError(
                 [
