@@ -212,7 +212,11 @@ def test_the_calibration_example_pins_down_what_its_readme_says(
     step 4: all three parameters pinned down."""
     text = " ".join((ROOT / "calibration" / "README.md").read_text(encoding="utf-8").split())
     assert "here all three are pinned down" in text
-    run = next(run for run in EXAMPLES if run.command[:2] == ("sim", "calibrate"))
+    run = next(
+        run
+        for run in EXAMPLES
+        if run.command[:2] == ("sim", "calibrate") and run.where.startswith("calibration/")
+    )
     _, out = run_example(run, tmp_path_factory)
     verdicts = pd.read_csv(out / "identifiability.csv").verdict
     assert list(verdicts) == ["pinned down"] * 3
@@ -361,7 +365,11 @@ def test_the_sizing_guide_reads_its_example_rightly() -> None:
     """The sentences after the sizing example restate its printed numbers (which the
     slow example checks against the command): the units a year, their sum by the target
     year and how many times the Erlang C estimate is too high."""
-    run = next(run for run in EXAMPLES if run.command[:2] == ("sim", "size"))
+    run = next(
+        run
+        for run in EXAMPLES
+        if run.command[:2] == ("sim", "size") and run.where.startswith("docs/guide/sizing.md")
+    )
     analytic = int(re.search(r"Erlang C\): (\d+) units a year", run.shown[0]).group(1))  # type: ignore[union-attr]
     simulated = int(re.search(r"simulation: (\d+) units a year", run.shown[1]).group(1))  # type: ignore[union-attr]
     first, last = (int(run.command[run.command.index(o) + 1]) for o in ("--from", "--to"))

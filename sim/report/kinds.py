@@ -18,7 +18,8 @@ from sim.analysis.labels import label, measure_label
 from sim.config.errors import InputError, Problem
 from sim.report import reading
 from sim.report.document import Report
-from sim.report.words import TEXT, number, say, unit
+from sim.report.parts import draw, shown, with_labels
+from sim.report.words import number, say, unit
 
 N, T, B = reading.NUMBER, reading.TEXT, reading.BOOL
 COLUMNS: dict[str, dict[str, str]] = {
@@ -70,39 +71,6 @@ COLUMNS: dict[str, dict[str, str]] = {
 def read_table(report: Report, name: str) -> pd.DataFrame:
     """A CSV table of the report's folder, checked (:func:`sim.report.reading.read_table`)."""
     return reading.read_table(report.folder, report.manifest, name, COLUMNS[name])
-
-
-def shown(frame: pd.DataFrame, language: str, rename: dict[str, str] | None = None) -> pd.DataFrame:
-    """``frame`` with headers in the language (the report's own words, or ``rename``),
-    yes/no for truth values and blank for missing text."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == bool:
-            out[column] = [say("yes" if v else "no", language) for v in out[column]]
-        elif out[column].dtype == object:
-            out[column] = out[column].fillna("")
-    names = {
-        c: (rename or {}).get(c) or (say(c, language) if c in TEXT else str(c)) for c in out.columns
-    }
-    return out.rename(columns=names)
-
-
-def with_labels(frame: pd.DataFrame, language: str, column: str = "metric") -> pd.DataFrame:
-    """Replace the metric names of ``column`` by their label and unit in the language."""
-    position = list(frame.columns).index(column)
-    names = frame[column].astype(str)
-    out = frame.drop(columns=[column])
-    out.insert(position, "label", [label(n, language) for n in names])
-    out.insert(position + 1, "unit", [unit(n, language) for n in names])
-    return out.rename(columns={"label": say("metric", language), "unit": say("unit", language)})
-
-
-def draw(draw_one: Callable[[Path], Any]) -> bytes:
-    """The PNG a figure function writes into a temporary file."""
-    with tempfile.TemporaryDirectory() as temporary:
-        path = Path(temporary) / "figure.png"
-        draw_one(path)
-        return path.read_bytes()
 
 
 def _years(report: Report) -> dict[str, Any]:

@@ -158,7 +158,7 @@ def _provenance(report: Report, extra: dict[str, Any]) -> list[tuple[str, str]]:
 def bayesian(report: Report) -> None:
     """Fill ``report`` from the folder of ``sim calibrate --method abc``."""
     from sim.calibration.result import fit_figure
-    from sim.report.kinds import draw, shown, with_labels
+    from sim.report.parts import draw, shown, with_labels
 
     lang = report.language
     extra = report.manifest.get("extra", {})
