@@ -18,13 +18,12 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.output import atomic_folder
-from sim.analysis.provenance import Input, write_manifest
 from sim.analysis.statistics import weighted_moments, weighted_quantiles
 from sim.calibration.abc import run_abc
 from sim.calibration.engine import _replication_values, fit_table, target_keys
 from sim.calibration.likelihood import Likelihood, terms_of
 from sim.calibration.priors import describe
-from sim.calibration.result import fit_figure, input_files
+from sim.calibration.result import fit_figure, write_calibration_manifest
 from sim.calibration.spec import Calibration, scenario_with
 from sim.runner.pool import Jobs, pool_for, scheduler_of
 
@@ -253,22 +252,13 @@ def write_abc(
         fit_figure(result.predictive, figures / "predictive.png", spec.name)
         result.predictive.to_csv(figures / "predictive.csv", index=False)
         inside, total = result.coverage()
-        write_manifest(
+        write_calibration_manifest(
             folder,
-            kind="calibrate",
-            scenario=calibration.base,
-            scenario_file=calibration.scenario_file,
-            seed=calibration.base.seed,
-            replications=spec.abc.replications,
-            started=result.started,
-            finished=result.finished,
-            command=command,
-            scheduler=result.scheduler,
-            inputs=[
-                Input("spec", spec.name, calibration.file),
-                Input("targets", None, input_files(calibration)[2]),
-            ],
-            extra={
+            calibration,
+            result,
+            spec.abc.replications,
+            command,
+            {
                 "method": "abc",
                 "search_seed": spec.seed,
                 "population": spec.abc.population,

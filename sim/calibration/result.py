@@ -182,22 +182,13 @@ def write_calibration(
         fit_figure(result.fit, folder / "figures" / "fit.png", calibration.spec.name)
         result.fit.to_csv(folder / "figures" / "fit.csv", index=False)  # the figure's data
         spec = calibration.spec
-        write_manifest(
+        write_calibration_manifest(
             folder,
-            kind="calibrate",
-            scenario=calibration.base,
-            scenario_file=calibration.scenario_file,
-            seed=calibration.base.seed,
-            replications=spec.replications,
-            started=result.started,
-            finished=result.finished,
-            command=command,
-            scheduler=result.scheduler,
-            inputs=[
-                Input("spec", spec.name, calibration.file),
-                Input("targets", None, input_files(calibration)[2]),
-            ],
-            extra={
+            calibration,
+            result,
+            spec.replications,
+            command,
+            {
                 "search_seed": spec.seed,
                 "budget": spec.budget,
                 "fit_replications": spec.fit_replications,
@@ -208,6 +199,35 @@ def write_calibration(
             },
         )
     return out
+
+
+def write_calibration_manifest(
+    folder: Path,
+    calibration: Calibration,
+    result: Any,
+    replications: int,
+    command: Sequence[str] | None,
+    extra: dict[str, Any],
+) -> None:
+    """manifest.json of a calibration's result folder (either method): the base scenario,
+    the spec and targets read, when it ran and where, and ``extra``."""
+    write_manifest(
+        folder,
+        kind="calibrate",
+        scenario=calibration.base,
+        scenario_file=calibration.scenario_file,
+        seed=calibration.base.seed,
+        replications=replications,
+        started=result.started,
+        finished=result.finished,
+        command=command,
+        scheduler=result.scheduler,
+        inputs=[
+            Input("spec", calibration.spec.name, calibration.file),
+            Input("targets", None, input_files(calibration)[2]),
+        ],
+        extra=extra,
+    )
 
 
 def write_overlay(

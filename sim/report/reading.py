@@ -44,6 +44,21 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "a list": (list,),
     "a mapping": (dict,),
 }
+FIT_COLUMNS: dict[str, str] = {
+    "target": TEXT,
+    "year": NUMBER,
+    "metric": TEXT,
+    "group": TEXT,
+    "category": TEXT,
+    **dict.fromkeys(("observed", "low", "high", "simulated_mean"), NUMBER),
+    **dict.fromkeys(("simulated_p05", "simulated_p95", "relative_error"), NUMBER),
+    "inside": BOOL,
+    "source": TEXT,
+    "used_in_fit": BOOL,
+}
+"""A calibration's fit table (``fit.csv``) and a Bayesian fit's predictive check
+(``predictive.csv``): each target against its simulated mean and 90 % interval."""
+
 FIELD_TYPES = {
     "kind": TEXT,
     "scenario": TEXT,
