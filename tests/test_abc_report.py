@@ -288,3 +288,26 @@ def test_the_guide_states_the_settings_and_verdicts_the_code_uses() -> None:
     shown = ", ".join(f"*{words}* from {limit:g}" for limit, words in VERDICTS)
     flat = " ".join(text.split())
     assert f"The verdicts: {shown}, else *not identified by these targets*." in flat
+
+
+def test_few_effective_particles_and_a_tempered_fit_are_said_first(folders, tmp_path) -> None:
+    """Uneven weights (an effective sample size below a quarter of the particles) and a fit
+    stopped early qualify every value the answer gives, so they lead it."""
+    from sim.report.posterior import FEW_EFFECTIVE
+
+    folder = _edited(folders["en"], tmp_path)
+    generations = pd.read_csv(folder / "generations.csv")
+    accepted = int(generations.accepted.iloc[-1])
+    generations.loc[generations.index[-1], "effective_sample_size"] = 0.2 * accepted
+    generations.to_csv(folder / "generations.csv", index=False)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["extra"]["final_temperature"] = 3.5
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    _rehash(folder, "generations.csv")
+    assert FEW_EFFECTIVE > 0.2
+    english = load_report(folder, "en").sentences
+    assert english[0].startswith("The fit stopped before its temperature reached 1")
+    assert english[1].startswith("The posterior rests on")
+    assert f"of {accepted} (its weights are uneven)" in english[1]
+    norwegian = load_report(folder, "nb").sentences
+    assert norwegian[1].startswith("A posteriori-fordelingen hviler på")

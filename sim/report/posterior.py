@@ -14,6 +14,10 @@ from sim.report import reading
 from sim.report.document import Report
 from sim.report.words import number, say
 
+FEW_EFFECTIVE = 0.25
+"""Below this share of the particles, the last generation's effective sample size is
+warned of: the weights rest on a few particles, so intervals and contractions are too
+narrow to trust."""
 N, T, B = reading.NUMBER, reading.TEXT, reading.BOOL
 COLUMNS: dict[str, dict[str, str]] = {
     "parameters.csv": {
@@ -61,7 +65,11 @@ def _contraction(value: float, language: str) -> str:
 
 
 def _sentences(
-    report: Report, parameters: pd.DataFrame, predictive: pd.DataFrame, extra: dict[str, Any]
+    report: Report,
+    parameters: pd.DataFrame,
+    predictive: pd.DataFrame,
+    generations: pd.DataFrame,
+    extra: dict[str, Any],
 ) -> None:
     lang = report.language
     fitted = predictive[predictive.used_in_fit & ~predictive.target.str.startswith("sum_")]
@@ -106,9 +114,24 @@ def _sentences(
                 verdict=say(str(row.verdict), lang),
             )
         )
+    # what qualifies every sentence above comes first
+    warnings = []
     temperature = extra.get("final_temperature")
     if isinstance(temperature, int | float) and temperature > 1.0 + 1e-9:
-        report.sentences.append(say("abc_tempered", lang, temperature=number(temperature, lang)))
+        warnings.append(say("abc_tempered", lang, temperature=number(temperature, lang)))
+    if len(generations):
+        last = generations.iloc[-1]
+        effective, accepted = float(last.effective_sample_size), float(last.accepted)
+        if effective < FEW_EFFECTIVE * accepted:
+            warnings.append(
+                say(
+                    "abc_few_effective",
+                    lang,
+                    effective=number(effective, lang, 1),
+                    particles=f"{accepted:.0f}",
+                )
+            )
+    report.sentences[0:0] = warnings
 
 
 def _parameter_table(parameters: pd.DataFrame, language: str) -> pd.DataFrame:
@@ -168,7 +191,7 @@ def bayesian(report: Report) -> None:
         n=report.manifest.get("replications", ""),
     )
     report.guide = say("abc_how_to_read", lang)
-    _sentences(report, parameters, predictive, extra)
+    _sentences(report, parameters, predictive, generations, extra)
     report.add_table(
         "parameters", say("table_abc_parameters", lang), _parameter_table(parameters, lang)
     )

@@ -319,6 +319,14 @@ TEXT: Phrases = {
         "{parameter}: {mean} (90 % kredibilitetsintervall {low} til {high}; før tallene "
         "{prior_low} til {prior_high}); innsnevring {contraction}, {verdict}",
     ),
+    "abc_few_effective": (
+        "The posterior rests on {effective} effective particles of {particles} (its weights "
+        "are uneven): its intervals and contractions are too narrow to trust; run a larger "
+        "population or more replications.",
+        "A posteriori-fordelingen hviler på {effective} effektive partikler av {particles} "
+        "(vektene er skjeve): intervallene og innsnevringene er for smale til å stole på; "
+        "kjør med flere partikler eller flere replikasjoner.",
+    ),
     "abc_tempered": (
         "The fit stopped before its temperature reached 1 (last: {temperature}): the sample "
         "is wider than the posterior; run more generations.",
