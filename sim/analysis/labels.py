@@ -4,6 +4,7 @@ catalogue (``sim/model/catalogue.py``)."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from sim.model.catalogue import CATALOGUE, RECORDED
 
@@ -46,6 +47,40 @@ def phrase(phrases: Phrases, key: str, language: str, **values: object) -> str:
     english, norwegian = phrases[key]
     text = norwegian if language == "nb" else english
     return text.format(**values) if values else text
+
+
+def shown(label: object, key: str, language: str) -> str:
+    """A scenario's, group's or category's display name in ``language``: its ``label``
+    (one text, or ``{nb, en}`` with the other language in place of a missing one), else
+    its key.
+
+    >>> from sim.config.types import Translated
+    >>> shown(Translated(nb="Eldre", en="Elderly"), "elderly", "nb"), shown("", "rus", "nb")
+    ('Eldre', 'rus')
+    """
+    if isinstance(label, str):
+        return label or key
+    nb, en = str(getattr(label, "nb", "")), str(getattr(label, "en", ""))
+    first, second = (nb, en) if language == "nb" else (en, nb)
+    return first or second or key
+
+
+def scenario_label(scenario: Any, language: str) -> str:
+    """The scenario's display name (its ``label``, else its ``name``)."""
+    return shown(scenario.label, scenario.name, language)
+
+
+def group_label(scenario: Any, group: str, language: str) -> str:
+    """A group's display name in ``scenario`` (the id where it has no label or the
+    scenario has no such group, e.g. ``all``)."""
+    entry = scenario.groups.get(group)
+    return shown(entry.label, group, language) if entry is not None else group
+
+
+def category_label(scenario: Any, category: str, language: str) -> str:
+    """A dwelling category's display name in ``scenario`` (the id where it has none)."""
+    entry = scenario.stock.get(category)
+    return shown(entry.label, category, language) if entry is not None else category
 
 
 UNITS_NO = {

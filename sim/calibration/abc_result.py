@@ -291,6 +291,7 @@ def write_abc_overlay(
     from sim.calibration.result import (
         OVERLAY_OPTION,
         OVERLAY_WRITER,
+        calibrated_label,
         check_overlay,
         written_overlay,
     )
@@ -324,6 +325,7 @@ def write_abc_overlay(
         "",
         f"extends: {yaml_value(extends)}",
         f"name: {yaml_value(calibration.base.name + '-calibrated')}",
+        calibrated_label(calibration.base),
         "description: "
         + yaml_value(
             f"{calibration.base.name} calibrated to {Path(spec.targets).name} by sim "

@@ -3,6 +3,7 @@ folder, written atomically like ``sim run``'s."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.figures import new_figure, say
-from sim.analysis.labels import label
+from sim.analysis.labels import label, shown
 from sim.analysis.output import atomic_folder
 from sim.analysis.provenance import Input, recorded_command, write_manifest
 from sim.analysis.replace import atomic_file, check_out_file, starts_with
@@ -22,6 +23,7 @@ from sim.calibration.spec import WHOLE_NUMBER_KEYS, Calibration, scenario_with
 from sim.config.errors import InputError, Problem
 from sim.config.json_schema import editor_line, schema_named_by
 from sim.config.loader import comment_line, scenario_yaml
+from sim.config.schema import Scenario
 from sim.config.yaml_io import yaml_value
 
 
@@ -230,6 +232,15 @@ def write_calibration_manifest(
     )
 
 
+def calibrated_label(base: Scenario) -> str:
+    """The ``label:`` line of a calibrated overlay: the base's label in each language
+    with ", kalibrert" / ", calibrated" (a scenario's label is not inherited)."""
+    nb, en = (shown(base.label, base.name, lang) for lang in ("nb", "en"))
+    nb_text = json.dumps(nb + ", kalibrert", ensure_ascii=False)
+    en_text = json.dumps(en + ", calibrated", ensure_ascii=False)
+    return f"label: {{nb: {nb_text}, en: {en_text}}}"
+
+
 def write_overlay(
     result: CalibrationResult,
     path: str | Path,
@@ -256,6 +267,7 @@ def write_overlay(
     lines += [
         f"extends: {yaml_value(extends)}",
         f"name: {yaml_value(calibration.base.name + '-calibrated')}",
+        calibrated_label(calibration.base),
         "description: "
         + yaml_value(
             f"{calibration.base.name} calibrated to "

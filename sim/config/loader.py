@@ -146,6 +146,7 @@ def _resolve_extends(path: Path, origins: Origins, chain: tuple[Path, ...] = ())
             raise single(
                 _display(path), "extends", f"file {brief(parent_ref)}: {message}"
             ) from None
+    merged.pop("label", None)  # a scenario's label is its own: a what-if is not its parent
     return _deep_merge(merged, data, origins, _display(path))
 
 

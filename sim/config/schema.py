@@ -303,6 +303,7 @@ class Scenario(Frozen):
     """A complete, validated scenario."""
 
     name: str = Field(min_length=1, max_length=MAX_ID, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    label: Label = ""
     description: Annotated[str, Field(max_length=MAX_DESCRIPTION)] = ""
     time: Time = Field(default_factory=Time)
     replications: Annotated[

@@ -98,7 +98,7 @@ Variation = Annotated[float, Strict(), Field(ge=0.0, le=MAX_CV)]
 Factor = Annotated[float, Strict(), Field(ge=0.0, le=MAX_FACTOR)]
 Price = Annotated[float, Strict(), Field(ge=0.0, le=MAX_PRICE)]
 Flag = Annotated[bool, Strict()]
-Label = Annotated[str, Field(max_length=MAX_LABEL)]
+Text = Annotated[str, Field(max_length=MAX_LABEL)]
 RoomShares = dict[Annotated[Rooms, BeforeValidator(_room_key)], Probability]
 
 
@@ -108,3 +108,15 @@ class Frozen(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, allow_inf_nan=False, validate_default=True
     )
+
+
+class Translated(Frozen):
+    """A label in Norwegian bokmål and English (``label: {nb: ..., en: ...}``); either
+    may be left out, and the other is shown in its place."""
+
+    nb: Text = ""
+    en: Text = ""
+
+
+Label = Text | Translated
+"""A display name: one text for both languages, or ``{nb: ..., en: ...}``."""
