@@ -143,10 +143,37 @@ TEXT: Phrases = {
     ),
     "chart_title": ("Throughput against stability", "Gjennomstrømning mot stabilitet"),
     "chart_caption": (
-        "Points: means over replications; whiskers: 95 % intervals. Up and to the left "
-        "is better. Every run uses the same random numbers.",
-        "Punkter: gjennomsnitt over replikasjoner; streker: 95 % intervaller. Opp og til "
-        "venstre er bedre. Alle kjøringer bruker de samme tilfeldige tallene.",
+        "Points: means over replications; whiskers: 95 % intervals, cut at 0 (none of "
+        "these measures can be negative). Up and to the left is better. Every run uses "
+        "the same random numbers.",
+        "Punkter: gjennomsnitt over replikasjoner; streker: 95 % intervaller, kuttet ved 0 "
+        "(ingen av målene kan være negative). Opp og til venstre er bedre. Alle kjøringer "
+        "bruker de samme tilfeldige tallene.",
+    ),
+    "frontier_title": (
+        "Contract length and renewal rule: throughput against stability",
+        "Kontraktslengde og fornyelsesregel: gjennomstrømning mot stabilitet",
+    ),
+    "frontier_caption": (
+        "One line per renewal rule, through the contract lengths from 1 year to permanent; "
+        "the black diamond is the baseline. Points: means over replications; whiskers: "
+        "95 % intervals, cut at 0 (none of these measures can be negative). Up and to the "
+        "left is better.",
+        "Én linje per fornyelsesregel, gjennom kontraktslengdene fra 1 år til fast; den "
+        "svarte ruten er utgangspunktet. Punkter: gjennomsnitt over replikasjoner; streker: "
+        "95 % intervaller, kuttet ved 0 (ingen av målene kan være negative). Opp og til "
+        "venstre er bedre.",
+    ),
+    "rule_title": ("Renewal rule", "Fornyelsesregel"),
+    "rule_always": ("always renewed", "alltid fornyet"),
+    "rule_needs_based": ("needs-based", "behovsbasert"),
+    "rule_strict": ("strict", "streng"),
+    "rule_differentiated": ("differentiated", "differensiert"),
+    "rule_discretionary": ("at discretion", "etter skjønn"),
+    "interval_caption": (
+        "95 % intervals of counts, rates and shares are cut at 0: none of them can be negative.",
+        "95 % intervaller for antall, rater og andeler er kuttet ved 0: ingen av dem kan "
+        "være negative.",
     ),
     "over_time": ("Over time (the runs on the chart)", "Over tid (kjøringene i diagrammet)"),
     "year": ("Year", "År"),
