@@ -226,8 +226,8 @@ def test_comparison_sentences() -> None:
         "Waiting list at year end in 2015: about 12 fewer (households), 95 % interval 8 to 16."
     )
     assert other_pages.sentence(row("waiting", 3.0, 1.0, 5.0), "nb") == (
-        "Venteliste ved årets slutt i 2015: omtrent 3.0 flere (husstander), "
-        "95 % intervall 1.0 til 5.0."
+        "Venteliste ved årets slutt i 2015: omtrent 3,0 flere (husstander), "
+        "95 % intervall 1,0 til 5,0."
     )
     assert "no clear difference (-1.0, 95 % interval -3.0 to 1.0)" in other_pages.sentence(
         row("forced_moves", -1.0, -3.0, 1.0), "en"

@@ -8,12 +8,19 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pandas.api.types import (
+    is_bool_dtype,
+    is_integer_dtype,
+    is_numeric_dtype,
+    is_string_dtype,
+)
 
 from sim.analysis.compare import Comparison
-from sim.analysis.labels import unit
+from sim.analysis.labels import category_label, group_label, number, unit
 from sim.analysis.sizing_estimate import analytic_units
 from sim.analysis.sizing_question import SizingQuestion, sizing_question
 from sim.app import controls as ctl
+from sim.app.about import about_rows, header_text
 from sim.app.budget import run_cost, sizing_runs
 from sim.app.session import (
     Chosen,
@@ -99,7 +106,7 @@ def comparison_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
             say("col_replications", lang): table.n,
         }
     )
-    return shown.round(3)
+    return numbers_shown(shown, lang)
 
 
 def sizing_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -108,14 +115,41 @@ def sizing_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
         {
             say("col_units", lang): table.units,
             say("col_value", lang): table.metric_mean,
-            say("col_low", lang): table.metric_ci_low,
+            say("col_low", lang): table.metric_ci_low.clip(lower=0.0),  # a count or years
             say("col_high", lang): table.metric_ci_high,
             say("col_probability", lang): table.probability,
             say("col_replications", lang): table.replications,
             say("col_chosen", lang): table.chosen,
         }
     )
-    return shown.round(3)
+    return numbers_shown(shown, lang)
+
+
+def numbers_shown(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` for the page: in Norwegian every number column as text written the
+    Norwegian way (:func:`number`; the table widget writes numbers the English way), in
+    English the numbers rounded to three decimals."""
+    if lang != "nb":
+        return frame.round(3)
+    shown = frame.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if is_bool_dtype(values) or not is_numeric_dtype(values):
+            continue
+        digits = 0 if is_integer_dtype(values) else None
+        shown[column] = [number(float(value), lang, digits) for value in values]
+    return shown
+
+
+def show_table(frame: pd.DataFrame) -> None:
+    """A table of :func:`numbers_shown`, numbers written as text aligned right."""
+    texts = [c for c in frame.columns if frame[c].dtype == object or is_string_dtype(frame[c])]
+    aligned = {
+        column: st.column_config.TextColumn(alignment="right")
+        for column in texts
+        if column != frame.columns[0]
+    }
+    st.dataframe(frame, hide_index=True, column_config=aligned)
 
 
 def show_compare(replications: int) -> None:
@@ -161,7 +195,7 @@ def show_compare(replications: int) -> None:
     for _, row in chosen_rows.sort_values("metric", key=lambda m: m.map(order)).iterrows():
         st.markdown(f"- {sentence(row, lang)}")
     with st.expander(say("compare_table", lang)):
-        st.dataframe(comparison_table(table, lang), hide_index=True)
+        show_table(comparison_table(table, lang))
 
 
 def show_units(replications: int) -> None:
@@ -178,10 +212,16 @@ def show_units(replications: int) -> None:
             say("units_category", lang),
             categories,
             index=categories.index(ctl.contract_category(scenario)),
+            format_func=lambda name: category_label(scenario, name, lang),
             key=f"{base.name}:size_category",
         )
         eligible = [g for g in groups if category in scenario.groups[g].eligible] or groups
-        group = st.selectbox(say("units_group", lang), eligible, key=f"{base.name}:size_group")
+        group = st.selectbox(
+            say("units_group", lang),
+            eligible,
+            format_func=lambda name: group_label(scenario, name, lang),
+            key=f"{base.name}:size_group",
+        )
         measure = st.selectbox(
             say("units_metric", lang),
             ("waiting", "wait_years_mean"),
@@ -248,7 +288,8 @@ def show_units(replications: int) -> None:
                     )
                 )
             with st.expander(say("tried", lang)):
-                st.dataframe(sizing_table(result.table, lang), hide_index=True)
+                show_table(sizing_table(result.table, lang))
+                st.caption(say("interval_caption", lang))
     except InputError as error:
         show_input_error(error)
 
@@ -270,6 +311,29 @@ def _analytic(scenario: Scenario, question: SizingQuestion) -> dict[str, Any]:
     return estimate
 
 
+def about_table(
+    notes: about.FileNotes,
+    dictionary: dict[str, tuple[str, str]],
+    lang: str,
+    english: bool = False,
+) -> pd.DataFrame:
+    """One file's keys as the about page shows them: key, value (rounded), source in
+    the language, meaning; in Norwegian the files' English comments and meanings only
+    with ``english``."""
+    rows = about_rows(notes, dictionary, lang)
+    columns: dict[str, list[str]] = {
+        say("about_key", lang): [row.key for row in rows],
+        say("about_value", lang): [row.value for row in rows],
+        say("about_source", lang): [row.source for row in rows],
+    }
+    if lang != "nb":
+        columns[say("about_meaning", lang)] = [row.meaning for row in rows]
+    elif english:
+        columns[say("about_comment", lang)] = [row.comment for row in rows]
+        columns[say("about_meaning_en", lang)] = [row.meaning for row in rows]
+    return pd.DataFrame(columns)
+
+
 def show_about() -> None:
     lang = language()
     base = chosen()
@@ -280,23 +344,20 @@ def show_about() -> None:
         return
     dictionary = about.data_dictionary(base.file.parent)
     find = st.text_input(say("about_filter", lang), key="about_filter", max_chars=100)
+    english = lang == "nb" and st.checkbox(say("about_english", lang), key="about_english")
+    st.caption(say("about_values", lang))
     for i, notes in enumerate(about.assumptions(base.file)):
         with st.expander(say("about_file", lang, file=notes.name), expanded=i == 0):
-            if notes.header:
+            header = header_text(notes, lang)
+            if header:
                 st.markdown(f"**{say('about_header', lang)}**")
+                if header == notes.header:  # as written, with its own layout
+                    st.text(header)
+                else:
+                    st.write(header)
+            if english and notes.header:
                 st.text(notes.header)
-            rows = []
-            for row in notes.keys:
-                meaning, unit = about.meaning(row.key, dictionary)
-                rows.append(
-                    {
-                        say("about_key", lang): row.key,
-                        say("about_value", lang): row.value,
-                        say("about_source", lang): row.source,
-                        say("about_meaning", lang): f"{meaning} ({unit})" if unit else meaning,
-                    }
-                )
-            frame = pd.DataFrame(rows)
+            frame = about_table(notes, dictionary, lang, english)
             if find:
                 frame = frame[_matches(frame, find.lower())]
             st.dataframe(frame, hide_index=True, width="stretch")

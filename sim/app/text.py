@@ -7,11 +7,25 @@ words of the page are here, one entry per text, both languages side by side.
 'Kjør'
 >>> say("points", "en", n=3)
 'Points on the chart: 3'
+
+Numbers in a text are written as the reader of the language writes them, through
+:func:`sim.analysis.labels.number` (the format a text gives, ``{seconds:.1f}``, says how
+many digits):
+
+>>> say("ran", "nb", label="x", reps=2, seconds=1234.56, cached="")
+'x: 2 replikasjoner på 1\xa0234,6 s.'
+>>> say("simulated", "nb", units=3, confidence=0.8, seconds=12.4)
+'Simulert: 3 boliger per år når målet i minst 80\xa0% av replikasjonene (12 s).'
 """
 
 from __future__ import annotations
 
-from sim.analysis.labels import Phrases, label, phrase
+import math
+import re
+import string
+from numbers import Integral, Real
+
+from sim.analysis.labels import Phrases, label, number
 
 LANGUAGES = {"en": "English", "nb": "Norsk (bokmål)"}
 
@@ -284,6 +298,16 @@ TEXT: Phrases = {
     "about_meaning": ("Meaning", "Betydning"),
     "about_filter": ("Find a key or a word", "Finn en nøkkel eller et ord"),
     "about_header": ("What the file says about itself", "Hva filen sier om seg selv"),
+    "about_english": (
+        "Show the files' own comments",
+        "Vis filenes egne kommentarer (engelsk)",
+    ),
+    "about_comment": ("Comment in the file", "Kommentar i filen (engelsk)"),
+    "about_meaning_en": ("Meaning", "Betydning (engelsk)"),
+    "about_values": (
+        "Values are rounded to three significant digits; the file holds them in full.",
+        "Verdiene er avrundet til tre gjeldende sifre; filen har dem med alle sifre.",
+    ),
     "about_pasted": (
         "A pasted scenario has no comments to show; its numbers are your own.",
         "Et innlimt scenario har ingen kommentarer; tallene er dine egne.",
@@ -299,9 +323,66 @@ TEXT: Phrases = {
 }
 
 
+_SPEC = re.compile(r"(?P<sign>\+)?(?P<comma>,)?(?:\.(?P<digits>\d+))?(?P<kind>[fg%]?)")
+
+
+def _digits_needed(value: float, most: int = 2) -> int:
+    """Decimals ``value`` needs, at most ``most``: 2.5 → 1, 3.0 → 0."""
+    for digits in range(most + 1):
+        if math.isclose(value, round(value, digits), abs_tol=1e-9):
+            return digits
+    return most
+
+
+def spoken_number(value: float, spec: str, language: str) -> str:
+    """``value`` formatted as ``format(value, spec)`` would, in ``language``'s way of
+    writing numbers (:func:`sim.analysis.labels.number`); the specs the texts use are
+    ``,`` ``.Nf`` ``+.Nf`` ``g`` ``.N%`` and none.
+
+    >>> spoken_number(0.8, ".0%", "en"), spoken_number(-1.25, "+.1f", "nb")
+    ('80%', '-1,2')
+    >>> spoken_number(2.5, "g", "nb"), spoken_number(250000, ",", "en")
+    ('2,5', '250,000')
+    """
+    match = _SPEC.fullmatch(spec)
+    if match is None:
+        raise ValueError(f"number format {spec!r} is not one the texts use")
+    value = float(value) if not isinstance(value, Integral) else int(value)
+    given = match["digits"]
+    if match["kind"] == "%":
+        shown = number(100 * value, language, int(given or 0))
+        text = shown + ("\u00a0%" if language == "nb" else "%")
+    elif match["kind"] == "f":
+        text = number(value, language, int(given or 6))
+    elif isinstance(value, int):
+        text = number(value, language, 0)
+    elif match["kind"] == "g" or match["comma"]:
+        text = number(value, language, _digits_needed(value))
+    else:
+        text = number(value, language)
+    if match["sign"] and value >= 0:
+        text = "+" + text
+    return text
+
+
+class _Numbers(string.Formatter):
+    """Fills a text, writing every number through :func:`spoken_number`."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if isinstance(value, Real) and not isinstance(value, bool):
+            return spoken_number(value, format_spec, self.language)  # type: ignore[arg-type]
+        return str(super().format_field(value, format_spec))
+
+
 def say(key: str, language: str, **values: object) -> str:
-    """The text ``key`` in ``language`` (``en`` or ``nb``), filled with ``values``."""
-    return phrase(TEXT, key, language, **values)
+    """The text ``key`` in ``language`` (``en`` or ``nb``), filled with ``values``
+    (numbers written the language's way)."""
+    english, norwegian = TEXT[key]
+    text = norwegian if language == "nb" else english
+    return _Numbers(language).format(text, **values) if values else text
 
 
 def metric(name: str, language: str, with_unit: bool = False) -> str:
