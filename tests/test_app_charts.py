@@ -171,3 +171,23 @@ def test_frontier_legend_runs_from_the_strictest_rule() -> None:
     _, spec = frontier_chart(grid_history(), 3.0, "needs_based", "en")
     colour = spec["hconcat"][0]["layer"][0]["encoding"]["color"]
     assert colour["sort"] == ["strict", "at discretion", "needs-based", "differentiated"]
+
+
+def test_frontier_of_the_pages_grid_runs() -> None:
+    """The runs as the trade-off page's full grid makes them (its changes from the
+    baseline's controls), the baseline's place from its controls."""
+    from pathlib import Path
+
+    from sim.app import controls as ctl
+    from sim.config.loader import load_scenario
+
+    base = load_scenario(Path(__file__).parent / "data" / "app-small.yaml")
+    start = ctl.baseline_controls(base)
+    history = []
+    for n, (years, rule) in enumerate((y, r) for y in CONTRACTS for r in RULES):
+        found = ctl.changes(base, ctl.replace(start, contract_years=years, renewal=rule))
+        history.append((found, point(10.0 + n, 1.0 + n % 4, 0.1)))
+    data, _ = frontier_chart(history, start.contract_years, start.renewal, "nb")
+    assert len(data) == 16 and data.groupby("rule").size().to_dict() == dict.fromkeys(RULES, 4)
+    on_grid = (start.contract_years in CONTRACTS) and (start.renewal in RULES)
+    assert data.baseline.sum() == int(on_grid)

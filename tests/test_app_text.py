@@ -182,3 +182,22 @@ def test_values_are_rounded_to_three_significant_digits() -> None:
     assert source_text("l. 1600", "nb") == "rapporten, linje 1600"
     assert source_text("as ordinary", "nb") == "se kommentaren i filen"
     assert source_text("as ordinary", "en") == "as ordinary"
+
+
+def test_about_page_of_the_running_app_in_norwegian(monkeypatch) -> None:
+    from helpers import open_app
+
+    app = open_app(monkeypatch, [ROOT / "tests" / "data" / "app-small.yaml"])
+    app.radio(key="language").set_value("nb")
+    app.run()
+    assert not app.exception
+    cited = [f.value for f in app.dataframe if "Kilde eller antagelse" in f.value.columns]
+    assert len(cited) == 2  # lorenskog-calibrated.yaml and lorenskog.yaml
+    shown = " ".join(" ".join(frame[c].astype(str)) for frame in cited for c in frame.columns[1:])
+    assert "assumption" not in shown and not ENGLISH_DECIMAL.search(shown)
+    assert not any("Best loss" in text.value for text in app.text)
+    app.checkbox(key="about_english").check()
+    app.run()
+    cited = [f.value for f in app.dataframe if "Kilde eller antagelse" in f.value.columns]
+    assert "Kommentar i filen (engelsk)" in cited[1].columns
+    assert any("Best loss" in text.value for text in app.text)  # the file as written
