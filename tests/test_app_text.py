@@ -201,3 +201,15 @@ def test_about_page_of_the_running_app_in_norwegian(monkeypatch) -> None:
     cited = [f.value for f in app.dataframe if "Kilde eller antagelse" in f.value.columns]
     assert "Kommentar i filen (engelsk)" in cited[1].columns
     assert any("Best loss" in text.value for text in app.text)  # the file as written
+
+
+def test_policies_are_named_by_their_labels() -> None:
+    file = SCENARIOS / "policies" / "asker-contract-1y.yaml"
+    assert other_pages.policy_label("asker-contract-1y", file, "nb") == (
+        "Asker, ettårige kontrakter"
+    )
+    assert other_pages.policy_label("asker-contract-1y", file, "en") == (
+        "Asker, one-year contracts"
+    )
+    unlabelled = ROOT / "tests" / "data" / "app-small.yaml"
+    assert other_pages.policy_label("app-small", unlabelled, "nb") == "app-small"

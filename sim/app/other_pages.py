@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import time
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -16,7 +19,7 @@ from pandas.api.types import (
 )
 
 from sim.analysis.compare import Comparison
-from sim.analysis.labels import category_label, group_label, number, unit
+from sim.analysis.labels import category_label, group_label, number, shown, unit
 from sim.analysis.sizing_estimate import analytic_units
 from sim.analysis.sizing_question import SizingQuestion, sizing_question
 from sim.app import controls as ctl
@@ -35,7 +38,7 @@ from sim.app.session import (
 from sim.app.text import metric, say
 from sim.config import comments as about
 from sim.config.errors import InputError
-from sim.config.loader import load_scenario
+from sim.config.loader import load_scenario, read_yaml
 from sim.config.schema import Scenario
 from sim.model.catalogue import CATALOGUE
 
@@ -88,6 +91,23 @@ def _alternative(base: Chosen, choice: str) -> tuple[object, str]:
             return None, ""
         return ctl.apply(base.scenario, found), ""
     return load_scenario(base.policies[choice]), choice
+
+
+def policy_label(name: str, file: Path, lang: str) -> str:
+    """A policy file's display name in the language (its ``label``), else ``name``."""
+    label = _written_label(file)
+    if isinstance(label, dict):
+        return shown(SimpleNamespace(nb=label.get("nb", ""), en=label.get("en", "")), name, lang)
+    return shown(str(label or ""), name, lang)
+
+
+@functools.lru_cache(maxsize=256)
+def _written_label(file: Path) -> object:
+    """The ``label`` a scenario file gives itself (read once per server)."""
+    try:
+        return read_yaml(file).get("label")
+    except InputError:
+        return None
 
 
 def comparison_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -160,7 +180,11 @@ def show_compare(replications: int) -> None:
     choice = st.selectbox(
         say("alternative", lang),
         options,
-        format_func=lambda name: say("alt_controls", lang) if name == CONTROLS else name,
+        format_func=lambda name: (
+            say("alt_controls", lang)
+            if name == CONTROLS
+            else policy_label(name, base.policies[name], lang)
+        ),
         key=f"{base.name}:alternative",
     )
     key = f"comparison:{base.name}"
