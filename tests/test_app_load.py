@@ -115,7 +115,7 @@ def test_the_units_page_computes_its_estimate_once(app, monkeypatch) -> None:
     paste(app, BUSY)
     assert not app.error, [e.value for e in app.error]
     estimates = [i.value for i in app.info if "Erlang C" in i.value]
-    assert estimates and "60000.0 arrivals a year" in estimates[0], estimates
+    assert estimates and "60,000.0 arrivals a year" in estimates[0], estimates
     assert len(computed) == 1
     app.radio(key="language").set_value("nb")
     app.run()
