@@ -213,3 +213,21 @@ def test_policies_are_named_by_their_labels() -> None:
     )
     unlabelled = ROOT / "tests" / "data" / "app-small.yaml"
     assert other_pages.policy_label("app-small", unlabelled, "nb") == "app-small"
+
+
+def test_about_page_names_groups_and_dwellings_by_their_labels() -> None:
+    from sim.config.loader import load_scenario
+
+    file = SCENARIOS / "lorenskog-calibrated.yaml"
+    scenario = load_scenario(file)
+    notes = about.assumptions(file)[1]
+    table = other_pages.about_table(notes, {}, "nb", scenario=scenario)
+    assert list(table.columns[:2]) == ["Nøkkel", "Gruppe eller boliger"]
+    named = dict(zip(table["Nøkkel"], table["Gruppe eller boliger"], strict=True))
+    assert named["stock.ordinary.units"] == "Ordinære utleieboliger"
+    assert named["time.start"] == ""
+    english = other_pages.about_table(notes, {}, "en", scenario=scenario)
+    assert (
+        dict(zip(english.Key, english["Group or dwellings"], strict=True))["stock.ordinary.units"]
+        == "Ordinary rentals"
+    )

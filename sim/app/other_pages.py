@@ -19,7 +19,14 @@ from pandas.api.types import (
 )
 
 from sim.analysis.compare import Comparison
-from sim.analysis.labels import category_label, group_label, number, shown, unit
+from sim.analysis.labels import (
+    category_label,
+    group_label,
+    number,
+    scenario_label,
+    shown,
+    unit,
+)
 from sim.analysis.sizing_estimate import analytic_units
 from sim.analysis.sizing_question import SizingQuestion, sizing_question
 from sim.app import controls as ctl
@@ -340,13 +347,19 @@ def about_table(
     dictionary: dict[str, tuple[str, str]],
     lang: str,
     english: bool = False,
+    scenario: Scenario | None = None,
 ) -> pd.DataFrame:
-    """One file's keys as the about page shows them: key, value (rounded), source in
-    the language, meaning; in Norwegian the files' English comments and meanings only
-    with ``english``."""
+    """One file's keys as the about page shows them: key, the group or dwelling category
+    it belongs to (by its display name in ``scenario``), value (rounded), source in the
+    language, meaning; in Norwegian the files' English comments and meanings only with
+    ``english``."""
     rows = about_rows(notes, dictionary, lang)
     columns: dict[str, list[str]] = {
         say("about_key", lang): [row.key for row in rows],
+    }
+    if scenario is not None:
+        columns[say("about_of", lang)] = [_belongs_to(row.key, scenario, lang) for row in rows]
+    columns |= {
         say("about_value", lang): [row.value for row in rows],
         say("about_source", lang): [row.source for row in rows],
     }
@@ -358,9 +371,23 @@ def about_table(
     return pd.DataFrame(columns)
 
 
+def _belongs_to(key: str, scenario: Scenario, lang: str) -> str:
+    """The display name of the group or dwelling category a key is of (``groups.rus.*``,
+    ``stock.ordinary.*``), else nothing."""
+    parts = key.split(".")
+    if len(parts) < 2:
+        return ""
+    if parts[0] == "groups":
+        return group_label(scenario, parts[1], lang)
+    if parts[0] == "stock":
+        return category_label(scenario, parts[1], lang)
+    return ""
+
+
 def show_about() -> None:
     lang = language()
     base = chosen()
+    st.subheader(scenario_label(base.scenario, lang))
     st.write(say("about_intro", lang))
     st.caption(say("about_app", lang))
     if base.file is None:
@@ -381,7 +408,7 @@ def show_about() -> None:
                     st.write(header)
             if english and notes.header:
                 st.text(notes.header)
-            frame = about_table(notes, dictionary, lang, english)
+            frame = about_table(notes, dictionary, lang, english, base.scenario)
             if find:
                 frame = frame[_matches(frame, find.lower())]
             st.dataframe(frame, hide_index=True, width="stretch")

@@ -293,6 +293,7 @@ TEXT: Phrases = {
     ),
     "about_file": ("File {file}", "Fil {file}"),
     "about_key": ("Key", "Nøkkel"),
+    "about_of": ("Group or dwellings", "Gruppe eller boliger"),
     "about_value": ("Value", "Verdi"),
     "about_source": ("Source or assumption", "Kilde eller antagelse"),
     "about_meaning": ("Meaning", "Betydning"),
