@@ -114,7 +114,8 @@ def run(
       sim run scenarios/flexbo.yaml --report --lang nb
       sim run scenarios/flexbo.yaml --no-baseline
     """
-    extra = option_overrides(overrides, seed, years, replications) + posterior_setting(posterior)
+    shared = posterior_setting(posterior)  # the scenario it extends runs over it too
+    extra = option_overrides(overrides, seed, years, replications) + shared
 
     def note(results: api.Results | WhatIf) -> str | None:
         rows = results.streamed or 0
@@ -145,7 +146,7 @@ def run(
         above = parent_file(scenario) if baseline else None
         if above is None:
             return Plan(scenario, folder, [scenario], steps, heading=heading, note=note)
-        parent = load_parent(loaded, above, posterior_setting(posterior))
+        parent = load_parent(loaded, above, shared)
         heading += (
             f"; beside {parent.name} ({above}), the scenario it extends, with the same seed "
             "and replications: twice the work (--no-baseline: alone)"
@@ -154,7 +155,7 @@ def run(
         inputs = [scenario, above]
         return Plan(subject, folder, inputs, 2 * steps, heading=heading, note=note)
 
-    def call(subject: object, **call: Any) -> api.Results | WhatIf:
+    def call(subject: Any, **call: Any) -> api.Results | WhatIf:
         if isinstance(subject, tuple):
             loaded, parent, above = subject
             return run_whatif(
