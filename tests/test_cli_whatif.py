@@ -127,6 +127,20 @@ def test_a_scenario_without_extends_runs_alone(tmp_path: Path) -> None:
     assert "changes against" not in result.stdout
 
 
+def test_a_calibrated_overlay_is_a_baseline_and_runs_alone(tmp_path: Path) -> None:
+    """lorenskog-calibrated.yaml extends lorenskog.yaml, but sim calibrate wrote it: it is
+    the calibrated baseline, not a what-if."""
+    from sim.analysis.whatif import parent_file
+
+    assert parent_file(PARENT) is None
+    assert parent_file(FLEXBO) == FLEXBO.parent / "lorenskog-calibrated.yaml"
+    policies = sorted((ROOT / "scenarios" / "policies").glob("*.yaml"))
+    assert policies and all(parent_file(p) is not None for p in policies)
+    result = ok(invoke("run", PARENT, "-r", "1", "--years", "1", "--out", tmp_path / "out"))
+    assert not (tmp_path / "out" / DIFFERENCE_FILE).exists()
+    assert "changes against" not in result.stdout
+
+
 def test_set_changes_only_the_whatif(tmp_path: Path) -> None:
     """A tiny what-if: its parent runs as its file says, --set changes the what-if only."""
     child = tmp_path / "more.yaml"

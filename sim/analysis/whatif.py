@@ -2,7 +2,8 @@
 answers by default.
 
 A scenario file that ``extends`` another (``flexbo.yaml`` extends
-``lorenskog-calibrated.yaml``) asks what its changes do. Its parent (the file named by
+``lorenskog-calibrated.yaml``) asks what its changes do (a calibrated overlay such as
+``lorenskog-calibrated.yaml`` is a baseline: it runs alone). Its parent (the file named by
 its own ``extends``) runs with the same seed, replications, years and posterior, so
 replication r of both shares its random numbers, as in ``sim compare``; the paired
 differences (:func:`sim.analysis.compare.compare_tables`) are printed beside the
@@ -35,7 +36,13 @@ from sim.runner.replications import run_scenario
 
 
 def parent_file(path: str | Path) -> Path | None:
-    """The file a scenario file's own ``extends`` names (``None``: it extends none)."""
+    """The file a what-if's own ``extends`` names; ``None`` for a file that extends none
+    and for a calibrated overlay (written by ``sim calibrate --scenario-out``: a baseline
+    with fitted values, not a what-if of the scenario it extends)."""
+    from sim.calibration.result import written_overlay
+
+    if written_overlay(Path(path)):
+        return None
     reference = read_yaml(Path(path)).get("extends")
     if not isinstance(reference, str) or not reference.strip():
         return None
@@ -175,8 +182,8 @@ def difference_text(table: pd.DataFrame, whatif: Scenario, parent: Scenario) -> 
         "metric",
         f"base {last}",
         f"what-if {last}",
-        f"change {last} [95 % CI]",
-        f"change, mean {first}–{last} [95 % CI]",
+        f"change {last}",
+        f"change, mean {first}–{last}",
     ]
     body = []
     present = set(table.metric)
@@ -195,8 +202,8 @@ def difference_text(table: pd.DataFrame, whatif: Scenario, parent: Scenario) -> 
     lines = [
         f"\nWhat {scenario_label(whatif, 'en')} changes against "
         f"{scenario_label(parent, 'en')} (base: {parent.name}, the scenario it extends)",
-        f"(paired by replication: the same seed {whatif.seed} and {n} replications each; "
-        "--no-baseline: no base run)",
+        f"(means; changes with their 95 % CI, paired by replication: the same seed "
+        f"{whatif.seed} and {n} replications each; --no-baseline: no base run)",
     ]
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
     lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))

@@ -78,8 +78,8 @@ from sim.config.posterior import posterior_setting
     "--baseline/--no-baseline",
     default=True,
     show_default=True,
-    help="A SCENARIO that extends another also runs the scenario it extends (its own "
-    "extends file) with the same seed, replications, years and posterior, and shows "
+    help="A SCENARIO that extends another (not a calibrated overlay) also runs the "
+    "scenario it extends (its own extends file) with the same seed, replications, years and posterior, and shows "
     f"what it changes: paired differences with 95 % intervals, printed and in {DIFFERENCE_FILE}. "
     "This doubles the work; --no-baseline runs SCENARIO alone.",
 )
@@ -106,6 +106,8 @@ def run(
     A what-if (a SCENARIO with extends, such as scenarios/flexbo.yaml or any file in
     scenarios/policies/) runs beside the scenario it extends, with the same random
     numbers, and the table shows what it changes (twice the work; --no-baseline: alone).
+    A calibrated overlay (written by sim calibrate --scenario-out, such as
+    scenarios/lorenskog-calibrated.yaml) is a baseline and runs alone.
 
     \b
     Example:
