@@ -253,3 +253,24 @@ def test_tradeoff_prints_display_names_and_intervals(tmp_path: Path) -> None:
     assert "  Ordinary rentals: contract_years 1  " in block[1]
     assert block[1].endswith(cell) and "[" in cell
     assert block[2].strip().startswith("Ordinary rentals: contract_years permanent")
+
+
+def test_a_point_names_each_group_or_category_once() -> None:
+    from sim.analysis.grid_text import point_name, setting_name
+    from sim.config.loader import load_scenario
+
+    lorenskog = load_scenario(ROOT / "scenarios" / "lorenskog.yaml")
+    point = {
+        "stock.ordinary.contract_years": None,
+        "groups.rus.approval": 0.5,
+        "stock.ordinary.renewal": "strict",
+        "policy.renewal": "always",
+    }
+    ordinary = lorenskog.stock["ordinary"].label.en
+    rus = lorenskog.groups["rus"].label.en
+    assert ordinary and rus and ordinary != "ordinary" and rus != "rus"
+    assert point_name(point, lorenskog) == (
+        f"{ordinary}: contract_years permanent, renewal strict; {rus}: approval 0.5; "
+        "policy.renewal always"
+    )
+    assert setting_name("groups.rus.approval", 0.5, lorenskog) == f"{rus}: approval 0.5"

@@ -23,6 +23,12 @@ LANGUAGE = "en"
 def setting_name(key: str, value: Any, scenario: Scenario, language: str = LANGUAGE) -> str:
     """One setting as a reader names it: the group's or category's display name, then
     the rest of the key and the value (``permanent`` for contracts without an end)."""
+    owner, rest = _owner(key, value, scenario, language)
+    return f"{owner}: {rest}" if owner else rest
+
+
+def _owner(key: str, value: Any, scenario: Scenario, language: str) -> tuple[str, str]:
+    """The display name of the group or category a key sets (``""``: none) and the rest."""
     from sim.analysis.sweep import shown_value
 
     parts = key.split(".")
@@ -34,13 +40,21 @@ def setting_name(key: str, value: Any, scenario: Scenario, language: str = LANGU
             if parts[0] == "stock"
             else group_label(scenario, name, language)
         )
-        return f"{owner}: {'.'.join(parts[2:])} {shown}"
-    return f"{key} {shown}"
+        return owner, f"{'.'.join(parts[2:])} {shown}"
+    return "", f"{key} {shown}"
 
 
 def point_name(point: dict[str, Any], scenario: Scenario, language: str = LANGUAGE) -> str:
-    """A grid point's settings by display names, joined by "; "."""
-    return "; ".join(setting_name(k, v, scenario, language) for k, v in point.items())
+    """A grid point's settings by display names, those of one group or category
+    together: "Ordinary rentals: contract_years 1, renewal strict; Older people: ..."."""
+    together: dict[str, list[str]] = {}
+    for key, value in point.items():
+        owner, rest = _owner(key, value, scenario, language)
+        together.setdefault(owner, []).append(rest)
+    return "; ".join(
+        f"{owner}: {', '.join(rests)}" if owner else ", ".join(rests)
+        for owner, rests in together.items()
+    )
 
 
 def interval_cell(mean: float, low: float, high: float, language: str = LANGUAGE) -> str:

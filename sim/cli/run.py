@@ -79,9 +79,10 @@ from sim.config.posterior import posterior_setting
     default=True,
     show_default=True,
     help="A SCENARIO that extends another (not a calibrated overlay) also runs the "
-    "scenario it extends (its own extends file) with the same seed, replications, years and posterior, and shows "
-    f"what it changes: paired differences with 95 % intervals, printed and in {DIFFERENCE_FILE}. "
-    "This doubles the work; --no-baseline runs SCENARIO alone.",
+    "scenario it extends (its own extends file) with the same seed, replications, years "
+    "and posterior, and shows what it changes: paired differences with 95 % intervals, "
+    f"printed and in {DIFFERENCE_FILE}. This doubles the work; --no-baseline runs "
+    "SCENARIO alone.",
 )
 @report_options
 @FORCE_OPTION
