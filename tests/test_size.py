@@ -102,3 +102,17 @@ def test_bad_size_inputs_exit_2(tmp_path: Path) -> None:
         assert result.exit_code == 2, (args, result.output)
         assert text in result.output, (text, result.output)
     assert not (tmp_path / "o").exists()
+
+
+def test_the_help_s_examples_name_groups_and_categories_of_the_scenario_it_names() -> None:
+    """Every [group=...] of `sim size --help` is a group (not a category) of the shipped
+    scenario the help's example runs, and its --category a category."""
+    import re
+
+    text = " ".join(CliRunner().invoke(main, ["size", "--help"]).output.split())
+    scenario = load_scenario(ROOT / "scenarios" / "asker-calibrated.yaml")
+    assert "sim size scenarios/asker-calibrated.yaml --category ordinary" in text
+    groups = re.findall(r"\[group=(\w+)\]", text)
+    assert groups and set(groups) <= set(scenario.groups), groups
+    assert not set(groups) & set(scenario.stock)
+    assert "ordinary" in scenario.stock

@@ -190,3 +190,87 @@ def test_a_tradeoff_table_written_before_first_time_housing_still_names_its_poin
     ]
     assert throughput_column(new) == "first_housed_per_100_units"
     assert _point_keys(new) == ["policy.renewal"]
+
+
+def labelled_tiny(tmp_path: Path) -> Path:
+    """tiny.yaml with display names for the scenario, a category and a group."""
+    path = tmp_path / "labelled.yaml"
+    path.write_text(
+        f"extends: {TINY}\nlabel: {{en: Tiny town, nb: Småby}}\n"
+        "stock:\n  ordinary: {label: {en: Ordinary rentals, nb: Ordinære utleieboliger}}\n"
+        "groups:\n  elderly: {label: {en: Older people, nb: Eldre}}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_sweep_prints_display_names_and_intervals(tmp_path: Path) -> None:
+    from sim.analysis.grid_text import interval_cell
+
+    out = tmp_path / "out"
+    vary = ["--vary", "stock.ordinary.units=20,40", "--vary", "groups.elderly.approval=0.5,1"]
+    result = CliRunner().invoke(
+        main, ["sweep", str(labelled_tiny(tmp_path)), *vary, "-r", "3", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "Tiny town (tiny): mean over 2020–2022 [95 % CI]" in text
+    assert "Waiting list at year end (households)" in text  # a metric by its label
+    assert "stock.ordinary" not in text and "groups.elderly" not in text
+    table = pd.read_csv(out / "sweep.csv", dtype={"year": str})
+    row = table[
+        (table.year == "all")
+        & (table.metric == "waiting")
+        & (table["stock.ordinary.units"] == 40)
+        & (table["groups.elderly.approval"] == 0.5)
+    ].iloc[0]
+    assert row.ci_low < row.ci_high
+    line = "Ordinary rentals: units 40; Older people: approval 0.5"
+    cell = interval_cell(row["mean"], row.ci_low, row.ci_high)
+    assert "[" in cell
+    block = text.split("Waiting list at year end (households)")[1].split("\n\n")[0]
+    assert any(r.strip().startswith(line) and r.strip().endswith(cell) for r in block.splitlines())
+
+
+def test_tradeoff_prints_display_names_and_intervals(tmp_path: Path) -> None:
+    from sim.analysis.grid_text import interval_cell
+    from sim.analysis.labels import measure_label
+
+    out = tmp_path / "out"
+    vary = ["--vary", "stock.ordinary.contract_years=1,null", "--set", "policy.renewal=strict"]
+    result = CliRunner().invoke(
+        main, ["tradeoff", str(labelled_tiny(tmp_path)), *vary, "-r", "3", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "Tiny town (tiny): every policy over 2020–2022" in text
+    assert "stock.ordinary" not in text and "first_housed_per_100_units" not in text
+    table = pd.read_csv(out / "tradeoff.csv")
+    measure = "forced_moves_per_100_tenant_years"
+    strict = table.iloc[0]
+    cell = interval_cell(strict[measure], strict[f"{measure}_ci_low"], strict[f"{measure}_ci_high"])
+    block = text.split(measure_label(measure, "en", 10))[1].split("\n\n")[0].splitlines()
+    assert "  Ordinary rentals: contract_years 1  " in block[1]
+    assert block[1].endswith(cell) and "[" in cell
+    assert block[2].strip().startswith("Ordinary rentals: contract_years permanent")
+
+
+def test_a_point_names_each_group_or_category_once() -> None:
+    from sim.analysis.grid_text import point_name, setting_name
+    from sim.config.loader import load_scenario
+
+    lorenskog = load_scenario(ROOT / "scenarios" / "lorenskog.yaml")
+    point = {
+        "stock.ordinary.contract_years": None,
+        "groups.rus.approval": 0.5,
+        "stock.ordinary.renewal": "strict",
+        "policy.renewal": "always",
+    }
+    ordinary = lorenskog.stock["ordinary"].label.en
+    rus = lorenskog.groups["rus"].label.en
+    assert ordinary and rus and ordinary != "ordinary" and rus != "rus"
+    assert point_name(point, lorenskog) == (
+        f"{ordinary}: contract_years permanent, renewal strict; {rus}: approval 0.5; "
+        "policy.renewal always"
+    )
+    assert setting_name("groups.rus.approval", 0.5, lorenskog) == f"{rus}: approval 0.5"

@@ -13,8 +13,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from sim.analysis.figures import write_figures
-from sim.analysis.provenance import write_manifest
+from sim.analysis.provenance import Input, write_manifest
 from sim.analysis.replace import atomic_folder
 from sim.analysis.tables import per_draw, summarise
 from sim.config.loader import comment_line, scenario_yaml
@@ -30,6 +32,11 @@ def default_out_dir(name: str, root: Path = Path("results")) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     return root / name / stamp
 
+
+DIFFERENCE_FILE = "difference.csv"
+"""A what-if's paired differences from the scenario it extends, in a run's folder: the
+columns of ``comparison.csv`` (:data:`sim.analysis.compare.COLUMNS`), one row per metric
+and year and ``all`` (the mean over the reported years)."""
 
 CSV_MAX_ROWS = 1_048_575
 """Most rows of a ``yearly.csv`` written by default: a spreadsheet's row limit (Excel:
@@ -64,6 +71,8 @@ def write_results(
     on_step: Callable[[str], None] | None = None,
     yearly_csv: bool | None = None,
     stream: YearlyStream | None = None,
+    difference: pd.DataFrame | None = None,
+    baseline: Input | None = None,
 ) -> Path:
     """Write a complete result folder for ``results`` at ``out``; return ``out``.
 
@@ -73,6 +82,8 @@ def write_results(
     records whether it was written. With ``stream`` (the rows were streamed to files as
     the replications ran, :class:`~sim.analysis.stream.YearlyStream`), its files are
     moved in and the summary is the stream's; ``yearly_csv`` was decided by the stream.
+    With ``difference`` (a what-if run against the scenario it extends, ``baseline``:
+    :mod:`sim.analysis.whatif`), the paired differences go to :data:`DIFFERENCE_FILE`.
     """
     out = Path(out)
     scenario = results.scenario
@@ -96,6 +107,8 @@ def write_results(
         if results.households is not None:
             results.households.to_parquet(folder / "households.parquet", index=False)
         write_resolved(folder, scenario)
+        if difference is not None:
+            difference.to_csv(folder / DIFFERENCE_FILE, index=False)
         if on_step:
             on_step("figures")
         write_figures(
@@ -117,11 +130,13 @@ def write_results(
             finished=results.finished,
             command=command,
             scheduler=results.scheduler,
+            inputs=[baseline] if baseline is not None else [],
             extra={
                 "households": results.households is not None,
                 "yearly_csv": csv,
                 "yearly_parquet": keep,
                 "yearly_rows": rows,
+                **({"difference": DIFFERENCE_FILE} if difference is not None else {}),
             },
         )
     return out

@@ -298,8 +298,36 @@ class Sweep:
         return rows.pivot_table(index=keys, columns="metric", values="mean", sort=False)
 
     def summary(self) -> str:
-        """The means over the reported years as text (what ``sim sweep`` prints)."""
-        return str(self.horizon().round(2).to_string())
+        """The means over the reported years with their 95 % intervals, per metric and
+        point by display names, as text (what ``sim sweep`` prints)."""
+        from sim.analysis.grid_text import measures_text, point_name
+        from sim.analysis.labels import label, scenario_label
+
+        rows = self.table[self.table.year == "all"]
+        keys = [key for key, _ in self.axes]
+        split = SHARE in rows.columns
+        blocks = []
+        for metric in self.metrics:
+            chosen = rows[rows.metric == metric]
+            entries = [
+                (
+                    point_name({k: row[k] for k in keys}, self.base),
+                    float(row["mean"]),
+                    float(row["ci_low"]),
+                    float(row["ci_high"]),
+                    float(row[SHARE]) if split else None,
+                )
+                for _, row in chosen.iterrows()
+            ]
+            if entries:
+                blocks.append((label(metric, with_unit=True), entries))
+        span = self.base.time
+        heading = (
+            f"{scenario_label(self.base, 'en')} ({self.base.name}): mean over "
+            f"{span.start}–{span.end - 1} [95 % CI] at every point of the grid, "
+            f"{self.base.replications} replications a point with the same random numbers"
+        )
+        return measures_text(heading, blocks)
 
     def write(
         self, out: str | Path, force: bool = False, *, command: Sequence[str] | None = None

@@ -34,7 +34,7 @@ from sim.analysis.sweep import (
     shown_value,
     write_grid_manifest,
 )
-from sim.analysis.tables import SHARE, per_draw, share_cell
+from sim.analysis.tables import SHARE, per_draw
 from sim.config.loader import ScenarioSource, option_overrides, scenario_from
 from sim.config.schema import Scenario
 from sim.runner.pool import Jobs
@@ -339,16 +339,41 @@ class Tradeoff:
         return self.table[OVERVIEW_COLUMNS + shares]
 
     def summary(self) -> str:
-        """The overview as text (what ``sim tradeoff`` prints); over a posterior the
-        shares from the parameters as "... from parameters" columns in per cent."""
-        overview = self.overview().round(2)
-        for measure in SPLIT_MEASURES:
-            column = f"{measure}_{SHARE}"
-            if column in overview:
-                shares = self.overview()[column]
-                overview[column] = [share_cell(share) for share in shares]
-                overview = overview.rename(columns={column: f"{measure} from parameters"})
-        return str(overview.to_string(index=False))
+        """Per measure, every policy by display names with its mean and 95 % interval
+        (what ``sim tradeoff`` prints); over a posterior the share of the throughput's
+        and the forced moves' variance from the parameters."""
+        from sim.analysis.grid_text import measures_text, point_name
+        from sim.analysis.labels import scenario_label
+
+        keys = [key for key, _ in self.axes]
+        names = [
+            point_name({k: row[k] for k in keys}, self.base) for _, row in self.table.iterrows()
+        ]
+        blocks = []
+        for measure in OVERVIEW_COLUMNS[1:]:
+            if measure not in self.table:
+                continue
+            share = f"{measure}_{SHARE}"
+            entries = [
+                (
+                    name,
+                    float(row[measure]),
+                    float(row[f"{measure}_ci_low"]),
+                    float(row[f"{measure}_ci_high"]),
+                    float(row[share])
+                    if share in self.table and measure in SPLIT_MEASURES
+                    else None,
+                )
+                for name, (_, row) in zip(names, self.table.iterrows(), strict=True)
+            ]
+            blocks.append((measure_label(measure, "en", STABILITY_YEARS), entries))
+        span = self.base.time
+        heading = (
+            f"{scenario_label(self.base, 'en')} ({self.base.name}): every policy over "
+            f"{span.start}–{span.end - 1}, mean [95 % CI] over {self.base.replications} "
+            "replications a policy with the same random numbers"
+        )
+        return measures_text(heading, blocks)
 
     def write(
         self, out: str | Path, force: bool = False, *, command: Sequence[str] | None = None

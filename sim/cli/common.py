@@ -7,10 +7,11 @@ not be replaced) or an output that cannot be written (a full disk ...), 1 intern
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -84,18 +85,41 @@ FORCE_OPTION = click.option(
 )
 
 
-def out_option(prefix: str) -> Callable[[F], F]:
-    """``--out DIR``; the default folder is ``results/<prefix><name>/<timestamp>``."""
+def out_option(prefix: str, more: str = "") -> Callable[[F], F]:
+    """``--out DIR``; the default folder is ``results/<prefix><name>/<timestamp>``
+    (``more``: what else the help says of it)."""
     return click.option(
         "--out",
         type=click.Path(path_type=Path),
-        help=f"Result folder (default: results/{prefix}<name>/<YYYYmmdd-HHMMSS>).",
+        help=f"Result folder (default: results/{prefix}<name>/<YYYYmmdd-HHMMSS>)."
+        + (f" {more}" if more else ""),
     )
 
 
 def set_option(help: str) -> Callable[[F], F]:
     """``--set KEY=VALUE``, repeatable."""
     return click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help=help)
+
+
+SETTINGS_RULE = (
+    "With --set the default folder is results/<name>-set-<digest>/<YYYYmmdd-HHMMSS>: "
+    "<digest> is the first 8 hex digits of the SHA-256 of the --set texts as given, one a "
+    "line, so the same settings always land in the same folder and never in the plain "
+    "run's; manifest.json records the command."
+)
+
+
+def settings_folder(name: str, overrides: Sequence[str]) -> str:
+    """The default result folder's name of a run with ``--set`` settings (the rule of
+    :data:`SETTINGS_RULE`; none: the name alone).
+
+    >>> settings_folder("lorenskog", []), settings_folder("lorenskog", ["policy.renewal=always"])
+    ('lorenskog', 'lorenskog-set-fd7cb296')
+    """
+    if not overrides:
+        return name
+    digest = hashlib.sha256("\n".join(overrides).encode("utf-8")).hexdigest()
+    return f"{name}-set-{digest[:8]}"
 
 
 def quiet_option(help: str) -> Callable[[F], F]:

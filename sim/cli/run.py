@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from sim import api
-from sim.analysis.output import CSV_MAX_ROWS, yearly_csv_wanted
+from sim.analysis.output import CSV_MAX_ROWS, DIFFERENCE_FILE, yearly_csv_wanted
+from sim.analysis.whatif import WhatIf, load_parent, parent_file, run_whatif
 from sim.cli.common import (
     FORCE_OPTION,
     JOBS_OPTION,
     POSTERIOR_OPTION,
     SCHEDULER_OPTION,
+    SETTINGS_RULE,
     handle_errors,
     out_option,
     quiet_option,
     set_option,
+    settings_folder,
 )
 from sim.cli.report import report_options
 from sim.cli.skeleton import Options, Plan, perform, shared_options
@@ -44,8 +48,11 @@ from sim.config.posterior import posterior_setting
 )
 @JOBS_OPTION
 @SCHEDULER_OPTION
-@out_option("")
-@set_option("Override a scenario key, repeatable. Example: --set policy.renewal=strict")
+@out_option("", SETTINGS_RULE)
+@set_option(
+    "Override a scenario key, repeatable (only SCENARIO's: the scenario it extends runs as "
+    "its file says). Example: --set policy.renewal=strict"
+)
 @POSTERIOR_OPTION
 @click.option(
     "--households",
@@ -67,6 +74,16 @@ from sim.config.posterior import posterior_setting
     "Without them the folder has the summary, figures and manifest; memory and disk then "
     "hold only one value per key and replication.",
 )
+@click.option(
+    "--baseline/--no-baseline",
+    default=True,
+    show_default=True,
+    help="A SCENARIO that extends another (not a calibrated overlay) also runs the "
+    "scenario it extends (its own extends file) with the same seed, replications, years "
+    "and posterior, and shows what it changes: paired differences with 95 % intervals, "
+    f"printed and in {DIFFERENCE_FILE}. This doubles the work; --no-baseline runs "
+    "SCENARIO alone.",
+)
 @report_options
 @FORCE_OPTION
 @quiet_option("No progress bar and no summary table.")
@@ -82,19 +99,28 @@ def run(
     households: bool,
     yearly_csv: bool | None,
     keep_yearly: bool,
+    baseline: bool,
     options: Options,
 ) -> None:
     """Run SCENARIO and write a result folder with tables and figures.
+
+    A what-if (a SCENARIO with extends, such as scenarios/flexbo.yaml or any file in
+    scenarios/policies/) runs beside the scenario it extends, with the same random
+    numbers, and the table shows what it changes (twice the work; --no-baseline: alone).
+    A calibrated overlay (written by sim calibrate --scenario-out, such as
+    scenarios/lorenskog-calibrated.yaml) is a baseline and runs alone.
 
     \b
     Example:
       sim run scenarios/flexbo.yaml --replications 50 --jobs 2
       sim run scenarios/lorenskog.yaml --set policy.renewal=always --out results/always
       sim run scenarios/flexbo.yaml --report --lang nb
+      sim run scenarios/flexbo.yaml --no-baseline
     """
-    extra = option_overrides(overrides, seed, years, replications) + posterior_setting(posterior)
+    shared = posterior_setting(posterior)  # the scenario it extends runs over it too
+    extra = option_overrides(overrides, seed, years, replications) + shared
 
-    def note(results: api.Results) -> str | None:
+    def note(results: api.Results | WhatIf) -> str | None:
         rows = results.streamed or 0
         if keep_yearly and not yearly_csv_wanted(rows, yearly_csv) and yearly_csv is None:
             return (
@@ -119,12 +145,34 @@ def run(
                 "replications a draw)"
             )
         steps = loaded.replications
-        return Plan(scenario, loaded.name, [scenario], steps, heading=heading, note=note)
+        folder = settings_folder(loaded.name, overrides)
+        above = parent_file(scenario) if baseline else None
+        if above is None:
+            return Plan(scenario, folder, [scenario], steps, heading=heading, note=note)
+        parent = load_parent(loaded, above, shared)
+        heading += (
+            f"; beside {parent.name} ({above}), the scenario it extends, with the same seed "
+            "and replications: twice the work (--no-baseline: alone)"
+        )
+        subject = (loaded, parent, above)
+        inputs = [scenario, above]
+        return Plan(subject, folder, inputs, 2 * steps, heading=heading, note=note)
 
-    perform(
-        options,
-        load,
-        lambda subject, **call: api.run(
+    def call(subject: Any, **call: Any) -> api.Results | WhatIf:
+        if isinstance(subject, tuple):
+            loaded, parent, above = subject
+            return run_whatif(
+                loaded,
+                scenario,
+                parent,
+                above,
+                call.pop("out"),
+                households=households,
+                keep_yearly=keep_yearly,
+                yearly_csv=yearly_csv,
+                **call,
+            )
+        return api.run(
             subject,
             overrides=extra,
             households=households,
@@ -132,5 +180,6 @@ def run(
             keep_yearly=keep_yearly,
             yearly_csv=yearly_csv,
             **call,
-        ),
-    )
+        )
+
+    perform(options, load, call)

@@ -26,14 +26,20 @@ from sim.config.types import MAX_UNITS
 
 @click.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
-@click.option("--category", required=True, help="Category to add units to. Example: ordinary")
+@click.option(
+    "--category",
+    required=True,
+    help="Dwelling category to add units to (a key of the scenario's stock). Example: ordinary",
+)
 @click.option(
     "--target",
     "target_text",
     required=True,
     metavar="EXPR",
-    help='Target, e.g. "wait_years_mean[group=disadvantaged] <= 0.5", '
-    '"waiting[group=omsorg_puh] <= 10", "hospits_nights == 0".',
+    help="Target: a metric, optionally for one group (a key of the scenario's groups) or "
+    'category, compared with a number, e.g. "wait_years_mean[group=disadvantaged] <= 0.5", '
+    '"waiting[group=puh] <= 10" (both groups of scenarios/asker-calibrated.yaml), '
+    '"hospits_nights == 0".',
 )
 @click.option(
     "--from",
