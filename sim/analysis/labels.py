@@ -4,7 +4,11 @@ catalogue (``sim/model/catalogue.py``)."""
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
+
+from babel import Locale
+from babel.numbers import format_decimal, format_percent
 
 from sim.model.catalogue import CATALOGUE, RECORDED
 
@@ -19,22 +23,56 @@ Phrases = dict[str, tuple[str, str]]
 """Texts by key, each as (English, Norwegian bokmål)."""
 
 
+LOCALES = {"nb": "nb_NO", "en": "en"}
+"""The Babel locale of each language the tool writes."""
+
+
+def _locale(language: str) -> str:
+    return LOCALES.get(language, "en")
+
+
 def number(value: float, language: str, digits: int | None = None) -> str:
-    """A number as a reader of the language writes it: ``1,234.5`` or ``1 234,5``.
+    """A number as a reader of the language writes it (Babel's CLDR data): ``1,234.5``
+    or ``1 234,5`` (decimal comma, a no-break space between thousands).
+
+    ``digits`` places after the decimal mark; by default 0 from 100 on, 1 from 10 on,
+    else 2. Rounded as Python rounds the float (to the nearest, ties to even on its
+    exact binary value); a value that rounds to zero has no minus sign.
 
     >>> number(1234.56, "en"), number(12.34, "nb"), number(0.1234, "nb")
     ('1,235', '12,3', '0,12')
     >>> number(1234.56, "nb") == "1\\u00a0235"
     True
+    >>> number(-1234.5, "nb", 1) == "-1\\u00a0234,5", number(-0.001, "en")
+    (True, '0.00')
     """
     if not math.isfinite(value):
         return "–"
     if digits is None:
         digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
-    text = f"{value:,.{digits}f}"
-    if language == "nb":
-        text = text.replace(",", "\u00a0").replace(".", ",")
-    return text
+    exact = Decimal(value)
+    if exact.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN).is_zero():
+        exact = Decimal(0)
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(exact, format=pattern, locale=_locale(language))
+
+
+def percent(value: float, language: str, digits: int = 0) -> str:
+    """A share (0.125 for 12.5 %) as a percentage in the language: ``12.5%`` in English,
+    ``12,5 %`` in Norwegian (a no-break space before the sign), with ``digits`` places.
+
+    >>> percent(0.125, "en", 1), percent(0.125, "nb", 1) == "12,5\\u00a0%"
+    ('12.5%', True)
+    """
+    if not math.isfinite(value):
+        return "–"
+    exact = Decimal(value)
+    if (exact * 100).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN).is_zero():
+        exact = Decimal(0)
+    locale = _locale(language)
+    places = "." + "0" * digits if digits > 0 else ""
+    pattern = Locale.parse(locale).percent_formats[None].pattern.replace("0", "0" + places, 1)
+    return format_percent(exact, format=pattern, locale=locale)
 
 
 def phrase(phrases: Phrases, key: str, language: str, **values: object) -> str:
