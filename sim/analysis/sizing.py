@@ -127,7 +127,9 @@ class SizingResult:
         draws = per_draw(self.scenario) if self.scenario is not None else None
         for units in sorted(self.evaluations):
             e = self.evaluations[units]
-            mean, mean_low, mean_high = mean_interval(e.values, 0.95, draws)
+            mean, mean_low, mean_high = mean_interval(
+                e.values, 0.95, draws, metric=self.question.target.metric
+            )
             low, high = e.interval(draws)
             rows.append(
                 {

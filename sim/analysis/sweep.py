@@ -216,7 +216,7 @@ def sweep_table(runs: list[GridRun], metrics: list[str]) -> pd.DataFrame:
             ]
             numbers = block.index.to_numpy()
             for year, values in columns:
-                mean, low, high = mean_interval(values, 0.95, draws, numbers)
+                mean, low, high = mean_interval(values, 0.95, draws, numbers, metric)
                 rows.append(
                     {
                         **run.point,

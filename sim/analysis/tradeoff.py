@@ -145,7 +145,7 @@ def tradeoff_table(runs: list[GridRun]) -> pd.DataFrame:
         for name, series in measures.items():
             values = np.asarray(series, dtype=float)
             numbers = series.index.to_numpy(dtype=int)
-            mean, low, high = mean_interval(values, 0.95, draws, numbers)
+            mean, low, high = mean_interval(values, 0.95, draws, numbers, name)
             row.update({name: mean, f"{name}_ci_low": low, f"{name}_ci_high": high})
             if draws is not None:
                 row[f"{name}_{SHARE}"] = parameter_share(values, draws, numbers)
