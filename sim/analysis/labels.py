@@ -4,6 +4,7 @@ catalogue (``sim/model/catalogue.py``)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
@@ -75,6 +76,19 @@ def percent(value: float, language: str, digits: int = 0) -> str:
     return format_percent(exact, format=pattern, locale=locale)
 
 
+def short(value: float, language: str, most: int = 6) -> str:
+    """A number with the fewest decimal places (at most ``most``) that show it as given,
+    as a reader of the language writes it: a threshold or a confidence as typed.
+
+    >>> short(0.8, "nb"), short(0.95, "en"), short(1500.0, "en"), short(2.0, "nb")
+    ('0,8', '0.95', '1,500', '2')
+    """
+    if not math.isfinite(value):
+        return "–"
+    digits = next((d for d in range(most) if round(value, d) == value), most)
+    return number(value, language, digits)
+
+
 def phrase(phrases: Phrases, key: str, language: str, **values: object) -> str:
     """The text ``key`` of ``phrases`` in English (``en``) or Norwegian (``nb``), filled
     with ``values``; the one way the app, the reports and the figures pick a language.
@@ -98,27 +112,46 @@ def shown(label: object, key: str, language: str) -> str:
     """
     if isinstance(label, str):
         return label or key
-    nb, en = str(getattr(label, "nb", "")), str(getattr(label, "en", ""))
+    if isinstance(label, Mapping):  # as a results folder's scenario.resolved.yaml has it
+        nb, en = str(label.get("nb") or ""), str(label.get("en") or "")
+    else:
+        nb, en = str(getattr(label, "nb", "") or ""), str(getattr(label, "en", "") or "")
     first, second = (nb, en) if language == "nb" else (en, nb)
     return first or second or key
 
 
+def _part(item: Any, name: str) -> Any:
+    """A part of a scenario, group or category: an attribute of the validated scenario, or
+    a key of the mapping a results folder's ``scenario.resolved.yaml`` reads into."""
+    if isinstance(item, Mapping):
+        return item.get(name)
+    return getattr(item, name, None)
+
+
 def scenario_label(scenario: Any, language: str) -> str:
-    """The scenario's display name (its ``label``, else its ``name``)."""
-    return shown(scenario.label, scenario.name, language)
+    """The scenario's display name (its ``label``, else its ``name``); ``scenario`` is a
+    validated scenario or the mapping of a results folder's ``scenario.resolved.yaml``."""
+    return shown(_part(scenario, "label") or "", str(_part(scenario, "name") or ""), language)
 
 
 def group_label(scenario: Any, group: str, language: str) -> str:
     """A group's display name in ``scenario`` (the id where it has no label or the
-    scenario has no such group, e.g. ``all``)."""
-    entry = scenario.groups.get(group)
-    return shown(entry.label, group, language) if entry is not None else group
+    scenario has no such group, e.g. ``all``).
+
+    >>> group_label({"groups": {"rus": {"label": {"nb": "Rus", "en": "Substance use"}}}},
+    ...             "rus", "en")
+    'Substance use'
+    """
+    entry = (_part(scenario, "groups") or {}).get(group)
+    return shown(_part(entry, "label") or "", group, language) if entry is not None else group
 
 
 def category_label(scenario: Any, category: str, language: str) -> str:
     """A dwelling category's display name in ``scenario`` (the id where it has none)."""
-    entry = scenario.stock.get(category)
-    return shown(entry.label, category, language) if entry is not None else category
+    entry = (_part(scenario, "stock") or {}).get(category)
+    if entry is None:
+        return category
+    return shown(_part(entry, "label") or "", category, language)
 
 
 UNITS_NO = {
