@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.analysis.labels import label
+from sim.analysis.labels import label, percent
 from sim.analysis.statistics import (
     block_half_widths,
     floor_at_zero,
@@ -108,9 +108,16 @@ def _cell(row: pd.Series | None) -> str:
     return f"{mean:,.{digits}f} [{low:,.{digits}f}, {high:,.{digits}f}]"
 
 
-def share_cell(share: float) -> str:
-    """A parameter share as a table shows it (``–`` where there is no spread)."""
-    return "–" if pd.isna(share) else f"{100 * share:.0f} %"
+def share_cell(share: float, language: str = "en") -> str:
+    """A parameter share as a table shows it (``–`` where there is no spread): ``12 %``
+    in English tables, Norwegian as :func:`sim.analysis.labels.percent` writes it.
+
+    >>> share_cell(0.125), share_cell(0.5, "nb") == "50\\u00a0%", share_cell(float("nan"))
+    ('12 %', True, '–')
+    """
+    if pd.isna(share):
+        return "–"
+    return percent(share, language, 0) if language == "nb" else f"{100 * share:.0f} %"
 
 
 def summary_text(summary: pd.DataFrame, first: int, last: int, replications: int) -> str:

@@ -228,7 +228,7 @@ def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str, language: str
     """Throughput against stability, with intervals; mean wait and hospits nights below.
     Texts in English (``en``) or Norwegian (``nb``)."""
 
-    fig, axes = new_figure(2, 2, figsize=(15, 9.5))
+    fig, axes = new_figure(2, 2, figsize=(15, 9.5), language=language)
     palette = matplotlib.colormaps["tab10" if len(table) <= 10 else "tab20"]
     colours = [palette(i % palette.N) for i in range(len(table))]
     through = throughput_column(table)
