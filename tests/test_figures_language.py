@@ -142,3 +142,47 @@ def test_number_formatter_independent_of_locale() -> None:
     fig.canvas.draw()
     ticks = _ticks(ax.yaxis)
     assert "0,0" in ticks and "\u22120,2" in ticks and "0,4" in ticks
+
+
+def test_size_figure_and_question_in_norwegian(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``sim size``'s figure and question in Norwegian: the required probability as
+    ``0,8`` (not ``0.8``), the category by its display name, no decimal point on the axes."""
+    from sim.analysis import sizing_figure
+    from sim.analysis.sizing_question import SizingQuestion, confidence_text
+    from sim.analysis.target import Target
+
+    target = Target("waiting", "", "", "<=", 0.5, "waiting <= 0.5")
+    question = SizingQuestion("ordinary", target, 2021, 2025, 0.8, 40)
+    assert question.facts("nb", SCENARIO)["p"] == "0,8"
+    assert question.facts("nb", SCENARIO)["category"] == "Ordinære boliger"
+    assert question.facts("en", SCENARIO)["category"] == "Ordinary units"
+    assert question.facts("en")["p"] == "0.8" and question.facts("en")["category"] == "ordinary"
+    assert confidence_text(0.95, "nb") == "0,95"
+    table = pd.DataFrame(
+        {
+            "units": [0, 5, 10, 20],
+            "probability": [0.0, 0.35, 0.85, 1.0],
+            "probability_ci_low": [0.0, 0.2, 0.7, 0.9],
+            "probability_ci_high": [0.1, 0.5, 0.95, 1.0],
+            "replications": [20, 20, 20, 20],
+            "chosen": [False, False, True, False],
+        }
+    )
+    made: list[Any] = []
+
+    def capture(*args: Any, **kwargs: Any) -> Any:
+        fig, axes = new_figure(*args, **kwargs)
+        made.append(fig)
+        return fig, axes
+
+    monkeypatch.setattr(figures, "new_figure", capture)
+    caption = sizing_figure.size_caption("Lille kommune", table, "nb")
+    sizing_figure.size_figure(table, tmp_path / "size.png", question, caption, "nb", SCENARIO)
+    (ax,) = made[0].axes
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "påkrevd sannsynlighet 0,8" in legend
+    assert "Ordinære boliger" in ax.get_xlabel()
+    ticks = _ticks(ax.yaxis)
+    assert "0,8" in ticks and not [t for t in ticks if "." in t]
