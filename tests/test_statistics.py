@@ -15,6 +15,9 @@ import pytest
 from scipy import stats
 
 from sim.analysis.statistics import (
+    NON_NEGATIVE_UNITS,
+    cannot_be_negative,
+    floor_at_zero,
     mean_interval,
     paired_interval,
     t_half_width,
@@ -125,3 +128,55 @@ def test_wilson_interval_contains_the_proportion() -> None:
         for successes in range(n + 1):
             low, high = wilson_interval(successes, n)
             assert 0.0 <= low <= successes / n <= high <= 1.0, (successes, n)
+
+
+def test_interval_of_a_count_near_zero_stops_at_zero() -> None:
+    """A count that is mostly 0 over few replications: the t-interval's lower end
+    would be below 0, where no replication can be; it is 0, the rest unchanged."""
+    values = [0.0, 0.0, 0.0, 3.0]
+    mean, low, high = mean_interval(values)
+    assert low < 0  # the plain t-interval crosses zero
+    clipped = mean_interval(values, metric="in_hospits")
+    assert clipped == (mean, 0.0, high)
+    assert mean_interval(values, metric="hospits_nights")[1] == 0.0
+    assert mean_interval(values, metric="vacancy_share")[1] == 0.0  # a share
+    assert mean_interval(values, metric="wait_years_mean")[1] == 0.0  # a wait
+    # a lower end already above 0 is left as it is
+    assert mean_interval([5.0, 6.0, 7.0], metric="in_hospits") == mean_interval([5.0, 6.0, 7.0])
+
+
+def test_differences_are_not_clipped() -> None:
+    base = np.array([3.0, 0.0, 0.0, 1.0])
+    alternative = np.array([0.0, 1.0, 0.0, 0.0])
+    difference, low, high = paired_interval(base, alternative)
+    assert difference < 0 and low < difference < high
+    low_w, _ = welch_interval(base, alternative)
+    assert low_w < 0
+    assert cannot_be_negative("difference") is False
+    assert floor_at_zero(-0.77, "difference") == -0.77
+
+
+def test_every_catalogue_unit_is_decided() -> None:
+    """A new unit in the catalogue must be placed: a unit that can be negative would need
+    its intervals left alone, so the rule is written down unit by unit."""
+    from sim.model.catalogue import CATALOGUE
+
+    units = {metric.unit for metric in CATALOGUE.values()}
+    assert units <= NON_NEGATIVE_UNITS
+    assert all(cannot_be_negative(name) for name in CATALOGUE)
+
+
+def test_summary_clips_only_metrics_that_cannot_be_negative() -> None:
+    import pandas as pd
+
+    from sim.analysis.tables import summarise
+
+    rows = [
+        {"replication": r, "year": 2020, "group": "", "category": "", "metric": m, "value": v}
+        for m in ("in_hospits", "not_a_metric")
+        for r, v in enumerate([0.0, 0.0, 0.0, 3.0])
+    ]
+    summary = summarise(pd.DataFrame(rows)).set_index("metric")
+    assert summary.loc["in_hospits", "ci_low"] == 0.0
+    assert summary.loc["not_a_metric", "ci_low"] == pytest.approx(mean_interval([0, 0, 0, 3])[1])
+    assert summary.loc["in_hospits", "ci_high"] == summary.loc["not_a_metric", "ci_high"]

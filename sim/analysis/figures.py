@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator, ScalarFormatter
 
-from sim.analysis.labels import Phrases, label, phrase
+from sim.analysis.labels import (
+    Phrases,
+    category_label,
+    group_label,
+    label,
+    number,
+    phrase,
+    scenario_label,
+)
 
 TEXT: Phrases = {
     "year": ("Year", "År"),
@@ -96,6 +106,14 @@ TEXT: Phrases = {
         "{name}: observert (x) mot simulert; {inside} av {n} innenfor det simulerte 90 "
         "%-intervallet",
     ),
+    # sim calibrate --method abc
+    "abc_posterior": ("posterior", "posterior"),
+    "abc_prior": ("prior", "prior"),
+    "abc_marginals": (
+        "{name}: prior and posterior of each parameter",
+        "{name}: prior og posterior for hver parameter",
+    ),
+    "abc_pairs": ("{name}: posterior pairs", "{name}: posterior, parvis"),
     # sim sweep
     "sweep_note": (
         "lines: mean over {n} replications per point (the same random numbers); bands: "
@@ -143,12 +161,88 @@ def say(key: str, language: str, **values: object) -> str:
     return phrase(TEXT, key, language, **values)
 
 
+class NumberFormatter(Formatter):
+    """Tick labels as a reader of ``language`` writes numbers (:func:`number`: ``1 234,5``
+    in Norwegian), with as many decimal places as the ticks need and the same for all;
+    independent of the machine's locale."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.digits = 0
+
+    def set_locs(self, locs: Any) -> None:
+        super().set_locs(locs)
+        self.digits = tick_digits(locs)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        text = number(float(x), self.language, self.digits)
+        return "\u2212" + text[1:] if text.startswith("-") else text  # a real minus sign
+
+
+def tick_digits(locs: Any, most: int = 6) -> int:
+    """The fewest decimal places that write every tick exactly (at most ``most``).
+
+    >>> tick_digits([0.0, 0.2, 0.4, 0.6000000000000001]), tick_digits([0, 500, 1000])
+    (1, 0)
+    """
+    values = [float(v) for v in locs if math.isfinite(float(v))]
+    scale = max((abs(v) for v in values), default=0.0) or 1.0
+    for digits in range(most):
+        if all(abs(round(v, digits) - v) <= 1e-9 * scale for v in values):
+            return digits
+    return most
+
+
+def year_axis(axis: Axis) -> None:
+    """Mark ``axis`` as one of years: whole years, written ``2025`` in every language
+    (no thousands separator)."""
+    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(FuncFormatter(lambda x, pos=None: f"{x:.0f}"))
+
+
+def localise(fig: Figure, language: str) -> None:
+    """Give every linear axis of ``fig`` still on matplotlib's default tick labels
+    :class:`NumberFormatter` labels in Norwegian (``nb``): decimal comma, a space between
+    thousands. English keeps matplotlib's labels; year axes (:func:`year_axis`), log
+    axes and axes with labels of their own are left alone."""
+    if language != "nb":
+        return
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            default = type(axis.get_major_formatter()) is ScalarFormatter
+            if default and axis.get_scale() == "linear":
+                axis.set_major_formatter(NumberFormatter(language))
+
+
+class LocalFigure(Figure):
+    """A figure whose tick labels are written in its ``language`` (:func:`localise`) when
+    it is laid out or drawn, after every axis has its scale and limits."""
+
+    def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.language = language
+
+    def tight_layout(self, *args: Any, **kwargs: Any) -> None:
+        localise(self, self.language)
+        super().tight_layout(*args, **kwargs)
+
+    def draw(self, renderer: Any) -> None:
+        localise(self, self.language)
+        super().draw(renderer)
+
+
 def new_figure(
-    rows: int = 1, columns: int = 1, figsize: tuple[float, float] = (8, 4.5), **subplots: Any
+    rows: int = 1,
+    columns: int = 1,
+    figsize: tuple[float, float] = (8, 4.5),
+    *,
+    language: str = "en",
+    **subplots: Any,
 ) -> tuple[Figure, Any]:
     """A figure drawn off screen (Agg) with its axes, touching no global state: no
-    pyplot, no backend chosen for the process."""
-    fig = Figure(figsize=figsize)
+    pyplot, no backend chosen for the process, no locale. In Norwegian (``nb``) its
+    tick labels have a decimal comma and a space between thousands (:func:`localise`)."""
+    fig = LocalFigure(figsize=figsize, language=language)
     FigureCanvasAgg(fig)
     return fig, fig.subplots(rows, columns, **subplots)
 
@@ -177,7 +271,7 @@ def _finish(
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    year_axis(ax.xaxis)
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=8, loc="best")
     fig.text(0.01, 0.01, note, fontsize=7, color="0.35")
@@ -209,32 +303,38 @@ def write_figures(
     categories: list[str],
     replications: int,
     language: str = "en",
+    scenario: Any = None,
 ) -> list[Path]:
     """Write the four standard figures into ``folder``, in English (``en``) or Norwegian
-    (``nb``); return their paths."""
+    (``nb``); return their paths. With the ``scenario`` (validated, or the mapping of a
+    results folder's ``scenario.resolved.yaml``), the scenario, its groups and its
+    categories are shown by their display names in the language; else by their ids."""
     folder.mkdir(parents=True, exist_ok=True)
     lang = language
-    note = f"{scenario_name}: " + say("band_note", lang).format(n=replications)
+    name = scenario_label(scenario, lang) if scenario is not None else scenario_name
+    note = f"{name}: " + say("band_note", lang).format(n=replications)
     written = []
 
-    fig, ax = new_figure()
+    fig, ax = new_figure(language=lang)
     for group in groups:
-        _band(ax, _series(summary, "waiting", group=group), group)
+        shown = group_label(scenario, group, lang) if scenario is not None else group
+        _band(ax, _series(summary, "waiting", group=group), shown)
     _band(ax, _series(summary, "waiting"), say("all_groups", lang))
     path = folder / "waiting_list.png"
     _finish(fig, ax, say("waiting", lang), say("households", lang), note, path, lang)
     _data(summary, ["waiting"], path, category="")
     written.append(path)
 
-    fig, ax = new_figure()
+    fig, ax = new_figure(language=lang)
     for category in categories:
-        _band(ax, _series(summary, "allocations", category=category), category)
+        shown = category_label(scenario, category, lang) if scenario is not None else category
+        _band(ax, _series(summary, "allocations", category=category), shown)
     path = folder / "allocations.png"
     _finish(fig, ax, say("allocations", lang), say("households_per_year", lang), note, path, lang)
     _data(summary, ["allocations"], path, group="")
     written.append(path)
 
-    fig, axes = new_figure(1, 2, figsize=(11, 4.5))
+    fig, axes = new_figure(1, 2, figsize=(11, 4.5), language=lang)
     for metric in ("homeless_waiting", "in_hospits", "in_emergency"):
         _band(axes[0], _series(summary, metric), label(metric, lang))
     axes[0].set_title(say("homeless", lang))
@@ -242,6 +342,7 @@ def write_figures(
     axes[0].set_ylabel(say("households", lang))
     axes[0].set_ylim(bottom=0)
     axes[0].grid(alpha=0.3)
+    year_axis(axes[0].xaxis)
     axes[0].legend(fontsize=8)
     for metric in ("hospits_nights", "emergency_nights"):
         _band(axes[1], _series(summary, metric), label(metric, lang))
@@ -256,7 +357,7 @@ def write_figures(
     )
     written.append(path)
 
-    fig, ax = new_figure()
+    fig, ax = new_figure(language=lang)
     for metric in ("followup_active", "followup_waiting"):
         _band(ax, _series(summary, metric), label(metric, lang))
     path = folder / "followup.png"

@@ -4,7 +4,12 @@ catalogue (``sim/model/catalogue.py``)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
+
+from babel import Locale
+from babel.numbers import format_decimal, format_percent
 
 from sim.model.catalogue import CATALOGUE, RECORDED
 
@@ -19,22 +24,69 @@ Phrases = dict[str, tuple[str, str]]
 """Texts by key, each as (English, Norwegian bokmål)."""
 
 
+LOCALES = {"nb": "nb_NO", "en": "en"}
+"""The Babel locale of each language the tool writes."""
+
+
+def _locale(language: str) -> str:
+    return LOCALES.get(language, "en")
+
+
 def number(value: float, language: str, digits: int | None = None) -> str:
-    """A number as a reader of the language writes it: ``1,234.5`` or ``1 234,5``.
+    """A number as a reader of the language writes it (Babel's CLDR data): ``1,234.5``
+    or ``1 234,5`` (decimal comma, a no-break space between thousands).
+
+    ``digits`` places after the decimal mark; by default 0 from 100 on, 1 from 10 on,
+    else 2. Rounded as Python rounds the float (to the nearest, ties to even on its
+    exact binary value); a value that rounds to zero has no minus sign.
 
     >>> number(1234.56, "en"), number(12.34, "nb"), number(0.1234, "nb")
     ('1,235', '12,3', '0,12')
     >>> number(1234.56, "nb") == "1\\u00a0235"
     True
+    >>> number(-1234.5, "nb", 1) == "-1\\u00a0234,5", number(-0.001, "en")
+    (True, '0.00')
     """
     if not math.isfinite(value):
         return "–"
     if digits is None:
         digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
-    text = f"{value:,.{digits}f}"
-    if language == "nb":
-        text = text.replace(",", "\u00a0").replace(".", ",")
-    return text
+    exact = Decimal(value)
+    if exact.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN).is_zero():
+        exact = Decimal(0)
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(exact, format=pattern, locale=_locale(language))
+
+
+def percent(value: float, language: str, digits: int = 0) -> str:
+    """A share (0.125 for 12.5 %) as a percentage in the language: ``12.5%`` in English,
+    ``12,5 %`` in Norwegian (a no-break space before the sign), with ``digits`` places.
+
+    >>> percent(0.125, "en", 1), percent(0.125, "nb", 1) == "12,5\\u00a0%"
+    ('12.5%', True)
+    """
+    if not math.isfinite(value):
+        return "–"
+    exact = Decimal(value)
+    if (exact * 100).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN).is_zero():
+        exact = Decimal(0)
+    locale = _locale(language)
+    places = "." + "0" * digits if digits > 0 else ""
+    pattern = Locale.parse(locale).percent_formats[None].pattern.replace("0", "0" + places, 1)
+    return format_percent(exact, format=pattern, locale=locale)
+
+
+def short(value: float, language: str, most: int = 6) -> str:
+    """A number with the fewest decimal places (at most ``most``) that show it as given,
+    as a reader of the language writes it: a threshold or a confidence as typed.
+
+    >>> short(0.8, "nb"), short(0.95, "en"), short(1500.0, "en"), short(2.0, "nb")
+    ('0,8', '0.95', '1,500', '2')
+    """
+    if not math.isfinite(value):
+        return "–"
+    digits = next((d for d in range(most) if round(value, d) == value), most)
+    return number(value, language, digits)
 
 
 def phrase(phrases: Phrases, key: str, language: str, **values: object) -> str:
@@ -60,27 +112,46 @@ def shown(label: object, key: str, language: str) -> str:
     """
     if isinstance(label, str):
         return label or key
-    nb, en = str(getattr(label, "nb", "")), str(getattr(label, "en", ""))
+    if isinstance(label, Mapping):  # as a results folder's scenario.resolved.yaml has it
+        nb, en = str(label.get("nb") or ""), str(label.get("en") or "")
+    else:
+        nb, en = str(getattr(label, "nb", "") or ""), str(getattr(label, "en", "") or "")
     first, second = (nb, en) if language == "nb" else (en, nb)
     return first or second or key
 
 
+def _part(item: Any, name: str) -> Any:
+    """A part of a scenario, group or category: an attribute of the validated scenario, or
+    a key of the mapping a results folder's ``scenario.resolved.yaml`` reads into."""
+    if isinstance(item, Mapping):
+        return item.get(name)
+    return getattr(item, name, None)
+
+
 def scenario_label(scenario: Any, language: str) -> str:
-    """The scenario's display name (its ``label``, else its ``name``)."""
-    return shown(scenario.label, scenario.name, language)
+    """The scenario's display name (its ``label``, else its ``name``); ``scenario`` is a
+    validated scenario or the mapping of a results folder's ``scenario.resolved.yaml``."""
+    return shown(_part(scenario, "label") or "", str(_part(scenario, "name") or ""), language)
 
 
 def group_label(scenario: Any, group: str, language: str) -> str:
     """A group's display name in ``scenario`` (the id where it has no label or the
-    scenario has no such group, e.g. ``all``)."""
-    entry = scenario.groups.get(group)
-    return shown(entry.label, group, language) if entry is not None else group
+    scenario has no such group, e.g. ``all``).
+
+    >>> group_label({"groups": {"rus": {"label": {"nb": "Rus", "en": "Substance use"}}}},
+    ...             "rus", "en")
+    'Substance use'
+    """
+    entry = (_part(scenario, "groups") or {}).get(group)
+    return shown(_part(entry, "label") or "", group, language) if entry is not None else group
 
 
 def category_label(scenario: Any, category: str, language: str) -> str:
     """A dwelling category's display name in ``scenario`` (the id where it has none)."""
-    entry = scenario.stock.get(category)
-    return shown(entry.label, category, language) if entry is not None else category
+    entry = (_part(scenario, "stock") or {}).get(category)
+    if entry is None:
+        return category
+    return shown(_part(entry, "label") or "", category, language)
 
 
 UNITS_NO = {

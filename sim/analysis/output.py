@@ -118,6 +118,7 @@ def write_results(
             list(scenario.groups),
             list(scenario.stock),
             results.replications,
+            scenario=scenario,
         )
         write_manifest(
             folder,

@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from sim.analysis.figures import new_figure, say
-from sim.analysis.labels import measure_label
+from sim.analysis.labels import measure_label, number
 
 TOP = 15
 """Factors shown per metric (the table has them all)."""
@@ -62,7 +62,11 @@ def sensitivity_figure(
     lines = (len(metrics) + columns - 1) // columns
     height = 1.2 + 0.28 * shown
     fig, axes = new_figure(
-        lines, columns, figsize=(7.2 * columns, height * lines + 0.6), squeeze=False
+        lines,
+        columns,
+        figsize=(7.2 * columns, height * lines + 0.6),
+        language=language,
+        squeeze=False,
     )
     for ax, metric in zip(axes.flat, metrics, strict=False):
         block = rows[rows.metric == metric]
@@ -81,10 +85,10 @@ def sensitivity_figure(
         f"sensitivity_caption_{plan.method}",
         language,
         name=plan.base.name,
-        k=len(plan.factors),
-        n=plan.samples,
-        points=len(plan.points),
-        r=plan.base.replications,
+        k=number(len(plan.factors), language, 0),
+        n=number(plan.samples, language, 0),
+        points=number(len(plan.points), language, 0),
+        r=number(plan.base.replications, language, 0),
         top=shown,
     )
     fig.text(0.01, 0.005, caption, fontsize=7, color="0.3", wrap=True)

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.labels import scenario_label, short
 from sim.analysis.output import atomic_folder, write_resolved
 from sim.analysis.provenance import recorded_command, write_manifest
 from sim.analysis.sizing_estimate import analytic_units
@@ -127,7 +128,9 @@ class SizingResult:
         draws = per_draw(self.scenario) if self.scenario is not None else None
         for units in sorted(self.evaluations):
             e = self.evaluations[units]
-            mean, mean_low, mean_high = mean_interval(e.values, 0.95, draws)
+            mean, mean_low, mean_high = mean_interval(
+                e.values, 0.95, draws, metric=self.question.target.metric
+            )
             low, high = e.interval(draws)
             rows.append(
                 {
@@ -165,7 +168,7 @@ class SizingResult:
             lines.append(
                 f"simulation: {self.answer} units {what} from {question.from_year} "
                 f"(target met in every year from {question.to_year} with probability >= "
-                f"{question.confidence:g}{over}); {self.finished - self.started:.0f} s"
+                f"{short(question.confidence, 'en')}{over}); {self.finished - self.started:.0f} s"
             )
         if self.fixed is not None:
 
@@ -333,12 +336,12 @@ def write_sizing(
     assert scenario is not None, "a result of size() knows its scenario"
     question = result.question
     table = result.candidate_table()
-    caption = size_caption(scenario.name, table)
+    caption = size_caption(scenario_label(scenario, "en"), table)
     with atomic_folder(out, force) as folder:
         table.to_csv(folder / "size.csv", index=False)
         write_resolved(folder, scenario)
         (folder / "figures").mkdir()
-        size_figure(table, folder / "figures" / "size.png", question, caption)
+        size_figure(table, folder / "figures" / "size.png", question, caption, scenario=scenario)
         table.to_csv(folder / "figures" / "size.csv", index=False)
         if result.fixed is not None:  # the search at the fixed values, beside
             result.fixed.candidate_table().to_csv(folder / "size_fixed.csv", index=False)
@@ -351,7 +354,7 @@ def write_sizing(
                     f" added to {question.category} from {question.from_year}, the "
                     f"smallest number for which {question.target} holds in every "
                     f"year from {question.to_year} with probability >= "
-                    f"{question.confidence:g}.",
+                    f"{short(question.confidence, 'en')}.",
                 ):
                     handle.write(comment_line(line))
                 handle.write(scenario_yaml(sized))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.analysis.labels import METRICS
+from sim.analysis.labels import METRICS, category_label, short
 from sim.analysis.target import Target, parse_target
 from sim.config.errors import InputError, Problem
 from sim.config.option_limits import check_number
@@ -27,6 +27,34 @@ class SizingQuestion:
     confidence: float
     max_units: int
     once: bool = False
+
+    def facts(self, language: str, scenario: object = None) -> dict[str, str]:
+        """The question's parts as its sentences show them in English (``en``) or
+        Norwegian (``nb``): ``category`` (its display name with the ``scenario``),
+        ``target``, ``first`` and ``last`` year, and ``p``, the required probability
+        (:func:`confidence_text`)."""
+        category = (
+            category_label(scenario, self.category, language)
+            if scenario is not None
+            else self.category
+        )
+        return {
+            "category": category,
+            "target": str(self.target),
+            "first": str(self.from_year),
+            "last": str(self.to_year),
+            "p": confidence_text(self.confidence, language),
+        }
+
+
+def confidence_text(confidence: float, language: str) -> str:
+    """The required probability of ``sim size`` as its texts write it: ``0.8`` in
+    English, ``0,8`` in Norwegian (as many places as it was given with).
+
+    >>> confidence_text(0.8, "nb"), confidence_text(0.95, "en")
+    ('0,8', '0.95')
+    """
+    return short(float(confidence), language)
 
 
 def sizing_question(

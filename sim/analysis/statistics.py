@@ -7,6 +7,14 @@ replications (``size.csv``); they all come from here. So does the split of a var
 over a posterior into chance and the parameters (:func:`parameter_shares`,
 ``parameter_share`` in those tables when a scenario runs over a posterior).
 
+An interval of a quantity that cannot be negative (a count, nights, a wait, a share: every
+metric of the catalogue whose unit is one of :data:`NON_NEGATIVE_UNITS`) is the
+t-interval with its lower end raised to 0 where it falls below (:func:`floor_at_zero`):
+the t-interval is symmetric, and with few replications of a metric that is mostly 0 its
+lower end goes below zero, where no replication can be. The upper end and the mean are
+the t-interval's. Differences (between scenarios, or from a base) can be negative and
+are never clipped.
+
 >>> mean_interval([1.0, 2.0, 3.0])          # mean 2, half-width t(0.975; 2) · 1 / √3
 (2.0, -0.484137711750..., 4.484137711750...)
 >>> wilson_interval(8, 10)
@@ -23,10 +31,75 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.analysis.labels import TRADEOFF_MEASURES, TRADEOFF_METRICS
+from sim.model.catalogue import CATALOGUE
+
 Z_95 = 1.959964
 """The standard normal quantile of 0.975 (to seven digits), used by the Wilson interval."""
 
 ArrayOrFloat = TypeVar("ArrayOrFloat", np.ndarray, float)
+
+NON_NEGATIVE_UNITS = frozenset(
+    {
+        "households",
+        "households/year",
+        "persons",
+        "persons/year",
+        "offers/year",
+        "stays/year",
+        "contracts/year",
+        "dwellings",
+        "dwellings/year",
+        "nights/year",
+        "days/year",
+        "years",
+        "per 100 tenant-years",
+        "per 100 units/year",
+        "share",
+        "NOK/year",
+    }
+)
+"""The catalogue's units of quantities that cannot be negative (counts, nights, waits,
+shares, costs): an interval of such a metric does not reach below 0."""
+
+
+def cannot_be_negative(metric: str) -> bool:
+    """Whether ``metric`` cannot be negative: a name of the metric catalogue by its unit,
+    or one of the trade-off's measures (rates per 100 units or tenant-years, counts a
+    year and shares, :data:`sim.analysis.labels.TRADEOFF_MEASURES`); ``False`` for any
+    other name (a difference).
+
+    >>> cannot_be_negative("waiting"), cannot_be_negative("vacant_share_year_end")
+    (True, True)
+    >>> cannot_be_negative("difference")
+    False
+    """
+    metric = TRADEOFF_METRICS.get(metric, metric)
+    entry = CATALOGUE.get(metric)
+    if entry is None:
+        return metric in TRADEOFF_MEASURES
+    return entry.unit in NON_NEGATIVE_UNITS
+
+
+def floor_at_zero(low: ArrayOrFloat, metrics: Sequence[str] | np.ndarray | str) -> ArrayOrFloat:
+    """The lower ends ``low`` of intervals, raised to 0 where they are below 0 and their
+    metric (one name, or one per element) :func:`cannot_be_negative`; NaN stays NaN.
+
+    >>> floor_at_zero(-0.77, "waiting"), floor_at_zero(-0.77, "difference")
+    (0.0, -0.77)
+    >>> floor_at_zero(np.array([-1.0, -1.0, 2.0]), ["waiting", "x", "waiting"]).tolist()
+    [0.0, -1.0, 2.0]
+    """
+    if isinstance(metrics, str):
+        if not cannot_be_negative(metrics):
+            return low
+        clipped = np.maximum(np.asarray(low, dtype=float), 0.0)  # NaN stays NaN
+        return clipped if clipped.ndim else float(clipped)  # type: ignore[return-value]
+    names = pd.Series(np.asarray(metrics, dtype=object))
+    floors = {name: cannot_be_negative(str(name)) for name in names.unique()}
+    mask = names.map(floors).to_numpy(dtype=bool)
+    array = np.asarray(low, dtype=float)
+    return np.where(mask & (array < 0), 0.0, array)  # type: ignore[return-value]
 
 
 def t_half_width(sd: ArrayOrFloat, n: ArrayOrFloat, confidence: float = 0.95) -> ArrayOrFloat:
@@ -52,13 +125,19 @@ def mean_interval(
     confidence: float = 0.95,
     per_draw: int | None = None,
     replications: Numbers = None,
+    metric: str = "",
 ) -> tuple[float, float, float]:
     """Mean of ``values`` with the ends of its t-interval: ``(mean, low, high)``.
 
     Missing values (NaN) are left out. With no value every part is NaN; with one value
     the ends are NaN. Over a posterior, replications in a block of ``per_draw`` share
     their parameters and are not independent: the interval is then the t-interval of
-    the block means (:func:`block_means`), centred on the mean of ``values``.
+    the block means (:func:`block_means`), centred on the mean of ``values``. Where the
+    values are of a catalogue ``metric`` that cannot be negative, the lower end is at
+    least 0 (:func:`floor_at_zero`).
+
+    >>> mean_interval([0.0, 0.0, 3.0], metric="waiting")
+    (1.0, 0.0, 5.30265...)
 
     >>> mean_interval([1.0, 1.0, 5.0, 5.0, 3.0, 3.0], per_draw=2) == mean_interval([1, 5, 3])
     True
@@ -73,7 +152,7 @@ def mean_interval(
     if spread.size < 2:
         return mean, math.nan, math.nan
     half = t_half_width(float(spread.std(ddof=1)), float(spread.size), confidence)
-    return mean, mean - half, mean + half
+    return mean, floor_at_zero(mean - half, metric), mean + half
 
 
 def block_means(

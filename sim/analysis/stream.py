@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 
 from sim.analysis.hidden import ROWS, hidden_folder
 from sim.analysis.replace import writing
+from sim.analysis.statistics import floor_at_zero
 from sim.analysis.tables import KEYS, summarise_by, summary_columns
 from sim.runner.blocks import Block, yearly_table
 
@@ -223,6 +224,7 @@ class YearlyStream:
             column[:] = [key[i] for key in keys]
             table[name] = column
         table["year"] = table["year"].astype(np.int64)
+        table["ci_low"] = floor_at_zero(table["ci_low"].to_numpy(dtype=float), table["metric"])
         self._summary = table[columns]
         return self._summary
 

@@ -216,7 +216,7 @@ def sweep_table(runs: list[GridRun], metrics: list[str]) -> pd.DataFrame:
             ]
             numbers = block.index.to_numpy()
             for year, values in columns:
-                mean, low, high = mean_interval(values, 0.95, draws, numbers)
+                mean, low, high = mean_interval(values, 0.95, draws, numbers, metric)
                 rows.append(
                     {
                         **run.point,
@@ -251,7 +251,7 @@ def sweep_figure(
 ) -> Path:
     """One panel per metric: every grid point's mean by year with its 95 % interval.
     Texts in English (``en``) or Norwegian (``nb``)."""
-    from sim.analysis.figures import new_figure, say
+    from sim.analysis.figures import new_figure, say, year_axis
     from sim.analysis.labels import label
 
     keys = [c for c in table.columns if c not in SWEEP_COLUMNS]
@@ -261,7 +261,9 @@ def sweep_figure(
     metrics = list(dict.fromkeys(yearly.metric))
     columns = min(2, len(metrics))
     rows = (len(metrics) + columns - 1) // columns
-    fig, axes = new_figure(rows, columns, figsize=(6.5 * columns, 3.4 * rows), squeeze=False)
+    fig, axes = new_figure(
+        rows, columns, figsize=(6.5 * columns, 3.4 * rows), language=language, squeeze=False
+    )
     for ax, metric in zip(axes.flat, metrics, strict=False):
         for point, block in yearly[yearly.metric == metric].groupby("point", sort=False):
             line = ax.plot(block.year, block["mean"], marker="o", markersize=3, label=point)[0]
@@ -270,6 +272,7 @@ def sweep_figure(
             )
         ax.set_title(label(metric, language, with_unit=True), fontsize=9)
         ax.grid(alpha=0.3)
+        year_axis(ax.xaxis)
     for ax in list(axes.flat)[len(metrics) :]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=7)

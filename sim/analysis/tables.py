@@ -7,8 +7,13 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.analysis.labels import label
-from sim.analysis.statistics import block_half_widths, parameter_shares, t_half_width
+from sim.analysis.labels import label, percent
+from sim.analysis.statistics import (
+    block_half_widths,
+    floor_at_zero,
+    parameter_shares,
+    t_half_width,
+)
 from sim.config.schema import Scenario
 
 KEYS = ["year", "group", "category", "metric"]
@@ -52,7 +57,9 @@ def summarise(
 ) -> pd.DataFrame:
     """One row per year, group, category and metric over replications.
 
-    ``ci_low``/``ci_high`` are the t-interval of the mean at ``confidence``; ``p10``..``p90``
+    ``ci_low``/``ci_high`` are the t-interval of the mean at ``confidence`` (its lower end
+    at least 0 for a metric that cannot be negative,
+    :func:`sim.analysis.statistics.floor_at_zero`); ``p10``..``p90``
     are percentiles of the replication values; ``n`` counts the replications with a value
     (a wait statistic has none in a year in which nobody was housed). Over a posterior
     whose draws ``draws`` replications share, ``parameter_share`` is the share of the
@@ -81,6 +88,9 @@ def summarise_by(
     if draws is not None:  # over a posterior: the interval of the block means
         half = block_half_widths(data, keys, draws, confidence).reindex(table.index).to_numpy()
     table["ci_low"] = table["mean"] - half
+    if "metric" in keys:
+        metrics = table.index.get_level_values("metric")
+        table["ci_low"] = floor_at_zero(table["ci_low"].to_numpy(dtype=float), metrics)
     table["ci_high"] = table["mean"] + half
     table["n"] = table["n"].astype(int)
     if draws is not None:
@@ -98,9 +108,16 @@ def _cell(row: pd.Series | None) -> str:
     return f"{mean:,.{digits}f} [{low:,.{digits}f}, {high:,.{digits}f}]"
 
 
-def share_cell(share: float) -> str:
-    """A parameter share as a table shows it (``–`` where there is no spread)."""
-    return "–" if pd.isna(share) else f"{100 * share:.0f} %"
+def share_cell(share: float, language: str = "en") -> str:
+    """A parameter share as a table shows it (``–`` where there is no spread): ``12 %``
+    in English tables, Norwegian as :func:`sim.analysis.labels.percent` writes it.
+
+    >>> share_cell(0.125), share_cell(0.5, "nb") == "50\\u00a0%", share_cell(float("nan"))
+    ('12 %', True, '–')
+    """
+    if pd.isna(share):
+        return "–"
+    return percent(share, language, 0) if language == "nb" else f"{100 * share:.0f} %"
 
 
 def summary_text(summary: pd.DataFrame, first: int, last: int, replications: int) -> str:

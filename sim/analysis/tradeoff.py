@@ -145,7 +145,7 @@ def tradeoff_table(runs: list[GridRun]) -> pd.DataFrame:
         for name, series in measures.items():
             values = np.asarray(series, dtype=float)
             numbers = series.index.to_numpy(dtype=int)
-            mean, low, high = mean_interval(values, 0.95, draws, numbers)
+            mean, low, high = mean_interval(values, 0.95, draws, numbers, name)
             row.update({name: mean, f"{name}_ci_low": low, f"{name}_ci_high": high})
             if draws is not None:
                 row[f"{name}_{SHARE}"] = parameter_share(values, draws, numbers)
@@ -228,7 +228,7 @@ def tradeoff_figure(table: pd.DataFrame, path: Path, caption: str, language: str
     """Throughput against stability, with intervals; mean wait and hospits nights below.
     Texts in English (``en``) or Norwegian (``nb``)."""
 
-    fig, axes = new_figure(2, 2, figsize=(15, 9.5))
+    fig, axes = new_figure(2, 2, figsize=(15, 9.5), language=language)
     palette = matplotlib.colormaps["tab10" if len(table) <= 10 else "tab20"]
     colours = [palette(i % palette.N) for i in range(len(table))]
     through = throughput_column(table)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.figures import new_figure
+from sim.analysis.figures import new_figure, say
 from sim.calibration.spec import Calibration
 
 
@@ -18,13 +18,18 @@ def _grid(low: float, high: float, log: bool, points: int = 200) -> np.ndarray:
     return np.linspace(low, high, points)
 
 
-def marginals_figure(calibration: Calibration, posterior: pd.DataFrame, path: Path) -> None:
+def marginals_figure(
+    calibration: Calibration, posterior: pd.DataFrame, path: Path, language: str = "en"
+) -> None:
     """One panel per parameter: the prior's density (line) and the posterior's weighted
-    histogram (bars), on the parameter's own scale (logarithmic where the spec says)."""
+    histogram (bars), on the parameter's own scale (logarithmic where the spec says);
+    texts and numbers in English (``en``) or Norwegian (``nb``)."""
     parameters = calibration.spec.parameters
     columns = min(3, len(parameters))
     rows = (len(parameters) + columns - 1) // columns
-    fig, axes = new_figure(rows, columns, figsize=(4.6 * columns, 3.2 * rows), squeeze=False)
+    fig, axes = new_figure(
+        rows, columns, figsize=(4.6 * columns, 3.2 * rows), language=language, squeeze=False
+    )
     weights = posterior.weight.to_numpy()
     for ax, (name, parameter) in zip(axes.flat, parameters.items(), strict=False):
         prior = parameter.bounded_prior()
@@ -38,10 +43,15 @@ def marginals_figure(calibration: Calibration, posterior: pd.DataFrame, path: Pa
             align="edge",
             alpha=0.5,
             color="tab:blue",
-            label="posterior",
+            label=say("abc_posterior", language),
         )
         grid = _grid(parameter.low, parameter.high, parameter.log)
-        ax.plot(grid, [prior.pdf(float(x)) for x in grid], color="black", label="prior")
+        ax.plot(
+            grid,
+            [prior.pdf(float(x)) for x in grid],
+            color="black",
+            label=say("abc_prior", language),
+        )
         if parameter.log:
             ax.set_xscale("log")
         ax.set_title(name, fontsize=8)
@@ -50,18 +60,23 @@ def marginals_figure(calibration: Calibration, posterior: pd.DataFrame, path: Pa
     for ax in list(axes.flat)[len(parameters) :]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=7)
-    fig.suptitle(f"{calibration.spec.name}: prior and posterior of each parameter", fontsize=10)
+    fig.suptitle(say("abc_marginals", language, name=calibration.spec.name), fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
 
 
-def pairs_figure(calibration: Calibration, posterior: pd.DataFrame, path: Path) -> None:
+def pairs_figure(
+    calibration: Calibration, posterior: pd.DataFrame, path: Path, language: str = "en"
+) -> None:
     """The posterior's particles for each pair of parameters (at most the first six
-    parameters), dot size by weight."""
+    parameters), dot size by weight; texts and numbers in English (``en``) or Norwegian
+    (``nb``)."""
     names = list(calibration.spec.parameters)[:6]
     n = len(names)
     size = max(n - 1, 1)
-    fig, axes = new_figure(size, size, figsize=(2.6 * size + 1, 2.6 * size + 1), squeeze=False)
+    fig, axes = new_figure(
+        size, size, figsize=(2.6 * size + 1, 2.6 * size + 1), language=language, squeeze=False
+    )
     weights = posterior.weight.to_numpy()
     dots = 4 + 60 * weights / max(float(weights.max()), 1e-12)
     for i in range(size):
@@ -80,6 +95,6 @@ def pairs_figure(calibration: Calibration, posterior: pd.DataFrame, path: Path) 
                 ax.set_xlabel(x_name, fontsize=6)
             if j == 0:
                 ax.set_ylabel(y_name, fontsize=6)
-    fig.suptitle(f"{calibration.spec.name}: posterior pairs", fontsize=10)
+    fig.suptitle(say("abc_pairs", language, name=calibration.spec.name), fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=100)

@@ -316,7 +316,9 @@ def fit_figure(fit: pd.DataFrame, path: Path, name: str, language: str = "en") -
     metrics = list(dict.fromkeys(fit.metric))
     columns = min(3, len(metrics))
     rows = (len(metrics) + columns - 1) // columns
-    fig, axes = new_figure(rows, columns, figsize=(5.2 * columns, 3.6 * rows), squeeze=False)
+    fig, axes = new_figure(
+        rows, columns, figsize=(5.2 * columns, 3.6 * rows), language=language, squeeze=False
+    )
     for ax, metric in zip(axes.flat, metrics, strict=False):
         block = fit[fit.metric == metric].reset_index(drop=True)
         x = range(len(block))
