@@ -32,21 +32,21 @@ PASTE_ERROR = "paste_error"
 PASTE_DONE = "paste_done"  # the key of the scenario just pasted
 PAGES = ("page_tradeoff", "page_compare", "page_units", "page_about")
 
+# Room for the chart and the Run button together on a 1280×800 or 1366×768 screen: a
+# smaller title and less space above it. (No bare strings here: Streamlit would draw them.)
 STYLE = """<style>
 [data-testid="stMainBlockContainer"] {padding-top: 2.75rem; padding-bottom: 2rem}
 [data-testid="stMainBlockContainer"] h1 {font-size: 1.5rem; padding: 0 0 0.25rem 0}
 [data-testid="stSidebarUserContent"] {padding-top: 0.5rem}
 </style>"""
-"""Room for the chart and the Run button together on a 1280×800 or 1366×768 screen: a
-smaller title and less space above it."""
 
+# Presenter mode: large type for a projector.
 PRESENTER_STYLE = """<style>
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
 [data-testid="stMain"] [data-testid="stCaptionContainer"] p,
 [data-testid="stMain"] button p, [data-testid="stMain"] label p {font-size: 1.3rem}
 [data-testid="stMainBlockContainer"] h1 {font-size: 2rem}
 </style>"""
-"""Presenter mode: large type for a projector."""
 
 
 def _use_pasted() -> None:

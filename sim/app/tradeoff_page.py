@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import textwrap
 from dataclasses import replace
 from typing import Any
 
@@ -276,11 +277,10 @@ def show(replications: int) -> None:
     with budget:
         allowed = within_budget(cost, _key(base, "confirm"))
     with buttons:
-        first, second = st.columns(2, gap="small")
-        run = first.button(
+        run = st.button(
             say("run", lang), type="primary", key="run", disabled=not allowed, width="stretch"
         )
-        reset = second.button(say("reset", lang), key="reset", width="stretch")
+        reset = st.button(say("reset", lang), key="reset", width="stretch")
         tell_cancelled(PAGE)
     with left:
         grid = st.button(say("full_grid", lang), help=say("full_grid_help", lang), key="grid")
@@ -344,6 +344,9 @@ PRESENTER_CONFIG = {
 }
 """Chart type for a projector."""
 
+TITLE_WIDTH = 30
+"""Characters on a line of an axis title (a panel is about 280 pixels wide at 1280)."""
+
 
 def panels(spec: dict[str, Any], presenter: bool = False) -> list[dict[str, Any]]:
     """The panels of a chart drawn side by side (``hconcat``) as charts of their own,
@@ -357,16 +360,28 @@ def panels(spec: dict[str, Any], presenter: bool = False) -> list[dict[str, Any]
     for index, panel in enumerate(spec.get("hconcat", [spec])):
         one = copy.deepcopy({**shared, **panel})
         one["width"] = "container"
+        one["autosize"] = {"type": "fit-x", "contains": "padding"}  # height: the plot's
         one["usermeta"] = {"embedOptions": {"renderer": "svg"}}
         if presenter:
             one["config"] = copy.deepcopy(PRESENTER_CONFIG)
             one["height"] = max(int(one.get("height", 300)), 340)
         for layer in one.get("layer", []):
+            for channel in ("x", "y"):
+                axis = layer.get("encoding", {}).get(channel)
+                if isinstance(axis, dict) and isinstance(axis.get("title"), str):
+                    axis["title"] = wrapped(axis["title"])
             colour = layer.get("encoding", {}).get("color")
             if isinstance(colour, dict) and colour.get("legend") is not None:
                 colour["legend"] = None if index else {**colour["legend"], "columns": 1}
         found.append(one)
     return found
+
+
+def wrapped(title: str, width: int = TITLE_WIDTH) -> str | list[str]:
+    """An axis title in lines of at most ``width`` characters (a list: Vega-Lite draws
+    one line each), so that a long title is not cut off in a narrow panel."""
+    lines = textwrap.wrap(title, width)
+    return lines if len(lines) > 1 else title
 
 
 def _chart_row(data: Any, spec: dict[str, Any], name: str, presenter: bool) -> None:
