@@ -43,7 +43,6 @@ STYLE = """<style>
 # Presenter mode: large type for a projector.
 PRESENTER_STYLE = """<style>
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
-[data-testid="stMain"] [data-testid="stCaptionContainer"] p,
 [data-testid="stMain"] button p, [data-testid="stMain"] label p {font-size: 1.3rem}
 [data-testid="stMainBlockContainer"] h1 {font-size: 2rem}
 </style>"""
@@ -104,7 +103,12 @@ def sidebar() -> int:
 
 
 def main() -> None:
-    st.set_page_config(page_title="sim", layout="wide")
+    presenter = st.query_params.get("presenter") == "1"  # the sidebar starts folded
+    st.set_page_config(
+        page_title="sim",
+        layout="wide",
+        initial_sidebar_state="collapsed" if presenter else "auto",
+    )
     runner()  # the first page of the server starts the worker pool
     read_address()
     replications = sidebar()

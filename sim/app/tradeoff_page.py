@@ -269,6 +269,7 @@ def show(replications: int) -> None:
         policy = st.expander(say("controls", lang), expanded=False) if presenter else st.container()
         with policy:
             wanted = read_controls(base, lang)
+            more = st.container()  # the full grid and the download, after the controls
     st.session_state[f"controls:{base.name}"] = wanted  # the compare page's alternative
     found = ctl.changes(base.scenario, wanted)
     params = ctl.to_params(base.scenario, wanted) if base.name not in pasted() else {}
@@ -282,7 +283,7 @@ def show(replications: int) -> None:
         )
         reset = st.button(say("reset", lang), key="reset", width="stretch")
         tell_cancelled(PAGE)
-    with left:
+    with more:
         grid = st.button(say("full_grid", lang), help=say("full_grid_help", lang), key="grid")
         _download(base, found, lang)
     try:
