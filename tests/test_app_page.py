@@ -386,3 +386,40 @@ def test_presenter_mode_draws_one_chart(app) -> None:
     assert any(e.label == "Policy" for e in app.expander)  # the controls folded away
     run(app)
     assert len(points(app)) == 2
+
+
+def test_chart_panels_are_drawn_as_wide_as_their_columns() -> None:
+    """A row of panels (hconcat, fixed widths: cut off below 1920 pixels) becomes one
+    chart per panel, as wide as its container, with the legend in the first only and
+    long axis titles on several lines."""
+    from sim.app.charts import tradeoff_chart
+    from sim.app.runs import Point
+    from sim.app.tradeoff_page import TITLE_WIDTH, panels
+
+    measures = {
+        name + suffix: 1.0
+        for name in (
+            "first_housed_per_100_units",
+            "forced_moves_per_100_tenant_years",
+            "share_permanent_need_moved",
+            "wait_years_mean",
+            "hospits_nights_per_year",
+        )
+        for suffix in ("", "_ci_low", "_ci_high")
+    }
+    point = Point("baseline", (), measures, None, 2, 1.0, False)  # type: ignore[arg-type]
+    _, spec = tradeoff_chart([point], "nb")
+    shown = panels(spec)
+    assert len(shown) == len(spec["hconcat"]) == 2
+    for index, panel in enumerate(shown):
+        assert panel["width"] == "container" and "hconcat" not in panel
+        assert panel["autosize"]["type"] == "fit-x"
+        assert panel["usermeta"]["embedOptions"]["renderer"] == "svg"
+        legends = [layer["encoding"]["color"]["legend"] for layer in panel["layer"]]
+        assert all(legend is None for legend in legends) == (index > 0)
+        titles = [layer["encoding"]["y"].get("title") for layer in panel["layer"]]
+        wrapped = [title for title in titles if isinstance(title, list)]
+        assert wrapped and all(len(line) <= TITLE_WIDTH for line in wrapped[0])
+    assert "width" in spec["hconcat"][0] and spec["hconcat"][0]["width"] != "container"
+    big = panels(spec, presenter=True)[0]
+    assert big["config"]["axis"]["labelFontSize"] > 11 and big["height"] >= 340
