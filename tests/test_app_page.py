@@ -45,8 +45,13 @@ def points(app: AppTest, baseline: str = "app-small") -> list:
     return app.session_state["points"][baseline]
 
 
+OVER_TIME = 2
+"""The first panel of the over-time chart (the trade-off chart has two panels, drawn as
+charts of their own, each the width of its column)."""
+
+
 def chart_data(app: AppTest, index: int) -> pa.Table:
-    """The data behind a chart (0: the trade-off, 1: over time)."""
+    """The data behind a chart panel (0, 1: the trade-off, 2 to 4: over time)."""
     return pa.ipc.open_stream(app.get("vega_lite_chart")[index].proto.data.data).read_all()
 
 
@@ -95,7 +100,7 @@ def test_every_control_changes_what_it_should(app, key, kind, value, setting) ->
 
 def test_renewal_probability_and_the_doubling_button(app) -> None:
     small(app)
-    app.slider(key="app-small:probability:ordinary").set_value(0.3)
+    app.slider(key="app-small:probability:ordinary").set_value(30)  # per cent
     app.button(key="app-small:double").click()
     app.run()
     assert app.number_input(key="app-small:followup").value == 30
@@ -133,10 +138,10 @@ def test_language_switch_changes_the_labels(app) -> None:
     assert app.title[0].value.startswith("Kommunale boliger")
     assert app.selectbox(key="app-small:renewal:ordinary").label == "Fornyelse ved kontraktsslutt"
     assert points(app)[-1][1].label == "baseline"  # stored in English, shown in the language
-    over_time = app.get("vega_lite_chart")[1].proto
-    titles = [panel["title"] for panel in json.loads(over_time.spec)["hconcat"]]
+    charts = app.get("vega_lite_chart")
+    titles = [json.loads(chart.proto.spec)["title"] for chart in charts[OVER_TIME:]]
     assert titles == ["Venteliste ved årets slutt", "Tvungne flyttinger", "Hospitsdøgn"]
-    assert set(chart_data(app, 1).column("label").to_pylist()) == {"1. utgangspunkt"}
+    assert set(chart_data(app, OVER_TIME).column("label").to_pylist()) == {"1. utgangspunkt"}
 
 
 @pytest.mark.parametrize(
@@ -235,3 +240,186 @@ def test_about_page_shows_sources(app) -> None:
     app.run()
     filtered = [f.value for f in app.dataframe if "Source or assumption" in f.value.columns]
     assert 0 < len(filtered[1]) < 5
+
+
+def opened_at(monkeypatch, address: dict[str, str]) -> AppTest:
+    """The page as a browser opens it at an address with these query values (as
+    ``helpers.open_app``, with the address set before the first run)."""
+    from sim.app.sources import STARTUP, Startup
+
+    startup = Startup(ROOT / "scenarios", [SMALL], 1)
+    for name in ("folder", "files", "jobs"):
+        monkeypatch.setattr(STARTUP, name, getattr(startup, name))
+    test = AppTest.from_file(str(ROOT / "sim" / "app" / "page.py"), default_timeout=300)
+    test.query_params.update(address)
+    test.run()
+    assert not test.exception, test.exception
+    return test
+
+
+def test_selectors_show_display_names_in_the_language(app) -> None:
+    app.radio(key="language").set_value("nb")
+    app.run()
+    baseline = app.selectbox(key="baseline")
+    assert "Lørenskog 2008, kalibrert" in baseline.options
+    assert "lorenskog-calibrated" not in baseline.options
+    assert "app-small" in baseline.options  # no label of its own: its name
+    category = app.selectbox(key="lorenskog-calibrated:category")
+    assert category.options[0] == "Ordinære utleieboliger" and category.value == "ordinary"
+    assert "Rustjenestens boliger" in category.options and "rus" not in category.options
+    group = app.selectbox(key="lorenskog-calibrated:flexbo_group")
+    assert group.options == [
+        "Økonomisk og sosialt vanskeligstilte",
+        "Eldre",
+        "Psykiske lidelser og funksjonsnedsettelser",
+        "Bostedsløse rusmiddelavhengige",
+        "Flyktninger",
+    ]
+    assert group.value == "rus"
+    app.radio(key="language").set_value("en")
+    app.run()
+    assert app.selectbox(key="baseline").options[0] == "Lørenskog 2008, calibrated"
+
+
+def test_the_address_sets_language_baseline_and_controls(monkeypatch) -> None:
+    address = {
+        "lang": "nb",
+        "baseline": "app-small",
+        "reps": "2",
+        "contract": "3",
+        "renewal": "discretionary",
+        "probability": "40",
+        "units": "6",
+        "group": "refugees",
+    }
+    app = opened_at(monkeypatch, address)
+    assert not app.warning, [w.value for w in app.warning]
+    assert app.radio(key="language").value == "nb"
+    assert app.selectbox(key="baseline").value == "app-small"
+    assert app.slider(key="replications").value == 2
+    assert app.selectbox(key="app-small:contract:ordinary").value == 3.0
+    assert app.slider(key="app-small:probability:ordinary").value == 40
+    assert app.number_input(key="app-small:units").value == 6
+    assert app.selectbox(key="app-small:flexbo_group").value == "refugees"
+    run(app)
+    settings = points(app)[-1][1].settings
+    assert "stock.ordinary.contract_years=3.0" in settings
+    assert "stock.ordinary.renewal_probability=0.4" in settings
+    # what the page shows is kept in its address, for a bookmark
+    assert app.query_params["contract"] == "3" and app.query_params["units"] == "6"
+    assert "renewal" not in app.query_params  # discretionary, as the baseline has it
+    app.selectbox(key="app-small:contract:ordinary").select_index(4)  # permanent
+    app.number_input(key="app-small:units").set_value(0)
+    app.run()
+    assert app.query_params["contract"] == "permanent" and "units" not in app.query_params
+    assert app.query_params["baseline"] == "app-small" and app.query_params["lang"] == "nb"
+
+
+def test_bad_address_values_are_ignored_with_a_warning(monkeypatch) -> None:
+    address = {
+        "lang": "xx",
+        "baseline": "/etc/passwd",
+        "reps": "500",
+        "contract": "7",
+        "renewal": "sometimes",
+        "followup": "-1",
+        "category": "castle",
+        "presenter": "yes",
+    }
+    app = opened_at(monkeypatch, address)
+    assert not app.exception and not app.error
+    warnings = [w.value for w in app.warning]
+    assert len(warnings) == len(address), warnings
+    for key, value in address.items():
+        assert any(f"{key}={value}" in text for text in warnings), (key, warnings)
+    assert any("allowed: en, nb" in text for text in warnings)
+    assert app.radio(key="language").value == "en"
+    assert app.selectbox(key="baseline").value == "lorenskog-calibrated"
+    assert app.slider(key="replications").value == 8
+    assert app.selectbox(key="lorenskog-calibrated:contract:ordinary").value == 1.0
+    app.run()  # told once
+    assert not app.warning
+
+
+def test_the_settings_download_as_a_scenario_file_sim_run_reads(app, tmp_path) -> None:
+    from sim.app import controls as ctl
+    from sim.app.session import Chosen
+    from sim.app.sources import pasted_scenario
+    from sim.app.tradeoff_page import scenario_file
+    from sim.config.loader import load_scenario, plain_data
+
+    small(app)
+    assert app.get("download_button"), "the page offers the download"
+    base = load_scenario(SMALL)
+    wanted = ctl.replace(
+        ctl.baseline_controls(base), contract_years=3.0, units_per_year=6, flexbo_units=12
+    )
+    found = ctl.changes(base, wanted)
+    name, text = scenario_file(Chosen("app-small", base, SMALL, {}), found)
+    assert name == "app-small-app.yaml" and text.startswith("# Made by sim app from app-small")
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    loaded = load_scenario(path)  # as sim run reads it
+    expected = plain_data(ctl.apply(base, found))
+    got = plain_data(loaded)
+    assert got.pop("name") == "app-small-app" and not got.pop("label")
+    assert "contracts: 3 years" in got.pop("description")
+    for key in ("name", "label", "description"):
+        expected.pop(key, None)
+    assert got == expected
+    # and uploaded again (the sidebar's paste/upload): the same scenario
+    assert plain_data(pasted_scenario(text, base)) == plain_data(loaded)
+    app.text_area(key="paste_text").input(text)
+    app.button[-1].click()
+    app.run()
+    assert not app.error and app.selectbox(key="baseline").value == "app-small-app"
+
+
+def test_presenter_mode_draws_one_chart(app) -> None:
+    small(app)
+    run(app)
+    assert len(app.get("vega_lite_chart")) == 5  # two trade-off panels, three over time
+    app.toggle(key="presenter").set_value(True)
+    app.run()
+    assert len(app.get("vega_lite_chart")) == 2
+    assert app.query_params["presenter"] == "1"
+    assert any(e.label == "Policy" for e in app.expander)  # the controls folded away
+    run(app)
+    assert len(points(app)) == 2
+
+
+def test_chart_panels_are_drawn_as_wide_as_their_columns() -> None:
+    """A row of panels (hconcat, fixed widths: cut off below 1920 pixels) becomes one
+    chart per panel, as wide as its container, with the legend in the first only and
+    long axis titles on several lines."""
+    from sim.app.charts import tradeoff_chart
+    from sim.app.runs import Point
+    from sim.app.tradeoff_page import TITLE_WIDTH, panels
+
+    measures = {
+        name + suffix: 1.0
+        for name in (
+            "first_housed_per_100_units",
+            "forced_moves_per_100_tenant_years",
+            "share_permanent_need_moved",
+            "wait_years_mean",
+            "hospits_nights_per_year",
+        )
+        for suffix in ("", "_ci_low", "_ci_high")
+    }
+    point = Point("baseline", (), measures, None, 2, 1.0, False)  # type: ignore[arg-type]
+    _, spec = tradeoff_chart([point], "nb")
+    shown = panels(spec)
+    assert len(shown) == len(spec["hconcat"]) == 2
+    for index, panel in enumerate(shown):
+        assert panel["width"] == "container" and "hconcat" not in panel
+        assert panel["autosize"]["type"] == "fit-x"
+        assert panel["usermeta"]["embedOptions"]["renderer"] == "svg"
+        legends = [layer["encoding"]["color"]["legend"] for layer in panel["layer"]]
+        assert all(legend is None for legend in legends) == (index > 0)
+        titles = [layer["encoding"]["y"].get("title") for layer in panel["layer"]]
+        wrapped = [title for title in titles if isinstance(title, list)]
+        assert wrapped and all(len(line) <= TITLE_WIDTH for line in wrapped[0])
+    assert "width" in spec["hconcat"][0] and spec["hconcat"][0]["width"] != "container"
+    big = panels(spec, presenter=True)[0]
+    assert big["config"]["axis"]["labelFontSize"] > 11 and big["height"] >= 340

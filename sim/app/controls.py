@@ -24,7 +24,17 @@ from sim.config.choices import NONRENEWAL, Renewal
 from sim.config.loader import plain_data, scenario_from
 from sim.config.schema import Scenario
 
-__all__ = ["Change", "Controls", "apply", "baseline_controls", "changes", "replace"]
+__all__ = [
+    "Change",
+    "Controls",
+    "Ignored",
+    "apply",
+    "baseline_controls",
+    "changes",
+    "from_params",
+    "replace",
+    "to_params",
+]
 
 BASELINE = "baseline"
 """``after_nonrenewal`` as the baseline has it (one destination or shares)."""
@@ -190,3 +200,132 @@ def apply(base: Scenario, found: list[Change]) -> Scenario:
     """The baseline with the changes, validated as a scenario file would be."""
     settings = [setting for change in found for setting in change.settings]
     return scenario_from(base, settings)[0]
+
+
+PARAMS = (
+    "category",
+    "contract",
+    "renewal",
+    "probability",
+    "after",
+    "followup",
+    "units",
+    "flexbo",
+    "group",
+)
+"""The controls' names in the page's address (``?contract=3&renewal=strict``)."""
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """An address value that was not used: the key, the value and what is allowed."""
+
+    key: str
+    value: str
+    allowed: str
+
+
+def contract_lengths(scenario: Scenario, category: str) -> list[float | None]:
+    """The contract lengths offered for a category: the baseline's own and the usual
+    choices, shortest first (permanent last)."""
+    own = baseline_controls(scenario, category).contract_years
+    lengths = list(dict.fromkeys([own, *CONTRACT_CHOICES]))
+    lengths.sort(key=lambda years: float("inf") if years is None else years)
+    return lengths
+
+
+def contract_text(years: float | None) -> str:
+    """A contract length in the address: ``3``, ``1.5`` or ``permanent``."""
+    return "permanent" if years is None else f"{years:g}"
+
+
+def to_params(base: Scenario, controls: Controls) -> dict[str, str]:
+    """The controls as address values: those that differ from the baseline's, and the
+    category where it is not the default one."""
+    was = baseline_controls(base, controls.category)
+    params: dict[str, str] = {}
+    if controls.category != contract_category(base):
+        params["category"] = controls.category
+    if controls.contract_years != was.contract_years:
+        params["contract"] = contract_text(controls.contract_years)
+    if controls.renewal != was.renewal:
+        params["renewal"] = controls.renewal
+    if (
+        controls.renewal == Renewal.discretionary.value
+        and controls.renewal_probability != was.renewal_probability
+    ):
+        params["probability"] = str(round(100 * controls.renewal_probability))
+    if controls.after_nonrenewal != BASELINE:
+        params["after"] = controls.after_nonrenewal
+    for key, value, start in (
+        ("followup", controls.followup_capacity, was.followup_capacity),
+        ("units", controls.units_per_year, 0),
+        ("flexbo", controls.flexbo_units, 0),
+    ):
+        if value != start:
+            params[key] = str(value)
+    if controls.flexbo_group != was.flexbo_group:
+        params["group"] = controls.flexbo_group
+    return params
+
+
+def whole(text: str, low: int, high: int) -> int | None:
+    """``text`` as a whole number from ``low`` to ``high``, else ``None``."""
+    try:
+        value = int(text)
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
+def from_params(base: Scenario, params: dict[str, str]) -> tuple[Controls, list[Ignored]]:
+    """The controls an address asks for (the baseline's values where it names none),
+    and the values that were ignored, each with what is allowed. Never raises."""
+    ignored: list[Ignored] = []
+
+    def choose(key: str, choices: list[str]) -> str | None:
+        text = params.get(key)
+        if text is None:
+            return None
+        if text in choices:
+            return text
+        ignored.append(Ignored(key, text, ", ".join(choices)))
+        return None
+
+    category = choose("category", list(base.stock)) or contract_category(base)
+    controls = baseline_controls(base, category)
+    lengths = contract_lengths(base, category)
+    contract = choose("contract", [contract_text(years) for years in lengths])
+    if contract is not None:
+        texts = [contract_text(years) for years in lengths]
+        controls = replace(controls, contract_years=lengths[texts.index(contract)])
+    renewal = choose("renewal", list(RENEWALS))
+    if renewal is not None:
+        controls = replace(controls, renewal=renewal)
+    after = choose("after", list(DESTINATIONS))
+    if after is not None:
+        controls = replace(controls, after_nonrenewal=after)
+    group = choose("group", list(base.groups))
+    if group is not None:
+        controls = replace(controls, flexbo_group=group)
+    text = params.get("probability")
+    if text is not None:
+        percent = whole(text, 0, 100)
+        if percent is None:
+            ignored.append(Ignored("probability", text, "0–100"))
+        else:
+            controls = replace(controls, renewal_probability=percent / 100)
+    for key in ("followup", "units", "flexbo"):
+        text = params.get(key)
+        if text is None:
+            continue
+        value = whole(text, 0, MAX_UNITS)
+        if value is None:
+            ignored.append(Ignored(key, text, f"0–{MAX_UNITS}"))
+        elif key == "followup":
+            controls = replace(controls, followup_capacity=value)
+        elif key == "units":
+            controls = replace(controls, units_per_year=value)
+        else:
+            controls = replace(controls, flexbo_units=value)
+    return controls, ignored

@@ -10,14 +10,19 @@ import streamlit as st
 
 from sim.app import other_pages, tradeoff_page
 from sim.app.session import (
+    REPLICATIONS,
     add_pasted,
+    address_ignored,
     baseline_label,
     baselines,
     chosen,
     language,
     pasted,
+    presenting,
+    read_address,
     runner,
     show_input_error,
+    write_address,
 )
 from sim.app.sources import MAX_PASTE_BYTES, pasted_scenario
 from sim.app.text import LANGUAGES, say
@@ -26,6 +31,21 @@ from sim.config.errors import InputError
 PASTE_ERROR = "paste_error"
 PASTE_DONE = "paste_done"  # the key of the scenario just pasted
 PAGES = ("page_tradeoff", "page_compare", "page_units", "page_about")
+
+# Room for the chart and the Run button together on a 1280×800 or 1366×768 screen: a
+# smaller title and less space above it. (No bare strings here: Streamlit would draw them.)
+STYLE = """<style>
+[data-testid="stMainBlockContainer"] {padding-top: 2.75rem; padding-bottom: 2rem}
+[data-testid="stMainBlockContainer"] h1 {font-size: 1.5rem; padding: 0 0 0.25rem 0}
+[data-testid="stSidebarUserContent"] {padding-top: 0.5rem}
+</style>"""
+
+# Presenter mode: large type for a projector.
+PRESENTER_STYLE = """<style>
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMain"] button p, [data-testid="stMain"] label p {font-size: 1.3rem}
+[data-testid="stMainBlockContainer"] h1 {font-size: 2rem}
+</style>"""
 
 
 def _use_pasted() -> None:
@@ -55,6 +75,7 @@ def sidebar() -> int:
             horizontal=True,
         )
         lang = language()
+        st.toggle(say("presenter", lang), key="presenter", help=say("presenter_help", lang))
         names = [*baselines(), *pasted()]
         st.selectbox(
             say("baseline", lang),
@@ -63,7 +84,9 @@ def sidebar() -> int:
             help=say("baseline_help", lang),
             format_func=lambda key: baseline_label(key, lang),
         )
-        replications = st.slider(say("replications", lang), 2, 30, 8, key="replications")
+        low, high, default = REPLICATIONS
+        st.session_state.setdefault("replications", default)  # or as the address says
+        replications = st.slider(say("replications", lang), low, high, key="replications")
         with st.expander(say("paste_title", lang)):
             st.caption(say("paste_help", lang, limit=MAX_PASTE_BYTES))
             with st.form("paste", clear_on_submit=False, border=False):
@@ -80,11 +103,28 @@ def sidebar() -> int:
 
 
 def main() -> None:
-    st.set_page_config(page_title="sim", layout="wide")
+    presenter = st.query_params.get("presenter") == "1"  # the sidebar starts folded
+    st.set_page_config(
+        page_title="sim",
+        layout="wide",
+        initial_sidebar_state="collapsed" if presenter else "auto",
+    )
     runner()  # the first page of the server starts the worker pool
+    read_address()
     replications = sidebar()
     lang = language()
+    st.html(STYLE + (PRESENTER_STYLE if presenting() else ""))
     st.title(say("title", lang))
+    address_ignored()
+    name = chosen().name
+    write_address(
+        {
+            "lang": lang,
+            "baseline": None if name in pasted() else name,
+            "reps": None if replications == REPLICATIONS[2] else str(replications),
+            "presenter": "1" if presenting() else None,
+        }
+    )
     tabs = st.tabs([say(page, lang) for page in PAGES])
     with tabs[0]:
         tradeoff_page.show(replications)

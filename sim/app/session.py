@@ -12,11 +12,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from sim.analysis.labels import number
+from sim.analysis.labels import number, scenario_label
 from sim.app.budget import HARD_BUDGET, Cost
+from sim.app.controls import PARAMS, Controls, Ignored, from_params, whole
 from sim.app.runs import Runner, Tick
 from sim.app.sources import STARTUP, Baseline, find_baselines
-from sim.app.text import say
+from sim.app.text import LANGUAGES, say
 from sim.config.errors import InputError
 from sim.config.schema import Scenario
 
@@ -24,6 +25,11 @@ PASTED_KEY = "pasted"  # session state: the pasted scenarios by their key (a dic
 MAX_PASTED = 20
 """Pasted scenarios a session keeps (the oldest is dropped)."""
 CANCELLED = "cancelled"  # session state: the page whose run was cancelled (told once)
+ADDRESS_READ = "address_read"  # session state: the page's address was read
+ADDRESS_CONTROLS = "address_controls"  # session state: (baseline, Controls) to set
+ADDRESS_IGNORED = "address_ignored"  # session state: address values not used (told once)
+REPLICATIONS = (2, 30, 8)
+"""The replications slider: lowest, highest, default."""
 
 
 @st.cache_resource(show_spinner=False)
@@ -53,6 +59,11 @@ class Chosen:
 
 def language() -> str:
     return str(st.session_state.get("language", "en"))
+
+
+def presenting() -> bool:
+    """Whether presenter mode is on (large type, one chart, compact controls)."""
+    return bool(st.session_state.get("presenter", False))
 
 
 @dataclass(frozen=True)
@@ -92,13 +103,17 @@ def add_pasted(scenario: Scenario) -> str:
 
 
 def baseline_label(key: str, lang: str) -> str:
-    """A baseline's name as the list shows it; a paste whose name was taken is marked
-    as pasted in the page's language."""
+    """A baseline's name as the list shows it: its label in the page's language (its
+    name where it has none); a paste whose name was taken is marked as pasted."""
     entry = pasted().get(key)
-    if entry is None or entry.number == 0:
-        return key
+    if entry is None:
+        known = baselines().get(key)
+        return scenario_label(known.scenario, lang) if known is not None else key
+    shown = scenario_label(entry.scenario, lang)
+    if entry.number == 0:
+        return shown
     mark = say("pasted_mark", lang) + ("" if entry.number == 1 else f" {entry.number}")
-    return f"{entry.scenario.name} ({mark})"
+    return f"{shown} ({mark})"
 
 
 def chosen() -> Chosen:
@@ -199,3 +214,76 @@ def show_input_error(error: InputError) -> None:
     """The problems of an input error as one message (never a traceback)."""
     lines = "\n".join(f"- {problem}" for problem in error.problems)
     st.error(f"{say('input_error', language())}\n\n{lines}")
+
+
+def read_address() -> None:
+    """Once a session, before any widget is drawn: the language (``lang``), baseline,
+    replications (``reps``), presenter mode and controls the page's address names.
+    Values that cannot be used are kept to be told (:func:`address_ignored`); the
+    controls wait for the trade-off page (:data:`ADDRESS_CONTROLS`)."""
+    if st.session_state.get(ADDRESS_READ):
+        return
+    st.session_state[ADDRESS_READ] = True
+    params = {key: st.query_params[key] for key in st.query_params}
+    ignored: list[Ignored] = []
+    lang = params.get("lang")
+    if lang is not None:
+        if lang in LANGUAGES:
+            st.session_state["language"] = lang
+        else:
+            ignored.append(Ignored("lang", lang, ", ".join(LANGUAGES)))
+    name = params.get("baseline")
+    if name is not None:
+        if name in baselines():
+            st.session_state["baseline"] = name
+        else:
+            ignored.append(Ignored("baseline", name, ", ".join(baselines())))
+    reps = params.get("reps")
+    if reps is not None:
+        low, high, _ = REPLICATIONS
+        value = whole(reps, low, high)
+        if value is None:
+            ignored.append(Ignored("reps", reps, f"{low}–{high}"))
+        else:
+            st.session_state["replications"] = value
+    presenter = params.get("presenter")
+    if presenter is not None:
+        if presenter in ("0", "1"):
+            st.session_state["presenter"] = presenter == "1"
+        else:
+            ignored.append(Ignored("presenter", presenter, "0, 1"))
+    wanted = {key: params[key] for key in PARAMS if key in params}
+    if wanted:
+        base = chosen()
+        controls, bad = from_params(base.scenario, wanted)
+        st.session_state[ADDRESS_CONTROLS] = (base.name, controls)
+        ignored += bad
+    st.session_state[ADDRESS_IGNORED] = ignored
+
+
+def address_controls(name: str) -> Controls | None:
+    """The controls the address named for baseline ``name``, once."""
+    pending = st.session_state.get(ADDRESS_CONTROLS)
+    if pending is None or pending[0] != name:
+        return None
+    del st.session_state[ADDRESS_CONTROLS]
+    return pending[1]  # type: ignore[no-any-return]
+
+
+def address_ignored() -> None:
+    """Tell once which values of the page's address were ignored, and why."""
+    for item in st.session_state.pop(ADDRESS_IGNORED, []):
+        value = item.value if len(item.value) <= 40 else item.value[:39] + "…"
+        allowed = item.allowed if len(item.allowed) <= 300 else item.allowed[:299] + "…"
+        st.warning(say("address_ignored", language(), name=item.key, value=value, allowed=allowed))
+
+
+def write_address(values: dict[str, str | None]) -> None:
+    """Keep settings in the page's address (``None`` removes one), so that the page
+    can be bookmarked; a value already there is not written again."""
+    for key, value in values.items():
+        if value is None:
+            if key in st.query_params:
+                del st.query_params[key]
+        elif st.query_params.get(key) != value:
+            st.query_params[key] = value

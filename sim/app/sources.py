@@ -120,6 +120,8 @@ def pasted_scenario(text: str | bytes, base: Scenario) -> Scenario:
     merged: dict[str, Any] = overlay(plain_data(base), data, PASTED)
     if "name" not in data:
         merged["name"] = f"{base.name}-pasted"[:64]
+    if "label" not in data:
+        merged.pop("label", None)  # the baseline's name is not the paste's: shown by its name
     return validate_data(merged, PASTED, read_files=False)
 
 

@@ -321,6 +321,23 @@ TEXT: Phrases = {
         "leietakere, som scenarios/flexbo.yaml (antagelser); nye boliger per år legges "
         "til valgte boliger hvert rapportert år.",
     ),
+    # layout, presenter mode, settings as a file and in the page's address
+    "presenter": ("Presenter mode", "Presentasjonsmodus"),
+    "presenter_help": (
+        "For a projector: large type, the trade-off chart only, the policy folded away",
+        "For projektor: stor skrift, bare avveiingsdiagrammet, politikken brettet sammen",
+    ),
+    "download": ("Download as a scenario file", "Last ned som scenariofil"),
+    "download_help": (
+        "These settings as a scenario file: sim run reads it, and it can be uploaded "
+        "again under “Your own scenario”. The page's address keeps them too (bookmark it).",
+        "Innstillingene som scenariofil: sim run leser den, og den kan lastes opp igjen "
+        "under «Eget scenario». Sidens adresse tar også vare på dem (lag et bokmerke).",
+    ),
+    "address_ignored": (
+        "Ignored in the page's address: {name}={value} (allowed: {allowed}).",
+        "Ignorert i sidens adresse: {name}={value} (tillatt: {allowed}).",
+    ),
 }
 
 

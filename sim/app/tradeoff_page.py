@@ -3,14 +3,16 @@ gain a point per run."""
 
 from __future__ import annotations
 
+import copy
 import itertools
+import textwrap
 from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from sim.analysis.labels import measure_label, number
+from sim.analysis.labels import category_label, group_label, measure_label, number
 from sim.analysis.tradeoff import STABILITY_YEARS
 from sim.app import controls as ctl
 from sim.app.budget import Cost, run_cost
@@ -18,16 +20,22 @@ from sim.app.charts import MEASURES, over_time_chart, points_frame, tradeoff_cha
 from sim.app.runs import Point, Tick
 from sim.app.session import (
     Chosen,
+    address_controls,
     cancellable,
     chosen,
     language,
+    pasted,
+    presenting,
     runner,
     show_input_error,
     tell_cancelled,
     within_budget,
+    write_address,
 )
 from sim.app.text import contract, say
 from sim.config.errors import InputError
+from sim.config.loader import comment_line, plain_data, validate_data
+from sim.config.yaml_io import dump_yaml
 
 PAGE = "tradeoff"
 GRID_CONTRACTS: tuple[float | None, ...] = (1.0, 3.0, 5.0, None)
@@ -76,43 +84,69 @@ def _double_followup(key: str) -> None:
     st.session_state[key] = min(ctl.MAX_UNITS, 2 * int(st.session_state.get(key, 0)))
 
 
+def _start(key: str, value: Any) -> None:
+    """A widget's starting value, unless the session (or the page's address) set it:
+    widgets are drawn without a default, so that both ways agree."""
+    st.session_state.setdefault(key, value)
+
+
+def _from_address(base: Chosen) -> None:
+    """Set the controls the page's address named for this baseline (once)."""
+    wanted = address_controls(base.name)
+    if wanted is None:
+        return
+    k = wanted.category
+    st.session_state[_key(base, "category")] = k
+    st.session_state[_key(base, f"contract:{k}")] = wanted.contract_years
+    st.session_state[_key(base, f"renewal:{k}")] = wanted.renewal
+    st.session_state[_key(base, f"probability:{k}")] = round(100 * wanted.renewal_probability)
+    st.session_state[_key(base, "after")] = wanted.after_nonrenewal
+    st.session_state[_key(base, "followup")] = wanted.followup_capacity
+    st.session_state[_key(base, "units")] = wanted.units_per_year
+    st.session_state[_key(base, "flexbo")] = wanted.flexbo_units
+    st.session_state[_key(base, "flexbo_group")] = wanted.flexbo_group
+
+
 def read_controls(base: Chosen, lang: str) -> ctl.Controls:
-    """Draw the controls (starting at the baseline's values) and return their values."""
+    """Draw the controls (starting at the baseline's values, or the address's) and
+    return their values. Dwellings and groups are shown by their labels."""
     scenario = base.scenario
-    categories = list(scenario.stock)
+    _from_address(base)
+    _start(_key(base, "category"), ctl.contract_category(scenario))
     category = st.selectbox(
         say("category", lang),
-        categories,
-        index=categories.index(ctl.contract_category(scenario)),
+        list(scenario.stock),
+        format_func=lambda key: category_label(scenario, key, lang),
         key=_key(base, "category"),
     )
     start = ctl.baseline_controls(scenario, category)
-    lengths = list(dict.fromkeys([start.contract_years, *ctl.CONTRACT_CHOICES]))
-    lengths.sort(key=lambda years: float("inf") if years is None else years)
+    _start(_key(base, f"contract:{category}"), start.contract_years)
     contract_years = st.selectbox(
         say("contract", lang),
-        lengths,
-        index=lengths.index(start.contract_years),
+        ctl.contract_lengths(scenario, category),
         format_func=lambda years: contract(years, lang),
         key=_key(base, f"contract:{category}"),
     )
+    _start(_key(base, f"renewal:{category}"), start.renewal)
     renewal = st.selectbox(
         say("renewal", lang),
         ctl.RENEWALS,
-        index=ctl.RENEWALS.index(start.renewal),
         format_func=lambda rule: say(f"renewal_{rule}", lang),
         key=_key(base, f"renewal:{category}"),
     )
     probability = start.renewal_probability
     if renewal == "discretionary":
-        probability = st.slider(
+        _start(_key(base, f"probability:{category}"), round(100 * start.renewal_probability))
+        percent = st.slider(
             say("renewal_probability", lang),
-            0.0,
-            1.0,
-            value=start.renewal_probability,
-            step=0.05,
+            0,
+            100,
+            step=5,
+            format="%d %%",
             key=_key(base, f"probability:{category}"),
         )
+        probability = percent / 100
+    _start(_key(base, "after"), ctl.BASELINE)
     after = st.selectbox(
         say("after", lang),
         ctl.DESTINATIONS,
@@ -120,7 +154,7 @@ def read_controls(base: Chosen, lang: str) -> ctl.Controls:
         key=_key(base, "after"),
     )
     followup_key = _key(base, "followup")
-    st.session_state.setdefault(followup_key, start.followup_capacity)
+    _start(followup_key, start.followup_capacity)
     followup = st.number_input(say("followup", lang), 0, ctl.MAX_UNITS, step=1, key=followup_key)
     st.button(
         say("double_followup", lang),
@@ -128,17 +162,19 @@ def read_controls(base: Chosen, lang: str) -> ctl.Controls:
         args=(followup_key,),
         key=_key(base, "double"),
     )
+    _start(_key(base, "units"), 0)
     units = st.number_input(
-        say("units_per_year", lang), 0, ctl.MAX_UNITS, value=0, step=1, key=_key(base, "units")
+        say("units_per_year", lang), 0, ctl.MAX_UNITS, step=1, key=_key(base, "units")
     )
+    _start(_key(base, "flexbo"), 0)
     flexbo = st.number_input(
-        say("flexbo", lang), 0, ctl.MAX_UNITS, value=0, step=1, key=_key(base, "flexbo")
+        say("flexbo", lang), 0, ctl.MAX_UNITS, step=1, key=_key(base, "flexbo")
     )
-    groups = list(scenario.groups)
+    _start(_key(base, "flexbo_group"), start.flexbo_group)
     group = st.selectbox(
         say("flexbo_group", lang),
-        groups,
-        index=groups.index(start.flexbo_group),
+        list(scenario.groups),
+        format_func=lambda key: group_label(scenario, key, lang),
         key=_key(base, "flexbo_group"),
     )
     return ctl.Controls(
@@ -198,38 +234,91 @@ def _cost(base: Chosen, found: list[ctl.Change], replications: int) -> Cost:
     return run_cost(scenario, replications, runner().workers)
 
 
+def scenario_file(base: Chosen, found: list[ctl.Change]) -> tuple[str, str]:
+    """The page's settings as a scenario file that ``sim run`` accepts, and its file
+    name: the baseline as written out (``scenario.resolved.yaml``) with the changes
+    applied, named ``<baseline>-app`` (its label dropped: it is not the baseline)."""
+    scenario = ctl.apply(base.scenario, found) if found else base.scenario
+    data = plain_data(scenario)
+    made = f"Made by sim app from {base.scenario.name}"
+    if found:
+        data["name"] = f"{base.scenario.name}-app"[-64:].lstrip("-_.") or "app"
+        data.pop("label", None)
+        data["description"] = f"{base.scenario.name} with {change_label(found, 'en')}"
+        made += f" with {change_label(found, 'en')}"
+    validate_data(data, "<download>", read_files=False)  # as sim run will read it
+    header = comment_line(made) + comment_line(
+        "Run it with: sim run FILE; or upload it again in the app (Your own scenario)."
+    )
+    return f"{data['name']}.yaml", header + dump_yaml(data)
+
+
 @st.fragment
 def show(replications: int) -> None:
-    """The page; a fragment, so that a click here redraws this page only."""
+    """The page; a fragment, so that a click here redraws this page only. Run and Reset
+    come first and the chart beside them, so that both are in view on a laptop screen;
+    in presenter mode the policy is folded away."""
     lang = language()
     base = chosen()
-    left, right = st.columns([1, 2.4], gap="large")
+    presenter = presenting()
+    left, right = st.columns([1, 4] if presenter else [1, 2.6], gap="medium")
     with left:
-        st.subheader(say("controls", lang))
-        wanted = read_controls(base, lang)
-        st.session_state[f"controls:{base.name}"] = wanted  # the compare page's alternative
-        found = ctl.changes(base.scenario, wanted)
-        cost = _cost(base, found, replications)
+        buttons = st.container()
+        running = st.container()
+        budget = st.container()
+        policy = st.expander(say("controls", lang), expanded=False) if presenter else st.container()
+        with policy:
+            wanted = read_controls(base, lang)
+            more = st.container()  # the full grid and the download, after the controls
+    st.session_state[f"controls:{base.name}"] = wanted  # the compare page's alternative
+    found = ctl.changes(base.scenario, wanted)
+    params = ctl.to_params(base.scenario, wanted) if base.name not in pasted() else {}
+    write_address({key: params.get(key) for key in ctl.PARAMS})
+    cost = _cost(base, found, replications)
+    with budget:
         allowed = within_budget(cost, _key(base, "confirm"))
-        run = st.button(say("run", lang), type="primary", key="run", disabled=not allowed)
-        reset = st.button(say("reset", lang), key="reset")
-        grid = st.button(say("full_grid", lang), help=say("full_grid_help", lang), key="grid")
+    with buttons:
+        run = st.button(
+            say("run", lang), type="primary", key="run", disabled=not allowed, width="stretch"
+        )
+        reset = st.button(say("reset", lang), key="reset", width="stretch")
         tell_cancelled(PAGE)
+    with more:
+        grid = st.button(say("full_grid", lang), help=say("full_grid_help", lang), key="grid")
+        _download(base, found, lang)
     try:
         if reset:
             _points(base.name).clear()
             st.session_state.pop("charts", None)  # ids of the cleared runs may be reused
         if run and allowed:
-            with left, cancellable(cost, PAGE) as tick:
+            with running, cancellable(cost, PAGE) as tick:
                 _run(base, found, replications, tick)
         if grid:
-            with left:
+            with running:
                 _run_grid(base, wanted.category, replications, lang, cost)
     except InputError as error:
         with right:
             show_input_error(error)
     with right:
-        _draw(_points(base.name), lang)
+        _draw(_points(base.name), lang, presenter)
+
+
+def _download(base: Chosen, found: list[ctl.Change], lang: str) -> None:
+    """The settings as a scenario file (nothing where the changes are not valid: Run
+    tells why)."""
+    try:
+        name, text = scenario_file(base, found)
+    except InputError:
+        return
+    st.download_button(
+        say("download", lang),
+        data=text,
+        file_name=name,
+        mime="application/x-yaml",
+        help=say("download_help", lang),
+        on_click="ignore",
+        key="download",
+    )
 
 
 def _charts(history: list[tuple[list[ctl.Change], Point]], lang: str) -> tuple[Any, Any]:
@@ -249,13 +338,70 @@ def _shown(history: list[tuple[list[ctl.Change], Point]], lang: str) -> list[Poi
     return [replace(point, label=change_label(found, lang)) for found, point in history]
 
 
-def _draw(history: list[tuple[list[ctl.Change], Point]], lang: str) -> None:
+PRESENTER_CONFIG = {
+    "axis": {"labelFontSize": 16, "titleFontSize": 17},
+    "legend": {"labelFontSize": 16, "titleFontSize": 17},
+    "text": {"fontSize": 16},
+}
+"""Chart type for a projector."""
+
+TITLE_WIDTH = 30
+"""Characters on a line of an axis title (a panel is about 280 pixels wide at 1280)."""
+
+
+def panels(spec: dict[str, Any], presenter: bool = False) -> list[dict[str, Any]]:
+    """The panels of a chart drawn side by side (``hconcat``) as charts of their own,
+    each as wide as its column: Vega-Lite sizes a single or layered view to its
+    container, not a row of panels, whose fixed widths were cut off on screens below
+    1920 pixels. The legend is kept in the first panel only (one column of it); the
+    panels are drawn as SVG (sharp on a projector, and each point is an element)."""
+    shared = {key: value for key, value in spec.items() if key not in ("hconcat", "title")}
+    shared.pop("resolve", None)
+    found = []
+    for index, panel in enumerate(spec.get("hconcat", [spec])):
+        one = copy.deepcopy({**shared, **panel})
+        one["width"] = "container"
+        one["autosize"] = {"type": "fit-x", "contains": "padding"}  # height: the plot's
+        one["usermeta"] = {"embedOptions": {"renderer": "svg"}}
+        if presenter:
+            one["config"] = copy.deepcopy(PRESENTER_CONFIG)
+            one["height"] = max(int(one.get("height", 300)), 340)
+        for layer in one.get("layer", []):
+            for channel in ("x", "y"):
+                axis = layer.get("encoding", {}).get(channel)
+                if isinstance(axis, dict) and isinstance(axis.get("title"), str):
+                    axis["title"] = wrapped(axis["title"])
+            colour = layer.get("encoding", {}).get("color")
+            if isinstance(colour, dict) and colour.get("legend") is not None:
+                colour["legend"] = None if index else {**colour["legend"], "columns": 1}
+        found.append(one)
+    return found
+
+
+def wrapped(title: str, width: int = TITLE_WIDTH) -> str | list[str]:
+    """An axis title in lines of at most ``width`` characters (a list: Vega-Lite draws
+    one line each), so that a long title is not cut off in a narrow panel."""
+    lines = textwrap.wrap(title, width)
+    return lines if len(lines) > 1 else title
+
+
+def _chart_row(data: Any, spec: dict[str, Any], name: str, presenter: bool) -> None:
+    """A chart's panels side by side, each the width of its column."""
+    shown = panels(spec, presenter)
+    for index, (column, panel) in enumerate(zip(st.columns(len(shown)), shown, strict=True)):
+        with column:
+            st.vega_lite_chart(data, panel, width="stretch", key=f"{name}_{index}")
+
+
+def _draw(history: list[tuple[list[ctl.Change], Point]], lang: str, presenter: bool) -> None:
     if not history:
         st.info(say("no_points", lang))
         return
     tradeoff, over_time = _charts(history, lang)
     points = _shown(history, lang)
     last = points[-1]
+    st.markdown(f"**{tradeoff[1].get('title', '')}**")
+    _chart_row(tradeoff[0], tradeoff[1], "tradeoff_chart", presenter)
     cached = say("cached", lang) if last.cached else ""
     st.caption(
         say(
@@ -268,10 +414,11 @@ def _draw(history: list[tuple[list[ctl.Change], Point]], lang: str) -> None:
         )
     )
     st.markdown(f"**{say('points', lang, n=len(points))}**")
-    st.vega_lite_chart(tradeoff[0], tradeoff[1], key="tradeoff_chart")
+    if presenter:
+        return  # one chart for a projector
     st.caption(say("chart_caption", lang))
     st.subheader(say("over_time", lang))
-    st.vega_lite_chart(over_time[0], over_time[1], key="over_time_chart")
+    _chart_row(over_time[0], over_time[1], "over_time_chart", presenter)
     with st.expander(say("table", lang)):
         st.dataframe(_table(points, lang), hide_index=True)
 
