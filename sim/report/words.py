@@ -120,6 +120,39 @@ TEXT: Phrases = {
         "This folder holds no scenario as run, so its keys are not listed.",
         "Mappen har ikke scenarioet slik det ble kjørt, så nøklene er ikke listet.",
     ),
+    # brief.pdf
+    "brief_assumptions": ("Assumptions that matter most", "Antagelsene som betyr mest"),
+    "brief_why": ("Why it matters", "Hvorfor den betyr noe"),
+    "brief_rank": (
+        "rank {rank} in the sensitivity analysis",
+        "nummer {rank} i følsomhetsanalysen",
+    ),
+    "brief_assumptions_ranked": (
+        "The scenario's values the sensitivity analysis found the answer most sensitive to.",
+        "Verdiene i scenarioet som følsomhetsanalysen fant at svaret er mest følsomt for.",
+    ),
+    "brief_assumptions_marked": (
+        "{shown} of the {n} values the scenario file marks as an assumption (not from a "
+        "report), with the comment beside each; the full list is in the report's assumptions.",
+        "{shown} av de {n} verdiene scenariofilen merker som en antagelse (ikke fra en "
+        "rapport), med kommentaren ved hver; hele listen står i rapportens antagelser.",
+    ),
+    "brief_no_assumptions": (
+        "The scenario file is not at hand or marks no value as an assumption; the report "
+        "lists every value the model ran with.",
+        "Scenariofilen er ikke tilgjengelig eller merker ingen verdi som antagelse; "
+        "rapporten lister hver verdi modellen ble kjørt med.",
+    ),
+    "brief_folder": ("Result folder", "Resultatmappe"),
+    "brief_how_to_read": (
+        "Every number is a mean over the model's replications; the 95 % interval says how "
+        "precisely they pin it down. The model answers under its stated assumptions; it "
+        "does not forecast.",
+        "Hvert tall er et gjennomsnitt over modellens replikasjoner; 95 %-intervallet sier "
+        "hvor presist de fastsetter det. Modellen svarer under sine oppgitte antagelser; den "
+        "er ingen prognose.",
+    ),
+    "brief_footer": ("sim report, from {folder}", "sim report, fra {folder}"),
     # sim compare
     "title_compare": (
         "Comparison: {name} and alternatives",
@@ -131,11 +164,34 @@ TEXT: Phrases = {
         "Hvordan {alternatives} skiller seg fra {name} i {first}–{last}, alle kjørt med de "
         "samme tilfeldige tallene over {n} replikasjoner (parvise forskjeller).",
     ),
-    "compare_sentence": (
-        "{alternative} against {name}: {metric} {difference} {unit}, mean over the "
-        "reported years ({interval} {low} to {high})",
-        "{alternative} mot {name}: {metric} {difference} {unit}, gjennomsnitt over de "
-        "rapporterte årene ({interval} {low} til {high})",
+    "compare_change": (
+        "{alternative} against {name}: {metric} {difference} {unit}{share}; "
+        "{interval} {low} to {high}",
+        "{alternative} mot {name}: {metric} {difference} {unit}{share}; "
+        "{interval} {low} til {high}",
+    ),
+    "compare_change_one": (
+        "{metric}: {difference} {unit}{share}; {interval} {low} to {high}",
+        "{metric}: {difference} {unit}{share}; {interval} {low} til {high}",
+    ),
+    "compare_share": (" ({share} % of the base)", " ({share} % av utgangspunktet)"),
+    "compare_answer": (
+        "{alternative} against {name}: the largest change is {metric}, {difference} {unit} "
+        "a year on average over the reported years ({interval} {low} to {high}).",
+        "{alternative} mot {name}: den største endringen er {metric}, {difference} {unit} "
+        "i gjennomsnitt over de rapporterte årene ({interval} {low} til {high}).",
+    ),
+    "compare_rule": (
+        "Ranked: changes whose 95 % interval excludes zero first, then by the size of the "
+        "change relative to the base's mean over the reported years.",
+        "Rangert: endringer der 95 %-intervallet ikke inneholder null først, deretter etter "
+        "hvor stor endringen er i forhold til utgangspunktets gjennomsnitt over de "
+        "rapporterte årene.",
+    ),
+    "main_changes": ("The main changes", "Det viktigste"),
+    "compare_lead": (
+        "{alternative} against {name}, mean over the reported years:",
+        "{alternative} mot {name}, gjennomsnitt over de rapporterte årene:",
     ),
     "table_horizon": ("Over the reported years", "Over de rapporterte årene"),
     "table_by_year": ("By year", "Etter år"),
