@@ -43,7 +43,8 @@ details { margin: 0.5rem 0; } summary { cursor: pointer; font-weight: 600; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
   details { display: block; } details > summary { display: none; }
-  details::details-content { content-visibility: visible; display: block; }
+  details::details-content, details:not([open])::details-content {
+    content-visibility: visible !important; display: block !important; }
   h2 { break-after: avoid; } img { break-inside: avoid; max-height: 120mm; width: auto; }
   .scroll { overflow: visible !important; }
   table { width: 100%; table-layout: auto; break-inside: auto; font-size: 7.5pt; }
