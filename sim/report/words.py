@@ -123,7 +123,7 @@ TEXT: Phrases = {
     ),
     # brief.pdf
     "brief_assumptions": ("Assumptions that matter most", "Antagelsene som betyr mest"),
-    "brief_why": ("Why it matters", "Hvorfor den betyr noe"),
+    "brief_why": ("Why this value", "Hvorfor denne verdien"),
     "brief_rank": (
         "rank {rank} in the sensitivity analysis",
         "nummer {rank} i følsomhetsanalysen",
