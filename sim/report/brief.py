@@ -20,7 +20,7 @@ from sim.report.words import say
 
 EXTRA = "pdf"
 """The extra that installs Typst: ``pip install 'sim-housing[pdf]'``."""
-FIGURE_HEIGHT_CM = 8.0
+FIGURE_HEIGHT_CM = 7.0
 
 TEMPLATE = r"""
 #let d = json(bytes(sys.inputs.brief))
