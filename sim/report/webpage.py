@@ -40,18 +40,23 @@ img { max-width: 100%; height: auto; display: block; margin: 0.5rem 0 1.5rem; }
 .note { color: #555; font-size: 0.85rem; }
 details { margin: 0.5rem 0; } summary { cursor: pointer; font-weight: 600; }
 @page { size: A4; margin: 15mm 12mm 15mm 12mm; }
+@page wide { size: A4 landscape; margin: 12mm 12mm 12mm 12mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
-  details { display: block; } details > summary { display: none; }
-  details::details-content, details:not([open])::details-content {
-    content-visibility: visible !important; display: block !important; }
+  details > summary { list-style: none; }
+  details:not([open]) > summary::after { content: " (…)"; font-weight: normal; }
   h2 { break-after: avoid; } img { break-inside: avoid; max-height: 120mm; width: auto; }
   .scroll { overflow: visible !important; }
   table { width: 100%; table-layout: auto; break-inside: auto; font-size: 7.5pt; }
   thead { display: table-header-group; } tr { break-inside: avoid; }
   th, td { padding: 0.1rem 0.2rem; white-space: normal !important; overflow-wrap: anywhere; }
   td.n { white-space: nowrap !important; }
+  th { overflow-wrap: normal; }
   td.long { min-width: 0; }
+  .wide { page: wide; }
+  th:first-child, td:first-child { min-width: 9em; }
+  table.summary td:nth-child(2), table.summary th:nth-child(2) { min-width: 5em; }
+  table#assumptions td:nth-child(3), table#assumptions td:nth-child(5) { min-width: 14em; }
 }
 </style>
 </head>
@@ -91,7 +96,7 @@ details { margin: 0.5rem 0; } summary { cursor: pointer; font-weight: 600; }
 {% for table in tables %}
 <h2>{{ table.title }}</h2>
 {% if table.note %}<p class="note">{{ table.note }}</p>{% endif %}
-<div class="scroll"><table class="result" data-table="{{ table.key }}">
+<div class="scroll wide"><table class="result" data-table="{{ table.key }}">
 <thead><tr>{% for column in table.columns %}<th>{{ column }}</th>{% endfor %}</tr></thead>
 {% for row in table.rows %}<tr>{% for cell in row %}{% if cell.number %}<td class="n"
  data-value="{{ cell.value }}">{{ cell.text }}</td>{% else %}<td
@@ -100,9 +105,9 @@ details { margin: 0.5rem 0; } summary { cursor: pointer; font-weight: 600; }
 {% endfor %}</table></div>
 {% endfor %}
 
-{% if families %}<h2>{{ words.summary }}</h2>{% endif %}
+{% if families %}<div class="wide"><h2>{{ words.summary }}</h2>{% endif %}
 {% for family in families %}
-<details{% if loop.first %} open{% endif %}><summary>{{ family.title }}</summary>
+<details class="wide"{% if loop.first %} open{% endif %}><summary>{{ family.title }}</summary>
 <div class="scroll"><table class="summary" data-family="{{ family.name }}">
 <thead><tr>{% for column in family.columns %}<th>{{ column }}</th>{% endfor %}</tr></thead>
 {% for row in family.rows %}<tr data-metric="{{ row.metric }}" data-group="{{ row.group }}"
@@ -113,11 +118,12 @@ details { margin: 0.5rem 0; } summary { cursor: pointer; font-weight: 600; }
  data-value="{{ cell.value }}">{{ cell.text }}</td>{% endfor %}</tr>
 {% endfor %}</table></div></details>
 {% endfor %}
+{% if families %}</div>{% endif %}
 
 <h2>{{ words.assumptions }}</h2>
 {% if not assumptions.rows %}<p>{{ words.no_scenario }}</p>{% else %}
 <p>{{ words.assumptions_text }}</p>
-<details><summary>{{ words.assumptions }} ({{ assumptions.rows | length }})</summary>
+<details class="wide"><summary>{{ words.assumptions }} ({{ assumptions.rows | length }})</summary>
 <div class="scroll"><table id="assumptions">
 <thead><tr>{% for column in assumptions.columns %}<th>{{ column }}</th>{% endfor %}</tr></thead>
 {% for row in assumptions.rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>
