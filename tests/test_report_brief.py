@@ -113,3 +113,11 @@ def test_pdf_without_typst_names_the_extra(briefs, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "typst", None)  # import typst raises ImportError
     error = assert_input_error(invoke("report", folder, "--format", "pdf", "--force"))
     assert "sim-housing[pdf]" in error and "typst" in error
+
+
+def test_pdf_without_typst_stops_before_the_command_runs(tmp_path, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "typst", None)
+    out = tmp_path / "compare"
+    args = ["compare", TINY, TINY, "-r", "2", "-q", "--out", out, "--report", "--format", "pdf"]
+    assert "sim-housing[pdf]" in assert_input_error(invoke(*args))
+    assert not out.exists()

@@ -48,7 +48,8 @@ __all__ = [
 
 
 def parse_formats(text: str | Iterable[str]) -> list[str]:
-    """``xlsx,html`` → ``["xlsx", "html"]``; an input error for an unknown format."""
+    """``xlsx,html`` → ``["xlsx", "html"]``; an input error for an unknown format, and
+    for ``pdf`` without the typst package (the ``pdf`` extra)."""
     names = [n.strip() for n in (text.split(",") if isinstance(text, str) else text)]
     names = [n for n in names if n]
     unknown = [n for n in names if n not in FORMATS]
@@ -62,6 +63,10 @@ def parse_formats(text: str | Iterable[str]) -> list[str]:
                 )
             ]
         )
+    if "pdf" in names:  # before a command runs: brief.pdf needs the typst package
+        from sim.report.brief import check_typst
+
+        check_typst()
     return list(dict.fromkeys(names))
 
 
@@ -105,10 +110,6 @@ def make_report(
     """
     folder = Path(folder)
     chosen = parse_formats(list(formats))
-    if "pdf" in chosen:
-        from sim.report.brief import check_typst
-
-        check_typst()
     targets = [folder / report_file(name, language) for name in chosen]
     found = [file_problem(t, force, in_result_folder, WRITER, "") for t in targets if exists(t)]
     if any(found):
