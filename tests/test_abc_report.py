@@ -21,7 +21,7 @@ from helpers import DATA, ReportPage, assert_input_error, english_in_workbook, i
 from test_report_kinds import Tables, numbers_equal, sheet_table
 
 from sim.analysis.provenance import file_digest
-from sim.report import load_report
+from sim.report import load_report, report_file
 from sim.report.posterior import digits
 from sim.report.reading import EXTRA_TYPES
 
@@ -89,8 +89,8 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             *("--report", "--lang", "nb"),
         )
     assert result.exit_code == 0, result.output
-    assert f"report: {nb / 'report.xlsx'}" in result.stdout
-    assert f"report: {nb / 'report.html'}" in result.stdout
+    assert f"report: {nb / 'report.nb.xlsx'}" in result.stdout
+    assert f"report: {nb / 'report.nb.html'}" in result.stdout
     en = root / "en"
     shutil.copytree(nb, en)
     again = invoke("report", en, "--lang", "en", "--force")
@@ -100,7 +100,7 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def _answer(folder: Path, lang: str) -> list[str]:
     """The sentences under the answer of the overview sheet."""
-    sheet = openpyxl.load_workbook(folder / "report.xlsx").worksheets[0]
+    sheet = openpyxl.load_workbook(folder / report_file("xlsx", lang)).worksheets[0]
     rows = [row[0] for row in sheet.iter_rows(values_only=True)]
     start = rows.index("Svaret" if lang == "nb" else "The answer") + 1
     return [str(row) for row in rows[start : rows.index(None, start)]]
@@ -108,7 +108,7 @@ def _answer(folder: Path, lang: str) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["en", "nb"])
 def test_workbook_sheets(folders, lang) -> None:
-    book = openpyxl.load_workbook(folders[lang] / "report.xlsx")
+    book = openpyxl.load_workbook(folders[lang] / report_file("xlsx", lang))
     assert book.sheetnames == [*SHEETS[lang], "Figurer" if lang == "nb" else "Figures"]
     for sheet in book.worksheets[1:-1]:
         assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref.startswith("A1:")
@@ -164,7 +164,7 @@ def test_the_answer_counts_the_covered_targets_and_names_each_value(folders) -> 
 
 def test_norwegian_report_in_norwegian_with_decimal_commas(folders) -> None:
     folder = folders["nb"]
-    assert english_in_workbook(folder / "report.xlsx") == []
+    assert english_in_workbook(folder / "report.nb.xlsx") == []
     answer = _answer(folder, "nb")
     assert answer[0].endswith("avviksleddet til sammen).") and " av " in answer[0]
     parameters = pd.read_csv(folder / "parameters.csv")
@@ -173,7 +173,7 @@ def test_norwegian_report_in_norwegian_with_decimal_commas(folders) -> None:
         assert "90 % kredibilitetsintervall" in shown
         assert f"innsnevring {row.contraction:.2f}".replace(".", ",") in shown
         assert not re.search(r"\d\.\d", shown.removeprefix(row.parameter)), shown
-    text = (folder / "report.html").read_text(encoding="utf-8")
+    text = (folder / "report.nb.html").read_text(encoding="utf-8")
     assert 'lang="nb"' in text
     for words in ("Prediktiv kontroll", "A priori og a posteriori", "Slik leser du rapporten"):
         assert words in text
@@ -183,7 +183,7 @@ def test_norwegian_report_in_norwegian_with_decimal_commas(folders) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "nb"])
 def test_page_is_self_contained_with_the_three_figures(folders, lang) -> None:
-    text = (folders[lang] / "report.html").read_text(encoding="utf-8")
+    text = (folders[lang] / report_file("html", lang)).read_text(encoding="utf-8")
     page = ReportPage()
     page.feed(text)
     assert len(page.images) == 3

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -23,6 +24,7 @@ from helpers import (
 )
 
 from sim.model.catalogue import CATALOGUE
+from sim.report import report_file
 
 RUN_SHEETS = {
     "en": [
@@ -56,7 +58,7 @@ def folders(tmp_path_factory) -> dict[str, Path]:
         folder = tmp_path_factory.mktemp(lang) / "run"
         result = run_with_report(folder, lang)
         assert result.exit_code == 0, result.output
-        assert f"report: {folder / 'report.xlsx'}" in result.stdout
+        assert f"report: {folder / report_file('xlsx', lang)}" in result.stdout
         out[lang] = folder
     return out
 
@@ -68,7 +70,7 @@ def summary_of(folder: Path) -> pd.DataFrame:
 
 @pytest.mark.parametrize("lang", ["en", "nb"])
 def test_workbook_sheets_headers_and_filters(folders, lang) -> None:
-    book = openpyxl.load_workbook(folders[lang] / "report.xlsx")
+    book = openpyxl.load_workbook(folders[lang] / report_file("xlsx", lang))
     assert book.sheetnames == RUN_SHEETS[lang]
     for sheet in book.worksheets[1:-1]:  # the family sheets and the assumptions
         assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref.startswith("A1:")
@@ -84,7 +86,7 @@ def test_workbook_numbers_equal_the_summary(folders, lang) -> None:
     labels = {
         (CATALOGUE[m].norwegian if lang == "nb" else CATALOGUE[m].english): m for m in CATALOGUE
     }
-    book = openpyxl.load_workbook(folder / "report.xlsx")
+    book = openpyxl.load_workbook(folder / report_file("xlsx", lang))
     everything = "alle" if lang == "nb" else "all"
     mean_word = "gjennomsnitt" if lang == "nb" else "mean"
     checked = 0
@@ -120,13 +122,13 @@ def test_workbook_provenance_matches_the_manifest(folders) -> None:
 
 
 def test_norwegian_workbook_has_no_english_metric_label(folders) -> None:
-    assert english_in_workbook(folders["nb"] / "report.xlsx") == []
+    assert english_in_workbook(folders["nb"] / "report.nb.xlsx") == []
 
 
 @pytest.mark.parametrize("lang", ["en", "nb"])
 def test_page_is_self_contained_and_holds_the_summary(folders, lang) -> None:
     folder = folders[lang]
-    text = (folder / "report.html").read_text(encoding="utf-8")
+    text = (folder / report_file("html", lang)).read_text(encoding="utf-8")
     page = ReportPage()
     page.feed(text)
     assert len(page.images) == 4
@@ -168,7 +170,43 @@ def test_an_existing_report_is_kept_without_force(folders) -> None:
     assert (folder / "report.html").read_bytes() == before
     result = invoke("report", folder, "--format", "html", "--force", "--lang", "nb")
     assert result.exit_code == 0, result.output
-    assert "Slik leser du rapporten" in (folder / "report.html").read_text(encoding="utf-8")
+    assert "Slik leser du rapporten" in (folder / "report.nb.html").read_text(encoding="utf-8")
+    assert (folder / "report.html").read_bytes() == before  # the other language's stays
+
+
+def test_each_language_has_its_own_files(folders, tmp_path) -> None:
+    """A report in the other language is written beside the first without --force, and
+    --force replaces only the same language's files."""
+    folder = tmp_path / "run"
+    shutil.copytree(folders["nb"], folder)
+    norwegian = (folder / "report.nb.html").read_bytes()
+    result = invoke("report", folder, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "How to read this" in (folder / "report.html").read_text(encoding="utf-8")
+    assert (folder / "report.nb.html").read_bytes() == norwegian
+    assert "--force" in assert_input_error(invoke("report", folder, "--lang", "nb"))
+    result = invoke("report", folder, "--lang", "en", "--force")
+    assert result.exit_code == 0, result.output
+    assert (folder / "report.nb.html").read_bytes() == norwegian
+    assert sorted(p.name for p in folder.glob("report*")) == [
+        "report.html",
+        "report.nb.html",
+        "report.nb.xlsx",
+        "report.xlsx",
+    ]
+
+
+def test_assumption_numbers_are_numbers(folders) -> None:
+    """The workbook's assumptions sheet stores a number of the scenario as a number."""
+    sheet = openpyxl.load_workbook(folders["en"] / "report.xlsx")["Assumptions"]
+    rows = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
+    assert rows["replications"].data_type == "n"
+    assert isinstance(rows["replications"].value, int)
+    numbers = [cell for cell in rows.values() if isinstance(cell.value, int | float)]
+    assert len(numbers) > 10
+    assert all(cell.data_type == "n" for cell in numbers)
+    texts = [cell.value for cell in rows.values() if isinstance(cell.value, str)]
+    assert not [t for t in texts if re.fullmatch(r"-?\d+(\.\d+)?", t)], texts
 
 
 @pytest.mark.parametrize(
@@ -176,7 +214,7 @@ def test_an_existing_report_is_kept_without_force(folders) -> None:
     [
         (["report", "no-such-folder"], "is not a folder"),
         (["report", "tests"], "no manifest.json"),
-        (["report", "{en}", "--format", "pdf", "--force"], "unknown format"),
+        (["report", "{en}", "--format", "odt", "--force"], "unknown format"),
         (["run", str(DATA / "tiny.yaml"), "--report", "--format", "docx"], "unknown format"),
     ],
 )

@@ -17,6 +17,8 @@ import pandas as pd
 import pytest
 from helpers import DATA, ReportPage, assert_input_error, english_in_workbook, invoke
 
+from sim.report import report_file
+
 TINY = DATA / "tiny.yaml"
 RECOVERY = DATA / "recovery" / "recovery.yaml"
 KINDS = ("compare", "sweep", "tradeoff", "size", "calibrate")
@@ -67,7 +69,7 @@ def folders(tmp_path_factory) -> dict[tuple[str, str], Path]:
         folder = root / f"{kind}-{lang}"
         result = invoke(*_command(kind, folder, other), "--report", "--lang", lang)
         assert result.exit_code == 0, (kind, result.output)
-        assert f"report: {folder / 'report.xlsx'}" in result.stdout
+        assert f"report: {folder / report_file('xlsx', lang)}" in result.stdout
         again = root / f"{kind}-{other_lang}"
         shutil.copytree(folder, again)
         result = invoke("report", again, "--lang", other_lang, "--force")
@@ -190,7 +192,7 @@ NUMBERS = {
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("lang", ["en", "nb"])
 def test_workbook_sheets_headers_and_filters(folders, kind, lang) -> None:
-    book = openpyxl.load_workbook(folders[kind, lang] / "report.xlsx")
+    book = openpyxl.load_workbook(folders[kind, lang] / report_file("xlsx", lang))
     assert book.sheetnames == SHEETS[kind, lang] + LAST[lang]
     for sheet in book.worksheets[1:-1]:  # the kind's tables and the assumptions
         assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref.startswith("A1:")
@@ -226,8 +228,8 @@ def test_workbook_provenance_matches_the_manifest(folders, kind) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_norwegian_workbook_has_no_english_metric_label(folders, kind) -> None:
-    assert english_in_workbook(folders[kind, "nb"] / "report.xlsx") == []
-    book = openpyxl.load_workbook(folders[kind, "nb"] / "report.xlsx")
+    assert english_in_workbook(folders[kind, "nb"] / "report.nb.xlsx") == []
+    book = openpyxl.load_workbook(folders[kind, "nb"] / "report.nb.xlsx")
     assert "Svaret" in [c.value for c in book.worksheets[0]["A"]]
 
 
@@ -235,7 +237,7 @@ def test_norwegian_workbook_has_no_english_metric_label(folders, kind) -> None:
 @pytest.mark.parametrize("lang", ["en", "nb"])
 def test_page_is_self_contained_and_holds_the_tables(folders, kind, lang) -> None:
     folder = folders[kind, lang]
-    text = (folder / "report.html").read_text(encoding="utf-8")
+    text = (folder / report_file("html", lang)).read_text(encoding="utf-8")
     page = ReportPage()
     page.feed(text)
     assert page.images and all(src.startswith("data:image/png;base64,") for src in page.images)
@@ -303,13 +305,13 @@ def test_report_remakes_a_folders_report_in_the_other_language(folders, tmp_path
     assert "--force" in assert_input_error(invoke("report", folder))
     result = invoke("report", folder, "--lang", "nb", "--format", "html", "--force")
     assert result.exit_code == 0, result.output
-    assert "Svaret" in (folder / "report.html").read_text(encoding="utf-8")
+    assert "Svaret" in (folder / "report.nb.html").read_text(encoding="utf-8")
 
 
 def test_a_bad_format_stops_before_the_run(tmp_path) -> None:
     out = tmp_path / "o"
     args = ["sweep", TINY, "--vary", "stock.ordinary.contract_years=1,3", "--out", out]
-    assert "unknown format" in assert_input_error(invoke(*args, "--report", "--format", "pdf"))
+    assert "unknown format" in assert_input_error(invoke(*args, "--report", "--format", "odt"))
     assert not out.exists()
 
 

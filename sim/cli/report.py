@@ -1,4 +1,5 @@
-"""``sim report``: the workbook and web page of a result folder, in English or Norwegian."""
+"""``sim report``: the workbook, web page and two-page brief of a result folder, in English
+or Norwegian."""
 
 from __future__ import annotations
 
@@ -25,8 +26,10 @@ FORMAT_OPTION = click.option(
     "formats",
     default="xlsx,html",
     show_default=True,
-    metavar="xlsx,html",
-    help="Report files to write, comma-separated.",
+    metavar="xlsx,html,pdf",
+    help="Report files to write, comma-separated: report.xlsx, report.html, brief.pdf (two "
+    "A4 pages for a council; needs the pdf extra). In Norwegian the names carry the language: "
+    "report.nb.html.",
 )
 
 
@@ -38,7 +41,8 @@ def report_options(command: F) -> F:
         "--report",
         "with_report",
         is_flag=True,
-        help="Also write report.xlsx and report.html into the result folder.",
+        help="Also write the report (report.xlsx and report.html; --format) into the result "
+        "folder.",
     )(command)
 
 
@@ -73,17 +77,20 @@ def write_report(folder: Path, language: str, formats: str, force: bool = False)
 @FORCE_OPTION
 @handle_errors
 def report(folder: Path, lang: str, formats: str, force: bool) -> None:
-    """Write report.xlsx and report.html into a result FOLDER of sim run, compare, sweep,
-    tradeoff, size or calibrate.
+    """Write report.xlsx and report.html (and with --format pdf brief.pdf, two A4 pages
+    for a council) into a result FOLDER of sim run, compare, sweep, tradeoff, size or
+    calibrate.
 
     The report is made from what the folder holds, so it can be remade at any time, in
-    English or Norwegian (bokmål). Every file is first checked against the size and
-    SHA-256 its manifest.json records: a damaged folder is named (exit 2), not reported.
+    English or Norwegian (bokmål); a Norwegian report's files carry the language in their
+    names (report.nb.html), so both languages can stand side by side, and --force
+    replaces only the same language's files. Every file is first checked against the size
+    and SHA-256 its manifest.json records: a damaged folder is named (exit 2), not reported.
 
     \b
     Example:
       sim report results/flexbo/20261130-101500 --lang nb
       sim report results/flexbo/20261130-101500 --format html --force
-      sim report results/compare-lorenskog-calibrated/20261130-102000 --lang nb
+      sim report results/compare-lorenskog-calibrated/20261130-102000 --lang nb --format pdf
     """
     write_report(folder, lang, formats, force)

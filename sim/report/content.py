@@ -6,6 +6,7 @@ files it names, in English or Norwegian.
 from __future__ import annotations
 
 import json
+import math
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ from sim.report.words import FAMILIES, number, say, unit
 
 LANGUAGES = ("en", "nb")
 """``--lang`` values: English and Norwegian bokmål (also the catalogue's codes)."""
+DEFAULT_LANGUAGE = "en"
+"""``--lang``'s default: its report files carry no language in their names."""
 
 REPORTED_KINDS = ("run", *BUILDERS)
 """Result folders a report is made of: every command's that writes one."""
@@ -128,9 +131,9 @@ def family_tables(summary: pd.DataFrame, language: str) -> dict[str, pd.DataFram
     return tables
 
 
-def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
-    """(dotted key, value text) for every leaf of the scenario; a mapping with number keys
-    (a yearly series, room shares) is one value."""
+def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """(dotted key, value) for every leaf of the scenario: a number as a number, anything
+    else as text; a mapping with number keys (a yearly series, room shares) is one value."""
     if isinstance(value, dict) and value and not all(isinstance(k, int) for k in value):
         rows = []
         for key, item in value.items():
@@ -141,6 +144,8 @@ def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
         for index, item in enumerate(value):
             rows += _flatten(item, f"{prefix}.{index}")
         return rows
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return [(prefix, value)]
     text = json.dumps(value, ensure_ascii=False, default=str)
     return [(prefix, text.strip('"') if isinstance(value, str) else text)]
 
@@ -177,14 +182,20 @@ def assumption_table(
 
 
 def figures(report: Report) -> dict[str, bytes]:
-    """The run's four figures redrawn from its summary in the report's language."""
-    groups = list(report.scenario.get("groups", {}))
-    categories = list(report.scenario.get("stock", {}))
+    """The run's four figures redrawn from its summary in the report's language, groups
+    and categories by their display names."""
+    names = report.shown_names()
+    groups = [names.group(g) for g in report.scenario.get("groups", {})]
+    categories = [names.category(c) for c in report.scenario.get("stock", {})]
+    summary = report.summary.assign(
+        group=[names.group(g) for g in report.summary.group],
+        category=[names.category(c) for c in report.summary.category],
+    )
     with tempfile.TemporaryDirectory() as temporary:
         paths = write_figures(
-            report.summary,
+            summary,
             Path(temporary),
-            report.name,
+            report.display_name,
             groups,
             categories,
             int(report.manifest.get("replications", 0)),

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.report.names import Names
 from sim.report.words import say
 
 
@@ -42,6 +43,22 @@ class Report:
     files_checked: int | None = None  # files whose checksums were checked (None: no checksums)
     guide: str = ""  # how to read the report, where the kind needs its own words
     more_provenance: list[tuple[str, str]] = field(default_factory=list)  # the kind's own
+    headline: list[str] = field(default_factory=list)  # the main changes first (compare)
+    rule: str = ""  # how the headline is ranked
+    lead: str = ""  # the answer in one sentence, where the kind has one
+    intro: str = ""  # what the headline's sentences are about, where they do not say
+    main_figure: str = ""  # the figure a brief shows (else the first)
+    names: Names | None = None  # display names of scenarios, groups and categories
+
+    def shown_names(self) -> Names:
+        """The display names (made from the manifest and scenario if not set)."""
+        if self.names is None:
+            self.names = Names(self.manifest, self.scenario, self.language)
+        return self.names
+
+    def one_sentence(self) -> str:
+        """The answer in one sentence: the kind's own, else its first sentence."""
+        return self.lead or (self.sentences[0] if self.sentences else self.question())
 
     def how_to_read(self) -> str:
         """How to read the report: the kind's own words, else those of a run's."""
@@ -66,8 +83,13 @@ class Report:
     def name(self) -> str:
         return str(self.manifest.get("scenario", ""))
 
+    @property
+    def display_name(self) -> str:
+        """The scenario's display name in the report's language (its id where it has none)."""
+        return self.shown_names().base()
+
     def title(self) -> str:
-        return self.heading or say("title", self.language, name=self.name)
+        return self.heading or say("title", self.language, name=self.shown_names().base())
 
     def question(self) -> str:
         """What the report answers: the scenario, its years and replications."""
@@ -76,7 +98,7 @@ class Report:
         return say(
             "question",
             self.language,
-            name=self.name,
+            name=self.shown_names().base(),
             first=self.first_year,
             last=self.last_year,
             n=self.manifest.get("replications", ""),

@@ -65,47 +65,130 @@ def read_table(report: Report, name: str) -> pd.DataFrame:
 def _years(report: Report) -> dict[str, Any]:
     m = report.manifest
     return {
-        "name": report.name,
+        "name": report.display_name,
         "first": report.first_year,
         "last": report.last_year,
         "n": m.get("replications", ""),
     }
 
 
+HEADLINE = 3
+"""Changes the compare report leads with ("The main changes"); the others follow."""
+
+
+def ranked(horizon: pd.DataFrame) -> pd.DataFrame:
+    """The comparison's rows over the reported years, largest change first.
+
+    The rule: changes whose 95 % interval excludes zero come before those whose interval
+    holds it; within each, by the size of the difference relative to the base's mean
+    (``|difference| / |base mean|``; a base mean of zero ranks by the difference relative
+    to its interval's half-width instead, after the others).
+    """
+    rows = horizon.copy()
+    base = rows.base_mean.abs()
+    half = ((rows.ci_high - rows.ci_low) / 2).abs()
+    relative = rows.difference.abs() / base.where(base > 0)
+    clear = (rows.ci_low > 0) | (rows.ci_high < 0)
+    rows = rows.assign(
+        _clear=clear,
+        _relative=relative,
+        _noise=rows.difference.abs() / half.where(half > 0),
+    )
+    rows = rows.sort_values(
+        ["_clear", "_relative", "_noise"], ascending=False, na_position="last", kind="stable"
+    )
+    return rows.drop(columns=["_clear", "_relative", "_noise"]).reset_index(drop=True)
+
+
+def in_sentence(text: str) -> str:
+    """A label inside a sentence: its first letter small, unless it opens an abbreviation."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def change_sentence(row: Any, report: Report, several: bool) -> str:
+    """One change in one sentence: the measure, the difference with its unit and interval,
+    relative to the base, the alternative's display name."""
+    lang = report.language
+    names = report.shown_names()
+    metric = str(row.metric)
+    base = float(row.base_mean)
+    share = (
+        say("compare_share", lang, share=number(100 * float(row.difference) / abs(base), lang, 0))
+        if base and math.isfinite(base)
+        else ""
+    )
+    return say(
+        "compare_change" if several else "compare_change_one",
+        lang,
+        alternative=names.of_scenario(str(row.alternative)),
+        name=names.base(),
+        metric=label(metric, lang),
+        difference=("+" if row.difference > 0 else "") + number(float(row.difference), lang),
+        unit=unit(metric, lang),
+        share=share,
+        interval=say("interval", lang),
+        low=number(float(row.ci_low), lang),
+        high=number(float(row.ci_high), lang),
+        base=number(base, lang),
+    )
+
+
 def compare(report: Report) -> None:
     from sim.analysis.compare import HORIZON, comparison_figures
 
     lang = report.language
+    names = report.shown_names()
     table = read_table(report, "comparison.csv")
     table["year"] = table["year"].astype(str)
     alternatives = list(dict.fromkeys(table.alternative.astype(str)))
-    report.heading = say("title_compare", lang, name=report.name)
+    report.heading = say("title_compare", lang, name=report.display_name)
     report.asks = say(
-        "question_compare", lang, alternatives=", ".join(alternatives), **_years(report)
+        "question_compare",
+        lang,
+        alternatives=", ".join(names.of_scenario(a) for a in alternatives),
+        **_years(report),
     )
-    horizon = table[table.year == HORIZON].drop(columns=["year"])
-    for row in horizon.itertuples():
-        report.sentences.append(
-            say(
-                "compare_sentence",
-                lang,
-                alternative=row.alternative,
-                metric=label(str(row.metric), lang),
-                difference=("+" if row.difference > 0 else "") + number(row.difference, lang),
-                unit=unit(str(row.metric), lang),
-                name=report.name,
-                interval=say("interval", lang),
-                low=number(row.ci_low, lang),
-                high=number(row.ci_high, lang),
-            )
+    horizon = table[table.year == HORIZON].drop(columns=["year"]).copy()
+    order = ranked(horizon)
+    several = len(alternatives) > 1
+    sentences = [change_sentence(row, report, several) for row in order.itertuples()]
+    report.headline = sentences[:HEADLINE]
+    if not order.empty:
+        top = order.iloc[0]
+        report.lead = say(
+            "compare_answer",
+            lang,
+            alternative=names.of_scenario(str(top.alternative)),
+            name=names.base(),
+            metric=in_sentence(label(str(top.metric), lang)),
+            difference=("+" if top.difference > 0 else "") + number(float(top.difference), lang),
+            unit=unit(str(top.metric), lang),
+            interval=say("interval", lang),
+            low=number(float(top.ci_low), lang),
+            high=number(float(top.ci_high), lang),
         )
+        report.main_figure = f"difference_{top.metric}"
+        if not several:
+            report.intro = say(
+                "compare_lead",
+                lang,
+                alternative=names.of_scenario(alternatives[0]),
+                name=names.base(),
+            )
+    report.sentences = sentences
+    report.rule = say("compare_rule", lang)
     yearly = table[table.year != HORIZON].copy()
     yearly["year"] = yearly.year.astype(int)
+    for frame in (horizon, yearly):
+        frame["alternative"] = [names.of_scenario(str(a)) for a in frame.alternative]
     report.add_table("horizon", say("table_horizon", lang), shown(with_labels(horizon, lang), lang))
     report.tables[-1].note = say("horizon_note", lang)
     report.add_table("by_year", say("table_by_year", lang), shown(with_labels(yearly, lang), lang))
+    drawn = table.assign(alternative=[names.of_scenario(str(a)) for a in table.alternative])
     with tempfile.TemporaryDirectory() as temporary:
-        for path in comparison_figures(table, Path(temporary), report.name, lang):
+        for path in comparison_figures(drawn, Path(temporary), report.display_name, lang):
             report.figures[path.stem] = path.read_bytes()
 
 
@@ -116,7 +199,7 @@ def sweep(report: Report) -> None:
     table = read_table(report, "sweep.csv")
     keys = [c for c in table.columns if c not in SWEEP_COLUMNS]
     points = report.manifest.get("extra", {}).get("points", "")
-    report.heading = say("title_sweep", lang, name=report.name)
+    report.heading = say("title_sweep", lang, name=report.display_name)
     report.asks = say("question_sweep", lang, points=points, keys=", ".join(keys), **_years(report))
     table["year"] = table.year.astype(str)
     last = table[table.year == str(report.last_year)].copy()
@@ -170,7 +253,7 @@ def tradeoff(report: Report) -> None:
     extra = report.manifest.get("extra", {})
     keys = list(extra.get("vary", {}))
     years = int(extra.get("stability_years", STABILITY_YEARS))
-    report.heading = say("title_tradeoff", lang, name=report.name)
+    report.heading = say("title_tradeoff", lang, name=report.display_name)
     facts = {"points": len(table), "keys": ", ".join(keys), **_years(report)}
     report.asks = say("question_tradeoff", lang, **facts)
     through = throughput_column(table)
@@ -210,8 +293,8 @@ def size(report: Report) -> None:
     table["chosen"] = table.chosen.astype(bool)
     extra = report.manifest.get("extra", {})
     how = say("once" if extra.get("once") else "a_year", lang)
-    facts = {"category": extra.get("category", ""), "how": how}
-    report.heading = say("title_size", lang, name=report.name)
+    facts = {"category": report.shown_names().category(str(extra.get("category", ""))), "how": how}
+    report.heading = say("title_size", lang, name=report.display_name)
     report.asks = say(
         "question_size",
         lang,
@@ -273,7 +356,7 @@ def calibrate(report: Report) -> None:
     fit = read_table(report, "fit.csv")
     parameters = read_table(report, "identifiability.csv")
     extra = report.manifest.get("extra", {})
-    report.heading = say("title_calibrate", lang, name=report.name)
+    report.heading = say("title_calibrate", lang, name=report.display_name)
     report.asks = say(
         "question_calibrate", lang, evaluations=extra.get("evaluations", ""), **_years(report)
     )
@@ -295,8 +378,11 @@ def calibrate(report: Report) -> None:
         )
     words = ("all groups", "all categories", "sum of the targets above")
     table = fit.drop(columns=["target"]).copy()
+    names = report.shown_names()
     for column in ("group", "category", "source"):
         table[column] = [say(v, lang) if v in words else v for v in table[column].fillna("")]
+    table["group"] = [names.group(str(v)) for v in table.group]
+    table["category"] = [names.category(str(v)) for v in table.category]
     report.add_table("fit", say("table_fit", lang), shown(with_labels(table, lang), lang))
     parameters["verdict"] = [say(str(v), lang) for v in parameters.verdict]
     parameters["log_scale"] = parameters.log_scale.astype(bool)

@@ -180,11 +180,11 @@ def bayesian(report: Report) -> None:
     predictive["inside"] = predictive.inside.astype(bool)
     predictive["used_in_fit"] = predictive.used_in_fit.astype(bool)
     predictive["target"] = predictive.target.astype(str)
-    report.heading = say("title_abc", lang, name=report.name)
+    report.heading = say("title_abc", lang, name=report.display_name)
     report.asks = say(
         "question_abc",
         lang,
-        name=report.name,
+        name=report.display_name,
         population=extra.get("population", ""),
         generations=extra.get("generations", ""),
         candidates=extra.get("candidates", ""),

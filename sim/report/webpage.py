@@ -30,6 +30,7 @@ body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 
 h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem;
      border-bottom: 1px solid #ccd; }
 .scroll { overflow-x: auto; }
+#main-changes { font-size: 1.05rem; } #main-changes li { margin: 0.25rem 0; }
 table { border-collapse: collapse; font-size: 0.9rem; margin: 0.5rem 0; }
 th, td { border: 1px solid #ccd; padding: 0.25rem 0.5rem; vertical-align: top; }
 th { background: #e8edf5; text-align: left; }
@@ -38,8 +39,25 @@ td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-num
 img { max-width: 100%; height: auto; display: block; margin: 0.5rem 0 1.5rem; }
 .note { color: #555; font-size: 0.85rem; }
 details { margin: 0.5rem 0; } summary { cursor: pointer; font-weight: 600; }
-@media print { details { display: block; } details > summary { display: none; }
-  h2 { break-after: avoid; } img, table { break-inside: avoid; } body { max-width: none; } }
+@page { size: A4; margin: 15mm 12mm 15mm 12mm; }
+@page wide { size: A4 landscape; margin: 12mm 12mm 12mm 12mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  details > summary { list-style: none; }
+  details:not([open]) > summary::after { content: " (…)"; font-weight: normal; }
+  h2 { break-after: avoid; } img { break-inside: avoid; max-height: 120mm; width: auto; }
+  .scroll { overflow: visible !important; }
+  table { width: 100%; table-layout: auto; break-inside: auto; font-size: 7.5pt; }
+  thead { display: table-header-group; } tr { break-inside: avoid; }
+  th, td { padding: 0.1rem 0.2rem; white-space: normal !important; overflow-wrap: anywhere; }
+  td.n { white-space: nowrap !important; }
+  th { overflow-wrap: normal; }
+  td.long { min-width: 0; }
+  .wide { page: wide; }
+  th:first-child, td:first-child { min-width: 9em; }
+  table.summary td:nth-child(2), table.summary th:nth-child(2) { min-width: 5em; }
+  table#assumptions td:nth-child(3), table#assumptions td:nth-child(5) { min-width: 14em; }
+}
 </style>
 </head>
 <body>
@@ -47,14 +65,20 @@ details { margin: 0.5rem 0; } summary { cursor: pointer; font-weight: 600; }
 <p>{{ question }}</p>
 {% if description %}<p class="note">{{ description }}</p>{% endif %}
 
+{% if headline %}<h2>{{ words.main_changes }}</h2>
+{% if intro %}<p>{{ intro }}</p>{% endif %}
+<ol id="main-changes">
+{% for sentence in headline %}<li>{{ sentence }}</li>
+{% endfor %}</ol>
+<p class="note">{{ rule }}</p>{% endif %}
 <h2>{% if key_rows %}{{ words.key_figures }}{% else %}{{ words.answer }}{% endif %}</h2>
 <ul id="answer">
 {% for sentence in sentences %}<li>{{ sentence }}</li>
 {% endfor %}</ul>
 {% if key_rows %}<div class="scroll"><table id="key-figures">
-<tr><th>{{ words.metric }}</th><th>{{ words.unit }}</th><th>{{ words.year }}</th>
+<thead><tr><th>{{ words.metric }}</th><th>{{ words.unit }}</th><th>{{ words.year }}</th>
 <th>{{ words.mean }}</th><th>{{ words.interval }}</th>
-{% if split %}<th>{{ words.parameter_share }}</th>{% endif %}</tr>
+{% if split %}<th>{{ words.parameter_share }}</th>{% endif %}</tr></thead>
 {% for row in key_rows %}<tr data-metric="{{ row.metric }}" data-year="{{ row.year }}">
 <td>{{ row.label }}</td><td>{{ row.unit }}</td><td class="n">{{ row.year }}</td>
 <td class="n" data-value="{{ row.mean_value }}">{{ row.mean }}</td>
@@ -72,8 +96,8 @@ details { margin: 0.5rem 0; } summary { cursor: pointer; font-weight: 600; }
 {% for table in tables %}
 <h2>{{ table.title }}</h2>
 {% if table.note %}<p class="note">{{ table.note }}</p>{% endif %}
-<div class="scroll"><table class="result" data-table="{{ table.key }}">
-<tr>{% for column in table.columns %}<th>{{ column }}</th>{% endfor %}</tr>
+<div class="scroll wide"><table class="result" data-table="{{ table.key }}">
+<thead><tr>{% for column in table.columns %}<th>{{ column }}</th>{% endfor %}</tr></thead>
 {% for row in table.rows %}<tr>{% for cell in row %}{% if cell.number %}<td class="n"
  data-value="{{ cell.value }}">{{ cell.text }}</td>{% else %}<td
 {%- if cell.text | length > 60 %} class="long"{% endif %}>{{ cell.text }}</td>{% endif %}
@@ -81,11 +105,11 @@ details { margin: 0.5rem 0; } summary { cursor: pointer; font-weight: 600; }
 {% endfor %}</table></div>
 {% endfor %}
 
-{% if families %}<h2>{{ words.summary }}</h2>{% endif %}
+{% if families %}<div class="wide"><h2>{{ words.summary }}</h2>{% endif %}
 {% for family in families %}
-<details{% if loop.first %} open{% endif %}><summary>{{ family.title }}</summary>
+<details class="wide"{% if loop.first %} open{% endif %}><summary>{{ family.title }}</summary>
 <div class="scroll"><table class="summary" data-family="{{ family.name }}">
-<tr>{% for column in family.columns %}<th>{{ column }}</th>{% endfor %}</tr>
+<thead><tr>{% for column in family.columns %}<th>{{ column }}</th>{% endfor %}</tr></thead>
 {% for row in family.rows %}<tr data-metric="{{ row.metric }}" data-group="{{ row.group }}"
  data-category="{{ row.category }}">
 <td>{{ row.label }}</td><td>{{ row.unit }}</td><td>{{ row.group_shown }}</td>
@@ -94,13 +118,14 @@ details { margin: 0.5rem 0; } summary { cursor: pointer; font-weight: 600; }
  data-value="{{ cell.value }}">{{ cell.text }}</td>{% endfor %}</tr>
 {% endfor %}</table></div></details>
 {% endfor %}
+{% if families %}</div>{% endif %}
 
 <h2>{{ words.assumptions }}</h2>
 {% if not assumptions.rows %}<p>{{ words.no_scenario }}</p>{% else %}
 <p>{{ words.assumptions_text }}</p>
-<details><summary>{{ words.assumptions }} ({{ assumptions.rows | length }})</summary>
+<details class="wide"><summary>{{ words.assumptions }} ({{ assumptions.rows | length }})</summary>
 <div class="scroll"><table id="assumptions">
-<tr>{% for column in assumptions.columns %}<th>{{ column }}</th>{% endfor %}</tr>
+<thead><tr>{% for column in assumptions.columns %}<th>{{ column }}</th>{% endfor %}</tr></thead>
 {% for row in assumptions.rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>
 {% endfor %}</table></div></details>{% endif %}
 
@@ -119,6 +144,7 @@ def _family(report: Report, name: str, table: pd.DataFrame) -> dict[str, Any]:
     years = [c for c in table.columns if c.isdigit()]
     means = table[table.statistic == say("stat_mean", lang)]
     everything = say("all", lang)
+    names = report.shown_names()
     rows = [
         {
             "metric": r["metric"],
@@ -126,8 +152,8 @@ def _family(report: Report, name: str, table: pd.DataFrame) -> dict[str, Any]:
             "unit": r["unit"],
             "group": r["group"],
             "category": r["category"],
-            "group_shown": r["group"] or everything,
-            "category_shown": r["category"] or everything,
+            "group_shown": names.group(r["group"]) or everything,
+            "category_shown": names.category(r["category"]) or everything,
             "cells": [
                 {"year": y, "value": repr(float(r[y])), "text": number(float(r[y]), lang)}
                 for y in years
@@ -209,6 +235,7 @@ def render(report: Report) -> str:
             "provenance",
             "answer",
             "no_scenario",
+            "main_changes",
         )
     }
     assumptions = report.assumptions
@@ -219,6 +246,9 @@ def render(report: Report) -> str:
         description=report.description(),
         words=words,
         sentences=report.sentences,
+        headline=report.headline,
+        intro=report.intro,
+        rule=report.rule,
         key_rows=key_rows,
         split=split,
         figures=figures,

@@ -136,8 +136,12 @@ def _families(book: Any, report: Report, formats: dict[str, Any]) -> None:
             }
         )
         everything = say("all", lang)
-        for column in (say("group", lang), say("category", lang)):
-            shown[column] = [value or everything for value in shown[column]]
+        names = report.shown_names()
+        for column, name in (
+            (say("group", lang), names.group),
+            (say("category", lang), names.category),
+        ):
+            shown[column] = [name(value) or everything for value in shown[column]]
         sheet.freeze_panes(1, 1)
         _table(sheet, shown, 0, formats, {0: 46, 1: 20, 2: 14, 3: 14, 4: 20})
 
