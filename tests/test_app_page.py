@@ -187,6 +187,17 @@ def test_full_grid_runs_the_tradeoff_grid(app) -> None:
     labels = [point.label for _, point in points(app)]
     assert len(labels) == 16 and chart_rows(app) == 16
     assert "contracts: permanent, renewal: strict" in labels
+    # drawn as a frontier: one colour and one line per renewal rule
+    spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
+    layers = spec["layer"]
+    assert any(layer["encoding"].get("color", {}).get("field") == "renewal" for layer in layers)
+    assert any(
+        (layer["mark"] if isinstance(layer["mark"], str) else layer["mark"]["type"]) == "line"
+        for layer in layers
+    )
+    app.button(key="reset").click()
+    app.run()
+    assert not app.get("vega_lite_chart")
 
 
 def test_compare_page_tells_paired_differences_in_words(app) -> None:
@@ -393,8 +404,8 @@ def test_chart_panels_are_drawn_as_wide_as_their_columns() -> None:
     chart per panel, as wide as its container, with the legend in the first only and
     long axis titles on several lines."""
     from sim.app.charts import tradeoff_chart
+    from sim.app.panels import TITLE_WIDTH, panels
     from sim.app.runs import Point
-    from sim.app.tradeoff_page import TITLE_WIDTH, panels
 
     measures = {
         name + suffix: 1.0

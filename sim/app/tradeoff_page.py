@@ -3,20 +3,26 @@ gain a point per run."""
 
 from __future__ import annotations
 
-import copy
 import itertools
-import textwrap
 from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from sim.analysis.labels import category_label, group_label, measure_label, number
+from sim.analysis.labels import category_label, group_label, measure_label, number, percent
 from sim.analysis.tradeoff import STABILITY_YEARS
 from sim.app import controls as ctl
 from sim.app.budget import Cost, run_cost
-from sim.app.charts import MEASURES, over_time_chart, points_frame, tradeoff_chart
+from sim.app.charts import (
+    MEASURES,
+    frontier_chart,
+    over_time_chart,
+    points_frame,
+    tradeoff_chart,
+)
+from sim.app.other_pages import numbers_shown, show_table
+from sim.app.panels import chart_row
 from sim.app.runs import Point, Tick
 from sim.app.session import (
     Chosen,
@@ -38,6 +44,7 @@ from sim.config.loader import comment_line, plain_data, validate_data
 from sim.config.yaml_io import dump_yaml
 
 PAGE = "tradeoff"
+GRID_SHOWN = "grid_shown"  # the dwellings of the last full grid: draw it as a frontier
 GRID_CONTRACTS: tuple[float | None, ...] = (1.0, 3.0, 5.0, None)
 GRID_RENEWALS = ("strict", "discretionary", "needs_based", "differentiated")
 """The grid of ``sim tradeoff`` in the README: contract lengths times renewal rules."""
@@ -55,7 +62,7 @@ def change_label(found: list[ctl.Change], lang: str) -> str:
             rule, probability = change.value
             text = say(f"renewal_{rule}", lang).split(":")[0].split(" (")[0]
             if probability is not None:
-                text = f"{text} {probability:.0%}"
+                text = f"{text} {percent(probability, lang)}"
             parts.append(say("label_renewal", lang, value=text))
         elif change.key == "after_nonrenewal":
             parts.append(say("label_after", lang, value=say(f"after_{change.value}", lang)))
@@ -290,17 +297,29 @@ def show(replications: int) -> None:
         if reset:
             _points(base.name).clear()
             st.session_state.pop("charts", None)  # ids of the cleared runs may be reused
+            st.session_state.pop(_key(base, GRID_SHOWN), None)
         if run and allowed:
             with running, cancellable(cost, PAGE) as tick:
                 _run(base, found, replications, tick)
         if grid:
             with running:
                 _run_grid(base, wanted.category, replications, lang, cost)
+            st.session_state[_key(base, GRID_SHOWN)] = wanted.category
     except InputError as error:
         with right:
             show_input_error(error)
     with right:
-        _draw(_points(base.name), lang, presenter)
+        _draw(_points(base.name), lang, presenter, _frontier(base, lang))
+
+
+def _frontier(base: Chosen, lang: str) -> tuple[Any, Any] | None:
+    """After the full grid: its runs as a frontier (one line per renewal rule through the
+    contract lengths) for the dwellings the grid varied; else None."""
+    category = st.session_state.get(_key(base, GRID_SHOWN))
+    if category not in base.scenario.stock:
+        return None
+    start = ctl.baseline_controls(base.scenario, category)
+    return frontier_chart(_points(base.name), start.contract_years, start.renewal, lang)
 
 
 def _download(base: Chosen, found: list[ctl.Change], lang: str) -> None:
@@ -338,70 +357,25 @@ def _shown(history: list[tuple[list[ctl.Change], Point]], lang: str) -> list[Poi
     return [replace(point, label=change_label(found, lang)) for found, point in history]
 
 
-PRESENTER_CONFIG = {
-    "axis": {"labelFontSize": 16, "titleFontSize": 17},
-    "legend": {"labelFontSize": 16, "titleFontSize": 17},
-    "text": {"fontSize": 16},
-}
-"""Chart type for a projector."""
-
-TITLE_WIDTH = 30
-"""Characters on a line of an axis title (a panel is about 280 pixels wide at 1280)."""
-
-
-def panels(spec: dict[str, Any], presenter: bool = False) -> list[dict[str, Any]]:
-    """The panels of a chart drawn side by side (``hconcat``) as charts of their own,
-    each as wide as its column: Vega-Lite sizes a single or layered view to its
-    container, not a row of panels, whose fixed widths were cut off on screens below
-    1920 pixels. The legend is kept in the first panel only (one column of it); the
-    panels are drawn as SVG (sharp on a projector, and each point is an element)."""
-    shared = {key: value for key, value in spec.items() if key not in ("hconcat", "title")}
-    shared.pop("resolve", None)
-    found = []
-    for index, panel in enumerate(spec.get("hconcat", [spec])):
-        one = copy.deepcopy({**shared, **panel})
-        one["width"] = "container"
-        one["autosize"] = {"type": "fit-x", "contains": "padding"}  # height: the plot's
-        one["usermeta"] = {"embedOptions": {"renderer": "svg"}}
-        if presenter:
-            one["config"] = copy.deepcopy(PRESENTER_CONFIG)
-            one["height"] = max(int(one.get("height", 300)), 340)
-        for layer in one.get("layer", []):
-            for channel in ("x", "y"):
-                axis = layer.get("encoding", {}).get(channel)
-                if isinstance(axis, dict) and isinstance(axis.get("title"), str):
-                    axis["title"] = wrapped(axis["title"])
-            colour = layer.get("encoding", {}).get("color")
-            if isinstance(colour, dict) and colour.get("legend") is not None:
-                colour["legend"] = None if index else {**colour["legend"], "columns": 1}
-        found.append(one)
-    return found
-
-
-def wrapped(title: str, width: int = TITLE_WIDTH) -> str | list[str]:
-    """An axis title in lines of at most ``width`` characters (a list: Vega-Lite draws
-    one line each), so that a long title is not cut off in a narrow panel."""
-    lines = textwrap.wrap(title, width)
-    return lines if len(lines) > 1 else title
-
-
-def _chart_row(data: Any, spec: dict[str, Any], name: str, presenter: bool) -> None:
-    """A chart's panels side by side, each the width of its column."""
-    shown = panels(spec, presenter)
-    for index, (column, panel) in enumerate(zip(st.columns(len(shown)), shown, strict=True)):
-        with column:
-            st.vega_lite_chart(data, panel, width="stretch", key=f"{name}_{index}")
-
-
-def _draw(history: list[tuple[list[ctl.Change], Point]], lang: str, presenter: bool) -> None:
+def _draw(
+    history: list[tuple[list[ctl.Change], Point]],
+    lang: str,
+    presenter: bool,
+    frontier: tuple[Any, Any] | None = None,
+) -> None:
     if not history:
         st.info(say("no_points", lang))
         return
     tradeoff, over_time = _charts(history, lang)
     points = _shown(history, lang)
     last = points[-1]
-    st.markdown(f"**{tradeoff[1].get('title', '')}**")
-    _chart_row(tradeoff[0], tradeoff[1], "tradeoff_chart", presenter)
+    if frontier is not None and len(frontier[0]):
+        st.markdown(f"**{say('frontier_title', lang)}**")
+        chart_row(frontier[0], frontier[1], "frontier_chart", presenter)
+        st.caption(say("frontier_caption", lang))
+    else:
+        st.markdown(f"**{tradeoff[1].get('title', '')}**")
+        chart_row(tradeoff[0], tradeoff[1], "tradeoff_chart", presenter)
     cached = say("cached", lang) if last.cached else ""
     st.caption(
         say(
@@ -418,9 +392,9 @@ def _draw(history: list[tuple[list[ctl.Change], Point]], lang: str, presenter: b
         return  # one chart for a projector
     st.caption(say("chart_caption", lang))
     st.subheader(say("over_time", lang))
-    _chart_row(over_time[0], over_time[1], "over_time_chart", presenter)
+    chart_row(over_time[0], over_time[1], "over_time_chart", presenter)
     with st.expander(say("table", lang)):
-        st.dataframe(_table(points, lang), hide_index=True)
+        show_table(_table(points, lang))
 
 
 def _table(points: list[Point], lang: str) -> pd.DataFrame:
@@ -429,4 +403,4 @@ def _table(points: list[Point], lang: str) -> pd.DataFrame:
         "label": say("run_label", lang),
         **{name: measure_label(name, lang, STABILITY_YEARS) for name in MEASURES},
     }
-    return frame[list(columns)].rename(columns=columns).round(3)
+    return numbers_shown(frame[list(columns)].rename(columns=columns), lang)
