@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.figures import new_figure, say
+from sim.analysis.figures import new_figure, say, year_axis
 from sim.analysis.labels import check_metrics, label, unit
 from sim.analysis.output import atomic_folder, write_resolved
 from sim.analysis.provenance import Input, write_manifest
@@ -140,7 +140,8 @@ def comparison_figures(
     yearly = table[table.year != HORIZON].copy()
     yearly["year"] = yearly["year"].astype(int)
     for metric, block in yearly.groupby("metric", sort=False):
-        fig, ax = new_figure()
+        fig, ax = new_figure(language=language)
+        year_axis(ax.xaxis)
         for name, rows in block.groupby("alternative", sort=False):
             line = ax.plot(rows.year, rows.difference, marker="o", markersize=3, label=name)[0]
             ax.fill_between(rows.year, rows.ci_low, rows.ci_high, alpha=0.2, color=line.get_color())

@@ -284,7 +284,7 @@ def tradeoff(report: Report) -> None:
 
 def size(report: Report) -> None:
     from sim.analysis.sizing_figure import size_caption, size_figure
-    from sim.analysis.sizing_question import SizingQuestion
+    from sim.analysis.sizing_question import SizingQuestion, confidence_text
     from sim.analysis.target import parse_target
     from sim.model.catalogue import CATALOGUE
 
@@ -301,7 +301,7 @@ def size(report: Report) -> None:
         target=extra.get("target", ""),
         first=extra.get("from", ""),
         last=extra.get("to", ""),
-        p=f"{float(extra.get('confidence', 0)):g}",
+        p=confidence_text(float(extra.get("confidence", 0)), lang),
         **facts,
     )
     answer = extra.get("answer")
