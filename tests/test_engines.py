@@ -1,8 +1,9 @@
 """Engine tests: which engine runs, a stale compiled build is never used, no call depth
 grows with the number of households, and importing ``sim`` changes nothing global.
 
-CI runs the default suite twice, on the pure-Python source and on the installed compiled
-engine (``python -P -m pytest``), and the slow suite on the compiled one; the tests here
+CI runs the default suite on the installed compiled engine, the engine's own tests (this
+file among them) again on the pure-Python source, and the slow suite on the compiled
+engine (``python -P -m pytest``); the tests here
 that start a subprocess with ``SIM_PURE_PYTHON=1`` run the pure-Python engine in any case.
 """
 
