@@ -135,7 +135,15 @@ def test_a_calibrated_overlay_is_a_baseline_and_runs_alone(tmp_path: Path) -> No
     assert parent_file(PARENT) is None
     assert parent_file(FLEXBO) == FLEXBO.parent / "lorenskog-calibrated.yaml"
     policies = sorted((ROOT / "scenarios" / "policies").glob("*.yaml"))
-    assert policies and all(parent_file(p) is not None for p in policies)
+    alone = {p.name for p in policies if parent_file(p) is None}
+    # the policies that set only what their baseline already has (its contract length,
+    # follow-up or quota) are no what-if: nothing to show beside them
+    assert alone == {
+        "asker-contract-3y.yaml",
+        "asker-followup-today.yaml",
+        "asker-refugees-40.yaml",
+        "lorenskog-contract-1y.yaml",
+    }
     result = ok(invoke("run", PARENT, "-r", "1", "--years", "1", "--out", tmp_path / "out"))
     assert not (tmp_path / "out" / DIFFERENCE_FILE).exists()
     assert "changes against" not in result.stdout
@@ -171,3 +179,31 @@ def test_the_settings_folder_is_stable_and_tells_settings_apart() -> None:
     assert one != settings_folder("lorenskog", ["policy.renewal=strict"])
     assert settings_folder("lorenskog", []) == "lorenskog"
     assert "results/<name>-set-<digest>" in invoke("run", "--help").output.replace("\n", " ")
+
+
+def test_a_file_that_only_names_a_posterior_runs_alone(tmp_path: Path) -> None:
+    """tiny-posterior.yaml extends tiny.yaml only to name a posterior: no what-if."""
+    from sim.analysis.whatif import parent_file
+
+    posterior = ROOT / "tests" / "data" / "tiny-posterior.yaml"
+    assert parent_file(posterior) is None
+    result = ok(invoke("run", posterior, "-r", "4", "--out", tmp_path / "out"))
+    assert not (tmp_path / "out" / DIFFERENCE_FILE).exists()
+    assert "changes against" not in result.stdout
+
+
+def test_a_whatif_over_its_files_posterior_pairs_its_parent_over_it(tmp_path: Path) -> None:
+    """A what-if of a scenario that names a posterior: the parent runs over the same
+    posterior, so replication r of both draws the same particle."""
+    whatif = tmp_path / "more.yaml"
+    whatif.write_text(
+        f"extends: {ROOT / 'tests' / 'data' / 'tiny-posterior.yaml'}\nname: more\n"
+        "stock: {ordinary: {units: 30}}\n",
+        encoding="utf-8",
+    )
+    result = ok(invoke("run", whatif, "-r", "4", "--out", tmp_path / "out"))
+    assert "changes against" in result.stdout
+    table = pd.read_csv(tmp_path / "out" / DIFFERENCE_FILE, dtype={"year": str})
+    units = table[(table.metric == "units") & (table.year == "all")]
+    assert units.difference.iloc[0] == pytest.approx(10.0)
+    assert "parameter_share" in table.columns

@@ -20,6 +20,19 @@ LANGUAGE = "en"
 """The command line's language."""
 
 
+def shown_value(key: str, value: Any) -> str:
+    """A varied value as policy names show it: a missing contract length is "permanent".
+
+    Also reads values back from a table, where a missing value is NaN and whole numbers
+    may have become floats.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "permanent" if key.split(".")[-1] == "contract_years" else "null"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def setting_name(key: str, value: Any, scenario: Scenario, language: str = LANGUAGE) -> str:
     """One setting as a reader names it: the group's or category's display name, then
     the rest of the key and the value (``permanent`` for contracts without an end)."""
@@ -29,8 +42,6 @@ def setting_name(key: str, value: Any, scenario: Scenario, language: str = LANGU
 
 def _owner(key: str, value: Any, scenario: Scenario, language: str) -> tuple[str, str]:
     """The display name of the group or category a key sets (``""``: none) and the rest."""
-    from sim.analysis.sweep import shown_value
-
     parts = key.split(".")
     shown = shown_value(key, value)
     if len(parts) >= 3 and parts[0] in ("stock", "groups"):

@@ -102,6 +102,11 @@ def starts_with(*markers: str, head: int = 4096) -> Callable[[Path], bool]:
     return test
 
 
+written_overlay = starts_with("# Made by `sim calibrate ")
+"""A ``written_by`` test: a calibrated overlay (``sim calibrate --scenario-out``), a
+baseline with fitted values rather than a what-if of the scenario it extends."""
+
+
 def in_result_folder(path: Path) -> bool:
     """A ``written_by`` test: the file lies in a result folder (a report's files)."""
     return is_result_folder(path.parent)

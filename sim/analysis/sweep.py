@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.grid_text import shown_value
 from sim.analysis.labels import check_metrics
 from sim.analysis.output import atomic_folder, write_resolved
 from sim.analysis.provenance import write_manifest
@@ -132,19 +133,6 @@ def expand_grid(axes: Axes) -> list[dict[str, Any]]:
         dict(zip(keys, combo, strict=True))
         for combo in itertools.product(*(values for _, values in axes))
     ]
-
-
-def shown_value(key: str, value: Any) -> str:
-    """A varied value as policy names show it: a missing contract length is "permanent".
-
-    Also reads values back from a table, where a missing value is NaN and whole numbers
-    may have become floats.
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "permanent" if key.split(".")[-1] == "contract_years" else "null"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def point_label(point: dict[str, Any]) -> str:

@@ -22,6 +22,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from sim.analysis.figures import new_figure, say
+from sim.analysis.grid_text import shown_value
 from sim.analysis.labels import measure_label
 from sim.analysis.output import atomic_folder
 from sim.analysis.statistics import mean_interval, parameter_share
@@ -31,7 +32,6 @@ from sim.analysis.sweep import (
     grid_axes,
     point_label,
     run_grid,
-    shown_value,
     write_grid_manifest,
 )
 from sim.analysis.tables import SHARE, per_draw

@@ -25,6 +25,7 @@ from sim.analysis.compare import HORIZON, compare_tables, load_alternatives
 from sim.analysis.labels import check_metrics, label, number, scenario_label
 from sim.analysis.output import CSV_MAX_ROWS, write_results
 from sim.analysis.provenance import Input
+from sim.analysis.replace import written_overlay
 from sim.analysis.results import Results
 from sim.analysis.tables import KEY_METRICS, per_draw
 from sim.config.errors import InputError, Problem
@@ -39,14 +40,33 @@ def parent_file(path: str | Path) -> Path | None:
     """The file a what-if's own ``extends`` names; ``None`` for a file that extends none
     and for a calibrated overlay (written by ``sim calibrate --scenario-out``: a baseline
     with fitted values, not a what-if of the scenario it extends)."""
-    from sim.calibration.result import written_overlay
-
     if written_overlay(Path(path)):
         return None
     reference = read_yaml(Path(path)).get("extends")
     if not isinstance(reference, str) or not reference.strip():
         return None
-    return Path(path).parent / reference
+    parent = Path(path).parent / reference
+    return parent if _changes_the_model(Path(path), parent) else None
+
+
+NOT_A_CHANGE = ("name", "label", "description", "calibration")
+"""Keys whose change leaves the simulated world as it is (a file that extends another
+only to name it or its posterior is no what-if)."""
+
+
+def _changes_the_model(path: Path, parent: Path) -> bool:
+    """Whether the file sets anything its parent does not (other than NOT_A_CHANGE);
+    where either cannot be read, the run tells why."""
+    from sim.config.loader import merge_scenario
+
+    try:
+        mine, _ = merge_scenario(path)
+        theirs, _ = merge_scenario(parent)
+    except InputError:
+        return True
+    return {k: v for k, v in mine.items() if k not in NOT_A_CHANGE} != {
+        k: v for k, v in theirs.items() if k not in NOT_A_CHANGE
+    }
 
 
 def load_parent(whatif: Scenario, file: Path, overrides: Sequence[str] = ()) -> Scenario:

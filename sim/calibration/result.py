@@ -17,7 +17,7 @@ from sim.analysis.figures import new_figure, say
 from sim.analysis.labels import label, shown
 from sim.analysis.output import atomic_folder
 from sim.analysis.provenance import Input, recorded_command, write_manifest
-from sim.analysis.replace import atomic_file, check_out_file, starts_with
+from sim.analysis.replace import atomic_file, check_out_file, written_overlay
 from sim.calibration.holdout import check_lines
 from sim.calibration.spec import WHOLE_NUMBER_KEYS, Calibration, scenario_with
 from sim.config.errors import InputError, Problem
@@ -104,7 +104,6 @@ class CalibrationResult:
 OVERLAY_OPTION = "--scenario-out"
 OVERLAY_WRITER = "sim calibrate --scenario-out"
 """What writes a calibrated overlay; its files say so in their first lines (:func:`how_made`)."""
-written_overlay = starts_with("# Made by `sim calibrate ")
 """Whether a file is a calibrated overlay (``--force`` replaces only such a file)."""
 
 

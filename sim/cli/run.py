@@ -149,7 +149,13 @@ def run(
         above = parent_file(scenario) if baseline else None
         if above is None:
             return Plan(scenario, folder, [scenario], steps, heading=heading, note=note)
-        parent = load_parent(loaded, above, shared)
+        paired = shared
+        if not shared and posterior is not None:  # named by the file: the parent runs over it too
+            paired = [
+                *posterior_setting(posterior.file),
+                f"calibration.replications_per_draw={loaded.replications_per_draw}",
+            ]
+        parent = load_parent(loaded, above, paired)
         heading += (
             f"; beside {parent.name} ({above}), the scenario it extends, with the same seed "
             "and replications: twice the work (--no-baseline: alone)"

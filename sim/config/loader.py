@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sim.config.errors import ScenarioError, brief, brief_text, single
 from sim.config.messages import problems_from_pydantic
 from sim.config.posterior import overridden
+from sim.config.references import rebased
 from sim.config.schema import Scenario
 from sim.config.yaml_io import (
     MAX_FILE_BYTES,
@@ -147,6 +148,8 @@ def _resolve_extends(path: Path, origins: Origins, chain: tuple[Path, ...] = ())
                 _display(path), "extends", f"file {brief(parent_ref)}: {message}"
             ) from None
     merged.pop("label", None)  # a scenario's label is its own: a what-if is not its parent
+    if parent_ref is not None:  # files the parent names stay the parent's files
+        merged = rebased(merged, (path.parent / parent_ref).parent, path.parent)
     return _deep_merge(merged, data, origins, _display(path))
 
 
