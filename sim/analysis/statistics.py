@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -116,7 +116,7 @@ def t_half_width(sd: ArrayOrFloat, n: ArrayOrFloat, confidence: float = 0.95) ->
     return result if result.ndim else float(result)  # type: ignore[return-value]
 
 
-Numbers = Sequence[int] | np.ndarray | None
+Numbers: TypeAlias = Sequence[int] | np.ndarray | None
 """The replication numbers of a sequence of values (``None``: 0, 1, 2, ...)."""
 
 
