@@ -6,7 +6,6 @@ label exists)."""
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from sim.analysis.labels import category_label, group_label, scenario_label
@@ -14,32 +13,10 @@ from sim.config.errors import InputError
 from sim.config.loader import read_yaml
 
 
-def _label(value: Any) -> Any:
-    """A ``label`` as the display functions read it: a text, or an object with nb/en."""
-    if isinstance(value, dict):
-        return SimpleNamespace(nb=str(value.get("nb") or ""), en=str(value.get("en") or ""))
-    return "" if value is None else str(value)
-
-
-def _entries(section: Any) -> dict[str, SimpleNamespace]:
-    if not isinstance(section, dict):
-        return {}
-    return {
-        str(key): SimpleNamespace(
-            label=_label(entry.get("label") if isinstance(entry, dict) else "")
-        )
-        for key, entry in section.items()
-    }
-
-
-def view(scenario: dict[str, Any], name: str = "") -> SimpleNamespace:
-    """A merged scenario (a mapping) as the display functions read a scenario."""
-    return SimpleNamespace(
-        name=str(scenario.get("name") or name),
-        label=_label(scenario.get("label")),
-        groups=_entries(scenario.get("groups")),
-        stock=_entries(scenario.get("stock")),
-    )
+def view(scenario: dict[str, Any], name: str = "") -> dict[str, Any]:
+    """A merged scenario (a mapping), named ``name`` where it has no ``name``, as the
+    display functions of :mod:`sim.analysis.labels` read it."""
+    return {**scenario, "name": str(scenario.get("name") or name)}
 
 
 class Names:
@@ -60,7 +37,7 @@ class Names:
 
     def of_scenario(self, key: str) -> str:
         """A scenario of the folder by its id: the base or an alternative."""
-        if key == self.scenario.name:
+        if key == self.scenario["name"]:
             return self.base()
         return self.others.get(key, key)
 
