@@ -231,3 +231,23 @@ def test_shipped_specs_run_with_a_tiny_budget(spec: Path, tmp_path: Path) -> Non
     )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "fit.csv").exists()
+
+
+@pytest.mark.parametrize("spec", ["lorenskog", "asker"])
+def test_a_fit_stops_after_the_last_target_year_with_the_same_values(spec: str) -> None:
+    """Fits simulate only through the last year with a target: the targets' values are
+    those of a replication over the whole horizon, replication by replication."""
+    from sim.calibration.engine import _replication_values, target_keys
+    from sim.calibration.spec import fit_scenario, scenario_with
+
+    calibration = load_calibration(ROOT / "calibration" / f"{spec}.yaml")
+    values = {name: p.guess for name, p in calibration.spec.parameters.items()}
+    whole = scenario_with(calibration, values)
+    short = fit_scenario(calibration, values)
+    last = int(calibration.targets.year.max())
+    assert short.time.end == last + 1 < whole.time.end
+    keys = target_keys(calibration.targets)
+    for replication in range(2):
+        assert _replication_values((short, replication, keys)) == _replication_values(
+            (whole, replication, keys)
+        )

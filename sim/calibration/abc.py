@@ -31,7 +31,7 @@ import numpy as np
 from sim.calibration.engine import _replication_values, target_keys
 from sim.calibration.likelihood import Likelihood, terms_of
 from sim.calibration.priors import pyabc_prior
-from sim.calibration.spec import Calibration, scenario_with
+from sim.calibration.spec import Calibration, fit_scenario
 from sim.config.errors import InputError, Problem
 from sim.config.types import MAX_SEED
 from sim.runner.pool import Pool
@@ -79,7 +79,7 @@ class Simulator:
 
     def __call__(self, parameters: dict[str, float]) -> dict[str, np.ndarray]:
         seed = int(np.random.randint(0, min(MAX_SEED, 2**62)))  # seeded per candidate
-        scenario = scenario_with(self.calibration, {k: float(v) for k, v in parameters.items()})
+        scenario = fit_scenario(self.calibration, {k: float(v) for k, v in parameters.items()})
         scenario = scenario.model_copy(update={"seed": seed})
         columns = [_replication_values((scenario, r, self.keys)) for r in range(self.replications)]
         return {"values": np.array(columns, dtype=float).T}

@@ -24,7 +24,7 @@ from sim.calibration.engine import _replication_values, fit_table, target_keys
 from sim.calibration.likelihood import Likelihood, terms_of
 from sim.calibration.priors import describe
 from sim.calibration.result import fit_figure, write_calibration_manifest
-from sim.calibration.spec import Calibration, scenario_with
+from sim.calibration.spec import Calibration, fit_scenario
 from sim.runner.pool import Jobs, pool_for, scheduler_of
 
 # contraction (1 - posterior variance / prior variance) from which a parameter counts as
@@ -221,7 +221,7 @@ def predictive_check(calibration: Calibration, posterior: pd.DataFrame, pool: An
     targets = calibration.targets
     keys = target_keys(targets)
     tasks = [
-        (scenario_with(calibration, {n: float(posterior[n].iloc[j]) for n in names}), draw, keys)
+        (fit_scenario(calibration, {n: float(posterior[n].iloc[j]) for n in names}), draw, keys)
         for draw, j in enumerate(chosen)
     ]
     values = np.array(list(pool.imap(_replication_values, tasks)), dtype=float).T

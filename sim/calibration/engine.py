@@ -32,7 +32,7 @@ from scipy.stats import qmc
 
 from sim.calibration.holdout import holdout_check
 from sim.calibration.result import CalibrationResult, Trial
-from sim.calibration.spec import PROFILE_OFFSETS, Calibration, Parameter, scenario_with
+from sim.calibration.spec import PROFILE_OFFSETS, Calibration, Parameter, fit_scenario
 from sim.calibration.targets import NON_COUNT_METRICS
 from sim.config.schema import Scenario
 from sim.model.housing import run_replication
@@ -173,7 +173,7 @@ def calibrate(
         chunk = max(pool.processes, 1)
         for first in range(0, len(design_values), chunk):
             batch = design_values[first : first + chunk]
-            scenarios = [scenario_with(calibration, v) for v in batch]
+            scenarios = [fit_scenario(calibration, v) for v in batch]
             for values, simulated in zip(
                 batch, simulate(scenarios, spec.replications, keys, pool), strict=True
             ):
@@ -188,7 +188,7 @@ def calibrate(
             if len(result.trials) >= budget:
                 raise _BudgetSpent
             simulated = simulate(
-                [scenario_with(calibration, values)], spec.replications, keys, pool
+                [fit_scenario(calibration, values)], spec.replications, keys, pool
             )[0]
             trial = record(values, simulated, "nelder-mead")
             cache[key] = trial
@@ -229,12 +229,12 @@ def calibrate(
                 values[name] = parameter.from_unit(unit)
                 profiles.append((index, offset, values))
         profile_runs = simulate(
-            [scenario_with(calibration, v) for _, _, v in profiles], spec.replications, keys, pool
+            [fit_scenario(calibration, v) for _, _, v in profiles], spec.replications, keys, pool
         )
         for (index, offset, values), simulated in zip(profiles, profile_runs, strict=True):
             record(values, simulated, f"profile {names[index]} {offset:+.2f}")
         result.best = best  # the profile explores around the best; it does not move it
-        best_scenario = scenario_with(calibration, result.best.values)
+        best_scenario = fit_scenario(calibration, result.best.values)
         all_keys = target_keys(targets)
         check = simulate([best_scenario], spec.fit_replications, all_keys, pool)[0]
     result.fit = fit_table(targets, check, holdout)

@@ -347,6 +347,21 @@ def _check_parameter(
 
 
 def scenario_with(calibration: Calibration, values: dict[str, float]) -> Scenario:
+    """The base scenario with ``values`` set, over its whole horizon."""
     data = apply_parameters(calibration.base_data, values)
     folder = calibration.scenario_file.parent
     return validate_data(data, str(calibration.scenario_file), base_dir=folder, room=False)
+
+
+def fit_scenario(calibration: Calibration, values: dict[str, float]) -> Scenario:
+    """The scenario a fit simulates: :func:`scenario_with`, ending with the last year that
+    has a target (fitted or held out). A replication's years do not depend on the years
+    after them (every household's draws are its own), so the targets' values are the
+    same as over the whole horizon, at less cost: Lørenskog's spec reads 2008 only, and
+    the years 2009-2020 were a third of every replication."""
+    scenario = scenario_with(calibration, values)
+    last = int(calibration.targets.year.max())
+    years = min(scenario.time.years, last - scenario.time.start + 1)
+    if years == scenario.time.years:
+        return scenario
+    return scenario.model_copy(update={"time": scenario.time.model_copy(update={"years": years})})
