@@ -434,3 +434,16 @@ def test_chart_panels_are_drawn_as_wide_as_their_columns() -> None:
     assert "width" in spec["hconcat"][0] and spec["hconcat"][0]["width"] != "container"
     big = panels(spec, presenter=True)[0]
     assert big["config"]["axis"]["labelFontSize"] > 11 and big["height"] >= 340
+
+
+def test_a_posterior_baseline_needs_two_draws_of_replications(app) -> None:
+    """The calibrated Lørenskog runs over its posterior, two replications a draw: the
+    slider starts at 4 (two draws, the fewest an interval over the draws needs) and says
+    why; a baseline at fixed values keeps 2."""
+    assert app.selectbox(key="baseline").value == "lorenskog-calibrated"
+    app.slider(key="replications").set_value(2)
+    app.run()
+    slider = app.slider(key="replications")
+    assert slider.min == 4 and slider.value == 4 and "at least 4" in slider.help
+    small(app)
+    assert app.slider(key="replications").min == 2 and app.slider(key="replications").value == 2

@@ -235,3 +235,30 @@ def test_comparison_sentences() -> None:
     assert "about 0.8 lower (years), 95 % interval 0.6 to 0.9" in other_pages.sentence(
         row("wait_years_mean", -0.8, -0.9, -0.6), "en"
     )
+
+
+def test_pasted_text_keeps_the_baselines_posterior_and_refuses_its_parameters() -> None:
+    """Text merged onto a baseline that runs over a posterior runs over it too; a key the
+    posterior draws (which it would replace) or a posterior file of its own is refused."""
+    lorenskog = load_scenario(LORENSKOG)
+    assert lorenskog.posterior is not None
+    pasted = pasted_scenario("policy:\n  renewal: strict\n", lorenskog)
+    assert pasted.posterior is not None and pasted.posterior.sha256 == lorenskog.posterior.sha256
+    drawn = "groups:\n  disadvantaged:\n    applications_per_year: 80\n"
+    with pytest.raises(InputError, match="applications_per_year.*posterior"):
+        pasted_scenario(drawn, lorenskog)
+    with pytest.raises(InputError, match="names no file on the server"):
+        pasted_scenario("calibration:\n  posterior: /etc/passwd\n", lorenskog)
+
+
+def test_the_download_of_a_posterior_baseline_names_no_server_path(tmp_path: Path) -> None:
+    from sim.app.session import Chosen
+    from sim.app.tradeoff_page import scenario_file
+
+    lorenskog = load_scenario(LORENSKOG)
+    name, text = scenario_file(Chosen("lorenskog-calibrated", lorenskog, LORENSKOG, {}), [])
+    assert str(ROOT) not in text and "lorenskog-posterior.csv" in text
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    loaded = load_scenario(tmp_path / name)
+    assert loaded.posterior is None  # at the calibrated values, as its header says
+    assert loaded.groups == lorenskog.groups and loaded.stock == lorenskog.stock

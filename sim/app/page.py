@@ -85,8 +85,26 @@ def sidebar() -> int:
             format_func=lambda key: baseline_label(key, lang),
         )
         low, high, default = REPLICATIONS
+        scenario = chosen().scenario
+        if scenario.posterior is not None:  # an interval over the posterior needs two draws
+            low = max(low, 2 * scenario.replications_per_draw)
         st.session_state.setdefault("replications", default)  # or as the address says
-        replications = st.slider(say("replications", lang), low, high, key="replications")
+        if st.session_state["replications"] < low:
+            st.session_state["replications"] = low
+        replications = st.slider(
+            say("replications", lang),
+            low,
+            max(high, low),
+            key="replications",
+            help=say(
+                "replications_posterior",
+                lang,
+                low=low,
+                per_draw=scenario.replications_per_draw,
+            )
+            if low > REPLICATIONS[0]
+            else None,
+        )
         with st.expander(say("paste_title", lang)):
             st.caption(say("paste_help", lang, limit=MAX_PASTE_BYTES))
             with st.form("paste", clear_on_submit=False, border=False):

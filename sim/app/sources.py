@@ -17,6 +17,7 @@ from typing import Any
 
 from sim.config.errors import InputError, Problem, ScenarioError, brief
 from sim.config.loader import load_scenario, overlay, plain_data, read_yaml, validate_data
+from sim.config.posterior import overridden
 from sim.config.schema import Scenario
 from sim.config.yaml_io import parse_yaml
 
@@ -93,8 +94,9 @@ def pasted_scenario(text: str | bytes, base: Scenario) -> Scenario:
     """Scenario text from a browser, merged onto ``base`` and validated.
 
     An input error (with the key and the rule) if the text is too large, not YAML, not a
-    mapping, nested too deep, expands too many aliases, names a file or is not a valid
-    scenario once merged.
+    mapping, nested too deep, expands too many aliases, names a file, sets a parameter of
+    the baseline's posterior or is not a valid scenario once merged. The baseline's own
+    posterior is kept: the merged scenario runs over it as the baseline does.
     """
     if isinstance(text, bytes):
         if len(text) > MAX_PASTE_BYTES:
@@ -122,7 +124,26 @@ def pasted_scenario(text: str | bytes, base: Scenario) -> Scenario:
         merged["name"] = f"{base.name}-pasted"[:64]
     if "label" not in data:
         merged.pop("label", None)  # the baseline's name is not the paste's: shown by its name
-    return validate_data(merged, PASTED, read_files=False)
+    posterior = base.posterior
+    for key in _leaves(data):
+        if overridden(posterior, key):
+            raise _error(
+                key,
+                "is a parameter of the baseline's calibration posterior: each run draws "
+                "it from the posterior, so a value set here would be replaced; leave it "
+                "out, or choose a baseline without a posterior",
+            )
+    known = base.calibration.posterior if base.calibration is not None else None
+    return validate_data(merged, PASTED, read_files=False, known_posterior=known)
+
+
+def _leaves(data: dict[str, Any], prefix: str = "") -> list[str]:
+    """The dotted keys of the values in nested mappings (``{a: {b: 1}}`` → ``a.b``)."""
+    keys = []
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        keys += _leaves(value, f"{dotted}.") if isinstance(value, dict) else [dotted]
+    return keys
 
 
 def _error(key: str, message: str) -> ScenarioError:

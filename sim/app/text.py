@@ -97,6 +97,14 @@ TEXT: Phrases = {
     ),
     "input_error": ("The scenario was not accepted:", "Scenarioet ble ikke godtatt:"),
     "replications": ("Replications per run", "Replikasjoner per kjøring"),
+    "replications_posterior": (
+        "This baseline runs over the posterior of its calibration: every block of {per_draw} "
+        "replications draws its parameters anew, and an interval over the draws needs "
+        "at least {low}.",
+        "Dette utgangspunktet kjøres over kalibreringens posteriorfordeling: hver {per_draw}. "
+        "replikasjon trekker nye parameterverdier, og et intervall over trekkene krever "
+        "minst {low}.",
+    ),
     # trade-off page
     "controls": ("Policy", "Politikk"),
     "category": ("Dwellings the contract rules apply to", "Boligene kontraktsreglene gjelder"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -253,10 +254,19 @@ def scenario_file(base: Chosen, found: list[ctl.Change]) -> tuple[str, str]:
         data.pop("label", None)
         data["description"] = f"{base.scenario.name} with {change_label(found, 'en')}"
         made += f" with {change_label(found, 'en')}"
+    posterior = scenario.posterior
+    if posterior is not None:  # a browser is never given a server path
+        data.pop("calibration", None)
     validate_data(data, "<download>", read_files=False)  # as sim run will read it
     header = comment_line(made) + comment_line(
         "Run it with: sim run FILE; or upload it again in the app (Your own scenario)."
     )
+    if posterior is not None:
+        header += comment_line(
+            f"The app ran it over the posterior of the calibration ({Path(posterior.file).name},"
+            " in calibration/fit/ of the sim repository); this file runs at the calibrated"
+            " values. To run it over the posterior, add: calibration: {posterior: PATH}"
+        )
     return f"{data['name']}.yaml", header + dump_yaml(data)
 
 

@@ -330,19 +330,26 @@ def validate_data(
     base_dir: Path | None = None,
     read_files: bool = True,
     room: bool = True,
+    known_posterior: str | None = None,
 ) -> Scenario:
     """Validate merged scenario data into a frozen :class:`Scenario`.
 
     ``base_dir`` is the folder files named in the scenario (observed durations) are
     read from: the scenario file's folder; by default the current folder. With
     ``read_files`` false, a scenario that names a file is an input error (text from a
-    browser may not read the server's files). The scenario written out
+    browser may not read the server's files), apart from ``known_posterior``: the
+    posterior of the baseline such text is merged onto, which the server named itself.
+    The scenario written out
     (:func:`scenario_yaml`) must fit in a scenario file with room to spare
     (:data:`~sim.config.yaml_io.ROOM_BYTES`), or without it if ``room`` is false (a
     scenario made from a valid one by adding a build).
     """
     origins = origins or {}
-    context = {"base_dir": base_dir or Path.cwd(), "read_files": read_files}
+    context = {
+        "base_dir": base_dir or Path.cwd(),
+        "read_files": read_files,
+        "known_posterior": known_posterior,
+    }
     try:
         scenario = Scenario.model_validate(data, context=context)
     except ValidationError as error:

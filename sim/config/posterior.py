@@ -237,7 +237,7 @@ class PosteriorSettings(Frozen):
         if not value.strip() or "\0" in value:
             raise ValueError(f"must be the path of a posterior CSV file, got {brief(value)}")
         context = info.context if isinstance(info.context, dict) else {}
-        if not context.get("read_files", True):
+        if not context.get("read_files", True) and value != context.get("known_posterior"):
             raise ValueError(
                 "a posterior file is not allowed here: text from a browser names no file "
                 "on the server"
