@@ -63,6 +63,11 @@ NON_NEGATIVE_UNITS = frozenset(
 shares, costs): an interval of such a metric does not reach below 0."""
 
 
+SIGNED_METRICS = frozenset({"cost_net"})
+"""Catalogue metrics of such a unit that can still be negative: the net cost is below 0
+where rent income is more than the costs."""
+
+
 def cannot_be_negative(metric: str) -> bool:
     """Whether ``metric`` cannot be negative: a name of the metric catalogue by its unit,
     or one of the trade-off's measures (rates per 100 units or tenant-years, counts a
@@ -75,6 +80,8 @@ def cannot_be_negative(metric: str) -> bool:
     False
     """
     metric = TRADEOFF_METRICS.get(metric, metric)
+    if metric in SIGNED_METRICS:
+        return False
     entry = CATALOGUE.get(metric)
     if entry is None:
         return metric in TRADEOFF_MEASURES
