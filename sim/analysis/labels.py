@@ -77,7 +77,7 @@ def kroner(value: float, language: str, digits: int = 0, signed: bool = False) -
     return f"{text}\u00a0kr" if language == "nb" else f"NOK {text}"
 
 
-MONEY_UNITS = frozenset({"NOK/year"})
+MONEY_UNITS = frozenset({"NOK/year", "NOK/year, net"})
 """The catalogue's units of money (formatted with :func:`kroner`)."""
 
 
@@ -227,6 +227,7 @@ UNITS_NO = {
     "per 100 units/year": "per 100 boliger/år",
     "share": "andel",
     "NOK/year": "kr/år",
+    "NOK/year, net": "kr/år, netto",
 }
 """The catalogue's units in Norwegian."""
 

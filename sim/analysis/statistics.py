@@ -62,10 +62,9 @@ NON_NEGATIVE_UNITS = frozenset(
 """The catalogue's units of quantities that cannot be negative (counts, nights, waits,
 shares, costs): an interval of such a metric does not reach below 0."""
 
-
-SIGNED_METRICS = frozenset({"cost_net"})
-"""Catalogue metrics of such a unit that can still be negative: the net cost is below 0
-where rent income is more than the costs."""
+SIGNED_UNITS = frozenset({"NOK/year, net"})
+"""The catalogue's units of quantities that can be negative (the net cost: below 0 where
+rent income is more than the costs): their intervals are left as they are."""
 
 
 def cannot_be_negative(metric: str) -> bool:
@@ -80,8 +79,6 @@ def cannot_be_negative(metric: str) -> bool:
     False
     """
     metric = TRADEOFF_METRICS.get(metric, metric)
-    if metric in SIGNED_METRICS:
-        return False
     entry = CATALOGUE.get(metric)
     if entry is None:
         return metric in TRADEOFF_MEASURES

@@ -396,7 +396,7 @@ _ALL = [
         "cost_net",
         "cost",
         "",
-        "NOK/year",
+        "NOK/year, net",
         "Net cost (total cost less rent income)",
         "Netto utgifter (samlede utgifter minus husleieinntekter)",
     ),
