@@ -71,9 +71,7 @@ def kroner(value: float, language: str, digits: int = 0, signed: bool = False) -
     """
     if not math.isfinite(value):
         return "–"
-    text = number(value, language, digits)
-    if signed and value > 0 and text.strip("0,.\u00a0"):
-        text = "+" + text
+    text = ("+" if signed and value > 0 else "") + number(value, language, digits)
     return f"{text}\u00a0kr" if language == "nb" else f"NOK {text}"
 
 
@@ -98,8 +96,7 @@ def metric_number(
     """
     if is_money(metric):
         return kroner(value, language, digits or 0, signed)
-    text = number(value, language, digits)
-    return "+" + text if signed and value > 0 and text.strip("0,.\u00a0") else text
+    return ("+" if signed and value > 0 else "") + number(value, language, digits)
 
 
 def unit_after(metric: str, language: str) -> str:

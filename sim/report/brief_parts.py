@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.analysis.labels import metric_number
 from sim.report.document import Report
 from sim.report.words import number, say
 
@@ -35,10 +36,13 @@ def key_numbers(report: Report) -> tuple[pd.DataFrame, list[str], int]:
                 say("metric", lang): rows.label,
                 say("unit", lang): rows.unit,
                 say("year", lang): rows.year.astype(str),
-                say("mean", lang): [number(v, lang) for v in rows["mean"]],
+                say("mean", lang): [
+                    metric_number(v, str(m), lang)
+                    for v, m in zip(rows["mean"], rows.metric, strict=True)
+                ],
                 say("interval", lang): [
-                    f"{number(a, lang)} – {number(b, lang)}"
-                    for a, b in zip(rows.ci_low, rows.ci_high, strict=True)
+                    f"{metric_number(a, str(m), lang)} – {metric_number(b, str(m), lang)}"
+                    for a, b, m in zip(rows.ci_low, rows.ci_high, rows.metric, strict=True)
                 ],
             }
         ).head(MOST_NUMBERS)
