@@ -18,10 +18,10 @@ from pydantic import StringConstraints, model_validator
 
 from sim.config.errors import CrossReferenceError
 from sim.config.prices import in_price_year, year_problem
-from sim.config.types import MAX_LABEL, Frozen, Price, Text, Year
+from sim.config.types import MAX_DESCRIPTION, Frozen, Price, Year
 
 Source = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_LABEL)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_DESCRIPTION)
 ]
 """Where a price comes from: a report and line, an address, or ``assumption``."""
 
@@ -51,7 +51,7 @@ class PriceEntry(Frozen):
     nok: Price
     year: Year | None = None  # the year of the amount; none: costs.price_year
     source: Source
-    note: Text = ""
+    note: Annotated[str, StringConstraints(max_length=MAX_DESCRIPTION)] = ""
 
 
 PriceValue = Price | PriceEntry
