@@ -215,7 +215,7 @@ def test_the_nb_report_writes_kroner_the_norwegian_way(
     base, _ = priced
     out = tmp_path / "run"
     assert invoke("run", base, "--out", out, "-q").exit_code == 0
-    result = invoke("report", out, "--lang", "nb", "--format", "html")
+    result = invoke("report", out, "--lang", "nb", "--format", "html,xlsx")
     assert result.exit_code == 0, result.output
     page = (out / "report.nb.html").read_text(encoding="utf-8")
     summary = pd.read_csv(out / "summary.csv")
@@ -229,6 +229,16 @@ def test_the_nb_report_writes_kroner_the_norwegian_way(
     assert re.fullmatch(rf"\d{{1,3}}({NBSP}\d{{3}})+{NBSP}kr", expected)
     assert "Samlede utgifter: " in page
     assert f"{expected} per år i 2022" in page
+    import openpyxl
+
+    overview = openpyxl.load_workbook(out / "report.nb.xlsx").worksheets[0]
+    formats = {
+        str(row[0].value): row[3].number_format
+        for row in overview.iter_rows(min_row=6)
+        if row[0].value and isinstance(row[3].value, float)
+    }
+    assert formats["Samlede utgifter"] == '#,##0 "kr"'  # a number, shown in kroner
+    assert formats["Venteliste ved årets slutt"] == "#,##0.00"
 
 
 def test_kroner_in_both_languages() -> None:

@@ -14,6 +14,8 @@ from sim.report.words import number, say
 
 MOST_NUMBERS = 8
 """Rows of key numbers the brief shows at most (the rest are in report.html)."""
+BRIEF_MONEY = ("cost_total", "cost_net")
+"""The money a brief shows among its key numbers, where the scenario prices it."""
 MOST_ASSUMPTIONS = 6
 """Assumptions the brief lists at most."""
 LONGEST = 170
@@ -31,6 +33,8 @@ def key_numbers(report: Report) -> tuple[pd.DataFrame, list[str], int]:
     lang = report.language
     if not report.key_figures.empty:  # a run: each key measure in the last year
         rows = report.key_figures[report.key_figures.year == report.last_year]
+        money = rows.metric.isin(BRIEF_MONEY)  # where priced: the costs and their net last
+        rows = pd.concat([rows[~money].head(MOST_NUMBERS - int(money.sum())), rows[money]])
         frame = pd.DataFrame(
             {
                 say("metric", lang): rows.label,
