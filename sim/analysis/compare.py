@@ -351,7 +351,8 @@ def compare(
 ) -> Comparison:
     """Run base and alternatives with the base's seed and replications; compare them.
 
-    ``metrics`` are totals over groups and categories (default :data:`DEFAULT_METRICS`);
+    ``metrics`` are totals over groups and categories (default :data:`DEFAULT_METRICS`,
+    then the money metrics the base prices, :data:`COST_METRICS`);
     ``overrides`` (``KEY=VALUE``) apply to every scenario. Every input is checked before
     the first replication runs.
     """
