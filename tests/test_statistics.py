@@ -16,6 +16,7 @@ from scipy import stats
 
 from sim.analysis.statistics import (
     NON_NEGATIVE_UNITS,
+    SIGNED_UNITS,
     cannot_be_negative,
     floor_at_zero,
     mean_interval,
@@ -162,8 +163,14 @@ def test_every_catalogue_unit_is_decided() -> None:
     from sim.model.catalogue import CATALOGUE
 
     units = {metric.unit for metric in CATALOGUE.values()}
-    assert units <= NON_NEGATIVE_UNITS
-    assert all(cannot_be_negative(name) for name in CATALOGUE)
+    assert units <= NON_NEGATIVE_UNITS | SIGNED_UNITS
+    assert not NON_NEGATIVE_UNITS & SIGNED_UNITS
+    signed = [name for name in CATALOGUE if not cannot_be_negative(name)]
+    assert signed == ["cost_net"]  # costs less rent income: the one that can be below 0
+    assert all(
+        cannot_be_negative(name) == (metric.unit in NON_NEGATIVE_UNITS)
+        for name, metric in CATALOGUE.items()
+    )
 
 
 def test_summary_clips_only_metrics_that_cannot_be_negative() -> None:

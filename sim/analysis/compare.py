@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis.figures import new_figure, say, year_axis
-from sim.analysis.labels import check_metrics, label, unit
+from sim.analysis.labels import check_metrics, kroner, label, unit
 from sim.analysis.output import atomic_folder, write_resolved
 from sim.analysis.provenance import Input, write_manifest
 from sim.analysis.statistics import paired_interval, parameter_share, welch_interval
@@ -28,6 +28,7 @@ from sim.config.loader import ScenarioSource, option_overrides, scenario_from
 from sim.config.option_limits import check_points
 from sim.config.schema import Scenario
 from sim.deprecation import deprecated
+from sim.model.catalogue import of_kind
 from sim.runner.pool import Jobs
 from sim.runner.replications import Replications, run_scenario
 
@@ -46,6 +47,9 @@ DEFAULT_METRICS = [
     "followup_waiting",
     "tenants",
 ]
+COST_METRICS = of_kind("cost")
+"""The money metrics (costs, rent income, net cost): compared by default where the base
+prices them, and shown year by year."""
 HORIZON = "all"
 COLUMNS = [
     "alternative",
@@ -202,11 +206,55 @@ def terminal_table(table: pd.DataFrame, base_name: str) -> str:
                 *([share_cell(getattr(row, SHARE))] if split else []),
             ]
         )
+    lines += _aligned(header, body)
+    costs = cost_text(table, base_name)
+    return "\n".join(lines) + (f"\n{costs}" if costs else "")
+
+
+def _aligned(header: list[str], body: list[list[str]]) -> list[str]:
     widths = [max(len(str(r[i])) for r in [header, *body]) for i in range(len(header))]
-    lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in body]
-    return "\n".join(lines)
+    return lines
+
+
+def cost_text(table: pd.DataFrame, base_name: str) -> str:
+    """The money metrics' paired differences year by year (and over the reported years),
+    in kroner with their 95 % intervals; empty where nothing is priced."""
+    money = table[table.metric.isin(COST_METRICS)]
+    if money.empty:
+        return ""
+    header = ["alternative", "metric", "year", "base", "alternative", "difference [95 % CI]"]
+    body = []
+    order = {name: i for i, name in enumerate(COST_METRICS)}
+    money = money.assign(_order=money.metric.map(order)).sort_values(
+        ["alternative", "_order"], kind="stable"
+    )
+    for row in money.itertuples():
+        difference = kroner(row.difference, "en", signed=True)
+        if not math.isnan(row.ci_low):
+            low, high = (
+                kroner(row.ci_low, "en", signed=True),
+                kroner(row.ci_high, "en", signed=True),
+            )
+            difference += f" [{low}, {high}]"
+        year = "mean" if row.year == HORIZON else str(row.year)
+        body.append(
+            [
+                str(row.alternative),
+                label(str(row.metric)),
+                year,
+                kroner(row.base_mean, "en"),
+                kroner(row.alternative_mean, "en"),
+                difference,
+            ]
+        )
+    lines = [
+        f"\nCost differences from {base_name} per year, NOK a year "
+        "(95 % CI, paired by replication; income_rent is income, cost_net the costs less it)"
+    ]
+    return "\n".join(lines + _aligned(header, body))
 
 
 @dataclass
@@ -303,7 +351,8 @@ def compare(
 ) -> Comparison:
     """Run base and alternatives with the base's seed and replications; compare them.
 
-    ``metrics`` are totals over groups and categories (default :data:`DEFAULT_METRICS`);
+    ``metrics`` are totals over groups and categories (default :data:`DEFAULT_METRICS`,
+    then the money metrics the base prices, :data:`COST_METRICS`);
     ``overrides`` (``KEY=VALUE``) apply to every scenario. Every input is checked before
     the first replication runs.
     """
@@ -320,6 +369,9 @@ def compare(
     )
     scenarios, files = load_alternatives(base_scenario, alternatives, overrides)
     base_run = run_scenario(base_scenario, None, jobs, False, on_replication_done)
+    if metrics is None:  # the money metrics the base prices, after the default ones
+        priced = set(base_run.yearly.metric.unique())
+        chosen = [*chosen, *(m for m in COST_METRICS if m in priced)]
     runs = {
         name: run_scenario(scenario, None, jobs, False, on_replication_done)
         for name, scenario in scenarios.items()

@@ -58,6 +58,59 @@ def number(value: float, language: str, digits: int | None = None) -> str:
     return format_decimal(exact, format=pattern, locale=_locale(language))
 
 
+def kroner(value: float, language: str, digits: int = 0, signed: bool = False) -> str:
+    """An amount of Norwegian kroner as a reader of the language writes it: ``1 234 567 kr``
+    in Norwegian (no-break spaces), ``NOK 1,234,567`` in English; whole kroner unless
+    ``digits``; ``signed`` puts ``+`` before a positive amount (a difference). The one
+    place money is formatted (reports, app, terminal tables).
+
+    >>> kroner(1234567, "nb") == "1\u00a0234\u00a0567\u00a0kr", kroner(1234567, "en")
+    (True, 'NOK 1,234,567')
+    >>> kroner(-1500.4, "en"), kroner(2500, "nb", signed=True) == "+2\u00a0500\u00a0kr"
+    ('NOK -1,500', True)
+    """
+    if not math.isfinite(value):
+        return "–"
+    text = ("+" if signed and value > 0 else "") + number(value, language, digits)
+    return f"{text}\u00a0kr" if language == "nb" else f"NOK {text}"
+
+
+MONEY_UNITS = frozenset({"NOK/year", "NOK/year, net"})
+"""The catalogue's units of money (formatted with :func:`kroner`)."""
+
+
+def is_money(metric: str) -> bool:
+    """Whether the catalogue metric ``metric`` is an amount of kroner (a cost or income)."""
+    entry = CATALOGUE.get(metric)
+    return entry is not None and entry.unit in MONEY_UNITS
+
+
+def metric_number(
+    value: float, metric: str, language: str, digits: int | None = None, signed: bool = False
+) -> str:
+    """A value of ``metric`` as shown: kroner for money (:func:`kroner`), else
+    :func:`number` (``signed``: ``+`` before a positive value).
+
+    >>> metric_number(1500.0, "cost_total", "en"), metric_number(12.5, "waiting", "en")
+    ('NOK 1,500', '12.5')
+    """
+    if is_money(metric):
+        return kroner(value, language, digits or 0, signed)
+    return ("+" if signed and value > 0 else "") + number(value, language, digits)
+
+
+def unit_after(metric: str, language: str) -> str:
+    """The unit written after a value of ``metric`` shown with :func:`metric_number`: the
+    catalogue's unit, but only "a year" for money (the value already says kroner).
+
+    >>> unit_after("cost_total", "nb"), unit_after("waiting", "nb")
+    ('per år', 'husstander')
+    """
+    if is_money(metric):
+        return "per år" if language == "nb" else "a year"
+    return unit(metric, language)
+
+
 def percent(value: float, language: str, digits: int = 0) -> str:
     """A share (0.125 for 12.5 %) as a percentage in the language: ``12.5%`` in English,
     ``12,5 %`` in Norwegian (a no-break space before the sign), with ``digits`` places.
@@ -171,6 +224,7 @@ UNITS_NO = {
     "per 100 units/year": "per 100 boliger/år",
     "share": "andel",
     "NOK/year": "kr/år",
+    "NOK/year, net": "kr/år, netto",
 }
 """The catalogue's units in Norwegian."""
 

@@ -62,6 +62,10 @@ NON_NEGATIVE_UNITS = frozenset(
 """The catalogue's units of quantities that cannot be negative (counts, nights, waits,
 shares, costs): an interval of such a metric does not reach below 0."""
 
+SIGNED_UNITS = frozenset({"NOK/year, net"})
+"""The catalogue's units of quantities that can be negative (the net cost: below 0 where
+rent income is more than the costs): their intervals are left as they are."""
+
 
 def cannot_be_negative(metric: str) -> bool:
     """Whether ``metric`` cannot be negative: a name of the metric catalogue by its unit,

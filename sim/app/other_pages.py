@@ -22,6 +22,8 @@ from sim.analysis.compare import Comparison
 from sim.analysis.labels import (
     category_label,
     group_label,
+    is_money,
+    metric_number,
     number,
     scenario_label,
     shown,
@@ -133,7 +135,20 @@ def comparison_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
             say("col_replications", lang): table.n,
         }
     )
-    return numbers_shown(shown, lang)
+    out = numbers_shown(shown, lang)
+    if any(is_money(str(name)) for name in table.metric):  # costs in kroner, every row as text
+        for column, values in (
+            ("col_base", table.base_mean),
+            ("col_alternative", table.alternative_mean),
+            ("col_difference", table.difference),
+            ("col_low", table.ci_low),
+            ("col_high", table.ci_high),
+        ):
+            out[say(column, lang)] = [
+                metric_number(float(v), str(m), lang, signed=column == "col_difference")
+                for v, m in zip(values, table.metric, strict=True)
+            ]
+    return out
 
 
 def sizing_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -37,8 +37,9 @@ from sim.config.posterior import posterior_setting
 @click.option(
     "--metrics",
     metavar="M1,M2,...",
-    help="Metrics to compare (totals over groups and categories). "
-    "Example: --metrics waiting,hospits_nights",
+    help="Metrics to compare (totals over groups and categories; default: the key totals, "
+    "then the costs the base prices, shown year by year in kroner). "
+    "Example: --metrics waiting,hospits_nights,cost_total",
 )
 @POSTERIOR_OPTION
 @out_option("compare-")

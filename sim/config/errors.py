@@ -37,6 +37,15 @@ class ScenarioError(InputError):
     """A scenario file (or an override of one) is invalid."""
 
 
+class CrossReferenceError(ValueError):
+    """A rule that relates several keys; carries the location of the offending key."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+        self.message = message
+
+
 def single(file: str, key: str, message: str, kind: type[InputError] = ScenarioError) -> InputError:
     return kind([Problem(str(file), key, message)])
 

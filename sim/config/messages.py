@@ -64,6 +64,7 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
         "float",
         "dict[int,float]",
         "is-instance[YearlySeries]",
+        "PriceEntry",  # the mapping branch of a price (costs.*)
     }
     return tuple(part for part in loc if str(part) not in skip and "[" not in str(part))
 

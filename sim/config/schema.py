@@ -38,13 +38,13 @@ from sim.config.choices import (
     optional_one_of,
     steps,
 )
+from sim.config.costs import Costs
 from sim.config.durations import DurationSpec
-from sim.config.errors import brief
+from sim.config.errors import CrossReferenceError, brief
 from sim.config.parameters import number_problem
 from sim.config.posterior import Posterior, PosteriorSettings
 from sim.config.series import Stepwise, YearlySeries, series
 from sim.config.services import (
-    Costs,
     Emergency,
     Followup,
     Homelessness,
@@ -426,12 +426,3 @@ class Scenario(Frozen):
                     ("calibration", "posterior"),
                     f"posterior file {posterior.file}, column {key!r}: {problem}",
                 )
-
-
-class CrossReferenceError(ValueError):
-    """A rule that relates several keys; carries the location of the offending key."""
-
-    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
-        super().__init__(message)
-        self.loc = loc
-        self.message = message

@@ -1,6 +1,7 @@
 """The service sections of a scenario: follow-up (``followup``), emergency units
 (``emergency``), where the homeless stay and how those outside the list stop being so
-(``homelessness``, ``outside_exits``), and unit costs (``costs``).
+(``homelessness``, ``outside_exits``). Unit prices (``costs``) are in
+:mod:`sim.config.costs`.
 
 :class:`~sim.config.schema.Scenario` holds one of each; ``sim.config.schema``
 re-exports them.
@@ -22,7 +23,6 @@ from sim.config.types import (
     Duration,
     Factor,
     Frozen,
-    Price,
     Probability,
     Rate,
 )
@@ -119,12 +119,3 @@ class Homelessness(Frozen):
         if years is None and exits is None:
             return {**data, "outside_years": 1.0}
         return data
-
-
-class Costs(Frozen):
-    """Unit costs in NOK; a cost metric is reported only where its price is given."""
-
-    hospits_per_night: Price | None = None
-    emergency_per_night: Price | None = None
-    followup_per_year: Price | None = None
-    build_per_unit: Price | None = None

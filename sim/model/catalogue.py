@@ -5,9 +5,9 @@ calibration targets, target expressions and ``--metrics`` options all read their
 units and kinds from here. Kinds: ``flow`` (counted over the year), ``integral`` (a
 time integral over the year, with the factor from unit-years to its unit), ``stock``
 (at year end), ``ratio`` (a derived rate or a mean), ``wait`` (waits of those housed in
-the year), ``cost`` (a price times a flow or integral) and ``derived`` (for calibration
-only: computed from other metrics). Dimensions: ``g`` by group, ``k`` by category,
-``gk`` by both, ``""`` totals only.
+the year), ``cost`` (NOK a year: a price times a flow or integral, their totals, and rent
+income) and ``derived`` (for calibration only: computed from other metrics). Dimensions:
+``g`` by group, ``k`` by category, ``gk`` by both, ``""`` totals only.
 """
 
 from __future__ import annotations
@@ -382,7 +382,24 @@ _ALL = [
     _m("cost_emergency", "cost", "", "NOK/year", "Emergency-unit cost", "Utgifter akuttboliger"),
     _m("cost_followup", "cost", "", "NOK/year", "Follow-up cost", "Utgifter bo-oppfølging"),
     _m("cost_build", "cost", "", "NOK/year", "Build cost", "Byggekostnader"),
+    _m(
+        "cost_forced_moves",
+        "cost",
+        "",
+        "NOK/year",
+        "Administration of forced moves",
+        "Administrasjon av tvungne flyttinger",
+    ),
     _m("cost_total", "cost", "", "NOK/year", "Total cost", "Samlede utgifter"),
+    _m("income_rent", "cost", "", "NOK/year", "Rent income", "Husleieinntekter"),
+    _m(
+        "cost_net",
+        "cost",
+        "",
+        "NOK/year, net",
+        "Net cost (total cost less rent income)",
+        "Netto utgifter (samlede utgifter minus husleieinntekter)",
+    ),
     # for calibration targets only
     _m(
         "nonrenewal_exits",
@@ -402,6 +419,21 @@ _ALL = [
         "Bostedsløse ved årets slutt, på og utenfor ventelisten",
     ),
 ]
+
+PRICED: dict[str, tuple[str, str]] = {
+    "hospits_per_night": ("cost_hospits", "hospits_nights"),
+    "emergency_per_night": ("cost_emergency", "emergency_nights"),
+    "followup_per_year": ("cost_followup", "followup_years"),
+    "build_per_unit": ("cost_build", "units_built"),
+    "forced_move_per_case": ("cost_forced_moves", "forced_moves"),
+    "rent_per_unit_year": ("income_rent", "tenant_years"),
+}
+"""Each price of ``costs``: the metric it makes and the quantity (a metric, all groups and
+categories) it is the price of. Rent is income: not in ``cost_total``, subtracted in
+``cost_net``."""
+
+INCOME_PRICE = "rent_per_unit_year"
+"""The price that is income, not a cost."""
 
 CATALOGUE: dict[str, Metric] = {metric.name: metric for metric in _ALL}
 """Every metric by name, in the order the tables list them."""

@@ -250,7 +250,7 @@ class HousingModel:
         if year < self.scenario.time.start:
             self.recorder.reset(now)
             return
-        self.recorder.close_year(year, now, self._stocks(), dict(self.scenario.costs.model_dump()))
+        self.recorder.close_year(year, now, self._stocks(), self.scenario.costs.prices())
 
     def _stocks(self) -> dict[str, list[float]]:
         """The year-end stocks, as the recorder's flat arrays."""

@@ -15,7 +15,14 @@ from __future__ import annotations
 
 import math
 
-from sim.model.catalogue import DAYS_PER_YEAR, FLOW_DIMS, INTEGRAL_DIMS, STOCK_DIMS
+from sim.model.catalogue import (
+    DAYS_PER_YEAR,
+    FLOW_DIMS,
+    INCOME_PRICE,
+    INTEGRAL_DIMS,
+    PRICED,
+    STOCK_DIMS,
+)
 from sim.model.entities import Dwelling, Household
 
 
@@ -270,29 +277,29 @@ class Recorder:
     def _emit_costs(
         self, year: int, values: dict[str, list[float]], costs: dict[str, float | None]
     ) -> None:
-        totals = {
-            "hospits_per_night": sum(values["hospits_nights"]),
-            "emergency_per_night": sum(values["emergency_nights"]),
-            "followup_per_year": sum(values["followup_years"]),
-            "build_per_unit": sum(values["units_built"]),
-        }
-        names = {
-            "hospits_per_night": "cost_hospits",
-            "emergency_per_night": "cost_emergency",
-            "followup_per_year": "cost_followup",
-            "build_per_unit": "cost_build",
-        }
+        """A row per price given (price times its quantity, ``catalogue.PRICED``), then
+        ``cost_total`` (the costs) where a cost was priced and ``cost_net`` (the costs less
+        rent income) where rent was."""
         total = 0.0
+        income = 0.0
         any_cost = False
+        any_income = False
         for key, price in costs.items():
             if price is None:
                 continue
-            any_cost = True
-            cost = price * totals[key]
-            total += cost
-            self.rows.append(Row(year, "", "", names[key], cost))
+            metric, quantity = PRICED[key]
+            amount = price * sum(values[quantity])
+            self.rows.append(Row(year, "", "", metric, amount))
+            if key == INCOME_PRICE:
+                any_income = True
+                income += amount
+            else:
+                any_cost = True
+                total += amount
         if any_cost:
             self.rows.append(Row(year, "", "", "cost_total", total))
+        if any_income:
+            self.rows.append(Row(year, "", "", "cost_net", total - income))
 
 
 def total(values: list[float]) -> float:

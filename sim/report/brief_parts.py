@@ -8,11 +8,14 @@ from typing import Any
 
 import pandas as pd
 
+from sim.analysis.labels import metric_number
 from sim.report.document import Report
 from sim.report.words import number, say
 
 MOST_NUMBERS = 8
 """Rows of key numbers the brief shows at most (the rest are in report.html)."""
+BRIEF_MONEY = ("cost_total", "cost_net")
+"""The money a brief shows among its key numbers, where the scenario prices it."""
 MOST_ASSUMPTIONS = 6
 """Assumptions the brief lists at most."""
 LONGEST = 170
@@ -30,15 +33,20 @@ def key_numbers(report: Report) -> tuple[pd.DataFrame, list[str], int]:
     lang = report.language
     if not report.key_figures.empty:  # a run: each key measure in the last year
         rows = report.key_figures[report.key_figures.year == report.last_year]
+        money = rows.metric.isin(BRIEF_MONEY)  # where priced: the costs and their net last
+        rows = pd.concat([rows[~money].head(MOST_NUMBERS - int(money.sum())), rows[money]])
         frame = pd.DataFrame(
             {
                 say("metric", lang): rows.label,
                 say("unit", lang): rows.unit,
                 say("year", lang): rows.year.astype(str),
-                say("mean", lang): [number(v, lang) for v in rows["mean"]],
+                say("mean", lang): [
+                    metric_number(v, str(m), lang)
+                    for v, m in zip(rows["mean"], rows.metric, strict=True)
+                ],
                 say("interval", lang): [
-                    f"{number(a, lang)} – {number(b, lang)}"
-                    for a, b in zip(rows.ci_low, rows.ci_high, strict=True)
+                    f"{metric_number(a, str(m), lang)} – {metric_number(b, str(m), lang)}"
+                    for a, b, m in zip(rows.ci_low, rows.ci_high, rows.metric, strict=True)
                 ],
             }
         ).head(MOST_NUMBERS)

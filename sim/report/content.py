@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis.figures import write_figures
-from sim.analysis.labels import label
+from sim.analysis.labels import label, metric_number, unit_after
 from sim.analysis.tables import KEY_METRICS
 from sim.config.comments import assumptions, data_dictionary, meaning
 from sim.config.errors import InputError, Problem, brief_text
@@ -22,7 +22,7 @@ from sim.model.catalogue import CATALOGUE
 from sim.report import reading
 from sim.report.document import Report
 from sim.report.kinds import BUILDERS
-from sim.report.words import FAMILIES, number, say, unit
+from sim.report.words import FAMILIES, say, unit
 
 LANGUAGES = ("en", "nb")
 """``--lang`` values: English and Norwegian bokmål (also the catalogue's codes)."""
@@ -86,10 +86,12 @@ def key_sentences(figures: pd.DataFrame, language: str) -> list[str]:
     out = []
     for name in dict.fromkeys(figures.metric):
         rows = figures[figures.metric == name]
+        after = unit_after(str(name), language)
         parts = [
-            f"{number(r.mean, language)} {r.unit} {say('in_year', language, year=r.year)} "
-            f"({say('interval', language)} {number(r.ci_low, language)}–"
-            f"{number(r.ci_high, language)})"
+            f"{metric_number(r.mean, str(name), language)} {after} "
+            f"{say('in_year', language, year=r.year)} "
+            f"({say('interval', language)} {metric_number(r.ci_low, str(name), language)}–"
+            f"{metric_number(r.ci_high, str(name), language)})"
             for r in rows.itertuples()
         ]
         out.append(f"{rows.iloc[0].label}: " + "; ".join(parts))

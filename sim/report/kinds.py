@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis.figures import say as figure_words
-from sim.analysis.labels import label, measure_label
+from sim.analysis.labels import label, measure_label, metric_number, unit_after
 from sim.config.errors import InputError, Problem
 from sim.report import reading
 from sim.report.document import Report
@@ -125,13 +125,13 @@ def change_sentence(row: Any, report: Report, several: bool) -> str:
         alternative=names.of_scenario(str(row.alternative)),
         name=names.base(),
         metric=label(metric, lang),
-        difference=("+" if row.difference > 0 else "") + number(float(row.difference), lang),
-        unit=unit(metric, lang),
+        difference=metric_number(float(row.difference), metric, lang, signed=True),
+        unit=unit_after(metric, lang),
         share=share,
         interval=say("interval", lang),
-        low=number(float(row.ci_low), lang),
-        high=number(float(row.ci_high), lang),
-        base=number(base, lang),
+        low=metric_number(float(row.ci_low), metric, lang),
+        high=metric_number(float(row.ci_high), metric, lang),
+        base=metric_number(base, metric, lang),
     )
 
 
@@ -163,11 +163,11 @@ def compare(report: Report) -> None:
             alternative=names.of_scenario(str(top.alternative)),
             name=names.base(),
             metric=in_sentence(label(str(top.metric), lang)),
-            difference=("+" if top.difference > 0 else "") + number(float(top.difference), lang),
-            unit=unit(str(top.metric), lang),
+            difference=metric_number(float(top.difference), str(top.metric), lang, signed=True),
+            unit=unit_after(str(top.metric), lang),
             interval=say("interval", lang),
-            low=number(float(top.ci_low), lang),
-            high=number(float(top.ci_high), lang),
+            low=metric_number(float(top.ci_low), str(top.metric), lang),
+            high=metric_number(float(top.ci_high), str(top.metric), lang),
         )
         report.main_figure = f"difference_{top.metric}"
         if not several:

@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 import pandas as pd
 
+from sim.analysis.labels import metric_number
 from sim.analysis.tables import share_cell
 from sim.report.document import Report, Table
 from sim.report.words import number, say
@@ -155,7 +156,11 @@ def _family(report: Report, name: str, table: pd.DataFrame) -> dict[str, Any]:
             "group_shown": names.group(r["group"]) or everything,
             "category_shown": names.category(r["category"]) or everything,
             "cells": [
-                {"year": y, "value": repr(float(r[y])), "text": number(float(r[y]), lang)}
+                {
+                    "year": y,
+                    "value": repr(float(r[y])),
+                    "text": metric_number(float(r[y]), str(r["metric"]), lang),
+                }
                 for y in years
             ],
         }
@@ -203,10 +208,10 @@ def render(report: Report) -> str:
             "label": r.label,
             "unit": r.unit,
             "year": r.year,
-            "mean": number(r.mean, lang),
+            "mean": metric_number(r.mean, str(r.metric), lang),
             "mean_value": repr(float(r.mean)),
-            "low": number(r.ci_low, lang),
-            "high": number(r.ci_high, lang),
+            "low": metric_number(r.ci_low, str(r.metric), lang),
+            "high": metric_number(r.ci_high, str(r.metric), lang),
             "share": share_cell(getattr(r, "parameter_share", float("nan"))),
         }
         for r in report.key_figures.itertuples()

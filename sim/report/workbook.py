@@ -13,10 +13,13 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
+from sim.analysis.labels import is_money
 from sim.report.document import Report
 from sim.report.words import say
 
 NUMBER = "#,##0.00"
+KRONER = {"nb": '#,##0 "kr"', "en": '"NOK" #,##0'}
+"""Excel's number format of an amount of kroner, by language (the number stays a number)."""
 
 
 def _cell(value: Any) -> Any:
@@ -33,9 +36,10 @@ def _table(
     formats: dict[str, Any],
     widths: dict[int, float] | None = None,
     wrap: tuple[int, ...] = (),
+    money: tuple[bool, ...] = (),
 ) -> int:
     """Write ``frame`` with a bold header row at ``top`` and a filter; return the next
-    free row."""
+    free row. Numbers of the rows ``money`` marks are kroner."""
     for column, name in enumerate(frame.columns):
         sheet.write(top, column, str(name), formats["header"])
     for row, values in enumerate(frame.itertuples(index=False), start=top + 1):
@@ -46,7 +50,8 @@ def _table(
             elif isinstance(value, int) and not isinstance(value, bool):
                 sheet.write_number(row, column, value, formats["integer"])
             elif isinstance(value, float):
-                sheet.write_number(row, column, value, formats["number"])
+                kroner = money and money[row - top - 1]
+                sheet.write_number(row, column, value, formats["kroner" if kroner else "number"])
             else:
                 style = formats["wrap"] if column in wrap else None
                 sheet.write_string(row, column, str(value), style)
@@ -83,7 +88,9 @@ def _overview(book: Any, report: Report, formats: dict[str, Any]) -> None:
         }
     ).drop(columns=["metric"])
     sheet.freeze_panes(6, 1)
-    row = _table(sheet, figures, 5, formats, {0: 46, 1: 20, 2: 8, 3: 14, 4: 20, 5: 20})
+    money = tuple(is_money(str(m)) for m in report.key_figures.metric)
+    widths: dict[int, float] = {0: 46, 1: 20, 2: 8, 3: 14, 4: 20, 5: 20}
+    row = _table(sheet, figures, 5, formats, widths, money=money)
     _closing(sheet, report, row, formats)
 
 
@@ -143,7 +150,8 @@ def _families(book: Any, report: Report, formats: dict[str, Any]) -> None:
         ):
             shown[column] = [name(value) or everything for value in shown[column]]
         sheet.freeze_panes(1, 1)
-        _table(sheet, shown, 0, formats, {0: 46, 1: 20, 2: 14, 3: 14, 4: 20})
+        money = tuple(is_money(str(m)) for m in table.metric)
+        _table(sheet, shown, 0, formats, {0: 46, 1: 20, 2: 14, 3: 14, 4: 20}, money=money)
 
 
 def _assumptions(book: Any, report: Report, formats: dict[str, Any]) -> None:
@@ -180,6 +188,7 @@ def write_workbook(report: Report, path: Path) -> Path:
         "header": book.add_format({"bold": True, "bg_color": "#DDE4EE", "text_wrap": True}),
         "number": book.add_format({"num_format": NUMBER}),
         "integer": book.add_format({"num_format": "0"}),
+        "kroner": book.add_format({"num_format": KRONER.get(report.language, KRONER["en"])}),
         "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
     }
     _overview(book, report, formats)
