@@ -146,8 +146,9 @@ def check(file: Path, cells: list[Cell], region: str | None = None) -> Counts:
             continue
         counts.values[key] = value
         counts.sources[key] = f"{name}, {cell.where}"
-    problems.extend(_year_gaps(name, counts))
-    problems.extend(_totals(name, counts))
+    if not problems:  # a bad cell would show again as a gap or a wrong total
+        problems.extend(_year_gaps(name, counts))
+        problems.extend(_totals(name, counts))
     if not problems and not counts.values:
         problems.append(
             Problem(name, "", "holds no counts; fill in the column verdi (sim init --template)")

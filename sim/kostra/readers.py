@@ -105,7 +105,7 @@ def _variable(name: str, text: object, where: str, problems: list[Problem]) -> s
                 name,
                 where,
                 f"variabel {brief(text)} is not a KOSTRA variable of the template"
-                f"{suggestion(str(text))} Allowed: {', '.join(BY_ID)}",
+                f"{suggestion(str(text))}; allowed: {', '.join(BY_ID)}",
             )
         )
     return found

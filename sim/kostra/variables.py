@@ -151,6 +151,6 @@ def find(name: str) -> str | None:
 
 
 def suggestion(name: str) -> str:
-    """``; did you mean 'x'?`` for the closest variable id, or an empty text."""
+    """`` (did you mean 'x'?)`` for the closest variable id, or an empty text."""
     close = difflib.get_close_matches(normalised(name), list(BY_ID), n=1, cutoff=0.5)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return f" (did you mean {close[0]!r}?)" if close else ""
