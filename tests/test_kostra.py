@@ -203,3 +203,67 @@ def test_the_stock_must_be_given_for_the_first_year(tmp_path: Path) -> None:
     assert "boliger_i_alt: is needed for at least the first year" in error_text(path)
     shutil.copy(DATA / "eksempelby-mal.csv", tmp_path / "ok.csv")
     assert read_counts(tmp_path / "ok.csv").series("boliger_i_alt")[2023] == 425
+
+
+def test_other_ssb_csv_layouts_give_the_same_counts(tmp_path: Path) -> None:
+    """The statistics bank lets the user put year and variable in rows or in columns:
+    all three variables in rows (one value column headed by the title), or variable
+    and year in the column headings; semicolons or commas, UTF-8 or Windows-1252."""
+    counts = read_counts(DATA / "eksempelby-ssb.csv")
+    texts = {
+        "boliger_i_alt": "Totalt antall kommunalt disponerte boliger",
+        "nye_soknader": "Antall nye søknader om kommunal bolig",
+        "nyinnflyttede": "Antall nyinnflyttede husstander",
+    }
+    long = ['"region";"statistikkvariabel";"år";"12345: Kommunale boliger"']
+    for variable, text in texts.items():
+        for year, value in counts.series(variable).items():
+            long.append(f'"K-9999 Eksempelby";"{text}";"{year}";{value}')
+    (tmp_path / "lang.csv").write_bytes(("\n".join(long) + "\n").encode("cp1252"))
+    wide_header = ['"region"'] + [
+        f'"{text} {year}"' for text in texts.values() for year in counts.years
+    ]
+    wide_row = ['"3024 Eksempelby"'] + [
+        str(counts.get(variable, year)) for variable in texts for year in counts.years
+    ]
+    (tmp_path / "bred.csv").write_text(
+        ",".join(wide_header) + "\n" + ",".join(wide_row) + "\n", encoding="utf-8"
+    )
+    wanted = {key: v for key, v in counts.values.items() if key[0] in texts}
+    assert read_counts(tmp_path / "lang.csv").values == wanted
+    wide = read_counts(tmp_path / "bred.csv")
+    assert wide.values == wanted
+    assert wide.sources[("nye_soknader", 2021)] == (
+        "bred.csv, row 2, column G (Antall nye søknader om kommunal bolig 2021)"
+    )
+
+
+def test_sparse_jsonstat_values_and_ssb_zero(tmp_path: Path) -> None:
+    data = json.loads((DATA / "eksempelby.json").read_text(encoding="utf-8"))
+    data["value"] = {str(i): v for i, v in enumerate(data["value"])}
+    data["value"]["41"] = None
+    data["status"] = ["" for _ in range(len(data["value"]))]
+    data["status"][41] = "-"  # SSB: nil
+    path = tmp_path / "glissen.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    counts = read_counts(path)
+    assert counts.get("byttet_bolig", 2021) == 0
+    assert counts.get("byttet_bolig", 2020) == 9
+
+
+def test_a_bad_year_names_the_year_cell(tmp_path: Path) -> None:
+    text = (DATA / "eksempelby-mal.csv").read_text(encoding="utf-8")
+    path = tmp_path / "aar.csv"
+    path.write_text(text.replace("2022,venteliste,", "20222,venteliste,"), encoding="utf-8")
+    assert "aar.csv: row 33, column år: year '20222' is not a year" in error_text(path)
+
+
+def test_refugees_cannot_exceed_all_households_moving_in(tmp_path: Path) -> None:
+    text = (DATA / "eksempelby-mal.csv").read_text(encoding="utf-8")
+    path = tmp_path / "fly.csv"
+    path.write_text(
+        text.replace("2022,nyinnflyttede_flyktninger,12,", "2022,nyinnflyttede_flyktninger,70,"),
+        "utf-8",
+    )
+    message = error_text(path)
+    assert "nyinnflyttede 2022 is 57, less than its part(s) nyinnflyttede_flyktninger 70" in message

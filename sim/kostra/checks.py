@@ -34,6 +34,7 @@ class Cell:
     variable: str
     value: object  # as read: text, a number, or None (empty)
     where: str  # "row 7, column verdi", "sheet kostra, cell C7", ...
+    year_where: str = ""  # where the year stands, if not beside the value in ``where``
 
 
 @dataclass
@@ -122,7 +123,7 @@ def check(file: Path, cells: list[Cell], region: str | None = None) -> Counts:
             problems.append(
                 Problem(
                     name,
-                    cell.where,
+                    cell.year_where or cell.where,
                     f"year {brief(cell.year)} is not a year; give a four-digit year "
                     f"{FIRST_YEAR}..{LAST_YEAR}",
                 )

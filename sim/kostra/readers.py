@@ -129,7 +129,15 @@ def _template_rows(name: str, text: str) -> list[Cell]:
 
         variable = _variable(name, column("variabel"), f"row {line}, column variabel", problems)
         if variable is not None:
-            cells.append(Cell(column("ar"), variable, column("verdi"), f"row {line}, column verdi"))
+            cells.append(
+                Cell(
+                    column("ar"),
+                    variable,
+                    column("verdi"),
+                    f"row {line}, column verdi",
+                    f"row {line}, column år",
+                )
+            )
     if problems:
         raise KostraError(problems)
     return cells
@@ -179,7 +187,15 @@ def _template_xlsx(path: Path) -> list[Cell]:
 
         variable = _variable(path.name, at("variabel"), cell("variabel"), problems)
         if variable is not None:
-            cells.append(Cell(at("ar"), variable, at("verdi"), f"{cell('verdi')} (verdi)"))
+            cells.append(
+                Cell(
+                    at("ar"),
+                    variable,
+                    at("verdi"),
+                    f"{cell('verdi')} (verdi)",
+                    cell("ar") + " (år)",
+                )
+            )
     book.close()
     if problems:
         raise KostraError(problems)
@@ -253,7 +269,7 @@ def _ssb_csv(name: str, text: str) -> tuple[list[Cell], str | None, list[str]]:
             if variable is None:
                 ignored.add(label.strip())
                 continue
-            column = f"column {_column_name(index)} ({brief_text(heading, 40)})"
+            column = f"column {_column_name(index)} ({brief_text(heading, 70)})"
             cells.append(Cell(year_text, variable, row[index], f"row {line}, {column}"))
     if len(regions) > 1:
         listing = ", ".join(sorted(regions)[:5])
