@@ -182,10 +182,28 @@ def test_sim_init_writes_a_folder_that_validates_and_calibrates(tmp_path: Path) 
         "profile=false",
         "--out",
         tmp_path / "fit",
+        "--scenario-out",
+        out / "eksempelby-kalibrert.yaml",
         "--quiet",
     )
     assert calibrated.exit_code == 0, calibrated.output
     assert "after 4 evaluations" in calibrated.output
+    # the next commands sim init prints: run the calibrated baseline, report in Norwegian
+    run = invoke(
+        "run",
+        out / "eksempelby-kalibrert.yaml",
+        "--replications",
+        "2",
+        "--out",
+        tmp_path / "run",
+        "--quiet",
+    )
+    assert run.exit_code == 0, run.output
+    summary = (tmp_path / "run" / "summary.csv").read_text(encoding="utf-8")
+    assert "2020,,,units,412.0," in summary and "2023,,,units,425.0," in summary
+    report = invoke("report", tmp_path / "run", "--lang", "nb")
+    assert report.exit_code == 0, report.output
+    assert (tmp_path / "run" / "report.nb.html").is_file()
     # the folder is not replaced without --force; with it, it is (it is sim's own)
     again = invoke("init", "Eksempelby", "--from", DATA / "eksempelby.json", "--out", out)
     assert again.exit_code == 2 and "exists already" in again.output
