@@ -83,7 +83,7 @@ def init(
     Example:
       sim init --template
       sim init Eksempelby --from kostra-mal.csv
-      sim init Eksempelby --from 12262.json --out kommuner/eksempelby
+      sim init Eksempelby --from kostra.json --out kommuner/eksempelby
     """
     if template is not None:
         if name is not None or source is not None:

@@ -16,7 +16,7 @@ from sim.config.errors import InputError, Problem
 from sim.kostra.checks import Counts
 from sim.kostra.readers import read_counts
 from sim.kostra.scenario_text import guesses, rounded, scenario_yaml
-from sim.kostra.variables import BY_ID, normalised
+from sim.kostra.variables import BY_ID, VARIABLES, normalised
 
 TARGET_COLUMNS = ("year", "metric", "group", "category", "observed", "low", "high", "weight")
 # KOSTRA variable -> (metric, group, weight, how the model's figure is read)
@@ -167,7 +167,8 @@ def spec_yaml(name: str, counts: Counts) -> tuple[str, list[str]]:
 
 def readme(name: str, label: str, counts: Counts, fitted: list[str]) -> str:
     years = counts.years
-    read = sorted({variable for variable, _ in counts.values})
+    given = {variable for variable, _ in counts.values}
+    read = [v.id for v in VARIABLES if v.id in given]
     lines = [
         f"# {label}: grunnlag fra KOSTRA",
         "",
@@ -218,6 +219,10 @@ def readme(name: str, label: str, counts: Counts, fitted: list[str]) -> str:
         f"sim run {name}-kalibrert.yaml --out resultat",
         "sim report resultat --lang nb",
         "```",
+        "",
+        "`--method abc` (bayesiansk kalibrering) krever `python -m pip install "
+        "'sim-housing[calibration]'`; uten den gir `sim calibrate` uten `--method abc` "
+        "beste verdier i stedet for en fordeling.",
         "",
     ]
     return "\n".join(lines)

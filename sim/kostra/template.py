@@ -18,9 +18,9 @@ HELP_LINES = (
     "Fyll inn kommunens KOSTRA-tall (skjema 13, Kommunalt disponerte boliger) i kolonnen verdi.",
     "Tallene finnes i SSBs statistikkbank (tabellene for kommunale boliger, se "
     "docs/reference/kostra.md) eller i kommunens egen KOSTRA-rapportering.",
-    "Ett tall per år og variabel: hele tall, uten mellomrom eller tekst. La cellen stå tom "
-    "om tallet mangler; la da også året stå tomt for alle variabler, eller fyll det inn: "
-    "årene må følge etter hverandre.",
+    "Ett tall per år og variabel: hele tall, uten tekst. La cellen stå tom om dere ikke har "
+    "tallet. Et år midt i en rekke kan ikke mangle: fyll det inn, eller ta bort årene før "
+    "(eller etter) det.",
     "Skjulte celler fra SSB ('.', '..', ':') godtas ikke: skriv tallet, eller utelat året. "
     "'-' betyr null.",
     "Boliger etter type (eid, innleid, privat disponert) må til sammen bli boliger i alt "
