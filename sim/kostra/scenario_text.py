@@ -6,6 +6,7 @@ line marked so that a planner can find it and put in the municipality's own figu
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass, field
 
 from sim.kostra.checks import Counts
@@ -125,9 +126,14 @@ def scenario_yaml(name: str, label: str, counts: Counts, source: str) -> str:
         "# «lånt fra Lørenskog»: verdier fra de kalibrerte grunnlagene som følger med sim.",
         "# Bytt dem ut med kommunens egne tall der dere har dem (se README.md).",
         f"name: {name}",
-        f'label: {{nb: "{label} (KOSTRA)", en: "{label} (KOSTRA)"}}',
-        f"description: {label} from KOSTRA counts {first}-{last} (sim init); values not in "
-        "KOSTRA borrowed from the Asker and Lørenskog baselines",
+        f"label: {{nb: {json.dumps(label + ' (KOSTRA)', ensure_ascii=False)}, "
+        f"en: {json.dumps(label + ' (KOSTRA)', ensure_ascii=False)}}}",
+        "description: "
+        + json.dumps(
+            f"{label} from KOSTRA counts {first}-{last} (sim init); values not in KOSTRA "
+            "borrowed from the Asker and Lørenskog baselines",
+            ensure_ascii=False,
+        ),
         "",
         "time:",
         f"  start: {first}                        # first year with KOSTRA counts",
