@@ -285,3 +285,8 @@ def test_refugees_cannot_exceed_all_households_moving_in(tmp_path: Path) -> None
     )
     message = error_text(path)
     assert "nyinnflyttede 2022 is 57, less than its part(s) nyinnflyttede_flyktninger 70" in message
+
+
+def test_the_docs_example_is_the_test_fixture() -> None:
+    docs = Path(__file__).parent.parent / "docs" / "reference" / "kostra-eksempelby.json"
+    assert docs.read_bytes() == (DATA / "eksempelby.json").read_bytes()

@@ -56,22 +56,33 @@ class Folder:
     fitted: list[str]
 
     def summary(self) -> str:
+        """What was read and written, and the next commands (paths relative to the
+        current folder when the folder lies in it)."""
+        folder = shown_path(self.folder)
+        scenario, spec = folder / self.scenario.name, folder / self.spec.name
         years = self.counts.years
         region = f" ({self.counts.region})" if self.counts.region else ""
         lines = [
             f"read {len(self.counts.values)} counts for {years[0]}-{years[-1]}{region} "
             f"from {self.counts.file.name}",
-            f"wrote {self.folder}/: {self.scenario.name}, {self.targets.name}, "
+            f"wrote {folder}/: {self.scenario.name}, {self.targets.name}, "
             f"{self.spec.name}, README.md",
             "next:",
-            f"  sim validate {self.scenario}",
-            f"  sim calibrate {self.spec} --method abc --jobs 2 --scenario-out "
-            f"{self.folder / (self.scenario.stem + '-kalibrert.yaml')}",
-            f"  sim run {self.folder / (self.scenario.stem + '-kalibrert.yaml')} --out "
-            f"{self.folder / 'resultat'}",
-            f"  sim report {self.folder / 'resultat'} --lang nb",
+            f"  sim validate {scenario}",
+            f"  sim calibrate {spec} --method abc --jobs 2 --scenario-out "
+            f"{folder / (scenario.stem + '-kalibrert.yaml')}",
+            f"  sim run {folder / (scenario.stem + '-kalibrert.yaml')} --out {folder / 'resultat'}",
+            f"  sim report {folder / 'resultat'} --lang nb",
         ]
         return "\n".join(lines)
+
+
+def shown_path(path: Path) -> Path:
+    """``path`` relative to the current folder if it lies in it, else as given."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except (OSError, ValueError):
+        return path
 
 
 def scenario_name(name: str) -> str:
