@@ -9,6 +9,7 @@ and text was read and which are not verified.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -141,12 +142,21 @@ for _variable in VARIABLES:
 
 
 def find(name: str) -> str | None:
-    """The variable id a template name, SSB text or SSB code means, or ``None``."""
-    key = normalised(name)
-    found = _BY_NAME.get(key)
-    if found is None and ":" not in name:
+    """The variable id a template name, SSB text or SSB code means, or ``None``.
+
+    >>> find("nye søknader"), find("KOSantnyinnflytt0000 Antall nyinnflyttede husstander")
+    ('nye_soknader', 'nyinnflyttede')
+    >>> find("Nyinnflyttede flyktninger (antall)"), find("Andel nyinnflyttede flyktninger")
+    ('nyinnflyttede_flyktninger', None)
+    """
+    found = _BY_NAME.get(normalised(name))
+    if found is None:
         # an SSB text may carry its unit: "Nyinnflyttede flyktninger (antall)"
         found = _BY_NAME.get(normalised(name.split("(")[0]))
+    code, _, text = name.strip().partition(" ")
+    if found is None and text and re.fullmatch(r"[A-Za-z][A-Za-z0-9]*\d{4}", code):
+        # code and text together ("KOSantnyinnflytt0000 Antall nyinnflyttede husstander")
+        found = _BY_NAME.get(normalised(code)) or _BY_NAME.get(normalised(text))
     return found
 
 
