@@ -135,7 +135,7 @@ def spec_yaml(name: str, counts: Counts) -> tuple[str, list[str]]:
         )
     if "venteliste" in given:
         rows.append(
-            ("groups.vanskeligstilte.withdraw_per_year", 0.057, 0.01, 1.0, True, "venteliste")
+            ("groups.vanskeligstilte.withdraw_per_year", 0.057, 0.01, 3.0, True, "venteliste")
         )
     if "nyinnflyttede" in given:
         rows.append(
