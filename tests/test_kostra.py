@@ -290,3 +290,46 @@ def test_refugees_cannot_exceed_all_households_moving_in(tmp_path: Path) -> None
 def test_the_docs_example_is_the_test_fixture() -> None:
     docs = Path(__file__).parent.parent / "docs" / "reference" / "kostra-eksempelby.json"
     assert docs.read_bytes() == (DATA / "eksempelby.json").read_bytes()
+
+
+def test_a_few_counts_still_make_a_folder_that_calibrates(tmp_path: Path) -> None:
+    """Only the stock and the households moving in: no refugee group, no approval to
+    fit, applications borrowed per dwelling; a falling stock takes the time-limited
+    dwellings first, then the permanent ones."""
+    path = tmp_path / "lite.csv"
+    path.write_text(
+        "år,variabel,verdi,kilde\n"
+        "2021,boliger_i_alt,100,eget register\n2021,nyinnflyttede,12,eget register\n"
+        "2022,boliger_i_alt,60,eget register\n2022,nyinnflyttede,10,eget register\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "lite"
+    result = invoke("init", "Lite", "--from", path, "--out", out)
+    assert result.exit_code == 0, result.output
+    scenario = yaml.safe_load((out / "lite.yaml").read_text(encoding="utf-8"))
+    assert set(scenario["groups"]) == {"vanskeligstilte", "omsorg"}
+    assert scenario["stock"]["tidsbestemt"]["units"] == 31
+    assert scenario["builds"] == [
+        {"year": 2022, "category": "tidsbestemt", "units": -31},
+        {"year": 2022, "category": "varig", "units": -9},
+    ]
+    spec = yaml.safe_load((out / "lite-spec.yaml").read_text(encoding="utf-8"))
+    assert "groups.vanskeligstilte.approval" not in spec["parameters"]
+    assert "groups.vanskeligstilte.self_sufficient_years" in spec["parameters"]
+    assert invoke("validate", out / "lite.yaml").exit_code == 0
+    calibrated = invoke(
+        "calibrate",
+        out / "lite-spec.yaml",
+        "--budget",
+        "4",
+        "--set",
+        "replications=1",
+        "--set",
+        "fit_replications=2",
+        "--set",
+        "profile=false",
+        "--out",
+        tmp_path / "fit",
+        "--quiet",
+    )
+    assert calibrated.exit_code == 0, calibrated.output

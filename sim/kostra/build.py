@@ -219,7 +219,11 @@ def readme(name: str, label: str, counts: Counts, fitted: list[str]) -> str:
         f"2. `{name}-targets.csv` sier hvilken celle hvert mål kommer fra, og hvordan "
         "modellens tall leses.",
         f"3. `{name}-spec.yaml` kalibrerer: " + ", ".join(f"`{p}`" for p in fitted) + ".",
-        "4. Etter kalibreringen: se `fit.csv` (ligger tallene innenfor intervallet?) og "
+        "4. Modellen flytter leietakere mellom kommunale boliger bare når en kontrakt ikke "
+        "fornyes; KOSTRA teller alle bytter. Bytter vises derfor i målene, men med vekt 0, "
+        "og forlengede kontrakter med vekt 0,5 (KOSTRA kan telle forlengelser av varige "
+        "kontrakter også).",
+        "5. Etter kalibreringen: se `fit.csv` (ligger tallene innenfor intervallet?) og "
         "`identifiability.csv` (hvilke parametere tallene faktisk bestemmer).",
         "",
         "## Neste steg",
