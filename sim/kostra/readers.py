@@ -79,7 +79,7 @@ def _dialect(text: str) -> type[csv.Dialect]:
     return Dialect
 
 
-def _template_header(name: str, header: list[str], where: str) -> dict[str, int]:
+def _template_header(name: str, header: list[str], where: str, hint: str = "") -> dict[str, int]:
     columns = {normalised(h): i for i, h in enumerate(header)}
     wanted = {"ar": "år", "variabel": "variabel", "verdi": "verdi"}
     missing = [shown for key, shown in wanted.items() if key not in columns]
@@ -90,7 +90,7 @@ def _template_header(name: str, header: list[str], where: str) -> dict[str, int]
                     name,
                     where,
                     f"the header has no column {', '.join(missing)}; the template's columns "
-                    f"are {','.join(TEMPLATE_COLUMNS)} (sim init --template writes one)",
+                    f"are {','.join(TEMPLATE_COLUMNS)} (sim init --template writes one){hint}",
                 )
             ]
         )
@@ -176,7 +176,12 @@ def _template_xlsx(path: Path) -> list[Cell]:
             continue
         if columns is None:
             header = [str(v) if v is not None else "" for v in values]
-            columns = _template_header(path.name, header, f"sheet {sheet.title}, row {number}")
+            columns = _template_header(
+                path.name,
+                header,
+                f"sheet {sheet.title}, row {number}",
+                "; an SSB table is read as CSV or JSON-stat, not .xlsx",
+            )
             continue
 
         def at(key: str, values: list[object] = values, where: dict[str, int] = columns) -> object:
