@@ -22,6 +22,7 @@ from sim.cli.calibrate import calibrate as calibrate_command
 from sim.cli.compare import compare as compare_command
 from sim.cli.grid import sweep as sweep_command
 from sim.cli.grid import tradeoff as tradeoff_command
+from sim.cli.init import init as init_command
 from sim.cli.report import report as report_command
 from sim.cli.run import run as run_command
 from sim.cli.schema import schema as schema_command
@@ -64,6 +65,7 @@ for _command in (
     size_command,
     sensitivity_command,
     app_command,
+    init_command,
     schema_command,
     report_command,
 ):
