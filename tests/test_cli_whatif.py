@@ -36,9 +36,10 @@ def invoke(*args: str | Path) -> Result:
 
 @pytest.fixture(scope="module")
 def flexbo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
-    """`sim run scenarios/flexbo.yaml -r 2`: its folder and what it printed."""
+    """`sim run scenarios/flexbo.yaml -r 4`: its folder and what it printed (over the
+    parent's posterior, two replications a draw: two draws)."""
     out = tmp_path_factory.mktemp("flexbo") / "out"
-    return out, ok(invoke("run", FLEXBO, "-r", "2", "--out", out))
+    return out, ok(invoke("run", FLEXBO, "-r", "4", "--out", out))
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,7 @@ def compared(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     """`sim compare` of the parent and flexbo.yaml, same replications, the run's metrics."""
     out = tmp_path_factory.mktemp("compare") / "out"
     metrics = ",".join(KEY_METRICS)
-    ok(invoke("compare", PARENT, FLEXBO, "-r", "2", "--metrics", metrics, "--out", out))
+    ok(invoke("compare", PARENT, FLEXBO, "-r", "4", "--metrics", metrics, "--out", out))
     return pd.read_csv(out / "comparison.csv", dtype={"year": str})
 
 
@@ -55,7 +56,7 @@ def test_a_whatif_stores_the_differences_sim_compare_gives(
 ) -> None:
     out, _ = flexbo
     stored = pd.read_csv(out / DIFFERENCE_FILE, dtype={"year": str})
-    assert list(stored.columns) == COLUMNS
+    assert list(stored.columns) == [*COLUMNS, "parameter_share"]  # over the posterior
     assert set(stored.alternative) == {"flexbo"}
     assert {"waiting", "hospits_nights", "units"} <= set(stored.metric)
     assert "all" in set(stored.year)
@@ -72,12 +73,12 @@ def test_a_whatif_prints_the_differences_beside_the_absolute_values(
 ) -> None:
     _, result = flexbo
     text = result.stdout
-    assert "Summary (mean [95 % CI] over 2 replications)" in text  # the absolute values
+    assert "Summary (mean [95 % CI] over 4 replications, over chance and the posterior" in text  # the absolute values
     assert (
         "What Lørenskog with 15 flexbo units changes against Lørenskog 2008, calibrated "
         "(base: lorenskog-calibrated, the scenario it extends)"
     ) in text
-    assert "the same seed 2008 and 2 replications each" in text
+    assert "the same seed 2008 and 4 replications each" in text
     horizon = compared[(compared.metric == "waiting") & (compared.year == "all")].iloc[0]
     last = compared[(compared.metric == "waiting") & (compared.year == "2020")].iloc[0]
     rows = [r for r in text.splitlines() if r.startswith("Waiting list at year end")]
@@ -113,7 +114,7 @@ def test_no_baseline_runs_the_whatif_alone_with_the_same_results(
 ) -> None:
     paired, _ = flexbo
     out = tmp_path / "alone"
-    result = ok(invoke("run", FLEXBO, "-r", "2", "--no-baseline", "--out", out))
+    result = ok(invoke("run", FLEXBO, "-r", "4", "--no-baseline", "--out", out))
     assert not (out / DIFFERENCE_FILE).exists()
     assert "changes against" not in result.stdout
     assert "twice the work" not in result.stderr

@@ -104,6 +104,7 @@ def test_python_quickstart_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     blocks = _python_blocks(QUICKSTART.read_text(encoding="utf-8"))
     assert blocks, "the quickstart has Python"
     (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+    (tmp_path / "calibration").symlink_to(ROOT / "calibration")  # the posterior it names
     monkeypatch.chdir(tmp_path)
     with warnings.catch_warnings():
         warnings.simplefilter("error", DeprecationWarning)  # the guide shows today's spellings

@@ -24,6 +24,7 @@ LAYERS = {
     "sim.runner": 3,
     "sim.analysis": 4,
     "sim.calibration": 5,
+    "sim.kostra": 5,
     "sim.report": 6,
     "sim.api": 7,
     "sim.app": 8,

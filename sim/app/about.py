@@ -170,7 +170,13 @@ class AboutRow:
 def about_rows(
     notes: FileNotes, dictionary: dict[str, tuple[str, str]], language: str
 ) -> list[AboutRow]:
-    """The keys of one file with their values and sources in ``language``."""
+    """The keys of one file with their values and sources in ``language`` (a price
+    written as ``{nok, year, source, note}`` has its ``source`` as every field's)."""
+    priced = {
+        row.key.rpartition(".")[0]: row.value.strip("\"'")
+        for row in notes.keys
+        if row.key.startswith("costs.") and row.key.endswith(".source")
+    }
     rows = []
     for row in notes.keys:
         what, unit = meaning(row.key, dictionary)
@@ -179,6 +185,20 @@ def about_rows(
             value = _label(row.value, language)
         elif row.key == "description" and language == "nb":  # free text, as the comments
             value, comment = "", row.value.strip("\"'")
+        price, _, field = row.key.rpartition(".")
+        if price in priced:  # a price's fields: its source is the price's own
+            if field in ("source", "note") and language == "nb":  # free text, as comments
+                value, comment = "", row.value.strip("\"'")
+            rows.append(
+                AboutRow(
+                    key=row.key,
+                    value=value,
+                    source=source_text(priced[price] or row.source, language),
+                    meaning=f"{what} ({unit})" if unit else what,
+                    comment=comment,
+                )
+            )
+            continue
         rows.append(
             AboutRow(
                 key=row.key,
