@@ -3,9 +3,10 @@
 Layers, each importing only those before it: ``sim.config`` (scenario files) →
 ``sim.model`` (one replication) → ``sim.runner`` (replications, workers) →
 ``sim.analysis``, then ``sim.calibration`` and ``sim.kostra`` (summaries, comparisons,
-sizing, calibration, result folders; a municipality's baseline from its KOSTRA counts) → ``sim.api`` (every command as a function, exported here) and
-``sim.app`` (the seminar app in a browser; needs the ``app`` extra) → ``sim.cli`` (the
-command line; ``sim app`` starts the app). Importing ``sim`` imports neither of the last
+sizing, calibration, result folders; a municipality's baseline from its KOSTRA
+counts) → ``sim.api`` (every command as a function, exported here) and ``sim.app`` (the
+seminar app in a browser; needs the ``app`` extra) → ``sim.cli`` (the command line;
+``sim app`` starts the app). Importing ``sim`` imports neither of the last
 two.
 
 The public names are :data:`sim.api.__all__` (one list) with the two input errors and

@@ -245,7 +245,7 @@ def test_pasted_text_keeps_the_baselines_posterior_and_refuses_its_parameters() 
     pasted = pasted_scenario("policy:\n  renewal: strict\n", lorenskog)
     assert pasted.posterior is not None and pasted.posterior.sha256 == lorenskog.posterior.sha256
     drawn = "groups:\n  disadvantaged:\n    applications_per_year: 80\n"
-    with pytest.raises(InputError, match="applications_per_year.*posterior"):
+    with pytest.raises(InputError, match=r"applications_per_year.*posterior"):
         pasted_scenario(drawn, lorenskog)
     with pytest.raises(InputError, match="names no file on the server"):
         pasted_scenario("calibration:\n  posterior: /etc/passwd\n", lorenskog)

@@ -73,7 +73,8 @@ def test_a_whatif_prints_the_differences_beside_the_absolute_values(
 ) -> None:
     _, result = flexbo
     text = result.stdout
-    assert "Summary (mean [95 % CI] over 4 replications, over chance and the posterior" in text  # the absolute values
+    summary = "Summary (mean [95 % CI] over 4 replications, over chance and the posterior"
+    assert summary in text  # the absolute values
     assert (
         "What Lørenskog with 15 flexbo units changes against Lørenskog 2008, calibrated "
         "(base: lorenskog-calibrated, the scenario it extends)"
