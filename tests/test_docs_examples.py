@@ -301,12 +301,16 @@ def test_the_tradeoff_grid_keeps_the_varied_rentals_let() -> None:
     """Under every policy of the guide's grid but strict one-year contracts, at most 5 % of
     the ordinary rentals stand vacant at year end (mean over the reported years, upper end
     of its 95 % interval); strict one-year contracts, with three times the moves and a
-    turnaround between tenants at each, keep at most 6 % vacant (the guide says why)."""
+    turnaround between tenants at each, keep more vacant, up to the upper end the guide
+    quotes (11 % at most), which is the turnaround's uncertainty in the posterior (the
+    guide says why)."""
     table = pd.read_csv(ROOT / "docs" / "tradeoff-lorenskog" / "tradeoff.csv")
     high = table["vacant_share_varied_year_end_ci_high"]
     assert (high.drop(index=0) <= 0.05).all(), table[["policy", "vacant_share_varied_year_end"]]
     assert table.policy[0] == "contract_years=1, renewal=strict"
-    assert high[0] <= 0.06
+    assert high[0] <= 0.11
+    text = said("docs/guide/tradeoff.md")
+    assert f"the upper end of strict contracts' interval, {high[0]:.0%}".replace("%", " %") in text
 
 
 def test_the_sensitivity_guide_quotes_its_indices() -> None:
@@ -358,7 +362,8 @@ def test_the_sensitivity_guide_quotes_its_indices() -> None:
     assert (moves.value[2:5] < 1).all()  # "each below one"
     assert (through.value[4:] <= 0.7).all() and (moves.value[5:] <= 0.7).all()
     small = [(frame.value < 0.1).mean() for frame in (through, moves)]
-    assert all(0.4 <= share <= 0.6 for share in small)  # "about half of them"
+    assert 0.4 <= small[0] <= 0.6  # "about half of them for throughput"
+    assert 0.55 <= small[1] <= 0.65  # "three in five for forced moves"
 
 
 def test_the_sizing_guide_reads_its_example_rightly() -> None:
