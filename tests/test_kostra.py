@@ -169,22 +169,11 @@ def test_sim_init_writes_a_folder_that_validates_and_calibrates(tmp_path: Path) 
     readme = (out / "README.md").read_text(encoding="utf-8")
     assert "Dette er lånt" in readme and "Dette bør dere sjekke" in readme
     assert invoke("validate", out / "eksempelby.yaml").exit_code == 0
-    calibrated = invoke(
-        "calibrate",
+    calibrated = tiny_calibration(
         out / "eksempelby-spec.yaml",
-        "--budget",
-        "4",
-        "--set",
-        "replications=1",
-        "--set",
-        "fit_replications=2",
-        "--set",
-        "profile=false",
-        "--out",
         tmp_path / "fit",
         "--scenario-out",
         out / "eksempelby-kalibrert.yaml",
-        "--quiet",
     )
     assert calibrated.exit_code == 0, calibrated.output
     assert "after 4 evaluations" in calibrated.output
@@ -317,19 +306,12 @@ def test_a_few_counts_still_make_a_folder_that_calibrates(tmp_path: Path) -> Non
     assert "groups.vanskeligstilte.approval" not in spec["parameters"]
     assert "groups.vanskeligstilte.self_sufficient_years" in spec["parameters"]
     assert invoke("validate", out / "lite.yaml").exit_code == 0
-    calibrated = invoke(
-        "calibrate",
-        out / "lite-spec.yaml",
-        "--budget",
-        "4",
-        "--set",
-        "replications=1",
-        "--set",
-        "fit_replications=2",
-        "--set",
-        "profile=false",
-        "--out",
-        tmp_path / "fit",
-        "--quiet",
-    )
+    calibrated = tiny_calibration(out / "lite-spec.yaml", tmp_path / "fit")
     assert calibrated.exit_code == 0, calibrated.output
+
+
+def tiny_calibration(spec: Path, out: Path, *more: str | Path) -> Result:
+    """`sim calibrate SPEC` with 4 evaluations of one replication, no profile."""
+    settings = ("replications=1", "fit_replications=2", "profile=false")
+    options = [part for setting in settings for part in ("--set", setting)]
+    return invoke("calibrate", spec, "--budget", "4", *options, "--out", out, *more, "--quiet")
