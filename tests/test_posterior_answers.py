@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from helpers import DATA, assert_input_error, invoke
 
 import sim.api
@@ -259,6 +260,10 @@ def test_run_over_a_posterior(tmp_path: Path) -> None:
     assert Path(record["file"]) == POSTERIOR.resolve()
     assert record["replications_per_draw"] == 2 and record["particles"] == 20
     assert any(i["role"] == "posterior" for i in manifest["inputs"])
+    # the scenario as run names the posterior relative to its folder, and reads it back
+    resolved = yaml.safe_load((one / "scenario.resolved.yaml").read_text(encoding="utf-8"))
+    assert not Path(resolved["calibration"]["posterior"]).is_absolute()
+    assert load_scenario(one / "scenario.resolved.yaml").posterior.file == record["file"]
 
 
 def test_the_same_tables_on_a_dask_cluster(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ result folder (:mod:`sim.analysis.replace`).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,8 +20,9 @@ from sim.analysis.figures import write_figures
 from sim.analysis.provenance import Input, write_manifest
 from sim.analysis.replace import atomic_folder
 from sim.analysis.tables import per_draw, summarise
-from sim.config.loader import comment_line, scenario_yaml
+from sim.config.loader import comment_line, plain_data
 from sim.config.schema import Scenario
+from sim.config.yaml_io import dump_yaml
 from sim.runner.replications import Replications
 
 if TYPE_CHECKING:
@@ -56,10 +58,20 @@ def yearly_csv_wanted(rows: int, yearly_csv: bool | None) -> bool:
 
 def write_resolved(folder: Path, scenario: Scenario) -> None:
     """``scenario.resolved.yaml``: the fully merged scenario that was run (a report's
-    assumptions are read from it)."""
+    assumptions are read from it). A posterior it names is named relative to the folder
+    (a folder kept beside the repository, as the docs' examples are, names no path of
+    the machine it was made on; the manifest has the file's hash)."""
+    data = plain_data(scenario)
+    posterior = scenario.posterior
+    if posterior is not None:
+        try:
+            relative = os.path.relpath(posterior.file, folder.resolve())
+        except ValueError:  # another drive: the absolute path
+            relative = posterior.file
+        data["calibration"]["posterior"] = Path(relative).as_posix()
     with open(folder / "scenario.resolved.yaml", "w", encoding="utf-8") as handle:
         handle.write(comment_line(f"Fully merged scenario as run ({scenario.name})."))
-        handle.write(scenario_yaml(scenario))
+        handle.write(dump_yaml(data))
 
 
 def write_results(

@@ -33,16 +33,16 @@ KEY_METRICS = [
     "homeless_outside",
     "homeless_persons",
     "hospits_nights",
-    "cost_hospits",
     "cost_total",
-    "income_rent",
     "cost_net",
     "forced_moves",
     "followup_waiting",
     "tenants",
     "units",
 ]
-"""The totals a run's summary leads with (``sim run``'s table, a report's overview)."""
+"""The totals a run's summary leads with (``sim run``'s table, a report's overview); of
+the money, the total cost and the net cost (less rent), where prices are given (every
+cost and the rent are in ``summary.csv``)."""
 
 
 def per_draw(scenario: Scenario) -> int | None:
