@@ -6,11 +6,15 @@ and fewer replications added (the pages say so)."""
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 import shlex
 import shutil
+import warnings
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner, Result
@@ -133,3 +137,46 @@ def test_the_pages_are_linked(page: str) -> None:
     assert f"](docs/guide/{name})" in (ROOT / "README.md").read_text(encoding="utf-8")
     norwegian = (ROOT / "docs" / "brukerveiledning.md").read_text(encoding="utf-8")
     assert (f"](guide/{name})" in norwegian) == (page == PAGES["nb"])
+
+
+# --- what makes the example's calibration robust --------------------------------------
+
+
+def test_a_value_over_zero_makes_a_particle_impossible_not_nan() -> None:
+    """A replication whose target is infinite (a ratio over 0) gives the particle no
+    likelihood (-inf), as a missing value (NaN) does; before, an inf made the variance and
+    so the log-likelihood NaN, which reached pyabc's weights."""
+    from sim.calibration.likelihood import POINT, Likelihood, TargetTerm
+
+    likelihood = Likelihood([TargetTerm("t", POINT, 5.0, math.nan, math.nan, 1.0, 1.0)])
+    assert likelihood.log(np.array([[4.0, math.inf]])) == -math.inf
+    assert likelihood.log(np.array([[4.0, math.nan]])) == -math.inf
+    finite = likelihood.log(np.array([[4.0, 6.0]]))
+    assert math.isfinite(finite) and finite < 0
+
+
+def test_a_population_on_one_particle_still_gives_a_proposal() -> None:
+    """When a generation's weight sits on one particle, pyabc's own kernel fails on a 0/0
+    covariance ("array must not contain infs or NaNs"); the fit's kernel takes the
+    particles' unweighted spread, draws from the one particle and has a density; with
+    spread weights it is pyabc's kernel exactly."""
+    pyabc = pytest.importorskip("pyabc")
+    from sim.calibration.abc import _transition
+
+    particles = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0, 5.0], "b": [0.1, 0.5, 0.2, 0.9, 0.3]})
+    one = np.array([1.0, 0.0, 0.0, 0.0, 0.0])
+    with warnings.catch_warnings(), pytest.raises(ValueError, match="infs or NaNs"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        pyabc.MultivariateNormalTransition().fit(particles, one)
+    kernel = _transition()
+    kernel.fit(particles, one)
+    assert np.isfinite(kernel.cov).all() and np.linalg.eigvalsh(kernel.cov).min() > 0
+    np.random.seed(1)
+    drawn = kernel.rvs(200)
+    assert abs(drawn.a.mean() - 1.0) < 0.3  # around the particle that has the weight
+    assert kernel.pdf(particles.iloc[0]) > kernel.pdf(particles.iloc[4]) > 0
+    spread = np.array([0.5, 0.2, 0.1, 0.1, 0.1])
+    usual = pyabc.MultivariateNormalTransition()
+    usual.fit(particles, spread)
+    kernel.fit(particles, spread)
+    assert np.array_equal(kernel.cov, usual.cov) and np.array_equal(kernel.w, usual.w)
