@@ -73,7 +73,7 @@ def test_both_pages_name_the_same_four_commands() -> None:
 @pytest.mark.slow
 def test_the_worked_example_runs_end_to_end(tmp_path: Path) -> None:
     """init → calibrate (abc) → run → report in Norwegian and English, each writing what
-    the pages say; the commands after init are the ones sim init prints. Well over 20 s,
+    the pages say; the commands after init are the ones sim init prints. About 25 s,
     most of it the calibration (slow: CI runs it with -m slow)."""
     en, nb = commands(PAGES["en"]), commands(PAGES["nb"])
     init, calibrate, run, report_en = en
