@@ -102,6 +102,28 @@ def _kernel(likelihood: Likelihood) -> Any:
     return TargetKernel()
 
 
+def _transition() -> Any:
+    """pyabc's default proposal (a multivariate normal kernel around the last
+    generation's particles), also when that generation's weight sits on one particle:
+    the weighted covariance is then 0/0 (numpy's aweights correction, 1 - sum w², is 0)
+    and scipy refuses it ("array must not contain infs or NaNs"). The kernel then takes
+    its covariance from the particles' unweighted spread; it still draws the particles
+    by their weights, and the weights of the next generation use this same kernel's
+    density, so the posterior stays correct."""
+    import pyabc
+
+    class Transition(pyabc.MultivariateNormalTransition):  # type: ignore[misc]
+        def fit(self, X: Any, w: np.ndarray) -> None:
+            total = float(w.sum())
+            if len(X) < 2 or total - float((w * w).sum()) / total > 0:
+                super().fit(X, w)
+                return
+            super().fit(X, np.full(len(X), 1 / len(X)))
+            self.w = w / total  # draw the particles as weighted; pdf weighs them so too
+
+    return Transition()
+
+
 _WORKER_FUNCTIONS: dict[int, Callable[[], Any]] = {}
 
 
@@ -220,6 +242,7 @@ def run_abc(
         models=simulator,
         parameter_priors=pyabc_prior(priors),
         distance_function=_kernel(likelihood),
+        transitions=_transition(),
         population_size=settings.population,
         eps=pyabc.Temperature(),
         acceptor=pyabc.StochasticAcceptor(pdf_norm_method=_pdf_norm(calibration.file)),

@@ -105,8 +105,8 @@ class Likelihood:
         for term, row in zip(self.terms, values, strict=True):
             if term.weight == 0:
                 continue
-            if np.isnan(row).any():
-                return -math.inf
+            if not np.isfinite(row).all():  # no value (NaN) or a ratio over 0 (inf)
+                return -math.inf  # impossible (an inf would make the variance and the sum NaN)
             if term.kind == EXACT:
                 hits = float(np.count_nonzero(np.abs(row - term.observed) < 0.5))
                 if hits == 0:
