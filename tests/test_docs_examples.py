@@ -427,7 +427,8 @@ def test_the_app_guide_quotes_the_comparison_the_app_tells() -> None:
 
     text = said("docs/guide/app.md")
     quoted = re.search(
-        r"strict renewal against the calibrated Lørenskog, (\d+) replications: \"([^\"]+)\"",
+        r"strict renewal against the calibrated Lørenskog, (\d+) replications over its "
+        r"posterior: \"([^\"]+)\"",
         text,
     )
     assert quoted is not None
