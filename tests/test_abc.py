@@ -23,6 +23,7 @@ from sim.calibration.likelihood import (
     Likelihood,
     TargetTerm,
     _log_interval,
+    _log_normal,
     terms_of,
 )
 from sim.calibration.priors import BoundedPrior, Prior
@@ -352,6 +353,18 @@ def test_a_point_targets_log_density() -> None:
         assert Likelihood([term]).log(values) == pytest.approx(
             float(stats.norm.logpdf(15.0, mean, sd)), rel=1e-12
         )
+
+
+def test_the_normal_log_density_is_scipys_to_the_last_bit() -> None:
+    """The likelihood's own normal log-density takes scipy's floating-point steps, so fits
+    (and the shipped posteriors) are the very same as with ``norm.logpdf``: 20,000 draws
+    over twelve orders of magnitude, compared for exact equality."""
+    random = np.random.default_rng(7)
+    x = random.normal(size=20_000) * 10 ** random.uniform(-3, 4, 20_000)
+    mean = random.normal(size=20_000) * 10 ** random.uniform(-3, 4, 20_000)
+    sd = 10 ** random.uniform(-6, 5, 20_000)
+    ours = np.array([_log_normal(float(a), float(m), float(s)) for a, m, s in zip(x, mean, sd)])
+    assert np.array_equal(ours, stats.norm.logpdf(x, mean, sd))
 
 
 def test_a_range_targets_log_probability() -> None:

@@ -346,11 +346,16 @@ def _check_parameter(
     return []
 
 
-def scenario_with(calibration: Calibration, values: dict[str, float]) -> Scenario:
-    """The base scenario with ``values`` set, over its whole horizon."""
+def scenario_with(
+    calibration: Calibration, values: dict[str, float], written: bool = True
+) -> Scenario:
+    """The base scenario with ``values`` set, over its whole horizon (``written`` false:
+    one only simulated, see :func:`~sim.config.loader.validate_data`)."""
     data = apply_parameters(calibration.base_data, values)
     folder = calibration.scenario_file.parent
-    return validate_data(data, str(calibration.scenario_file), base_dir=folder, room=False)
+    return validate_data(
+        data, str(calibration.scenario_file), base_dir=folder, room=False, written=written
+    )
 
 
 def fit_scenario(calibration: Calibration, values: dict[str, float]) -> Scenario:
@@ -359,7 +364,7 @@ def fit_scenario(calibration: Calibration, values: dict[str, float]) -> Scenario
     after them (every household's draws are its own), so the targets' values are the
     same as over the whole horizon, at less cost: Lørenskog's spec reads 2008 only, and
     the years 2009-2020 were a third of every replication."""
-    scenario = scenario_with(calibration, values)
+    scenario = scenario_with(calibration, values, written=False)
     last = int(calibration.targets.year.max())
     years = min(scenario.time.years, last - scenario.time.start + 1)
     if years == scenario.time.years:

@@ -331,6 +331,7 @@ def validate_data(
     read_files: bool = True,
     room: bool = True,
     known_posterior: str | None = None,
+    written: bool = True,
 ) -> Scenario:
     """Validate merged scenario data into a frozen :class:`Scenario`.
 
@@ -342,7 +343,10 @@ def validate_data(
     The scenario written out
     (:func:`scenario_yaml`) must fit in a scenario file with room to spare
     (:data:`~sim.config.yaml_io.ROOM_BYTES`), or without it if ``room`` is false (a
-    scenario made from a valid one by adding a build).
+    scenario made from a valid one by adding a build). With ``written`` false the scenario
+    is only simulated, never written out (a fit's particle: the base scenario with other
+    values of its numbers), and that check, a tenth of a small model's replication, is left
+    out.
     """
     origins = origins or {}
     context = {
@@ -354,7 +358,8 @@ def validate_data(
         scenario = Scenario.model_validate(data, context=context)
     except ValidationError as error:
         raise ScenarioError(problems_from_pydantic(error.errors(), data, file, origins)) from None
-    _check_written_size(scenario, file, origins, room)
+    if written:
+        _check_written_size(scenario, file, origins, room)
     return scenario
 
 
