@@ -363,7 +363,9 @@ def test_the_normal_log_density_is_scipys_to_the_last_bit() -> None:
     x = random.normal(size=20_000) * 10 ** random.uniform(-3, 4, 20_000)
     mean = random.normal(size=20_000) * 10 ** random.uniform(-3, 4, 20_000)
     sd = 10 ** random.uniform(-6, 5, 20_000)
-    ours = np.array([_log_normal(float(a), float(m), float(s)) for a, m, s in zip(x, mean, sd)])
+    ours = np.array(
+        [_log_normal(float(a), float(m), float(s)) for a, m, s in zip(x, mean, sd, strict=True)]
+    )
     assert np.array_equal(ours, stats.norm.logpdf(x, mean, sd))
 
 

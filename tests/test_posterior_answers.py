@@ -295,6 +295,25 @@ def test_the_option_and_none(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "from parameters" in result.stdout
 
 
+def test_one_draw_says_why_it_has_no_intervals(tmp_path: Path) -> None:
+    """Two replications over a posterior of two a draw are one draw: sim run, compare and
+    sweep say that their intervals need two draws and how many replications give them;
+    four replications give intervals and no such note."""
+    runs = {
+        "run": ("run", BASE),
+        "compare": ("compare", BASE, POLICY),
+        "sweep": ("sweep", BASE, "--vary", "seed=1,2"),
+    }
+    for name, args in runs.items():
+        result = invoke(*args, "-r", "2", "--out", tmp_path / name, "-q")
+        assert result.exit_code == 0, result.output
+        assert "no intervals" in result.stderr and "--replications 4" in result.stderr, name
+    result = invoke("run", BASE, "-r", "4", "--out", tmp_path / "four", "-q")
+    assert result.exit_code == 0 and "no intervals" not in result.stderr
+    summary = pd.read_csv(tmp_path / "four" / "summary.csv")
+    assert summary.filter(like="low").notna().any().any()
+
+
 def test_compare_over_a_posterior(tmp_path: Path) -> None:
     result = invoke("compare", BASE, POLICY, "-r", "8", "--out", tmp_path / "c")
     assert result.exit_code == 0, result.output

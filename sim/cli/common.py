@@ -77,6 +77,22 @@ POSTERIOR_OPTION = click.option(
     "Example: --posterior posterior.csv, --posterior none",
 )
 """``--posterior FILE|none`` (:func:`sim.config.loader.posterior_setting`)."""
+
+
+def one_draw_note(scenario: Any) -> str | None:
+    """What to say after a run over a posterior with a single draw: its intervals are over
+    the draws' means, so they need two draws at least and none were shown."""
+    per_draw = scenario.replications_per_draw
+    if scenario.posterior is None or scenario.replications >= 2 * per_draw:
+        return None
+    return (
+        f"no intervals: {scenario.replications} replications over the posterior are one "
+        f"draw of its parameters ({per_draw} replications a draw), and an interval over "
+        f"both uncertainties needs two draws at least (--replications {2 * per_draw} or "
+        "more; --posterior none: chance only)"
+    )
+
+
 FORCE_OPTION = click.option(
     "--force",
     is_flag=True,

@@ -14,6 +14,7 @@ from sim.cli.common import (
     SCHEDULER_OPTION,
     handle_errors,
     metric_list,
+    one_draw_note,
     out_option,
     quiet_option,
 )
@@ -73,7 +74,13 @@ def compare(
         extra = option_overrides(shared, None, None, replications)
         loaded = api.load_scenario(base, overrides=extra)
         steps = loaded.replications * (1 + len(alternatives))
-        return Plan(base, f"compare-{loaded.name}", [base, *alternatives], steps)
+        return Plan(
+            base,
+            f"compare-{loaded.name}",
+            [base, *alternatives],
+            steps,
+            note=lambda _: one_draw_note(loaded),
+        )
 
     perform(
         options,

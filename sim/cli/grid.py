@@ -17,6 +17,7 @@ from sim.cli.common import (
     F,
     handle_errors,
     metric_list,
+    one_draw_note,
     out_option,
     quiet_option,
     set_option,
@@ -84,7 +85,8 @@ def _grid(
         extra = option_overrides(overrides, None, None, replications)
         base = api.load_scenario(scenario, overrides=extra)
         steps = check_grid(axes, base.replications) * base.replications
-        return Plan(dict(axes), f"{kind}-{base.name}", [scenario], steps)
+        note = one_draw_note(base)
+        return Plan(dict(axes), f"{kind}-{base.name}", [scenario], steps, note=lambda _: note)
 
     return load
 

@@ -17,6 +17,7 @@ from sim.cli.common import (
     SCHEDULER_OPTION,
     SETTINGS_RULE,
     handle_errors,
+    one_draw_note,
     out_option,
     quiet_option,
     set_option,
@@ -121,6 +122,11 @@ def run(
     extra = option_overrides(overrides, seed, years, replications) + shared
 
     def note(results: api.Results | WhatIf) -> str | None:
+        run = results.results if isinstance(results, WhatIf) else results
+        notes = [yearly_note(results), one_draw_note(run.scenario)]
+        return "\n".join(n for n in notes if n) or None
+
+    def yearly_note(results: api.Results | WhatIf) -> str | None:
         rows = results.streamed or 0
         if keep_yearly and not yearly_csv_wanted(rows, yearly_csv) and yearly_csv is None:
             return (
