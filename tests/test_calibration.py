@@ -75,6 +75,26 @@ def _targets(**columns: list) -> pd.DataFrame:
     return pd.DataFrame(base)
 
 
+def test_a_target_of_weight_0_and_a_held_out_year_are_not_used_in_the_fit() -> None:
+    """fit.csv and predictive.csv mark what the fit used: not a target of weight 0 (it is
+    reported beside the others), not a held-out year; the sums follow their year."""
+    from sim.calibration.engine import fit_table
+
+    targets = _targets(
+        target=["a2009", "b2009", "a2010"],
+        year=[2009, 2009, 2010],
+        group=["a", "b", "a"],
+        observed=[10.0, 20.0, 30.0],
+        weight=[1.0, 0.0, 1.0],
+    )
+    simulated = np.array([[10.0, 11.0], [20.0, 21.0], [30.0, 31.0]])
+    fit = fit_table(targets, simulated, {2010}).set_index("target")
+    assert fit.loc["a2009", "used_in_fit"]
+    assert not fit.loc["b2009", "used_in_fit"]  # weight 0
+    assert not fit.loc["a2010", "used_in_fit"]  # held out
+    assert fit.loc["sum_waiting_2009", "used_in_fit"]
+
+
 def test_range_loss_is_zero_inside_and_grows_outside() -> None:
     targets = _targets(low=[420.0] * 4, high=[440.0] * 4)
     losses = target_losses(targets, np.array([430.0, 420.0, 450.0, 400.0]))

@@ -300,7 +300,10 @@ def fit_table(targets: pd.DataFrame, simulated: np.ndarray, holdout: set[int]) -
                 )
             )
     fit = pd.DataFrame(rows)
-    fit["used_in_fit"] = ~fit.year.isin(holdout)
+    used = ~fit.year.isin(holdout).to_numpy()
+    if "weight" in targets:  # a target of weight 0 is reported, not fitted
+        used[: len(targets)] &= targets.weight.to_numpy(dtype=float) > 0
+    fit["used_in_fit"] = used
     return fit
 
 
