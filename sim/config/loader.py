@@ -335,18 +335,13 @@ def validate_data(
 ) -> Scenario:
     """Validate merged scenario data into a frozen :class:`Scenario`.
 
-    ``base_dir`` is the folder files named in the scenario (observed durations) are
-    read from: the scenario file's folder; by default the current folder. With
-    ``read_files`` false, a scenario that names a file is an input error (text from a
-    browser may not read the server's files), apart from ``known_posterior``: the
-    posterior of the baseline such text is merged onto, which the server named itself.
-    The scenario written out
-    (:func:`scenario_yaml`) must fit in a scenario file with room to spare
-    (:data:`~sim.config.yaml_io.ROOM_BYTES`), or without it if ``room`` is false (a
-    scenario made from a valid one by adding a build). With ``written`` false the scenario
-    is only simulated, never written out (a fit's particle: the base scenario with other
-    values of its numbers), and that check, a tenth of a small model's replication, is left
-    out.
+    ``base_dir``: the folder files named in the scenario are read from (default: the
+    current one). ``read_files`` false: naming a file is an input error (a browser's text
+    may not read the server's files), apart from ``known_posterior``, the posterior of the
+    baseline such text is merged onto. The scenario written out (:func:`scenario_yaml`)
+    must fit in a scenario file with room to spare (:data:`~sim.config.yaml_io.ROOM_BYTES`;
+    ``room`` false: without, for a valid scenario with a build added); ``written`` false
+    skips that check for a scenario only simulated (a fit's particle).
     """
     origins = origins or {}
     context = {
