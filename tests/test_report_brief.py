@@ -43,6 +43,7 @@ def briefs(tmp_path_factory) -> dict[tuple[str, str], Path]:
     other.write_text(
         f'extends: {TINY}\nname: other\nlabel: {{nb: "{label}", en: "{label}"}}\n'
         "policy:\n  renewal: always  # assumption: every contract is renewed\n"
+        "seed: 7  # assumption: a seed like any other\n"
     )
     out = {}
     for kind in ("run", "compare", "size"):
@@ -106,6 +107,33 @@ def test_a_label_is_printed_as_written_not_as_markup(briefs) -> None:
 def test_run_brief_lists_the_scenarios_own_assumption(briefs) -> None:
     text = _text(briefs["run", "en"])
     assert "policy.renewal" in text and "every contract is renewed" in text
+
+
+def test_the_nb_brief_says_an_english_comment_in_norwegian(briefs) -> None:
+    """The Norwegian brief does not quote a comment written in English: it says what the
+    value is (an assumption) and where the comment is; the English brief quotes it."""
+    text = _text(briefs["run", "nb"])
+    assert "policy.renewal" in text and "every contract is renewed" not in text
+    assert "kommentaren i scenariofilen er på engelsk" in text
+
+
+def test_a_comments_cited_lines_and_norwegian_comments_in_the_nb_brief() -> None:
+    from sim.report.brief_parts import _why
+
+    english = "assumption: too few small dwellings (l. 2206-2208; Asker 2011 l. 1461)"
+    assert _why(english, "en") == english
+    said = _why(english, "nb")
+    assert said.startswith("antagelse; rapporten, l. 2206–2208, 1461;"), said
+    norwegian = "lånt fra Asker, bytt ut med egne tall"
+    assert _why(norwegian, "nb") == norwegian
+
+
+def test_the_brief_leaves_run_settings_out_of_the_assumptions(briefs) -> None:
+    """A run setting marked as an assumption (the seed) is how the model is run, not an
+    assumption about the municipality: the brief does not list it."""
+    for lang in ("en", "nb"):
+        text = _text(briefs["run", lang])
+        assert "policy.renewal" in text and "a seed like any other" not in text
 
 
 def test_pdf_without_typst_names_the_extra(briefs, monkeypatch) -> None:

@@ -4,6 +4,7 @@ report's language."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -21,6 +22,10 @@ MOST_ASSUMPTIONS = 6
 LONGEST = 170
 """Characters of one comment or value the brief shows (longer ones end in …)."""
 ASSUMPTION_WORDS = ("assumption", "antagelse", "antakelse")
+RUN_SETTINGS = ("time.", "replications", "seed", "calibration.")
+"""Keys of how the model is run, not of the municipality: not listed as assumptions."""
+CITED_LINES = re.compile(r"\bl\. ?(\d+(?:[-–]\d+)?)")
+NORWEGIAN = re.compile(r"[æøåÆØÅ]|\bantagelse|\bantakelse", re.IGNORECASE)
 
 
 def _short(text: Any, most: int = LONGEST) -> str:
@@ -114,14 +119,29 @@ def assumptions(report: Report) -> tuple[list[list[str]], str]:
             for i, k in enumerate(ranked)
         ]
         return rows, say("brief_assumptions_ranked", lang)
-    marked = table[table[source].astype(str).str.lower().str.contains("|".join(ASSUMPTION_WORDS))]
+    comments = table[source].astype(str)
+    marked = table[
+        comments.str.lower().str.contains("|".join(ASSUMPTION_WORDS))
+        & ~table[key].astype(str).str.startswith(RUN_SETTINGS)
+    ]
     rows = [
-        [str(r[key]), _value(r[value], lang), _short(r[source])]
+        [str(r[key]), _value(r[value], lang), _why(str(r[source]), lang)]
         for _, r in marked.head(MOST_ASSUMPTIONS).iterrows()
     ]
     if not rows:
         return [], say("brief_no_assumptions", lang)
     return rows, say("brief_assumptions_marked", lang, shown=len(rows), n=len(marked))
+
+
+def _why(comment: str, lang: str) -> str:
+    """The comment as written; in Norwegian, a comment written in English (no æ, ø, å
+    and no "antagelse") is said in Norwegian by what it is: an assumption, and the report
+    lines it cites (the comment itself is in the report's list of assumptions)."""
+    if lang != "nb" or NORWEGIAN.search(comment):
+        return _short(comment)
+    lines = [m.replace("-", "–") for m in CITED_LINES.findall(comment)]
+    cited = say("brief_cites", lang, lines=", ".join(lines)) if lines else ""
+    return say("brief_assumption_in_english", lang, cited=cited)
 
 
 def _value(value: Any, lang: str) -> str:

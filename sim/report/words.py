@@ -134,10 +134,17 @@ TEXT: Phrases = {
     ),
     "brief_assumptions_marked": (
         "{shown} of the {n} values the scenario file marks as an assumption (not from a "
-        "report), with the comment beside each; the full list is in the report's assumptions.",
+        "report; how the model is run, such as its years and replications, apart), with the "
+        "comment beside each; the full list is in the report's assumptions.",
         "{shown} av de {n} verdiene scenariofilen merker som en antagelse (ikke fra en "
-        "rapport), med kommentaren ved hver; hele listen står i rapportens antagelser.",
+        "rapport; hvordan modellen kjøres, som år og replikasjoner, er holdt utenfor), med "
+        "kommentaren ved hver; hele listen står i rapportens antagelser.",
     ),
+    "brief_assumption_in_english": (
+        "an assumption{cited}",
+        "antagelse{cited}; kommentaren i scenariofilen er på engelsk og står i rapporten",
+    ),
+    "brief_cites": ("; the report, l. {lines}", "; rapporten, l. {lines}"),
     "brief_no_assumptions": (
         "The scenario file is not at hand or marks no value as an assumption; the report "
         "lists every value the model ran with.",
