@@ -18,6 +18,7 @@ from sim.kostra.readers import read_counts
 from sim.kostra.template import template_csv, write_template
 
 DATA = Path(__file__).parent / "data" / "kostra"
+ROOT = Path(__file__).resolve().parent.parent
 EXPORTS = ("eksempelby-ssb.csv", "eksempelby.json", "eksempelby-mal.csv")
 
 
@@ -190,6 +191,7 @@ def test_sim_init_writes_a_folder_that_validates_and_calibrates(tmp_path: Path) 
     assert run.exit_code == 0, run.output
     summary = (tmp_path / "run" / "summary.csv").read_text(encoding="utf-8")
     assert "2020,,,units,412.0," in summary and "2023,,,units,425.0," in summary
+    assert "2023,,,cost_total," in summary and "2023,,,income_rent," in summary  # borrowed
     report = invoke("report", tmp_path / "run", "--lang", "nb")
     assert report.exit_code == 0, report.output
     assert (tmp_path / "run" / "report.nb.html").is_file()
@@ -201,6 +203,26 @@ def test_sim_init_writes_a_folder_that_validates_and_calibrates(tmp_path: Path) 
     )
     assert forced.exit_code == 0, forced.output
     assert (out / "kilde" / "eksempelby-mal.csv").is_file()
+
+
+def test_the_borrowed_prices_are_askers(tmp_path: Path) -> None:
+    """sim init prices everything as the Asker baseline does (marked as borrowed): the same
+    NOK and year as scenarios/asker.yaml for every price, so the two cannot drift apart."""
+    from sim.config.loader import load_scenario
+
+    out = tmp_path / "eksempelby"
+    assert (
+        invoke("init", "Eksempelby", "--from", DATA / "eksempelby.json", "--out", out).exit_code
+        == 0
+    )
+    made = load_scenario(out / "eksempelby.yaml").costs
+    asker = load_scenario(ROOT / "scenarios" / "asker.yaml").costs
+    assert made.price_year == asker.price_year and made.index == asker.index
+    given = made.entries()
+    assert set(given) == set(asker.entries())
+    for key, price in asker.entries().items():
+        assert (given[key].nok, given[key].year) == (price.nok, price.year), key
+        assert given[key].source.startswith("lånt fra Asker"), key
 
 
 def test_the_stock_must_be_given_for_the_first_year(tmp_path: Path) -> None:

@@ -211,7 +211,9 @@ def readme(name: str, label: str, counts: Counts, fitted: list[str]) -> str:
         "søkere til omsorgs- og trygdeboliger;",
         "- oppfølgingskapasiteten (Askers 20 plasser per 827 boliger, skalert);",
         "- hospitsbruk og bostedsløshet (Lørenskog);",
-        "- at endringer i boligtallet fra år til år gjelder de tidsbestemte boligene.",
+        "- at endringer i boligtallet fra år til år gjelder de tidsbestemte boligene;",
+        "- prisene (`costs`): Askers, de fleste antagelser, husleien fra Akershus 2010 "
+        "(KOSTRAs boligutgifter brukes ikke ennå).",
         "",
         "## Dette bør dere sjekke",
         "",

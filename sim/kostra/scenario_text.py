@@ -22,6 +22,16 @@ DISADVANTAGED_SHARE = 0.42  # Asker: disadvantaged 73 of 173 applications a year
 APPLICATIONS_PER_DWELLING = 0.21  # Asker: 173 applications a year on 827 dwellings
 FOLLOWUP_PER_DWELLING = 20 / 827  # Asker: 20 follow-up places on 827 dwellings
 HORIZON_AFTER = 5  # years simulated after the last year with counts
+PRICES = (  # Asker's prices (scenarios/asker.yaml, costs): key, NOK, year, what it is
+    ("hospits_per_night", 900, 2024, "antagelse i Asker-grunnlaget"),
+    ("emergency_per_night", 500, 2024, "antagelse i Asker-grunnlaget"),
+    ("followup_per_year", 250000, 2024, "antagelse i Asker-grunnlaget"),
+    ("build_per_unit", 1859000, 2011, "Askers kvadratmeterpris 2011 (NOVA 2011, l. 999-1001) "
+     "ganger antatte 55 m2"),
+    ("forced_move_per_case", 15000, 2024, "antagelse i Asker-grunnlaget"),
+    ("rent_per_unit_year", 69984, 2010, "SSBs leiemarkedsundersøkelse 2010, Akershus, "
+     "kommunale boliger"),
+)  # fmt: skip
 
 
 def asker(where: str = "") -> str:
@@ -239,6 +249,17 @@ def scenario_yaml(name: str, label: str, counts: Counts, source: str) -> str:
         "    leave_per_year: 0.5              # " + lorenskog(),
         "",
     ]
+    lines += [
+        "costs:                               # kroner i price_year, omregnet med KPI",
+        "  price_year: 2024",
+        "  index: kpi",
+    ]
+    for key, nok, year, what in PRICES:
+        lines.append(
+            f"  {key}: {{nok: {nok}, year: {year}, source: "
+            f"{json.dumps(asker(what), ensure_ascii=False)}}}"
+        )
+    lines.append("")
     build_list = builds(counts)
     if build_list:
         lines.append("builds:                              # boliger_i_alt from year to year")
