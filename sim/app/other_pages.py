@@ -23,6 +23,7 @@ from sim.analysis.labels import (
     category_label,
     group_label,
     is_money,
+    kroner,
     metric_number,
     number,
     scenario_label,
@@ -58,8 +59,10 @@ SENTENCE_METRICS = (
     "forced_moves",
     "allocations",
     "wait_years_mean",
+    "cost_total",
+    "cost_net",
 )
-"""The comparison's results told in words, in this order."""
+"""The comparison's results told in words, in this order (the costs where priced)."""
 
 CONTROLS = "controls"
 
@@ -69,6 +72,8 @@ def sentence(row: pd.Series, lang: str) -> str:
     name = metric(str(row.metric), lang)
     year = str(row.year)
     difference, low, high = float(row.difference), float(row.ci_low), float(row.ci_high)
+    if is_money(str(row.metric)):
+        return _money_sentence(name, year, difference, low, high, lang)
     if not (math.isfinite(low) and math.isfinite(high)) or low <= 0 <= high:
         return say("no_change", lang, metric=name, year=year, diff=difference, low=low, high=high)
     counted = CATALOGUE[str(row.metric)].count
@@ -77,18 +82,27 @@ def sentence(row: pd.Series, lang: str) -> str:
     bounds = sorted((abs(low), abs(high)))
     amount = abs(difference)
     digits = 0 if amount >= 10 else 1 if amount >= 0.1 else 2
-    return say(
-        "difference",
-        lang,
-        metric=name,
-        year=year,
-        amount=amount,
-        direction=direction,
-        unit=unit(str(row.metric), lang),
-        low=bounds[0],
-        high=bounds[1],
-        digits=digits,
-    )
+    return say("difference", lang, metric=name, year=year, amount=amount, direction=direction,
+               unit=unit(str(row.metric), lang), low=bounds[0], high=bounds[1],
+               digits=digits)  # fmt: skip
+
+
+def _money_sentence(
+    name: str, year: str, difference: float, low: float, high: float, lang: str
+) -> str:
+    """A cost's paired difference in words, in kroner a year written the language's way."""
+    if not (math.isfinite(low) and math.isfinite(high)) or low <= 0 <= high:
+        diff, low_kr, high_kr = (
+            kroner(difference, lang, signed=True),
+            *(kroner(v, lang) for v in (low, high)),
+        )
+        return say("no_change_money", lang, metric=name, year=year, diff=diff, low=low_kr,
+                   high=high_kr)  # fmt: skip
+    direction = say("lower" if difference < 0 else "higher", lang)
+    low_kr, high_kr = (kroner(v, lang) for v in sorted((abs(low), abs(high))))
+    amount = kroner(abs(difference), lang)
+    return say("difference_money", lang, metric=name, year=year, amount=amount,
+               direction=direction, low=low_kr, high=high_kr)  # fmt: skip
 
 
 def _alternative(base: Chosen, choice: str) -> tuple[object, str]:

@@ -230,6 +230,14 @@ TEXT: Phrases = {
         "{metric} i {year}: ingen klar forskjell ({diff:+.1f}, 95 % intervall {low:.1f} "
         "til {high:.1f}).",
     ),
+    "no_change_money": (
+        "{metric} in {year}: no clear difference ({diff} a year, 95 % interval {low} to {high}).",
+        "{metric} i {year}: ingen klar forskjell ({diff} i året, 95 % intervall {low} til {high}).",
+    ),
+    "difference_money": (
+        "{metric} in {year}: about {amount} {direction} a year, 95 % interval {low} to {high}.",
+        "{metric} i {year}: omtrent {amount} {direction} i året, 95 % intervall {low} til {high}.",
+    ),
     "difference": (
         "{metric} in {year}: about {amount:.{digits}f} {direction} ({unit}), 95 % interval "
         "{low:.{digits}f} to {high:.{digits}f}.",
