@@ -153,7 +153,7 @@ def figures(table: pd.DataFrame) -> dict[str, tuple[float, float]]:
     return out
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=170)  # two processes; seconds: the slow suite's order
 def test_simulation_based_calibration_of_the_abc_fit() -> None:
     pytest.importorskip("pyabc")
     table, seconds = run_sbc()

@@ -40,6 +40,7 @@ BLOCK = re.compile(
 MARK = re.compile(r"^[ \t]*<!-- example:(?P<options>.*?)-->[ \t]*$")
 OUTER = re.compile(r"^[ \t]*````.*?^[ \t]*````[ \t]*$", re.M | re.S)  # an example of an example
 NUMBER = re.compile(r"-?\d+(?:[.,]\d+)*")
+SLOW_EXAMPLE_SECONDS = 60  # a slow example runs a whole command (the slow suite's order)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,8 @@ EXAMPLES = [run for path in pages() for run in examples_in(path)]
 
 
 def example(run: Run) -> object:
-    return pytest.param(run, id=run.where, marks=[pytest.mark.slow] if run.slow else [])
+    marks = [pytest.mark.slow(seconds=SLOW_EXAMPLE_SECONDS)] if run.slow else []
+    return pytest.param(run, id=run.where, marks=marks)
 
 
 def redirected(words: list[str], out: Path) -> list[str]:

@@ -371,7 +371,7 @@ def test_loader_accepts_or_explains_and_accepted_scenarios_run(document: dict[st
     check(document)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=55)
 @settings(max_examples=3_000, **COMMON)
 @given(DOCUMENTS)
 def test_loader_property_long(document: dict[str, Any]) -> None:
@@ -424,7 +424,7 @@ def test_every_number_with_extreme_values() -> None:
     _grid(QUICK)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=30)
 def test_every_number_with_every_value() -> None:
     """The same with boundary values too (some accepted ones are the largest allowed)."""
     _grid([v for v in NUMBERS + OTHERS if not any(v is q for q in QUICK)])
@@ -520,7 +520,7 @@ def test_the_folder_of_every_valid_scenario_reads_back(document: dict[str, Any])
     check_folder(document)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=100)
 @settings(max_examples=60, **COMMON)
 @given(named_document())
 def test_the_folder_of_every_valid_scenario_reads_back_long(document: dict[str, Any]) -> None:

@@ -70,7 +70,7 @@ def test_both_pages_name_the_same_four_commands() -> None:
         assert shown is not None and shlex.split(shown.group(1)) == en[0], page
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=12)
 def test_the_worked_example_runs_end_to_end(tmp_path: Path) -> None:
     """init → calibrate (abc) → run → report in Norwegian and English, each writing what
     the pages say; the commands after init are the ones sim init prints. About 25 s,
@@ -92,7 +92,9 @@ def test_the_worked_example_runs_end_to_end(tmp_path: Path) -> None:
         assert "Dette er lånt" in readme and "Dette bør dere sjekke" in readme
         scenario_text = (folder / "eksempelby.yaml").read_text(encoding="utf-8")
         assert "lånt fra Asker" in scenario_text and "lånt fra Lørenskog" in scenario_text
-        assert "costs" not in yaml.safe_load(scenario_text)  # "sim init writes no prices"
+        prices = yaml.safe_load(scenario_text)["costs"]  # "the prices are borrowed"
+        entries = [v for v in prices.values() if isinstance(v, dict)]
+        assert entries and all(e["source"].startswith("lånt fra Asker") for e in entries)
 
         fitted = invoke(calibrate, *SMALL["calibrate"]).output
         assert "posterior predictive check:" in fitted and "inside the 90 % interval" in fitted
@@ -122,6 +124,7 @@ def test_the_worked_example_runs_end_to_end(tmp_path: Path) -> None:
         invoke(nb[-1])
         html = (out / "report.nb.html").read_text(encoding="utf-8")
         assert "Eksempelby (KOSTRA), kalibrert" in html
+        assert "\u00a0kr" in html  # the borrowed prices give kroner, written the Norwegian way
         assert (out / "report.nb.xlsx").is_file()
         invoke(report_en)
         assert "Eksempelby (KOSTRA), calibrated" in (out / "report.html").read_text("utf-8")
