@@ -130,13 +130,16 @@ def assumptions(report: Report) -> tuple[list[list[str]], str]:
     ]
     if not rows:
         return [], say("brief_no_assumptions", lang)
-    return rows, say("brief_assumptions_marked", lang, shown=len(rows), n=len(marked))
+    note = say("brief_assumptions_marked", lang, shown=len(rows), n=len(marked))
+    if any(row[2] != _short(comment) for row, comment in zip(rows, marked[source], strict=False)):
+        note += " " + say("brief_comments_in_english", lang)
+    return rows, note
 
 
 def _why(comment: str, lang: str) -> str:
     """The comment as written; in Norwegian, a comment written in English (no æ, ø, å
     and no "antagelse") is said in Norwegian by what it is: an assumption, and the report
-    lines it cites (the comment itself is in the report's list of assumptions)."""
+    lines it cites (the note under the heading says where the comment itself is)."""
     if lang != "nb" or NORWEGIAN.search(comment):
         return _short(comment)
     lines = [m.replace("-", "–") for m in CITED_LINES.findall(comment)]

@@ -140,9 +140,10 @@ TEXT: Phrases = {
         "rapport; hvordan modellen kjøres, som år og replikasjoner, er holdt utenfor), med "
         "kommentaren ved hver; hele listen står i rapportens antagelser.",
     ),
-    "brief_assumption_in_english": (
-        "an assumption{cited}",
-        "antagelse{cited}; kommentaren i scenariofilen er på engelsk og står i rapporten",
+    "brief_assumption_in_english": ("an assumption{cited}", "antagelse{cited}"),
+    "brief_comments_in_english": (
+        "",
+        "Kommentarer skrevet på engelsk i scenariofilen står i rapportens antagelser.",
     ),
     "brief_cites": ("; the report, l. {lines}", "; rapporten, l. {lines}"),
     "brief_no_assumptions": (
