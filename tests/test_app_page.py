@@ -208,13 +208,15 @@ def test_compare_page_tells_paired_differences_in_words(app) -> None:
     app.run()
     assert not app.exception and not app.error
     sentences = [m.value for m in app.markdown if m.value.startswith("- ")]
-    assert len(sentences) == 6
+    assert len(sentences) == 8  # six measures, then the total and the net cost
     assert any("Forced moves in 2010: about" in s and "more" in s for s in sentences), sentences
     assert all("95 % interval" in s for s in sentences)
+    assert sentences[-2].startswith("- Total cost in 2010:") and "NOK " in sentences[-2]
     app.radio(key="language").set_value("nb")
     app.run()
     sentences = [m.value for m in app.markdown if m.value.startswith("- ")]
     assert any(s.startswith("- Tvungne flyttinger i 2010: omtrent") for s in sentences)
+    assert sentences[-1].startswith("- Netto utgifter") and "\u00a0kr" in sentences[-1]
     columns = [list(frame.value.columns) for frame in app.dataframe]
     assert ["Mål", "År", "Utgangspunkt, gjennomsnitt"] in [c[:3] for c in columns]
 
@@ -227,7 +229,7 @@ def test_compare_page_with_a_policy_file(app) -> None:
     app.run()
     assert not app.exception and not app.error
     sentences = [m.value for m in app.markdown if m.value.startswith("- ")]
-    assert len(sentences) == 6 and all("2020" in s for s in sentences)
+    assert len(sentences) == 8 and all("2020" in s for s in sentences)  # with the costs
 
 
 def test_units_page_estimates_at_once_and_simulates_on_request(app) -> None:
