@@ -185,25 +185,17 @@ def about_rows(
             value = _label(row.value, language)
         elif row.key == "description" and language == "nb":  # free text, as the comments
             value, comment = "", row.value.strip("\"'")
+        source = row.source
         price, _, field = row.key.rpartition(".")
         if price in priced:  # a price's fields: its source is the price's own
+            source = priced[price] or row.source
             if field in ("source", "note") and language == "nb":  # free text, as comments
                 value, comment = "", row.value.strip("\"'")
-            rows.append(
-                AboutRow(
-                    key=row.key,
-                    value=value,
-                    source=source_text(priced[price] or row.source, language),
-                    meaning=f"{what} ({unit})" if unit else what,
-                    comment=comment,
-                )
-            )
-            continue
         rows.append(
             AboutRow(
                 key=row.key,
                 value=value,
-                source=source_text(row.source, language),
+                source=source_text(source, language),
                 meaning=f"{what} ({unit})" if unit else what,
                 comment=comment,
             )

@@ -68,41 +68,31 @@ CONTROLS = "controls"
 
 
 def sentence(row: pd.Series, lang: str) -> str:
-    """A paired difference in plain words: "about 12 fewer …, 95 % interval 8 to 16"."""
+    """A paired difference in plain words: "about 12 fewer …, 95 % interval 8 to 16"; a
+    cost in kroner a year, written the language's way."""
     name = metric(str(row.metric), lang)
     year = str(row.year)
     difference, low, high = float(row.difference), float(row.ci_low), float(row.ci_high)
-    if is_money(str(row.metric)):
-        return _money_sentence(name, year, difference, low, high, lang)
+    money = is_money(str(row.metric))
     if not (math.isfinite(low) and math.isfinite(high)) or low <= 0 <= high:
+        if money:
+            diff = kroner(difference, lang, signed=True)
+            return say("no_change_money", lang, metric=name, year=year, diff=diff,
+                       low=kroner(low, lang), high=kroner(high, lang))  # fmt: skip
         return say("no_change", lang, metric=name, year=year, diff=difference, low=low, high=high)
     counted = CATALOGUE[str(row.metric)].count
     words = ("fewer", "more") if counted else ("lower", "higher")
     direction = say(words[0] if difference < 0 else words[1], lang)
     bounds = sorted((abs(low), abs(high)))
     amount = abs(difference)
+    if money:
+        return say("difference_money", lang, metric=name, year=year, amount=kroner(amount, lang),
+                   direction=direction, low=kroner(bounds[0], lang),
+                   high=kroner(bounds[1], lang))  # fmt: skip
     digits = 0 if amount >= 10 else 1 if amount >= 0.1 else 2
     return say("difference", lang, metric=name, year=year, amount=amount, direction=direction,
                unit=unit(str(row.metric), lang), low=bounds[0], high=bounds[1],
                digits=digits)  # fmt: skip
-
-
-def _money_sentence(
-    name: str, year: str, difference: float, low: float, high: float, lang: str
-) -> str:
-    """A cost's paired difference in words, in kroner a year written the language's way."""
-    if not (math.isfinite(low) and math.isfinite(high)) or low <= 0 <= high:
-        diff, low_kr, high_kr = (
-            kroner(difference, lang, signed=True),
-            *(kroner(v, lang) for v in (low, high)),
-        )
-        return say("no_change_money", lang, metric=name, year=year, diff=diff, low=low_kr,
-                   high=high_kr)  # fmt: skip
-    direction = say("lower" if difference < 0 else "higher", lang)
-    low_kr, high_kr = (kroner(v, lang) for v in sorted((abs(low), abs(high))))
-    amount = kroner(abs(difference), lang)
-    return say("difference_money", lang, metric=name, year=year, amount=amount,
-               direction=direction, low=low_kr, high=high_kr)  # fmt: skip
 
 
 def _alternative(base: Chosen, choice: str) -> tuple[object, str]:

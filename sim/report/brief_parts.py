@@ -119,20 +119,20 @@ def assumptions(report: Report) -> tuple[list[list[str]], str]:
             for i, k in enumerate(ranked)
         ]
         return rows, say("brief_assumptions_ranked", lang)
-    comments = table[source].astype(str)
     marked = table[
-        comments.str.lower().str.contains("|".join(ASSUMPTION_WORDS))
+        table[source].astype(str).str.lower().str.contains("|".join(ASSUMPTION_WORDS))
         & ~table[key].astype(str).str.startswith(RUN_SETTINGS)
     ]
+    shown = marked.head(MOST_ASSUMPTIONS)
     rows = [
         [str(r[key]), _value(r[value], lang), _why(str(r[source]), lang)]
-        for _, r in marked.head(MOST_ASSUMPTIONS).iterrows()
+        for _, r in shown.iterrows()
     ]
     if not rows:
         return [], say("brief_no_assumptions", lang)
     note = say("brief_assumptions_marked", lang, shown=len(rows), n=len(marked))
-    if any(row[2] != _short(comment) for row, comment in zip(rows, marked[source], strict=False)):
-        note += " " + say("brief_comments_in_english", lang)
+    if lang == "nb" and not all(NORWEGIAN.search(str(c)) for c in shown[source]):
+        note += " " + say("brief_comments_in_english", lang)  # where those comments are
     return rows, note
 
 
