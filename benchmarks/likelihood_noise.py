@@ -10,6 +10,12 @@ fall on a few lucky ones:
     python benchmarks/likelihood_noise.py                      # Asker, 4 and 16
     python benchmarks/likelihood_noise.py calibration/lorenskog.yaml \\
         calibration/fit/lorenskog-posterior.csv --replications 4 16 --sets 25 10
+    python benchmarks/likelihood_noise.py --known-variance 64 --by-target 5
+
+``--known-variance N`` also prints the standard deviation a fit would have if each
+target's chance variance were known (taken from N replications at the particle) instead
+of estimated from the candidate's own replications; ``--by-target K`` prints the K
+targets whose terms move most.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import pandas as pd
 
 from sim.calibration import load_calibration
 from sim.calibration.abc import Simulator
-from sim.calibration.likelihood import Likelihood, terms_of
+from sim.calibration.likelihood import Likelihood, TargetTerm, terms_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,7 +42,11 @@ def main() -> None:
     )
     parser.add_argument("--replications", type=int, nargs="+", default=[4, 16])
     parser.add_argument("--sets", type=int, nargs="+", default=[25, 10])
+    parser.add_argument("--known-variance", type=int, default=0, metavar="N")
+    parser.add_argument("--by-target", type=int, default=0, metavar="K")
     args = parser.parse_args()
+    if args.known_variance and any(r % 2 for r in args.replications):
+        parser.error("--known-variance needs even --replications")
     calibration = load_calibration(args.spec)
     spec = calibration.spec
     targets = calibration.targets
@@ -49,19 +59,56 @@ def main() -> None:
         f"{args.spec}: {len(spec.parameters)} parameters, {len(likelihood.terms)} fitted "
         f"targets; the heaviest particle of {args.posterior}"
     )
+    known = None
+    if args.known_variance:
+        np.random.seed(7)
+        many = Simulator(calibration, args.known_variance)(particle)["values"]
+        known = many.var(axis=1, ddof=1)
     for replications, sets in zip(args.replications, args.sets, strict=True):
         simulator = Simulator(calibration, replications)
         started = time.perf_counter()
-        values = []
+        values, with_known, by_term = [], [], []
         for index in range(sets):
             np.random.seed(1000 + index)  # the candidate's seed, as a fit draws it
-            values.append(likelihood.log(simulator(particle)["values"]))
+            simulated = simulator(particle)["values"]
+            values.append(likelihood.log(simulated))
+            by_term.append(
+                [
+                    Likelihood([t]).log(row[None])
+                    for t, row in zip(likelihood.terms, simulated, strict=True)
+                ]
+            )
+            if known is not None:
+                with_known.append(_known_variance_log(likelihood.terms, simulated, known))
         seconds = time.perf_counter() - started
         print(
             f"{replications:3d} replications: log-likelihood mean {np.mean(values):.1f}, "
             f"standard deviation {np.std(values, ddof=1):.2f} over {sets} sets "
             f"({seconds / sets:.2f} s a set)"
         )
+        if known is not None:
+            print(
+                f"    with each target's chance variance known ({args.known_variance} "
+                f"replications): standard deviation {np.std(with_known, ddof=1):.2f}"
+            )
+        spread = np.std(np.array(by_term), axis=0, ddof=1)
+        for index in np.argsort(-spread)[: args.by_target]:
+            print(f"    {likelihood.terms[index].target}: {spread[index]:.2f}")
+
+
+def _known_variance_log(terms: list[TargetTerm], simulated: np.ndarray, known: np.ndarray) -> float:
+    """The log-likelihood of ``simulated`` with each target's chance variance ``known``:
+    the replications' variance replaced by it, term by term."""
+    replications = simulated.shape[1]
+    total = 0.0
+    for term, row, variance in zip(terms, simulated, known, strict=True):
+        # a replication set whose sample variance is the known one: its mean, shifted by
+        # ±sqrt(variance · (R-1)/R) alternately (R even)
+        mean = float(row.mean())
+        step = float(np.sqrt(variance * (replications - 1) / replications))
+        fixed = mean + step * np.resize([1.0, -1.0], replications)
+        total += Likelihood([term]).log(fixed[None])
+    return total
 
 
 if __name__ == "__main__":
