@@ -337,3 +337,29 @@ def tiny_calibration(spec: Path, out: Path, *more: str | Path) -> Result:
     settings = ("replications=1", "fit_replications=2", "profile=false")
     options = [part for setting in settings for part in ("--set", setting)]
     return invoke("calibrate", spec, "--budget", "4", *options, "--out", out, *more, "--quiet")
+
+
+def test_the_borrowed_list_split_and_permanent_exits_are_askers() -> None:
+    """The share of the waiting list that is disadvantaged is Asker's over Table 7's three
+    years, and the permanent dwellings' exit rate is Asker's permanent categories' rates
+    weighted by their dwellings, both as shown (two significant figures and three)."""
+    import pandas as pd
+
+    from sim.config.loader import load_scenario
+    from sim.kostra.scenario_text import PERMANENT_EXIT, WAITING_SHARE
+
+    targets = pd.read_csv(ROOT / "calibration/targets/asker.csv", keep_default_na=False)
+    lists = targets[(targets.metric == "waiting") & (targets.group != "")]
+    disadvantaged = lists[lists.group == "disadvantaged"].observed.sum()
+    assert (disadvantaged, lists.observed.sum()) == (98, 503)
+    assert round(disadvantaged / lists.observed.sum(), 2) == WAITING_SHARE
+    asker = load_scenario(ROOT / "scenarios/asker.yaml")
+    permanent = ("trygd", "service", "omsorg_elderly", "omsorg_psychiatry", "omsorg_puh")
+    units = exits = 0.0
+    for group in asker.groups.values():
+        (category,) = group.eligible
+        if category in permanent:
+            units += asker.stock[category].units
+            exits += asker.stock[category].units * group.other_exit_per_year
+    assert units == 591
+    assert round(exits / units, 3) == PERMANENT_EXIT

@@ -19,6 +19,10 @@ LORENSKOG_CAL = (
 )
 TIME_LIMITED_SHARE = 0.31  # Asker: ordinary 210 + refugee 55 of 856 dwellings (l. 1352-1356)
 DISADVANTAGED_SHARE = 0.42  # Asker: disadvantaged 73 of 173 applications a year
+WAITING_SHARE = (
+    0.19  # Asker: 98 of the 503 on Table 7's lists by category 2008-2010 disadvantaged (l. 2060)
+)
+PERMANENT_EXIT = 0.114  # Asker: exits from trygd-, service and care dwellings, stock-weighted
 APPLICATIONS_PER_DWELLING = 0.21  # Asker: 173 applications a year on 827 dwellings
 FOLLOWUP_PER_DWELLING = 20 / 827  # Asker: 20 follow-up places on 827 dwellings
 HORIZON_AFTER = 5  # years simulated after the last year with counts
@@ -197,7 +201,11 @@ def scenario_yaml(name: str, label: str, counts: Counts, source: str) -> str:
         "    eligible: [varig]",
         "    permanent_need: 1.0              # " + asker(),
         "    withdraw_per_year: 0.3           # " + asker(),
-        "    other_exit_per_year: 0.075       # " + asker("trygd"),
+        f"    other_exit_per_year: {PERMANENT_EXIT}       # "
+        + asker(
+            "trygd 0.075, service and elderly 0.2, psychiatry 0.05, PUH 0.021 a year, "
+            "weighted by their 591 dwellings"
+        ),
     ]
     if refugees:
         series = ", ".join(f"{y}: {v}" for y, v in sorted(refugees.items()))
