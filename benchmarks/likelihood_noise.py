@@ -15,7 +15,8 @@ fall on a few lucky ones:
 ``--known-variance N`` also prints the standard deviation a fit would have if each
 target's chance variance were known (taken from N replications at the particle) instead
 of estimated from the candidate's own replications; ``--by-target K`` prints the K
-targets whose terms move most.
+targets whose terms move most; ``--share S`` sets the discrepancy share
+(``abc.discrepancy.share``) instead of the spec's.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def main() -> None:
     parser.add_argument("--sets", type=int, nargs="+", default=[25, 10])
     parser.add_argument("--known-variance", type=int, default=0, metavar="N")
     parser.add_argument("--by-target", type=int, default=0, metavar="K")
+    parser.add_argument("--share", type=float, default=None, help="abc.discrepancy.share")
     args = parser.parse_args()
     if args.known_variance and any(r % 2 for r in args.replications):
         parser.error("--known-variance needs even --replications")
@@ -51,7 +53,10 @@ def main() -> None:
     spec = calibration.spec
     targets = calibration.targets
     fitted = targets[~targets.year.isin(set(spec.holdout_years))].reset_index(drop=True)
-    likelihood = Likelihood(terms_of(fitted, spec.abc.discrepancy))
+    discrepancy = spec.abc.discrepancy
+    if args.share is not None:
+        discrepancy = discrepancy.model_copy(update={"share": args.share})
+    likelihood = Likelihood(terms_of(fitted, discrepancy))
     posterior = pd.read_csv(args.posterior)
     heaviest = int(posterior.weight.idxmax())
     particle = {name: float(posterior.loc[heaviest, name]) for name in spec.parameters}
