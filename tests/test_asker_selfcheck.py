@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 import sim
 from sim.config.posterior import posterior_setting
@@ -138,6 +139,7 @@ def test_init_baseline_reproduces_the_shipped_baseline_within_its_intervals(
         for name, scenario in (("init", calibrated), ("shipped", SHIPPED))
     }
     misses = []
+    shown: dict[tuple[str, int], str] = {}
     for metric in ("waiting", "allocations"):
         init_values = totals(runs["init"], metric)
         shipped_values = totals(runs["shipped"], metric)
@@ -147,6 +149,15 @@ def test_init_baseline_reproduces_the_shipped_baseline_within_its_intervals(
             assert len(spread) == REPLICATIONS, (metric, year)
             low, high = np.percentile(spread, [2.5, 97.5])
             print(f"{metric} {year}: init {mean:.1f}, shipped [{low:.1f}, {high:.1f}]")  # -s
+            shown[(metric, year)] = f"{mean:.1f} | {low:.1f}–{high:.1f}"
             if not low <= mean <= high:
                 misses.append(f"{metric} {year}: init {mean:.1f}, shipped [{low:.1f}, {high:.1f}]")
     assert not misses, misses
+    # calibration/README.md shows these figures and the fitted withdrawal rate
+    readme = (ROOT / "calibration/README.md").read_text(encoding="utf-8")
+    for year in YEARS:
+        row = f"| {year} | {shown[('waiting', year)]} | {shown[('allocations', year)]} |"
+        assert row in readme, row
+    withdraw = yaml.safe_load(calibrated.read_text(encoding="utf-8"))["groups"]
+    rate = withdraw["vanskeligstilte"]["withdraw_per_year"]
+    assert f"leave the list at {rate:.2f} a year" in readme, rate
