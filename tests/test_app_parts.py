@@ -235,13 +235,14 @@ def test_comparison_sentences() -> None:
     assert "about 0.8 lower (years), 95 % interval 0.6 to 0.9" in other_pages.sentence(
         row("wait_years_mean", -0.8, -0.9, -0.6), "en"
     )
-    # a cost in kroner a year, written the reader's way (no-break spaces in Norwegian)
+    # a cost in kroner a year, written the reader's way (no-break spaces in Norwegian), to
+    # three significant figures
     nb = other_pages.sentence(row("cost_net", -1929638.4, -2500000.0, -1200000.0), "nb")
     assert nb.replace("\u00a0", " ") == (
-        "Netto utgifter (samlede utgifter minus husleieinntekter) i 2015: omtrent 1 929 638 kr "
+        "Netto utgifter (samlede utgifter minus husleieinntekter) i 2015: omtrent 1 930 000 kr "
         "lavere i året, 95 % intervall 1 200 000 kr til 2 500 000 kr."
     ), nb
-    assert "no clear difference (NOK +445,905 a year, 95 % interval NOK -100,000 to NOK " in (
+    assert "no clear difference (NOK +446,000 a year, 95 % interval NOK -100,000 to NOK " in (
         other_pages.sentence(row("cost_total", 445905.0, -100000.0, 990000.0), "en")
     )
     assert "cost_total" in other_pages.SENTENCE_METRICS and "cost_net" in (

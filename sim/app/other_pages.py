@@ -69,16 +69,18 @@ CONTROLS = "controls"
 
 def sentence(row: pd.Series, lang: str) -> str:
     """A paired difference in plain words: "about 12 fewer …, 95 % interval 8 to 16"; a
-    cost in kroner a year, written the language's way."""
+    cost in kroner a year, written the language's way to three significant figures (an
+    estimate over replications claims no more)."""
     name = metric(str(row.metric), lang)
     year = str(row.year)
     difference, low, high = float(row.difference), float(row.ci_low), float(row.ci_high)
     money = is_money(str(row.metric))
     if not (math.isfinite(low) and math.isfinite(high)) or low <= 0 <= high:
         if money:
-            diff = kroner(difference, lang, signed=True)
+            diff = kroner(_figures(difference), lang, signed=True)
             return say("no_change_money", lang, metric=name, year=year, diff=diff,
-                       low=kroner(low, lang), high=kroner(high, lang))  # fmt: skip
+                       low=kroner(_figures(low), lang),
+                       high=kroner(_figures(high), lang))  # fmt: skip
         return say("no_change", lang, metric=name, year=year, diff=difference, low=low, high=high)
     counted = CATALOGUE[str(row.metric)].count
     words = ("fewer", "more") if counted else ("lower", "higher")
@@ -86,13 +88,19 @@ def sentence(row: pd.Series, lang: str) -> str:
     bounds = sorted((abs(low), abs(high)))
     amount = abs(difference)
     if money:
-        return say("difference_money", lang, metric=name, year=year, amount=kroner(amount, lang),
-                   direction=direction, low=kroner(bounds[0], lang),
-                   high=kroner(bounds[1], lang))  # fmt: skip
+        return say("difference_money", lang, metric=name, year=year,
+                   amount=kroner(_figures(amount), lang), direction=direction,
+                   low=kroner(_figures(bounds[0]), lang),
+                   high=kroner(_figures(bounds[1]), lang))  # fmt: skip
     digits = 0 if amount >= 10 else 1 if amount >= 0.1 else 2
     return say("difference", lang, metric=name, year=year, amount=amount, direction=direction,
                unit=unit(str(row.metric), lang), low=bounds[0], high=bounds[1],
                digits=digits)  # fmt: skip
+
+
+def _figures(value: float) -> float:
+    """``value`` to three significant figures (1 929 638 -> 1 930 000)."""
+    return float(f"{value:.3g}")
 
 
 def _alternative(base: Chosen, choice: str) -> tuple[object, str]:
