@@ -19,9 +19,7 @@ LORENSKOG_CAL = (
 )
 TIME_LIMITED_SHARE = 0.31  # Asker: ordinary 210 + refugee 55 of 856 dwellings (l. 1352-1356)
 DISADVANTAGED_SHARE = 0.42  # Asker: disadvantaged 73 of 173 applications a year
-WAITING_SHARE = (
-    0.19  # Asker: 98 of the 503 on Table 7's lists by category 2008-2010 disadvantaged (l. 2060)
-)
+WAITING_SHARE = 0.19  # Asker: 98 of 503 on Table 7's lists 2008-2010 disadvantaged (l. 2060)
 PERMANENT_EXIT = 0.114  # Asker: exits from trygd-, service and care dwellings, stock-weighted
 APPLICATIONS_PER_DWELLING = 0.21  # Asker: 173 applications a year on 827 dwellings
 FOLLOWUP_PER_DWELLING = 20 / 827  # Asker: 20 follow-up places on 827 dwellings
