@@ -110,7 +110,7 @@ def targets_csv(counts: Counts) -> str:
         # time-limited dwellings
         share = round(WAITING_SHARE * value)
         source = (
-            f"{WAITING_SHARE:.0%} of venteliste {year} ({value}), "
+            f"{WAITING_SHARE * 100:.0f} % of venteliste {year} ({value}), "
             + asker("Tabell 7, l. 2060: 98 of the 503 on its lists by category 2008-2010")
             + "; weight 0.5: the split is borrowed, KOSTRA gives the total only"
         )
@@ -220,7 +220,7 @@ def readme(name: str, label: str, counts: Counts, fitted: list[str]) -> str:
         "- at 31 % av boligene har tidsbestemte kontrakter på tre år og resten varige;",
         "- at 42 % av søknadene (utenom flyktninger) kommer fra vanskeligstilte, resten fra "
         "søkere til omsorgs- og trygdeboliger;",
-        f"- at {WAITING_SHARE:.0%} av ventelisten er vanskeligstilte (et mål med vekt 0,5 i "
+        f"- at {WAITING_SHARE * 100:.0f} % av ventelisten er vanskeligstilte (et mål med vekt 0,5 i "
         f"`{name}-targets.csv`; KOSTRA gir bare summen);",
         "- hvor ofte leietakere i varige boliger flytter ut (Askers trygde-, service- og "
         "omsorgsboliger, veid etter antall);",
