@@ -220,8 +220,8 @@ def readme(name: str, label: str, counts: Counts, fitted: list[str]) -> str:
         "- at 31 % av boligene har tidsbestemte kontrakter på tre år og resten varige;",
         "- at 42 % av søknadene (utenom flyktninger) kommer fra vanskeligstilte, resten fra "
         "søkere til omsorgs- og trygdeboliger;",
-        f"- at {WAITING_SHARE * 100:.0f} % av ventelisten er vanskeligstilte (et mål med vekt 0,5 i "
-        f"`{name}-targets.csv`; KOSTRA gir bare summen);",
+        f"- at {WAITING_SHARE * 100:.0f} % av ventelisten er vanskeligstilte (et mål med vekt "
+        f"0,5 i `{name}-targets.csv`; KOSTRA gir bare summen);",
         "- hvor ofte leietakere i varige boliger flytter ut (Askers trygde-, service- og "
         "omsorgsboliger, veid etter antall);",
         "- oppfølgingskapasiteten (Askers 20 plasser per 827 boliger, skalert);",
