@@ -8,8 +8,7 @@ into that folder, and the lines below it must be what the command prints. HTML c
 ``<!-- example: ... -->`` right above the block say how it is run, one run per comment
 (the convention is written up for readers in ``docs/reference/examples.md``):
 
-- ``slow``: run with ``pytest -m slow`` only; ``slow=SECONDS`` says about how long it runs
-  (the slow suite starts the longest first; 60 if not said);
+- ``slow``: run with ``pytest -m slow`` only;
 - ``args="..."``: words added to the command (fewer replications);
 - ``ignore="REGEX"``: what the regular expression matches is left out on both sides (the
   seconds a run took);
@@ -41,7 +40,7 @@ BLOCK = re.compile(
 MARK = re.compile(r"^[ \t]*<!-- example:(?P<options>.*?)-->[ \t]*$")
 OUTER = re.compile(r"^[ \t]*````.*?^[ \t]*````[ \t]*$", re.M | re.S)  # an example of an example
 NUMBER = re.compile(r"-?\d+(?:[.,]\d+)*")
-SLOW_EXAMPLE_SECONDS = 60  # a slow example's duration unless it says (slow=SECONDS)
+SLOW_EXAMPLE_SECONDS = 60  # a slow example runs a whole command (the slow suite's order)
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,6 @@ class Run:
     command: tuple[str, ...]
     shown: tuple[str, ...]
     slow: bool = False
-    seconds: float = SLOW_EXAMPLE_SECONDS  # about how long a slow one runs (the suite's order)
     args: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     tolerance: tuple[tuple[str, float], ...] = field(default=())
@@ -69,10 +67,8 @@ def options(text: str, where: str) -> dict[str, object]:
     chosen: dict[str, object] = {"slow": False, "args": (), "ignore": (), "tolerance": ()}
     for word in shlex.split(text):
         key, _, value = word.partition("=")
-        if key == "slow":
+        if key == "slow" and not value:
             chosen["slow"] = True
-            if value:
-                chosen["seconds"] = float(value)
         elif key == "args":
             chosen["args"] = (*chosen["args"], *shlex.split(value))  # type: ignore[misc]
         elif key == "ignore":
@@ -121,7 +117,7 @@ EXAMPLES = [run for path in pages() for run in examples_in(path)]
 
 
 def example(run: Run) -> object:
-    marks = [pytest.mark.slow(seconds=run.seconds)] if run.slow else []
+    marks = [pytest.mark.slow(seconds=SLOW_EXAMPLE_SECONDS)] if run.slow else []
     return pytest.param(run, id=run.where, marks=marks)
 
 
