@@ -15,14 +15,13 @@ deviations):
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 
 import pandas as pd
 from scipy.optimize import minimize_scalar
 
 from sim.calibration import load_calibration
-from sim.calibration.likelihood import POINT, RANGE, _log_interval, _log_normal, terms_of
+from sim.calibration.likelihood import EXACT, term_log, terms_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,17 +41,11 @@ def main() -> None:
         terms = terms_of(fitted, settings.model_copy(update={"share": share, "targets": {}}))
         total = 0.0
         for term in terms:
-            if term.weight == 0 or term.kind not in (POINT, RANGE):
+            if term.weight == 0 or term.kind == EXACT:
                 continue
             row = fit.loc[term.target]
-            chance = (row.simulated_p95 - row.simulated_p05) / 3.29
-            sd = math.sqrt((term.delta**2 + chance**2) / term.weight)
-            if sd == 0:
-                continue  # a deterministic count the model reproduces (the stock)
-            if term.kind == POINT:
-                total -= _log_normal(term.observed, row.simulated_mean, sd)
-            else:
-                total -= _log_interval(term.low, term.high, row.simulated_mean, sd)
+            chance = ((row.simulated_p95 - row.simulated_p05) / 3.29) ** 2
+            total -= term_log(term, float(row.simulated_mean), float(chance))
         return total
 
     best = minimize_scalar(minus_log_likelihood, bounds=(0.005, 2.0), method="bounded")

@@ -30,7 +30,7 @@ import pandas as pd
 
 from sim.calibration import load_calibration
 from sim.calibration.abc import Simulator
-from sim.calibration.likelihood import Likelihood, TargetTerm, terms_of
+from sim.calibration.likelihood import EXACT, Likelihood, TargetTerm, term_log, terms_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,8 +47,6 @@ def main() -> None:
     parser.add_argument("--by-target", type=int, default=0, metavar="K")
     parser.add_argument("--share", type=float, default=None, help="abc.discrepancy.share")
     args = parser.parse_args()
-    if args.known_variance and any(r % 2 for r in args.replications):
-        parser.error("--known-variance needs even --replications")
     calibration = load_calibration(args.spec)
     spec = calibration.spec
     targets = calibration.targets
@@ -102,17 +100,17 @@ def main() -> None:
 
 
 def _known_variance_log(terms: list[TargetTerm], simulated: np.ndarray, known: np.ndarray) -> float:
-    """The log-likelihood of ``simulated`` with each target's chance variance ``known``:
-    the replications' variance replaced by it, term by term."""
+    """The log-likelihood of ``simulated`` with each target's chance variance ``known``
+    in place of the replications' own (an exact target keeps its count of hits)."""
     replications = simulated.shape[1]
     total = 0.0
     for term, row, variance in zip(terms, simulated, known, strict=True):
-        # a replication set whose sample variance is the known one: its mean, shifted by
-        # ±sqrt(variance · (R-1)/R) alternately (R even)
-        mean = float(row.mean())
-        step = float(np.sqrt(variance * (replications - 1) / replications))
-        fixed = mean + step * np.resize([1.0, -1.0], replications)
-        total += Likelihood([term]).log(fixed[None])
+        if term.weight == 0:
+            continue
+        if term.kind == EXACT:
+            total += Likelihood([term]).log(row[None])
+        else:
+            total += term_log(term, float(row.mean()), variance * (1 + 1 / replications))
     return total
 
 

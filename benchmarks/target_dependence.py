@@ -53,9 +53,9 @@ def main() -> None:
                 changed = np.any(simulate({**guesses, name: value}, seed) != base, axis=0)
                 moved[name] |= {str(fitted.target[i]) for i in np.flatnonzero(changed)}
     blocks: list[tuple[set[str], set[str]]] = []
-    for name, names_targets in moved.items():
-        joined = [b for b in blocks if b[1] & names_targets]
-        block = ({name}, set(names_targets))
+    for name, touched in moved.items():
+        joined = [b for b in blocks if b[1] & touched]
+        block = ({name}, set(touched))
         for other in joined:
             blocks.remove(other)
             block[0].update(other[0])

@@ -112,20 +112,25 @@ class Likelihood:
                     return -math.inf
                 total += term.weight * math.log(hits / replications)
                 continue
-            mean = float(row.mean())
             chance = float(row.var(ddof=1)) if replications > 1 else 0.0
-            variance = (term.delta**2 + chance * (1 + 1 / replications)) / term.weight
-            sd = math.sqrt(max(variance, VARIANCE_FLOOR))
-            if term.kind == POINT:
-                total += _log_normal(term.observed, mean, sd)
-            else:
-                total += _log_interval(term.low, term.high, mean, sd)
+            total += term_log(term, float(row.mean()), chance * (1 + 1 / replications))
         return total
 
     def noise(self, random: np.random.Generator, draws: int) -> np.ndarray:
         """Discrepancy noise for posterior predictive draws: shape (targets, draws)."""
         deltas = np.array([t.delta for t in self.terms])
         return random.normal(size=(len(self.terms), draws)) * deltas[:, None]
+
+
+def term_log(term: TargetTerm, mean: float, chance: float) -> float:
+    """A point or range target's log-likelihood given the model's ``mean`` and the
+    variance ``chance`` that chance adds (with the error of ``mean`` as an estimate, when
+    it is one), the discrepancy and the weight added here (the module docstring)."""
+    variance = (term.delta**2 + chance) / term.weight
+    sd = math.sqrt(max(variance, VARIANCE_FLOOR))
+    if term.kind == POINT:
+        return _log_normal(term.observed, mean, sd)
+    return _log_interval(term.low, term.high, mean, sd)
 
 
 LOG_SQRT_2PI = float(np.log(np.sqrt(2 * np.pi)))
