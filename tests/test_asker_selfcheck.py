@@ -148,16 +148,17 @@ def test_init_baseline_reproduces_the_shipped_baseline_within_its_intervals(
             spread = shipped_values[shipped_values.year == year].value.to_numpy(dtype=float)
             assert len(spread) == REPLICATIONS, (metric, year)
             low, high = np.percentile(spread, [2.5, 97.5])
-            print(f"{metric} {year}: init {mean:.1f}, shipped [{low:.1f}, {high:.1f}]")  # -s
+            line = f"{metric} {year}: init {mean:.1f}, shipped [{low:.1f}, {high:.1f}]"
+            print(line)  # pytest -s shows the figures
             shown[(metric, year)] = f"{mean:.1f} | {low:.1f}–{high:.1f}"
             if not low <= mean <= high:
-                misses.append(f"{metric} {year}: init {mean:.1f}, shipped [{low:.1f}, {high:.1f}]")
+                misses.append(line)
     assert not misses, misses
     # calibration/README.md shows these figures and the fitted withdrawal rate
     readme = (ROOT / "calibration/README.md").read_text(encoding="utf-8")
     for year in YEARS:
         row = f"| {year} | {shown[('waiting', year)]} | {shown[('allocations', year)]} |"
         assert row in readme, row
-    withdraw = yaml.safe_load(calibrated.read_text(encoding="utf-8"))["groups"]
-    rate = withdraw["vanskeligstilte"]["withdraw_per_year"]
+    groups = yaml.safe_load(calibrated.read_text(encoding="utf-8"))["groups"]
+    rate = groups["vanskeligstilte"]["withdraw_per_year"]
     assert f"leave the list at {rate:.2f} a year" in readme, rate
